@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Mamori",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mamori", targets: ["MamoriCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // Shared vocabulary: findings, severities, configuration.
+        .target(name: "MamoriCore", dependencies: ["Yams"]),
+        // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
+        .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
+        .target(name: "PolicyAnalysis"),
+        // The collected inventory: plain Codable values, saved and re-evaluated offline.
+        .target(name: "Inventory", dependencies: ["MamoriCore"]),
+        // Collectors fill an Inventory from AWS through AWSClient.
+        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore"]),
+        // Checks: pure functions from Inventory to findings.
+        .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
+        // Output formats.
+        .target(name: "Reports", dependencies: ["MamoriCore"]),
+        // Leaked AWS key scanner.
+        .target(name: "SecretScan"),
+        // IMDS spoofing detection: SIGMA engine and log readers.
+        .target(name: "LogDetect", dependencies: ["Yams"]),
+        // Infrastructure-as-code scanner for unpinned AMI look-ups.
+        .target(name: "IaCScan"),
+        .executableTarget(
+            name: "MamoriCLI",
+            dependencies: [
+                "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
+                "Reports", "SecretScan", "LogDetect", "IaCScan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports"]),
+        .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
+        .testTarget(name: "LogDetectTests", dependencies: ["LogDetect"]),
+        .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore"]),
+    ]
+)

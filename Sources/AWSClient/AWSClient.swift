@@ -1,0 +1,1 @@
+// AWSClient module
