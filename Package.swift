@@ -27,17 +27,21 @@ let package = Package(
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Output formats.
         .target(name: "Reports", dependencies: ["MamoriCore"]),
+        // zlib, for reading gzip logs and archives without shelling out.
+        .systemLibrary(name: "CZlib"),
+        // Streaming readers: files, lines, gzip.
+        .target(name: "StreamIO", dependencies: ["CZlib"]),
         // Leaked AWS key scanner.
-        .target(name: "SecretScan"),
+        .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
-        .target(name: "LogDetect", dependencies: ["Yams"]),
+        .target(name: "LogDetect", dependencies: ["Yams", "StreamIO"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
-        .target(name: "IaCScan"),
+        .target(name: "IaCScan", dependencies: ["MamoriCore"]),
         .executableTarget(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
-                "Reports", "SecretScan", "LogDetect", "IaCScan",
+                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +49,7 @@ let package = Package(
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports"]),
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
-        .testTarget(name: "LogDetectTests", dependencies: ["LogDetect"]),
+        .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore"]),
     ]

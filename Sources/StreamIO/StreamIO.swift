@@ -1,0 +1,1 @@
+// StreamIO module: streaming file, line and gzip readers shared by the scanners.
