@@ -1,1 +1,0 @@
-// StreamIO module: streaming file, line and gzip readers shared by the scanners.

@@ -1,0 +1,84 @@
+import Testing
+import StreamIO
+
+/// gzip of "alpha\nbeta\r\n" (Python gzip.compress, mtime 0).
+let gzAlphaBeta: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 204, 41, 200, 72, 228, 74, 74, 45, 73, 228, 229, 2, 0, 91, 236, 242, 215, 12, 0, 0, 0]
+/// gzip of "gamma" (no trailing newline).
+let gzGamma: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 79, 204, 205, 77, 4, 0, 113, 208, 67, 196, 5, 0, 0, 0]
+/// zlib of "one\ntwo\n".
+let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 13, 47, 2, 177]
+
+@Suite struct LineReaderTests {
+    @Test func splitsLfAndCrLfAndKeepsFinalLineWithoutNewline() throws {
+        let path = try writeTemp("a\r\nbb\n\nccc")
+        let lines = try allLines(path)
+        #expect(lines.map(\.1) == ["a", "bb", "", "ccc"])
+        #expect(lines.map(\.0) == [1, 2, 3, 4])
+    }
+
+    @Test func emptyFileHasNoLines() throws {
+        #expect(try allLines(try writeTemp("")).isEmpty)
+    }
+
+    @Test func linesLongerThanTheBufferGrowIt() throws {
+        let long = String(repeating: "x", count: 1000)
+        let lines = try allLines(try writeTemp("short\n\(long)\nend\n"), bufferSize: 64)
+        #expect(lines.map(\.1) == ["short", long, "end"])
+        #expect(lines.allSatisfy { !$0.2 })
+    }
+
+    @Test func linesLongerThanTheLimitAreCutAndFlagged() throws {
+        let long = String(repeating: "y", count: 500)
+        let lines = try allLines(try writeTemp("a\n\(long)\nb"), bufferSize: 64, maxLineLength: 128)
+        #expect(lines.count == 3)
+        #expect(lines[1].1 == String(repeating: "y", count: 128))
+        #expect(lines[1].2 == true)
+        #expect(lines[2].1 == "b")
+        #expect(lines[2].0 == 3)
+    }
+
+    @Test func missingFileIsATypedError() {
+        #expect(throws: StreamIOError.self) { try LineReader(path: "/nonexistent/mamori/x.log") }
+    }
+}
+
+@Suite struct GzipReaderTests {
+    @Test func detectsGzipByMagicAndSplitsLines() throws {
+        let lines = try allLines(try writeTemp(gzAlphaBeta, name: "x.log"))
+        #expect(lines.map(\.1) == ["alpha", "beta"])
+    }
+
+    @Test func readsConcatenatedMembersAsOneStream() throws {
+        let lines = try allLines(try writeTemp(gzAlphaBeta + gzGamma + [0, 0, 0]))
+        #expect(lines.map(\.1) == ["alpha", "beta", "gamma"])
+    }
+
+    @Test func readsRawZlibWhenAskedExplicitly() throws {
+        let reader = LineReader(source: try GzipReader(source: try FileReader(path: try writeTemp(zlibOneTwo))))
+        var out: [String] = []
+        while let line = try reader.next() { out.append(String(decoding: line.bytes, as: UTF8.self)) }
+        #expect(out == ["one", "two"])
+    }
+
+    @Test func corruptDataIsReported() throws {
+        var bad = gzAlphaBeta
+        bad[12] ^= 0xFF
+        bad[13] ^= 0xFF
+        let path = try writeTemp(bad)
+        #expect(throws: StreamIOError.self) { _ = try allLines(path) }
+    }
+
+    @Test func truncatedDataIsReported() throws {
+        let path = try writeTemp(Array(gzAlphaBeta.prefix(20)))
+        #expect(throws: StreamIOError.truncatedCompressedData(path: path)) { _ = try allLines(path) }
+    }
+
+    @Test func largeInputRoundTripsThroughSmallBuffers() throws {
+        // A 100-byte buffer forces a refill and a move of the partial line every few lines.
+        var text = ""
+        for i in 0..<20_000 { text += "line \(i)\n" }
+        let lines = try allLines(try writeTemp(text), bufferSize: 100)
+        #expect(lines.count == 20_000)
+        #expect(lines[12_345].1 == "line 12345")
+    }
+}
