@@ -1,0 +1,29 @@
+import Foundation
+
+extension PolicyVerdict {
+    /// "public" or "not public" — the first line of `mamori policy` output.
+    public var verdictWord: String { isPublic ? "public" : "not public" }
+
+    /// The text `mamori policy` prints: the verdict, then one indented reason per line.
+    public func renderText() -> String {
+        ([verdictWord] + reasons.map { "  - \($0)" }).joined(separator: "\n") + "\n"
+    }
+
+    /// The JSON `mamori policy --format json` prints: `{"verdict", "public", "type", "reasons"}`.
+    public func renderJSON(type: PolicyResourceType) -> String {
+        struct Report: Encodable {
+            var verdict: String
+            var `public`: Bool
+            var type: String
+            var reasons: [String]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let report = Report(verdict: verdictWord, public: isPublic, type: type.rawValue, reasons: reasons)
+        // Encoding strings and bools cannot fail; fall back to a minimal object rather than crash.
+        guard let data = try? encoder.encode(report), let text = String(data: data, encoding: .utf8) else {
+            return "{\"verdict\":\"\(verdictWord)\",\"public\":\(isPublic)}\n"
+        }
+        return text + "\n"
+    }
+}
