@@ -113,7 +113,8 @@ enum ConditionAnalysis {
             return .doesNotRestrict("\(text) uses an operator that does not pin down the \(callerKey.noun)")
         }
         if c.ifExists {
-            return .doesNotRestrict("\(text) uses IfExists, which is true when \(c.rawKey) is absent — and it is absent for anonymous or cross-account callers (or, for aws:SourceIp, calls through a VPC endpoint)")
+            let absentFor = absenceExample(key: c.key, kind: callerKey.kind)
+            return .doesNotRestrict("\(text) uses IfExists, which is true when \(c.rawKey) is absent — and it is absent for \(absentFor)")
         }
         if c.qualifier == .forAllValues {
             return .doesNotRestrict("\(text) uses ForAllValues:, which is true when \(c.rawKey) is absent from the request")
@@ -123,6 +124,9 @@ enum ConditionAnalysis {
         }
         let glob = globOperators.contains(c.baseOperator)
         if let loose = c.values.first(where: { !isConcrete($0, kind: callerKey.kind, glob: glob) }) {
+            if callerKey.kind == .arn && !Wildcard.isOnlyWildcards(loose) {
+                return .doesNotRestrict("\(text) restricts nothing: the value \"\(loose)\" pins neither an account nor a bucket name, so anyone can match it with a resource of their own")
+            }
             return .doesNotRestrict("\(text) restricts nothing: the value \"\(loose)\" matches any \(callerKey.noun)")
         }
         var detail = "\(text) restricts callers to \(callerKey.noun) \(formatValues(c.values).replacingOccurrences(of: "\"", with: ""))"
@@ -136,6 +140,22 @@ enum ConditionAnalysis {
         return .restricts(detail, accounts: accounts)
     }
 
+    /// Who lacks the key, to explain why `IfExists` lets them through.
+    static func absenceExample(key: String, kind: KeyKind) -> String {
+        switch kind {
+        case .ip: return "requests that arrive through a VPC endpoint"
+        case .vpc, .vpce: return "any request that does not come through a VPC endpoint, such as a call over the internet"
+        default:
+            if key.hasPrefix("aws:source") {
+                return "any request not made by an AWS service on behalf of a resource, such as a direct call by anyone"
+            }
+            if key == "aws:principalorgid" || key == "aws:principalorgpaths" {
+                return "anonymous callers and accounts outside any organization"
+            }
+            return "anonymous callers"
+        }
+    }
+
     /// For a Deny statement: true when the clause is true for every caller outside a concrete set,
     /// so the Deny (if all its clauses are like this) limits access to that set.
     /// Returns the set's description, or nil.
@@ -143,7 +163,7 @@ enum ConditionAnalysis {
         if c.key == "aws:principalisawsservice" {
             if c.baseOperator == "Bool", c.qualifier != .forAnyValue,
                !c.values.isEmpty, c.values.allSatisfy({ $0.lowercased() == "false" }) {
-                return "except AWS service principals"
+                return "that are not AWS service principals"
             }
             return nil
         }
