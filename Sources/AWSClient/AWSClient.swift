@@ -1,0 +1,152 @@
+import Foundation
+
+/// How a client reaches AWS: endpoints, retries, timeouts, fan-out and transport.
+public struct ClientConfiguration: Sendable {
+    public var endpoints: EndpointResolver
+    public var retry: RetryPolicy
+    /// Seconds before one attempt gives up.
+    public var timeout: TimeInterval
+    /// Requests in flight at once for one client.
+    public var maxConcurrentRequests: Int
+    public var transport: any HTTPTransport
+    public var userAgent: String
+
+    public init(endpoints: EndpointResolver = EndpointResolver(), retry: RetryPolicy = RetryPolicy(),
+                timeout: TimeInterval = 30, maxConcurrentRequests: Int = 16,
+                transport: any HTTPTransport = URLSessionTransport(), userAgent: String = "mamori/0.1") {
+        self.endpoints = endpoints
+        self.retry = retry
+        self.timeout = timeout
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.transport = transport
+        self.userAgent = userAgent
+    }
+}
+
+/// One account's client: signs with its credentials, retries, bounds concurrency, and speaks every
+/// wire protocol Mamori needs. Errors are always `AWSError`.
+public final class AWSClient: Sendable {
+    public let credentials: any CredentialProvider
+    public let configuration: ClientConfiguration
+    private let limiter: ConcurrencyLimiter
+
+    public init(credentials: any CredentialProvider, configuration: ClientConfiguration = ClientConfiguration()) {
+        self.credentials = credentials
+        self.configuration = configuration
+        self.limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
+    }
+
+    /// A client with other credentials but the same configuration (e.g. after AssumeRole).
+    public func with(credentials: any CredentialProvider) -> AWSClient {
+        AWSClient(credentials: credentials, configuration: configuration)
+    }
+
+    // MARK: Protocols
+
+    /// AWS query or EC2 query call. Returns the `<ActionResult>` element (or the root for EC2).
+    public func query(_ service: AWSService, region: String, action: String,
+                      _ params: [String: String] = [:]) async throws(AWSError) -> XElement {
+        var form = [QueryItem("Action", action), QueryItem("Version", service.apiVersion)]
+        form += params.sorted { $0.key < $1.key }.map { QueryItem($0.key, $0.value) }
+        let body = form.map { "\(URIEncoding.encode($0.name))=\(URIEncoding.encode($0.value))" }.joined(separator: "&")
+        let request = makeRequest(service, region: region, method: "POST", path: "/",
+                                  headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                                  body: Data(body.utf8))
+        return try await perform(request, service: service, region: region, operation: action) { response throws(AWSError) in
+            let root = try XElement.parse(response.body)
+            return root.child("\(action)Result") ?? root
+        }
+    }
+
+    /// JSON 1.0/1.1 call (`X-Amz-Target`).
+    public func json(_ service: AWSService, region: String, operation: String,
+                     _ body: JSONValue = .object([:])) async throws(AWSError) -> JSONValue {
+        guard case let .json(version, prefix) = service.wire else {
+            throw AWSError.decoding("\(service.id) does not speak the JSON protocol")
+        }
+        let request = makeRequest(service, region: region, method: "POST", path: "/", headers: [
+            HTTPHeader("Content-Type", "application/x-amz-json-\(version)"),
+            HTTPHeader("X-Amz-Target", "\(prefix).\(operation)"),
+        ], body: body.serialized())
+        return try await perform(request, service: service, region: region, operation: operation) { response throws(AWSError) in
+            try JSONValue.parse(response.body)
+        }
+    }
+
+    /// REST-JSON call; `path` is decoded (labels are encoded on the wire).
+    public func restJSON(_ service: AWSService, region: String, method: String, path: String,
+                         query: [QueryItem] = [], body: JSONValue? = nil, operation: String) async throws(AWSError) -> JSONValue {
+        var headers: [HTTPHeader] = []
+        if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        let request = makeRequest(service, region: region, method: method, path: path, query: query,
+                                  headers: headers, body: body?.serialized() ?? Data())
+        return try await perform(request, service: service, region: region, operation: operation) { response throws(AWSError) in
+            try JSONValue.parse(response.body)
+        }
+    }
+
+    /// REST-XML call (S3). Returns the raw response: some S3 calls answer JSON (`?policy`).
+    /// With `bucket`, the request is path-style against an override and virtual-hosted against AWS.
+    public func restXML(_ service: AWSService, region: String, method: String = "GET", bucket: String? = nil,
+                        path: String = "/", query: [QueryItem] = [], headers: [HTTPHeader] = [],
+                        operation: String) async throws(AWSError) -> HTTPResponse {
+        var request = makeRequest(service, region: region, method: method, path: path, query: query, headers: headers, body: Data())
+        if let bucket {
+            if configuration.endpoints.overrideURL(for: service) != nil || bucket.contains(".") {
+                request.path = "/\(bucket)\(path == "/" ? "" : path)"
+            } else {
+                request.host = "\(bucket).\(request.host)"
+            }
+        }
+        return try await perform(request, service: service, region: region, operation: operation) { $0 }
+    }
+
+    // MARK: Core
+
+    private func makeRequest(_ service: AWSService, region: String, method: String, path: String,
+                             query: [QueryItem] = [], headers: [HTTPHeader], body: Data) -> HTTPRequest {
+        let endpoint = configuration.endpoints.endpoint(for: service, region: signingRegion(service, region))
+        var all = headers
+        all.append(HTTPHeader("User-Agent", configuration.userAgent))
+        return HTTPRequest(method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
+                           path: path, query: query, headers: all, body: body)
+    }
+
+    func signingRegion(_ service: AWSService, _ region: String) -> String {
+        if let global = service.globalRegion { return region.hasPrefix("cn-") ? "cn-north-1" : global }
+        return region
+    }
+
+    /// Signs, sends and decodes with retries. Decoding is inside the retry loop: a body cut short
+    /// by a dropped connection is malformed and worth another attempt.
+    private func perform<T>(_ template: HTTPRequest, service: AWSService, region: String, operation: String,
+                            decode: (HTTPResponse) throws(AWSError) -> T) async throws(AWSError) -> T {
+        let policy = configuration.retry
+        var attempt = 0
+        while true {
+            attempt += 1
+            do throws(AWSError) {
+                let creds = try await credentials.credentials()
+                var request = template
+                let options = service.wire == .restXML ? SigningOptions.s3 : SigningOptions()
+                SigV4Signer(credentials: creds, region: signingRegion(service, region), service: service.signingName,
+                            options: options).sign(&request)
+                await limiter.acquire()
+                let result: Result<HTTPResponse, AWSError>
+                do { result = .success(try await configuration.transport.send(request, timeout: configuration.timeout)) }
+                catch { result = .failure(error) }
+                await limiter.release()
+                let response = try result.get()
+                if response.status >= 300 {
+                    throw ErrorDecoder.decode(response, wire: service.wire, operation: operation)
+                }
+                return try decode(response)
+            } catch {
+                guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
+                let delay = policy.delay(afterAttempt: attempt, throttled: error.isThrottling)
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                if Task.isCancelled { throw error }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// What the user asked for when choosing credentials.
+public struct CredentialOptions: Sendable {
+    public var profile: String?
+    /// Allow the instance metadata service even when this does not look like EC2 (`--allow-imds`).
+    public var allowIMDS: Bool
+    public var environment: [String: String]
+    /// Region for STS calls made while resolving (AssumeRole).
+    public var region: String
+
+    public init(profile: String? = nil, allowIMDS: Bool = false, environment: [String: String], region: String) {
+        self.profile = profile
+        self.allowIMDS = allowIMDS
+        self.environment = environment
+        self.region = region
+    }
+}
+
+/// The AWS CLI's credential chain, with one deliberate difference: the instance metadata service
+/// is used only on EC2 or when asked (AWS-2025-021: off EC2, a rogue IMDS can hand out credentials).
+public enum CredentialChain {
+    public static func resolve(_ options: CredentialOptions, configuration: ClientConfiguration,
+                               onEC2: @autoclosure () -> Bool = IMDSCredentialProvider.runningOnEC2()) throws(AWSError) -> any CredentialProvider {
+        let env = options.environment
+        let profileName = options.profile ?? env["AWS_PROFILE"] ?? env["AWS_DEFAULT_PROFILE"]
+        if let profileName {
+            let files = try ProfileFiles.load(environment: env)
+            return try profileProvider(profileName, files: files, options: options, configuration: configuration, seen: [])
+        }
+        let environment = EnvironmentCredentialProvider(environment: env)
+        if environment.isConfigured { return environment }
+        if let tokenFile = env["AWS_WEB_IDENTITY_TOKEN_FILE"], let role = env["AWS_ROLE_ARN"] {
+            return RefreshingCredentialProvider(WebIdentityCredentialProvider(
+                roleArn: role, tokenFile: tokenFile, sessionName: env["AWS_ROLE_SESSION_NAME"],
+                configuration: configuration, region: options.region))
+        }
+        let files = try ProfileFiles.load(environment: env)
+        if files.profiles["default"].map(hasCredentials) == true {
+            return try profileProvider("default", files: files, options: options, configuration: configuration, seen: [])
+        }
+        if let container = ContainerCredentialProvider(environment: env, transport: configuration.transport) {
+            return RefreshingCredentialProvider(container)
+        }
+        if let imds = try imdsProvider(options, configuration: configuration, onEC2: onEC2()) { return imds }
+        throw AWSError.credentials("""
+            no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, or configure \
+            ~/.aws/credentials. The instance metadata service is not used outside EC2 unless --allow-imds is given.
+            """)
+    }
+
+    static func hasCredentials(_ settings: [String: String]) -> Bool {
+        ["aws_access_key_id", "role_arn", "credential_process", "web_identity_token_file", "sso_session", "sso_start_url"]
+            .contains { settings[$0] != nil }
+    }
+
+    static func imdsProvider(_ options: CredentialOptions, configuration: ClientConfiguration, onEC2: Bool) throws(AWSError) -> (any CredentialProvider)? {
+        if options.environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" { return nil }
+        guard options.allowIMDS || onEC2 else { return nil }
+        return RefreshingCredentialProvider(IMDSCredentialProvider(environment: options.environment, transport: configuration.transport))
+    }
+
+    static func profileProvider(_ name: String, files: ProfileFiles, options: CredentialOptions,
+                                configuration: ClientConfiguration, seen: Set<String>) throws(AWSError) -> any CredentialProvider {
+        guard let settings = files.profiles[name] else {
+            throw AWSError.credentials("profile '\(name)' is not in ~/.aws/config or ~/.aws/credentials")
+        }
+        guard !seen.contains(name) else { throw AWSError.credentials("profile '\(name)' has a source_profile loop") }
+        let region = settings["region"] ?? options.region
+        if let roleArn = settings["role_arn"] {
+            if let tokenFile = settings["web_identity_token_file"] {
+                return RefreshingCredentialProvider(WebIdentityCredentialProvider(
+                    roleArn: roleArn, tokenFile: tokenFile, sessionName: settings["role_session_name"],
+                    configuration: configuration, region: region))
+            }
+            let source: any CredentialProvider
+            if let sourceProfile = settings["source_profile"] {
+                // A source profile's own keys are used even if it also names a role (AWS CLI behaviour for self-reference).
+                if sourceProfile == name, settings["aws_access_key_id"] != nil {
+                    source = try staticProvider(settings, name: name)
+                } else {
+                    source = try profileProvider(sourceProfile, files: files, options: options, configuration: configuration, seen: seen.union([name]))
+                }
+            } else if let credentialSource = settings["credential_source"] {
+                switch credentialSource {
+                case "Environment": source = EnvironmentCredentialProvider(environment: options.environment)
+                case "EcsContainer":
+                    guard let container = ContainerCredentialProvider(environment: options.environment, transport: configuration.transport) else {
+                        throw AWSError.credentials("profile '\(name)': credential_source EcsContainer but no container endpoint is set")
+                    }
+                    source = container
+                case "Ec2InstanceMetadata":
+                    source = IMDSCredentialProvider(environment: options.environment, transport: configuration.transport)
+                default:
+                    throw AWSError.credentials("profile '\(name)': unknown credential_source '\(credentialSource)'")
+                }
+            } else {
+                throw AWSError.credentials("profile '\(name)' has role_arn but neither source_profile nor credential_source")
+            }
+            return RefreshingCredentialProvider(AssumeRoleCredentialProvider(
+                roleArn: roleArn, sessionName: settings["role_session_name"] ?? "mamori",
+                externalId: settings["external_id"], durationSeconds: settings["duration_seconds"].flatMap(Int.init),
+                source: source, configuration: configuration, region: region))
+        }
+        if let command = settings["credential_process"] {
+            return RefreshingCredentialProvider(ProcessCredentialProvider(command: command))
+        }
+        if settings["aws_access_key_id"] != nil { return try staticProvider(settings, name: name) }
+        if settings["sso_session"] != nil || settings["sso_start_url"] != nil {
+            throw AWSError.credentials("""
+                profile '\(name)' uses IAM Identity Center (SSO), which Mamori does not read directly. Run \
+                `aws sso login --profile \(name)`, then add `credential_process = aws configure export-credentials \
+                --profile \(name) --format process` to a profile and use that one.
+                """)
+        }
+        throw AWSError.credentials("profile '\(name)' has no credentials (no keys, role_arn or credential_process)")
+    }
+
+    static func staticProvider(_ settings: [String: String], name: String) throws(AWSError) -> any CredentialProvider {
+        guard let id = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"] else {
+            throw AWSError.credentials("profile '\(name)' has aws_access_key_id but no aws_secret_access_key")
+        }
+        return StaticCredentialProvider(Credentials(accessKeyId: id, secretAccessKey: secret,
+                                                    sessionToken: settings["aws_session_token"], source: "profile \(name)"))
+    }
+}

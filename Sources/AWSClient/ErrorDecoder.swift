@@ -1,0 +1,53 @@
+import Foundation
+
+/// Turns an error response of any wire protocol into `AWSError.service`.
+enum ErrorDecoder {
+    static func decode(_ response: HTTPResponse, wire: WireProtocol, operation: String) -> AWSError {
+        let requestId = response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"]
+        var code: String?
+        var message = ""
+        // SQS and other query-compatible JSON services put the classic code in a header.
+        if let queryError = response.headers["x-amzn-query-error"] {
+            code = String(queryError.split(separator: ";").first ?? "")
+        }
+        if let typeHeader = response.headers["x-amzn-errortype"], code == nil {
+            code = clean(typeHeader)
+        }
+        let body = response.body
+        let first = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        if first == UInt8(ascii: "<"), let root = try? XElement.parse(body) {
+            if code == nil { code = root.first("Code")?.text }
+            message = root.first("Message")?.text ?? root.first("message")?.text ?? ""
+            let xmlRequestId = root.first("RequestId")?.text ?? root.first("RequestID")?.text
+            return .service(code: code ?? "HTTP\(response.status)", message: message, status: response.status,
+                            operation: operation, requestId: requestId ?? xmlRequestId)
+        }
+        if first == UInt8(ascii: "{"), let json = try? JSONValue.parse(body) {
+            if code == nil {
+                code = (json["__type"]?.string ?? json["code"]?.string ?? json["Code"]?.string).map(clean)
+            }
+            message = json["message"]?.string ?? json["Message"]?.string ?? ""
+        } else if message.isEmpty {
+            message = String(decoding: body.prefix(200), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if code == nil || code == "" {
+            code = switch response.status {
+            case 403: "AccessDenied"
+            case 404: "NotFound"
+            case 429: "TooManyRequestsException"
+            case 503: "ServiceUnavailable"
+            default: "HTTP\(response.status)"
+            }
+        }
+        return .service(code: code!, message: message, status: response.status, operation: operation, requestId: requestId)
+    }
+
+    /// `aws.protocoltests#FooError:http://…` and `com.amazon.coral#Foo` both mean `Foo`.
+    static func clean(_ raw: String) -> String {
+        var value = Substring(raw)
+        if let colon = value.firstIndex(of: ":") { value = value[..<colon] }
+        if let hash = value.lastIndex(of: "#") { value = value[value.index(after: hash)...] }
+        return String(value)
+    }
+}

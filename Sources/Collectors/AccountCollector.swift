@@ -1,0 +1,111 @@
+import AWSClient
+import Foundation
+import Inventory
+
+/// Which regions to scan.
+public enum RegionScope: Sendable {
+    /// Every region enabled for the account (DescribeRegions).
+    case enabled
+    /// Every region AWS has, reporting those not opted in.
+    case all
+    /// Exactly these.
+    case explicit([String])
+}
+
+/// Collects one account's inventory, read-only, with bounded fan-out. Parts that cannot be read
+/// are listed in `AccountInventory.errors`; only failing to learn who we are is fatal.
+public struct AccountCollector: Sendable {
+    let client: AWSClient
+    let homeRegion: String
+    let fanOut: Int
+    let progress: @Sendable (String) -> Void
+
+    public init(client: AWSClient, homeRegion: String, fanOut: Int = 8, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.client = client
+        self.homeRegion = homeRegion
+        self.fanOut = max(1, fanOut)
+        self.progress = progress
+    }
+
+    /// `sts:GetCallerIdentity`: the account and the caller's ARN.
+    public func identity() async throws -> (account: String, arn: String) {
+        let result = try await client.query(.sts, region: homeRegion, action: "GetCallerIdentity")
+        guard let account = result.string("Account") else { throw AWSError.decoding("GetCallerIdentity returned no Account") }
+        return (account, result.string("Arn") ?? "")
+    }
+
+    /// Throws `AWSError` when the account cannot be identified (wrong or missing credentials).
+    public func collect(regions scope: RegionScope) async throws -> AccountInventory {
+        progress("identifying the account")
+        let (account, _) = try await identity()
+        let context = CollectionContext(client: client, accountId: account, errors: ErrorLog(), progress: progress, fanOut: fanOut)
+        let regions = await resolveRegions(scope, context: context)
+        var inventory = AccountInventory(accountId: account, regions: regions)
+        async let iam = IAMCollector(context: context).collect()
+        async let s3 = S3Collector(context: context, homeRegion: homeRegion).collect()
+        async let guardrails = guardrails(context)
+        // Regions run a few at a time; within a region, services run side by side.
+        let regional = await boundedMap(regions, limit: max(1, fanOut / 2)) { region in
+            await RegionCollector(context: context, region: region).collect()
+        }
+        inventory.iam = await iam
+        inventory.s3 = await s3
+        inventory.guardrails = await guardrails
+        inventory.regional = regional
+        inventory.errors = await context.errors.entries
+        return inventory
+    }
+
+    func resolveRegions(_ scope: RegionScope, context: CollectionContext) async -> [String] {
+        switch scope {
+        case .explicit(let regions):
+            return regions
+        case .enabled, .all:
+            let params = if case .all = scope { ["AllRegions": "true"] } else { [String: String]() }
+            let listed = await context.attempt(.ec2, "DescribeRegions", region: homeRegion) {
+                try await client.query(.ec2, region: homeRegion, action: "DescribeRegions", params).list("regionInfo")
+            }
+            guard let listed else { return [homeRegion] }
+            var regions: [String] = []
+            for item in listed {
+                guard let name = item.string("regionName") else { continue }
+                if item.string("optInStatus") == "not-opted-in" {
+                    await context.errors.add(CollectionError(kind: .regionDisabled, service: "ec2", operation: "DescribeRegions",
+                                                             region: name, message: "region \(name) is not enabled for this account (opt-in region)"))
+                } else {
+                    regions.append(name)
+                }
+            }
+            return regions.sorted()
+        }
+    }
+
+    func guardrails(_ context: CollectionContext) async -> GuardrailInventory {
+        var result = GuardrailInventory()
+        let account = context.accountId
+        result.budgets = await context.attempt(.budgets, "DescribeBudgets", region: homeRegion) {
+            var count = 0
+            try await jsonPages(context, .budgets, region: homeRegion, operation: "DescribeBudgets", ["AccountId": .string(account)]) { page in
+                count += page["Budgets"]?.array.count ?? 0
+            }
+            return count
+        }
+        result.anomalyMonitors = await context.attempt(.costExplorer, "GetAnomalyMonitors", region: homeRegion) {
+            var count = 0
+            try await jsonPages(context, .costExplorer, region: homeRegion, operation: "GetAnomalyMonitors",
+                                inputToken: "NextPageToken", outputToken: "NextPageToken") { page in
+                count += page["AnomalyMonitors"]?.array.count ?? 0
+            }
+            return count
+        }
+        result.trustedAdvisor = await context.attempt(.support, "DescribeTrustedAdvisorChecks", region: homeRegion) { () async throws -> Bool in
+            do {
+                let checks = try await client.json(.support, region: homeRegion, operation: "DescribeTrustedAdvisorChecks", ["language": "en"])
+                return !(checks["checks"]?.array.isEmpty ?? true)
+            } catch let error as AWSError where error.code == "SubscriptionRequiredException" {
+                return false
+            }
+        }
+        return result
+    }
+}

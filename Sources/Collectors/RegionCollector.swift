@@ -1,0 +1,157 @@
+import AWSClient
+import Foundation
+import Inventory
+
+/// Everything regional: EC2 metadata settings, SNS, SQS, CloudTrail, GuardDuty, Security Hub.
+struct RegionCollector {
+    let context: CollectionContext
+    let region: String
+
+    func collect() async -> RegionInventory {
+        context.progress("\(region): EC2, SNS, SQS, CloudTrail, GuardDuty, Security Hub")
+        async let instances = context.attempt(.ec2, "DescribeInstances", region: region) { try await fetchInstances() }
+        async let templates = context.attempt(.ec2, "DescribeLaunchTemplates", region: region) { try await fetchLaunchTemplates() }
+        async let defaults = context.attempt(.ec2, "GetInstanceMetadataDefaults", region: region) { () async throws -> IMDSDefaults in
+            let result = try await context.client.query(.ec2, region: region, action: "GetInstanceMetadataDefaults")
+            return IMDSDefaults(httpTokens: result.path("accountLevel", "httpTokens")?.text)
+        }
+        async let topics = context.attempt(.sns, "ListTopics", region: region) { try await fetchTopics() }
+        async let queues = context.attempt(.sqs, "ListQueues", region: region) { try await fetchQueues() }
+        async let trails = context.attempt(.cloudtrail, "DescribeTrails", region: region) { try await fetchTrails() }
+        async let guardDuty = context.attempt(.guardduty, "ListDetectors", region: region) { try await fetchGuardDuty() }
+        async let securityHub = context.attempt(.securityhub, "DescribeHub", region: region) { try await fetchSecurityHub() }
+        var inventory = RegionInventory(region: region)
+        inventory.instances = await instances
+        inventory.launchTemplates = await templates
+        inventory.imdsDefaults = await defaults
+        inventory.topics = await topics
+        inventory.queues = await queues
+        inventory.trails = await trails
+        inventory.guardDuty = await guardDuty
+        inventory.securityHub = await securityHub
+        return inventory
+    }
+
+    func fetchInstances() async throws -> [EC2Instance] {
+        var result: [EC2Instance] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeInstances", ["MaxResults": "1000"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            for reservation in page.list("reservationSet") {
+                for item in reservation.list("instancesSet") {
+                    guard let id = item.string("instanceId") else { continue }
+                    let options = item.child("metadataOptions")
+                    let template = item.list("tagSet").first { $0.string("key") == "aws:ec2launchtemplate:id" }?.string("value")
+                    result.append(EC2Instance(
+                        id: id, state: item.path("instanceState", "name")?.text ?? "unknown", imageId: item.string("imageId"),
+                        launched: item.date("launchTime"),
+                        metadata: MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint")),
+                        launchTemplateId: template))
+                }
+            }
+        }
+        return result
+    }
+
+    func fetchLaunchTemplates() async throws -> [LaunchTemplate] {
+        var templates: [LaunchTemplate] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeLaunchTemplates", ["MaxResults": "200"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            for item in page.list("launchTemplates") {
+                guard let id = item.string("launchTemplateId") else { continue }
+                templates.append(LaunchTemplate(id: id, name: item.string("launchTemplateName") ?? id,
+                                                defaultVersion: item.string("defaultVersionNumber").flatMap(Int.init)))
+            }
+        }
+        let context = self.context
+        let region = self.region
+        return await boundedMap(templates, limit: context.fanOut) { template in
+            var template = template
+            let version = await context.attempt(.ec2, "DescribeLaunchTemplateVersions", region: region, resource: template.id) {
+                try await context.client.query(.ec2, region: region, action: "DescribeLaunchTemplateVersions",
+                                               ["LaunchTemplateId": template.id, "LaunchTemplateVersion.1": "$Default"])
+                    .list("launchTemplateVersionSet").first
+            }
+            if let data = version??.child("launchTemplateData") {
+                let options = data.child("metadataOptions")
+                template.metadata = MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint"))
+                template.imageId = data.string("imageId")
+            }
+            return template
+        }
+    }
+
+    func fetchTopics() async throws -> [SNSTopic] {
+        var arns: [String] = []
+        try await queryPages(context, .sns, region: region, action: "ListTopics", inputToken: "NextToken", outputToken: "NextToken") { page in
+            arns += page.list("Topics").compactMap { $0.string("TopicArn") }
+        }
+        let context = self.context
+        let region = self.region
+        return await boundedMap(arns, limit: context.fanOut) { arn in
+            let attributes = await context.attempt(.sns, "GetTopicAttributes", region: region, resource: arn) {
+                try await context.client.query(.sns, region: region, action: "GetTopicAttributes", ["TopicArn": arn]).list("Attributes")
+            }
+            let policy = attributes?.first { $0.string("key") == "Policy" }?.string("value")
+            return SNSTopic(arn: arn, policy: policy)
+        }
+    }
+
+    func fetchQueues() async throws -> [SQSQueue] {
+        var urls: [String] = []
+        try await jsonPages(context, .sqs, region: region, operation: "ListQueues", ["MaxResults": 1000]) { page in
+            urls += page["QueueUrls"]?.array.compactMap(\.string) ?? []
+        }
+        let context = self.context
+        let region = self.region
+        return await boundedMap(urls, limit: context.fanOut) { url in
+            let attributes = await context.attempt(.sqs, "GetQueueAttributes", region: region, resource: url) {
+                try await context.client.json(.sqs, region: region, operation: "GetQueueAttributes",
+                                              ["QueueUrl": .string(url), "AttributeNames": ["Policy", "QueueArn"]])["Attributes"]
+            }
+            let arn = attributes??["QueueArn"]?.string ?? url
+            return SQSQueue(url: url, arn: arn, policy: attributes??["Policy"]?.string)
+        }
+    }
+
+    func fetchTrails() async throws -> [Trail] {
+        let list = try await context.client.json(.cloudtrail, region: region, operation: "DescribeTrails",
+                                                 ["includeShadowTrails": true])["trailList"]?.array ?? []
+        var trails: [Trail] = []
+        for item in list {
+            guard let arn = item["TrailARN"]?.string else { continue }
+            var trail = Trail(name: item["Name"]?.string ?? arn, arn: arn, homeRegion: item["HomeRegion"]?.string,
+                              multiRegion: item["IsMultiRegionTrail"]?.bool ?? false,
+                              organizationTrail: item["IsOrganizationTrail"]?.bool ?? false)
+            // Status is read in the trail's home region, where it is authoritative.
+            let home = trail.homeRegion ?? region
+            trail.logging = await context.attempt(.cloudtrail, "GetTrailStatus", region: home, resource: arn) {
+                try await context.client.json(.cloudtrail, region: home, operation: "GetTrailStatus", ["Name": .string(arn)])["IsLogging"]?.bool ?? false
+            }
+            trails.append(trail)
+        }
+        return trails
+    }
+
+    func fetchGuardDuty() async throws -> ServiceState {
+        let ids = try await context.client.restJSON(.guardduty, region: region, method: "GET", path: "/detector",
+                                                    operation: "ListDetectors")["detectorIds"]?.array.compactMap(\.string) ?? []
+        guard let id = ids.first else { return ServiceState(enabled: false, detail: "no detector") }
+        let detector = try await context.client.restJSON(.guardduty, region: region, method: "GET", path: "/detector/\(id)",
+                                                         operation: "GetDetector")
+        let status = detector["status"]?.string ?? "UNKNOWN"
+        return ServiceState(enabled: status == "ENABLED", detail: "detector \(id) \(status.lowercased())")
+    }
+
+    func fetchSecurityHub() async throws -> ServiceState {
+        do throws(AWSError) {
+            let hub = try await context.client.restJSON(.securityhub, region: region, method: "GET", path: "/accounts", operation: "DescribeHub")
+            return ServiceState(enabled: true, detail: hub["HubArn"]?.string)
+        } catch {
+            // Not subscribed is an answer, not a failure.
+            if ["InvalidAccessException", "ResourceNotFoundException"].contains(error.code ?? "") {
+                return ServiceState(enabled: false, detail: "not enabled")
+            }
+            throw error
+        }
+    }
+}
