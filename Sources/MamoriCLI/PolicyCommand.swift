@@ -1,6 +1,80 @@
 import ArgumentParser
+import Foundation
+import PolicyAnalysis
 
+/// `mamori policy FILE --type s3|sns|sqs [--account ID] [--format text|json]`:
+/// says whether one resource policy makes its resource public, and why, before it is applied.
 struct PolicyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "policy", abstract: "(not yet implemented)")
-    func run() async throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Check whether an S3, SNS or SQS resource policy makes the resource public.",
+        discussion: """
+        Prints "public" or "not public" on the first line, then one reason per line: which statement, which principal, which actions, and which condition restricts it (or why it does not).
+
+        FILE may be a bare policy or AWS CLI output: {"Policy": "..."} (s3api get-bucket-policy) or {"Attributes": {"Policy": "..."}} (sqs get-queue-attributes, sns get-topic-attributes).
+
+        Exit status: 0 not public, 1 public, 2 unreadable file, bad option or malformed policy.
+        """
+    )
+
+    @Argument(help: "Policy document (JSON), or - for standard input.")
+    var file: String
+
+    // A String, not an enum, so a wrong value exits 2 with our message like every other input error.
+    @Option(name: .long, help: "Resource type: s3, sns or sqs.")
+    var type: String
+
+    @Option(name: .long, help: "Owner account ID; grants to other accounts are then reported as cross-account.")
+    var account: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: String = "text"
+
+    func run() async throws {
+        guard let resourceType = PolicyResourceType(rawValue: type.lowercased()) else {
+            fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
+        }
+        guard format == "text" || format == "json" else {
+            fail("--format must be text or json (got \"\(format)\")")
+        }
+        if let account, !(account.count == 12 && account.allSatisfy { $0.isASCII && $0.isNumber }) {
+            fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
+        }
+        let text = readInput()
+        let verdict: PolicyVerdict
+        do {
+            verdict = try PolicyAnalyzer.analyze(policy: text, type: resourceType, account: account)
+        } catch {
+            fail("\(file == "-" ? "standard input" : file): \(error.description)")
+        }
+        print(format == "json" ? verdict.renderJSON(type: resourceType) : verdict.renderText(), terminator: "")
+        if verdict.isPublic { throw ExitCode(1) }
+    }
+
+    private func readInput() -> String {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                fail("cannot read \(file): no such file")
+            }
+            if isDirectory.boolValue { fail("cannot read \(file): it is a directory") }
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                fail("cannot read \(file): \((error as NSError).localizedDescription)")
+            }
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            fail("\(file == "-" ? "standard input" : file) is not UTF-8 text")
+        }
+        return text
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("mamori policy: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
 }
