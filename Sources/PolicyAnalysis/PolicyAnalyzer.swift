@@ -11,7 +11,21 @@ public enum PolicyAnalyzer {
         guard let document = try PolicyDocument.parse(policy) else {
             return PolicyVerdict(isPublic: false, reasons: ["The resource has no resource policy."])
         }
-        return analyze(document: document, type: type, account: account).verdict
+        var verdict = analyze(document: document, type: type, account: account).verdict
+        if verdict.isPublic { verdict.reasons.append(fixHint(type)) }
+        return verdict
+    }
+
+    /// The last reason of a public verdict: how to close it, per resource type.
+    static func fixHint(_ type: PolicyResourceType) -> String {
+        switch type {
+        case .s3:
+            return "To fix: name specific principals, or add a condition such as aws:SourceVpce, aws:PrincipalOrgID or aws:SourceArn; and turn on Block Public Access (RestrictPublicBuckets neutralises a public policy)."
+        case .sns:
+            return "To fix: name specific principals, or add a condition such as aws:SourceOwner/aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID."
+        case .sqs:
+            return "To fix: name specific principals, or add a condition such as aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID."
+        }
     }
 
     /// Reasons split by kind, so S3 Block Public Access can neutralise the public ones.

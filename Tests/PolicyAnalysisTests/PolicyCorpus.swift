@@ -235,6 +235,20 @@ let policyCorpus: [PolicyCase] = [
                  {"Effect": "Deny", "Principal": "*", "NotAction": "s3:Put*", "Resource": "*"}]}
                """#),
 
+    // --- More mixed cases ------------------------------------------------------------------------------
+    PolicyCase("sns principal list mixing an account and *", .sns, public: true, reason: #"{"AWS":"*"}"#,
+               allow(principal: #"{"AWS": ["arn:aws:iam::123456789012:root", "*"]}"#, action: #""sns:Subscribe""#, resource: snsTopic)),
+    PolicyCase("s3 aws:userid of one role's sessions", .s3, public: false, reason: "user ID AROAEXAMPLEID:*",
+               allow(condition: #"{"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}"#)),
+    PolicyCase("sns SourceOwner with IfExists", .sns, public: true, reason: "any request not made by an AWS service",
+               allow(action: #""sns:Publish""#, resource: snsTopic, condition: #"{"StringEqualsIfExists": {"AWS:SourceOwner": "123456789012"}}"#)),
+    PolicyCase("sqs Deny NotIpAddress outside office range", .sqs, public: false, reason: "whose aws:SourceIp is not \"198.51.100.0/24\"",
+               #"""
+               {"Statement": [
+                 {"Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"},
+                 {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}}]}
+               """#),
+
     // --- Wrapped CLI outputs -----------------------------------------------------------------------
     PolicyCase("s3 get-bucket-policy wrapper", .s3, public: true, reason: "s3:GetObject (read)",
                #"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#),

@@ -46,7 +46,7 @@ struct WildcardTests {
 struct VerdictRenderingTests {
     @Test func publicText() throws {
         let verdict = try PolicyAnalyzer.analyze(policy: #"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}"#, type: .sqs)
-        #expect(verdict.renderText() == "public\n  - Statement 1 allows sqs:SendMessage (send) to \"*\" with no condition restricting the caller.\n")
+        #expect(verdict.renderText() == "public\n  - Statement 1 allows sqs:SendMessage (send) to \"*\" with no condition restricting the caller.\n  - To fix: name specific principals, or add a condition such as aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.\n")
     }
 
     @Test func notPublicText() {
