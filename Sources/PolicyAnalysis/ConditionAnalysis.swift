@@ -90,7 +90,7 @@ enum ConditionAnalysis {
         if c.key == "aws:principalisawsservice" {
             if c.baseOperator == "Bool", !c.ifExists, c.qualifier != .forAllValues,
                !c.values.isEmpty, c.values.allSatisfy({ $0.lowercased() == "true" }) {
-                return .restricts("\(text) admits only AWS service principals", accounts: [])
+                return .restricts("\(text) admits only AWS service principals (any service acting for any customer: a confused-deputy risk unless aws:SourceAccount or aws:SourceArn is also required)", accounts: [])
             }
             return .doesNotRestrict("\(text) does not limit callers to AWS services")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PolicyAnalysis
 
@@ -15,5 +16,14 @@ struct PolicyCorpusTests {
         let verdict = try PolicyAnalyzer.analyze(policy: c.policy, type: c.type, account: c.account)
         #expect(verdict.isPublic == c.expectPublic, "\(c.name): \(verdict.reasons)")
         #expect(verdict.reasons.contains { $0.contains(c.reason) }, "\(c.name): expected «\(c.reason)» in \(verdict.reasons)")
+    }
+
+    /// Writes the corpus as JSON for the peer comparison script (docs/policy.md); off unless asked.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MAMORI_EXPORT_CORPUS"] != nil))
+    func exportCorpus() throws {
+        struct Entry: Encodable { var name, type: String; var account: String?; var expectPublic: Bool; var reason, policy: String }
+        let entries = policyCorpus.map { Entry(name: $0.name, type: $0.type.rawValue, account: $0.account, expectPublic: $0.expectPublic, reason: $0.reason, policy: $0.policy) }
+        let path = ProcessInfo.processInfo.environment["MAMORI_EXPORT_CORPUS"] ?? ""
+        try JSONEncoder().encode(entries).write(to: URL(fileURLWithPath: path))
     }
 }
