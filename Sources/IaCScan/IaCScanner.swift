@@ -1,0 +1,238 @@
+import Foundation
+
+/// Everything one `mamori iac` run found.
+public struct IaCScanResult: Sendable, Codable {
+    public var findings: [IaCFinding]
+    /// Files that could not be read or parsed; the rest of the scan went on.
+    public var errors: [IaCFileError]
+    /// Files deliberately not scanned (binary, too large), named so nothing is skipped silently.
+    public var skipped: [IaCFileError]
+    public var filesScanned: Int
+
+    public init(findings: [IaCFinding] = [], errors: [IaCFileError] = [], skipped: [IaCFileError] = [], filesScanned: Int = 0) {
+        self.findings = findings
+        self.errors = errors
+        self.skipped = skipped
+        self.filesScanned = filesScanned
+    }
+}
+
+/// A problem that stops the scan before it starts.
+public enum IaCScanError: Error, Sendable, Equatable, CustomStringConvertible {
+    case pathNotFound(String)
+
+    public var description: String {
+        switch self {
+        case .pathNotFound(let path): return "\(path): no such file or directory"
+        }
+    }
+}
+
+/// Walks paths, classifies files, and runs the matching front end on each with bounded concurrency.
+public struct IaCScanner: Sendable {
+    /// Files larger than this are listed as skipped: IaC and scripts are far smaller.
+    public var maxFileBytes = 10 * 1024 * 1024
+    public var concurrency = max(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+
+    struct Candidate: Sendable {
+        var display: String
+        var path: String
+        /// nil for an extension-less file that is scanned only if it starts with a shell shebang.
+        var kind: IaCFileKind?
+    }
+
+    struct ParsedHCL: Sendable {
+        var file: String
+        var directory: String
+        var kind: IaCFileKind
+        var body: HCLBody?
+        var jsonRoot: HCLExpression?
+    }
+
+    enum Outcome: Sendable {
+        case lookups([AMILookup])
+        case hcl(ParsedHCL)
+        case error(IaCFileError)
+        case skipped(IaCFileError)
+        case ignored
+    }
+
+    public func scan(paths: [String]) async throws(IaCScanError) -> IaCScanResult {
+        var candidates: [Candidate] = []
+        var result = IaCScanResult()
+        for path in paths {
+            let (found, errors) = try discover(path)
+            candidates += found
+            result.errors += errors
+        }
+        let outcomes = await process(candidates)
+
+        var parsed: [ParsedHCL] = []
+        var lookups: [AMILookup] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .lookups(let l): lookups += l; result.filesScanned += 1
+            case .hcl(let p): parsed.append(p); result.filesScanned += 1
+            case .error(let e): result.errors.append(e)
+            case .skipped(let e): result.skipped.append(e)
+            case .ignored: break
+            }
+        }
+        lookups += Self.hclLookups(parsed)
+        result.findings = lookups.compactMap { $0.finding() }.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        result.errors.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+        result.skipped.sort { $0.file < $1.file }
+        return result
+    }
+
+    /// Variables are per directory (a Terraform module, a Packer template folder), so HCL files are
+    /// evaluated only once every file of their directory is parsed.
+    static func hclLookups(_ parsed: [ParsedHCL]) -> [AMILookup] {
+        var variables: [String: ModuleVariables] = [:]
+        for p in parsed where p.kind != .variableValues {
+            if let body = p.body { variables[p.directory, default: ModuleVariables()].addDeclarations(from: body) }
+        }
+        for p in parsed where p.kind == .variableValues {
+            if let body = p.body { variables[p.directory, default: ModuleVariables()].addAssignments(from: body) }
+        }
+        var lookups: [AMILookup] = []
+        for p in parsed where p.kind != .variableValues {
+            let vars = variables[p.directory] ?? ModuleVariables()
+            if let body = p.body { lookups += HCLAMIRules.lookups(in: body, file: p.file, variables: vars) }
+            if p.kind == .jsonCandidate, let root = p.jsonRoot {
+                lookups += JSONTemplates.packerLegacyLookups(root: root, file: p.file, variables: vars)
+            }
+        }
+        return lookups
+    }
+
+    // MARK: discovery
+
+    private func discover(_ path: String) throws(IaCScanError) -> ([Candidate], [IaCFileError]) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .pathNotFound(path)
+        }
+        if !isDirectory.boolValue {
+            let name = (path as NSString).lastPathComponent
+            return ([Candidate(display: path, path: path, kind: IaCFileKind.classify(name: name))], [])
+        }
+        var candidates: [Candidate] = []
+        var errors: [IaCFileError] = []
+        let root = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        var stack = [""]
+        while let relative = stack.popLast() {
+            let directory = relative.isEmpty ? root : root + "/" + relative
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            } catch {
+                errors.append(IaCFileError(file: directory, message: "cannot list directory: \(error.localizedDescription)"))
+                continue
+            }
+            for name in names {
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                let full = root + "/" + rel
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+                      let type = attributes[.type] as? FileAttributeType else {
+                    errors.append(IaCFileError(file: full, message: "cannot read file attributes"))
+                    continue
+                }
+                if type == .typeDirectory {
+                    if !IaCFileKind.skippedDirectories.contains(name) { stack.append(rel) }
+                } else if type == .typeRegular || type == .typeSymbolicLink {
+                    // Symbolic links are followed for files only, so a link loop cannot trap the walk.
+                    if type == .typeSymbolicLink {
+                        var linkIsDirectory: ObjCBool = false
+                        if !FileManager.default.fileExists(atPath: full, isDirectory: &linkIsDirectory) || linkIsDirectory.boolValue { continue }
+                    }
+                    let kind = IaCFileKind.classify(name: name)
+                    if kind != nil || !name.contains(".") {
+                        candidates.append(Candidate(display: full, path: full, kind: kind))
+                    }
+                }
+            }
+        }
+        return (candidates, errors)
+    }
+
+    // MARK: processing
+
+    private func process(_ candidates: [Candidate]) async -> [Outcome] {
+        let limit = max(1, concurrency)
+        let maxBytes = maxFileBytes
+        return await withTaskGroup(of: (Int, Outcome).self) { group in
+            var outcomes = [Outcome](repeating: .ignored, count: candidates.count)
+            var next = 0
+            while next < candidates.count && next < limit {
+                let index = next
+                group.addTask { (index, Self.process(candidates[index], maxBytes: maxBytes)) }
+                next += 1
+            }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                if next < candidates.count {
+                    let index = next
+                    group.addTask { (index, Self.process(candidates[index], maxBytes: maxBytes)) }
+                    next += 1
+                }
+            }
+            return outcomes
+        }
+    }
+
+    static func process(_ candidate: Candidate, maxBytes: Int) -> Outcome {
+        let file = candidate.display
+        guard let handle = FileHandle(forReadingAtPath: candidate.path) else {
+            return candidate.kind == nil ? .ignored : .error(IaCFileError(file: file, message: "cannot open file (permission denied?)"))
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        } catch {
+            return .error(IaCFileError(file: file, message: "cannot read file: \(error.localizedDescription)"))
+        }
+        if data.count > maxBytes {
+            return candidate.kind == nil ? .ignored : .skipped(IaCFileError(file: file, message: "larger than \(maxBytes / 1024 / 1024) MB, not scanned"))
+        }
+        if data.prefix(8192).contains(0) {
+            return candidate.kind == nil ? .ignored : .skipped(IaCFileError(file: file, message: "binary file, not scanned"))
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var kind = candidate.kind
+        if kind == nil {
+            guard IaCFileKind.isShellShebang(text.prefix { $0 != "\n" }) else { return .ignored }
+            kind = .shell
+        }
+        return analyse(text, kind: kind ?? .shell, file: file, path: candidate.path)
+    }
+
+    static func analyse(_ text: String, kind: IaCFileKind, file: String, path: String) -> Outcome {
+        let directory = (path as NSString).deletingLastPathComponent
+        do throws(HCLParseError) {
+            switch kind {
+            case .terraform, .packerHCL, .otherHCL, .variableValues:
+                let body = try HCLParser.parseFile(text)
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, body: body))
+            case .terraformJSON, .hclJSON:
+                let root = try HCLParser.parseExpressionDocument(text)
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, body: JSONTemplates.hclBody(fromJSON: root)))
+            case .jsonCandidate:
+                guard text.contains("source_ami_filter") else { return .ignored }
+                let root = try HCLParser.parseExpressionDocument(text)
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, jsonRoot: root))
+            case .shell, .makefile, .dockerfile:
+                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: false))
+            case .yaml:
+                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: true))
+            case .code(let language):
+                return .lookups(CodeAMIRules.lookups(in: text, file: file, language: language))
+            }
+        } catch {
+            return .error(IaCFileError(file: file, line: error.location.line, column: error.location.column, message: error.message))
+        }
+    }
+}

@@ -1,0 +1,7 @@
+data "aws_ami" "broken" {
+  most_recent = true
+  filter {
+    name   = "name"
+    values = ["unclosed-*
+  }
+}

@@ -1,0 +1,10 @@
+import boto3
+
+
+def latest_ubuntu(region: str) -> str:
+    ec2 = boto3.client("ec2", region_name=region)
+    response = ec2.describe_images(
+        Owners=["099720109477"],  # Canonical
+        Filters=[{"Name": "name", "Values": ["ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"]}],
+    )
+    return max(response["Images"], key=lambda i: i["CreationDate"])["ImageId"]

@@ -1,0 +1,69 @@
+import Testing
+@testable import IaCScan
+
+@Suite struct RuleTests {
+    func terraform(_ text: String) throws -> [IaCFinding] {
+        let body = try HCLParser.parseFile(text)
+        var vars = ModuleVariables()
+        vars.addDeclarations(from: body)
+        return HCLAMIRules.lookups(in: body, file: "t.tf", variables: vars).compactMap { $0.finding() }
+    }
+
+    @Test func awsMarketplaceAndAmazonAliasesPin() throws {
+        for owners in [#"["amazon"]"#, #"["aws-marketplace"]"#, #"["self"]"#, #"["123456789012"]"#] {
+            #expect(try terraform("data \"aws_ami\" \"a\" {\n most_recent = true\n owners = \(owners)\n}\n").isEmpty)
+        }
+    }
+
+    @Test func emptyStringOwnerDoesNotPin() throws {
+        let f = try terraform("data \"aws_ami\" \"a\" {\n most_recent = true\n owners = [\"\"]\n}\n")
+        #expect(f.map(\.severity) == [.high])
+    }
+
+    @Test func mostRecentFalseByNameIsMedium() throws {
+        let f = try terraform("data \"aws_ami\" \"a\" {\n most_recent = false\n name_regex = \"^x\"\n}\n")
+        #expect(f.map(\.severity) == [.medium])
+    }
+
+    @Test func noNameNoMostRecentIsLow() throws {
+        let f = try terraform("data \"aws_ami\" \"a\" {\n filter {\n name = \"tag:Role\"\n values = [\"web\"]\n }\n}\n")
+        #expect(f.map(\.severity) == [.low])
+    }
+
+    @Test func ubuntuNamesSuggestCanonical() throws {
+        let f = try terraform("data \"aws_ami\" \"a\" {\n most_recent = true\n filter {\n name = \"name\"\n values = [\"ubuntu/images/*\"]\n }\n}\n")
+        #expect(f.first?.fix.contains(#"owners = ["099720109477"]"#) == true)
+        #expect(f.first?.resource == "data.aws_ami.a")
+    }
+
+    @Test func tfvarsValuesOverrideDefaults() throws {
+        let body = try HCLParser.parseFile("variable \"o\" {}\ndata \"aws_ami\" \"a\" {\n most_recent = true\n owners = var.o\n}\n")
+        var vars = ModuleVariables()
+        vars.addDeclarations(from: body)
+        #expect(HCLAMIRules.lookups(in: body, file: "t", variables: vars).compactMap { $0.finding() }.map(\.severity) == [.low])
+        vars.addAssignments(from: try HCLParser.parseFile("o = [\"self\"]\n"))
+        #expect(HCLAMIRules.lookups(in: body, file: "t", variables: vars).compactMap { $0.finding() }.isEmpty)
+    }
+
+    @Test func shellPipelinesAndSubstitutionsEndTheCommand() {
+        let text = "x=$(aws ec2 describe-images --filters Name=name,Values=a-*) ; aws ec2 run-instances --owners self\n"
+        let f = ShellAMIRules.lookups(in: text, file: "s.sh", yaml: false).compactMap { $0.finding() }
+        #expect(f.count == 1)
+        #expect(f.first?.column == 5)
+    }
+
+    @Test func imageIdsPinTheCLI() {
+        let f = ShellAMIRules.lookups(in: "aws ec2 describe-images --image-ids ami-1 --filters Name=name,Values=x\n", file: "s", yaml: false)
+        #expect(f.compactMap { $0.finding() }.isEmpty)
+    }
+
+    @Test func pythonKwargsSpreadIsLowNotSilent() {
+        let f = CodeAMIRules.lookups(in: "ec2.describe_images(Filters=[{'Name': 'name', 'Values': ['x']}], **extra)\n", file: "p.py", language: .python)
+        #expect(f.compactMap { $0.finding() }.map(\.severity) == [.low])
+    }
+
+    @Test func sdkCallsWithoutNameFilterAreNotFlagged() {
+        let f = CodeAMIRules.lookups(in: "ec2.describe_images(ImageIds=[ami])\nec2.describe_images()\n", file: "p.py", language: .python)
+        #expect(f.compactMap { $0.finding() }.isEmpty)
+    }
+}
