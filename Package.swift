@@ -26,7 +26,7 @@ let package = Package(
         // Checks: pure functions from Inventory to findings.
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Output formats.
-        .target(name: "Reports", dependencies: ["MamoriCore"]),
+        .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
         .systemLibrary(name: "CZlib"),
         // Streaming readers: files, lines, gzip.

@@ -138,7 +138,8 @@ public final class AWSClient: Sendable {
                 await limiter.release()
                 let response = try result.get()
                 if response.status >= 300 {
-                    throw ErrorDecoder.decode(response, wire: service.wire, operation: operation)
+                    throw ErrorDecoder.decode(response, wire: service.wire, operation: operation,
+                                              emulator: configuration.endpoints.overrideURL(for: service) != nil)
                 }
                 return try decode(response)
             } catch {

@@ -2,7 +2,9 @@ import Foundation
 
 /// Turns an error response of any wire protocol into `AWSError.service`.
 enum ErrorDecoder {
-    static func decode(_ response: HTTPResponse, wire: WireProtocol, operation: String) -> AWSError {
+    /// `emulator`: requests go to an endpoint override. Emulators answer calls they do not
+    /// implement with an HTML 500 page, which AWS never sends for an API call.
+    static func decode(_ response: HTTPResponse, wire: WireProtocol, operation: String, emulator: Bool = false) -> AWSError {
         let requestId = response.headers["x-amzn-requestid"] ?? response.headers["x-amz-request-id"]
         var code: String?
         var message = ""
@@ -28,8 +30,16 @@ enum ErrorDecoder {
             }
             message = json["message"]?.string ?? json["Message"]?.string ?? ""
         } else if message.isEmpty {
-            message = String(decoding: body.prefix(200), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: body.prefix(2048), as: UTF8.self)
+            if let html = htmlTitle(text) {
+                if emulator, response.status == 500, code == nil {
+                    return .service(code: "NotImplemented", message: "the endpoint does not implement \(operation) (\(html))",
+                                    status: 501, operation: operation, requestId: requestId)
+                }
+                message = html
+            } else {
+                message = String(text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         if code == nil || code == "" {
             code = switch response.status {
@@ -41,6 +51,16 @@ enum ErrorDecoder {
             }
         }
         return .service(code: code!, message: message, status: response.status, operation: operation, requestId: requestId)
+    }
+
+    /// The `<title>` of an HTML error page, if the body is one.
+    static func htmlTitle(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("<!doctype html") || lower.hasPrefix("<html") else { return nil }
+        guard let start = lower.range(of: "<title>"), let end = lower.range(of: "</title>", range: start.upperBound..<lower.endIndex) else {
+            return "HTML error page"
+        }
+        return String(text[start.upperBound..<end.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `aws.protocoltests#FooError:http://…` and `com.amazon.coral#Foo` both mean `Foo`.

@@ -1,0 +1,85 @@
+import MamoriCore
+
+/// Every posture check, with the figures from Datadog's State of AWS Security (seed 003) that
+/// motivate it in the rationale.
+public enum Catalog {
+    public static let unusedCredentials = CheckDefinition(
+        id: "iam.unused_credentials", title: "IAM user with credentials unused for 90 days", severity: .medium,
+        resourceType: "AwsIamUser",
+        rationale: "Unused passwords and keys are attack surface nobody watches; 39% of IAM users have one (State of AWS Security).",
+        remediation: "Disable or delete the unused password and access keys (aws iam delete-login-profile / update-access-key --status Inactive), or remove the user.")
+    public static let consoleWithoutMFA = CheckDefinition(
+        id: "iam.console_without_mfa", title: "Console user without MFA", severity: .high, resourceType: "AwsIamUser",
+        rationale: "A console password without MFA falls to phishing or reuse; 40% of organisations have such a user.",
+        remediation: "Enable an MFA device for the user (aws iam enable-mfa-device), or remove the console password if it is not needed.")
+    public static let oldAccessKey = CheckDefinition(
+        id: "iam.access_key_older_90d", title: "Active access key older than 90 days", severity: .medium, resourceType: "AwsIamAccessKey",
+        rationale: "Long-lived keys leak through code, logs and images; 60% of IAM users have an active key older than 90 days.",
+        remediation: "Rotate the key: create a second key, move workloads to it, deactivate then delete the old one. Prefer roles and temporary credentials.")
+    public static let staleAccessKey = CheckDefinition(
+        id: "iam.access_key_stale", title: "Access key older than a year and unused for 30 days", severity: .medium, resourceType: "AwsIamAccessKey",
+        rationale: "A year-old key nobody uses is pure risk: 25% of IAM users carry one.",
+        remediation: "Deactivate the key (aws iam update-access-key --status Inactive) and delete it once nothing breaks.")
+    public static let rootAccessKey = CheckDefinition(
+        id: "iam.root_access_key", title: "Root user has an active access key", severity: .critical, resourceType: "AwsAccount",
+        rationale: "Root keys cannot be limited by IAM policies; 3% of accounts still have one.",
+        remediation: "Delete the root access keys (sign in as root, Security credentials, Access keys) and use IAM roles instead.")
+    public static let rootRecentUse = CheckDefinition(
+        id: "iam.root_recent_use", title: "Root user used recently", severity: .high, resourceType: "AwsAccount",
+        rationale: "Daily work as root bypasses every guardrail; 23% of organisations used root in the last 30 days.",
+        remediation: "Review the root activity in CloudTrail, then reserve root for the few tasks that need it.")
+    public static let rootWithoutMFA = CheckDefinition(
+        id: "iam.root_without_mfa", title: "Root user without MFA", severity: .critical, resourceType: "AwsAccount",
+        rationale: "The root user can do anything, including closing the account.",
+        remediation: "Enable MFA for the root user (preferably a hardware key).")
+    public static let quarantinePolicy = CheckDefinition(
+        id: "iam.compromised_key_quarantine", title: "AWS quarantined a principal for a leaked key", severity: .critical, resourceType: "AwsIamUser",
+        rationale: "AWS attaches AWSCompromisedKeyQuarantine* when it finds an exposed access key: a key of this principal has leaked.",
+        remediation: "Follow the leaked-key response: keep the policy attached, rotate the key, review CloudTrail and every region for rogue resources, then remove the policy.")
+    public static let publicBucket = CheckDefinition(
+        id: "s3.bucket_public", title: "S3 bucket is public", severity: .critical, resourceType: "AwsS3Bucket",
+        rationale: "Public buckets leak data and, through logs and config files, credentials; 36% of organisations have one.",
+        remediation: "Remove the public statement or ACL grant, and turn on S3 Block Public Access for the account (aws s3control put-public-access-block).")
+    public static let publicTopic = CheckDefinition(
+        id: "sns.topic_public", title: "SNS topic is public", severity: .high, resourceType: "AwsSnsTopic",
+        rationale: "Anyone can publish to or subscribe to a public topic; 15% of organisations have one.",
+        remediation: "Restrict the topic policy's principal, or add a condition such as aws:SourceAccount / aws:SourceArn / aws:PrincipalOrgID.")
+    public static let publicQueue = CheckDefinition(
+        id: "sqs.queue_public", title: "SQS queue is public", severity: .high, resourceType: "AwsSqsQueue",
+        rationale: "Anyone can read, inject or delete messages in a public queue; 18% of organisations have one.",
+        remediation: "Restrict the queue policy's principal, or add a condition such as aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID.")
+    public static let instanceIMDSv1 = CheckDefinition(
+        id: "ec2.instance_imdsv2_not_required", title: "EC2 instance does not require IMDSv2", severity: .high, resourceType: "AwsEc2Instance",
+        rationale: "IMDSv1 lets an SSRF steal the instance role's credentials (the Capital One breach); 93% of instances do not enforce IMDSv2.",
+        remediation: "aws ec2 modify-instance-metadata-options --instance-id ID --http-tokens required --http-endpoint enabled")
+    public static let templateIMDSv1 = CheckDefinition(
+        id: "ec2.launch_template_imdsv2_not_required", title: "Launch template does not require IMDSv2", severity: .medium, resourceType: "AwsEc2LaunchTemplate",
+        rationale: "Every instance launched from the template will accept IMDSv1.",
+        remediation: "Create a template version with MetadataOptions HttpTokens=required and make it the default.")
+    public static let imdsDefault = CheckDefinition(
+        id: "ec2.imds_default_not_required", title: "Region default does not require IMDSv2", severity: .low, resourceType: "AwsAccount",
+        rationale: "IMDSv2 is not the default for new instances; the account-level default makes it so.",
+        remediation: "aws ec2 modify-instance-metadata-defaults --http-tokens required --region REGION")
+    public static let noCloudTrail = CheckDefinition(
+        id: "cloudtrail.no_multi_region_trail", title: "No multi-region CloudTrail trail is logging", severity: .high, resourceType: "AwsAccount",
+        rationale: "Without a trail, a leaked key's activity cannot be reconstructed beyond 90 days of event history.",
+        remediation: "aws cloudtrail create-trail --is-multi-region-trail ... && aws cloudtrail start-logging --name TRAIL")
+    public static let guardDutyOff = CheckDefinition(
+        id: "guardduty.disabled", title: "GuardDuty is not enabled", severity: .medium, resourceType: "AwsAccount",
+        rationale: "GuardDuty detects credential misuse and crypto-mining, the usual first signs of a leaked key.",
+        remediation: "aws guardduty create-detector --enable --region REGION (or enable it organisation-wide).")
+    public static let securityHubOff = CheckDefinition(
+        id: "securityhub.disabled", title: "Security Hub is not enabled", severity: .low, resourceType: "AwsAccount",
+        rationale: "AWS asks for at least one of MFA, Security Hub or GuardDuty after a key incident.",
+        remediation: "aws securityhub enable-security-hub --region REGION")
+    public static let costGuardrails = CheckDefinition(
+        id: "account.cost_guardrails", title: "Fewer than two cost and activity guardrails", severity: .low, resourceType: "AwsAccount",
+        rationale: "AWS asks for at least two of Budgets, CloudTrail, Trusted Advisor and Cost Anomaly Detection so abuse is noticed quickly.",
+        remediation: "Create a budget with an alert (aws budgets create-budget) and a Cost Anomaly Detection monitor.")
+
+    public static let all: [CheckDefinition] = [
+        unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
+        quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
+        noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
+    ]
+}

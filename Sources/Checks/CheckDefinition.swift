@@ -1,0 +1,53 @@
+import Foundation
+import MamoriCore
+
+/// What a check is: its id (stable, used in configs and history), title, severity, why it
+/// matters and how to fix it.
+public struct CheckDefinition: Sendable, Hashable, Codable {
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var resourceType: String
+    public var rationale: String
+    public var remediation: String
+
+    public init(id: String, title: String, severity: Severity, resourceType: String, rationale: String, remediation: String) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.resourceType = resourceType
+        self.rationale = rationale
+        self.remediation = remediation
+    }
+
+    /// A finding of this check.
+    func finding(_ status: FindingStatus, account: String, region: String, resource: String, message: String,
+                 severity: Severity? = nil, resourceType: String? = nil) -> Finding {
+        Finding(check: id, title: title, severity: severity ?? self.severity, status: status, account: account,
+                region: region, resource: resource, resourceType: resourceType ?? self.resourceType,
+                message: message, remediation: remediation)
+    }
+}
+
+/// Everything a check needs besides the inventory.
+public struct CheckContext: Sendable {
+    public var thresholds: Thresholds
+    /// The moment ages are measured from: the inventory's collection time, so a saved inventory
+    /// gives the same findings tomorrow.
+    public var now: Date
+    public var trustedAccounts: Set<String>
+
+    public init(thresholds: Thresholds = Thresholds(), now: Date, trustedAccounts: Set<String> = []) {
+        self.thresholds = thresholds
+        self.now = now
+        self.trustedAccounts = trustedAccounts
+    }
+
+    func days(since date: Date?) -> Int? {
+        guard let date else { return nil }
+        return Int(now.timeIntervalSince(date) / 86_400)
+    }
+}
+
+/// Region label for account-wide resources.
+let globalRegion = "global"

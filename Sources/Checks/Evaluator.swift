@@ -1,0 +1,58 @@
+import Foundation
+import Inventory
+import MamoriCore
+
+/// The result of evaluating an inventory.
+public struct Evaluation: Sendable {
+    /// Failing and passing findings that are not muted, most severe first.
+    public var findings: [Finding]
+    public var muted: [MutedFinding]
+    /// What could not be read, per account.
+    public var errors: [String: [CollectionError]]
+
+    public var failures: [Finding] { findings.filter { $0.status == .fail } }
+    public var isPartial: Bool { errors.values.contains { !$0.isEmpty } }
+}
+
+/// Runs every check over an inventory. Pure: the same inventory and config give the same result.
+public enum Evaluator {
+    public static func evaluate(_ inventory: Inventory, config: MamoriConfig = MamoriConfig()) -> Evaluation {
+        let context = CheckContext(thresholds: config.thresholds, now: inventory.collectedAt, trustedAccounts: Set(config.trust))
+        var all: [Finding] = []
+        var errors: [String: [CollectionError]] = [:]
+        for account in inventory.accounts {
+            all += findings(account, context: context)
+            errors[account.accountId] = account.errors
+        }
+        var kept: [Finding] = []
+        var muted: [MutedFinding] = []
+        for finding in all {
+            if finding.status == .fail, let rule = config.mute.first(where: { $0.matches(finding) }) {
+                muted.append(MutedFinding(finding: finding, reason: rule.reason))
+            } else {
+                kept.append(finding)
+            }
+        }
+        kept.sort(by: order)
+        return Evaluation(findings: kept, muted: muted, errors: errors)
+    }
+
+    public static func findings(_ account: AccountInventory, context: CheckContext) -> [Finding] {
+        var findings: [Finding] = []
+        if let iam = account.iam { findings += IAMChecks.evaluate(iam, account: account.accountId, context: context) }
+        if let s3 = account.s3 { findings += ExposureChecks.buckets(s3, account: account.accountId) }
+        for region in account.regional {
+            findings += ExposureChecks.resourcePolicies(region, account: account.accountId)
+            findings += EC2Checks.evaluate(region, account: account.accountId)
+        }
+        findings += DetectiveChecks.evaluate(account)
+        return findings
+    }
+
+    /// Failures first, then severity, then check, account, region and resource: stable output.
+    static func order(_ a: Finding, _ b: Finding) -> Bool {
+        if a.status != b.status { return a.status == .fail }
+        if a.severity != b.severity { return a.severity > b.severity }
+        return (a.check, a.account, a.region, a.resource) < (b.check, b.account, b.region, b.resource)
+    }
+}

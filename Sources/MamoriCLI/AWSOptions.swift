@@ -1,0 +1,57 @@
+import AWSClient
+import ArgumentParser
+import Foundation
+
+/// How to reach AWS: shared by every command that calls it.
+struct AWSOptions: ParsableArguments {
+    @Option(help: "Named profile from ~/.aws/config or ~/.aws/credentials (default: AWS_PROFILE).")
+    var profile: String?
+
+    @Option(name: .customLong("region"), help: "Region to scan; repeat for several (default: every enabled region).")
+    var regions: [String] = []
+
+    @Flag(help: "Scan every region AWS has, reporting those not enabled for the account.")
+    var allRegions = false
+
+    @Option(help: "Send every request to this endpoint (an emulator); default: AWS_ENDPOINT_URL.")
+    var endpointURL: String?
+
+    @Flag(help: "Allow credentials from the instance metadata service even when this machine does not look like EC2.")
+    var allowImds = false
+
+    @Option(help: "Requests in flight at once per account.")
+    var maxRequests = 16
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The region for global calls (STS, IAM signing): first --region, then the environment, then the profile.
+    func homeRegion() -> String {
+        if let first = regions.first { return first }
+        let env = environment
+        if let region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
+        if let name = profile ?? env["AWS_PROFILE"], let files = try? ProfileFiles.load(environment: env),
+           let region = files.profiles[name]?["region"] { return region }
+        return "us-east-1"
+    }
+
+    func validate() throws {
+        if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region exclude each other") }
+        if maxRequests < 1 || maxRequests > 256 { throw ValidationError("--max-requests must be between 1 and 256") }
+        if let endpointURL, URL(string: endpointURL)?.host == nil {
+            throw ValidationError("--endpoint-url '\(endpointURL)' is not a URL (example: http://127.0.0.1:5000)")
+        }
+    }
+
+    func configuration() -> ClientConfiguration {
+        ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL),
+                            maxConcurrentRequests: maxRequests)
+    }
+
+    func client() throws -> AWSClient {
+        let configuration = configuration()
+        let credentials = try CredentialChain.resolve(
+            CredentialOptions(profile: profile, allowIMDS: allowImds, environment: environment, region: homeRegion()),
+            configuration: configuration)
+        return AWSClient(credentials: credentials, configuration: configuration)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// A user-facing error: printed as is, exit code 2.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Standard error output and the progress line.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("mamori: \(message)\n".utf8))
+    }
+
+    /// A progress callback: a single rewritten line on a terminal, nothing otherwise.
+    static func progress(enabled: Bool) -> @Sendable (String) -> Void {
+        guard enabled, isatty(STDERR_FILENO) == 1 else { return { _ in } }
+        return { message in
+            FileHandle.standardError.write(Data("\r\u{1B}[K… \(message)".utf8))
+        }
+    }
+
+    static func clearProgress(enabled: Bool) {
+        if enabled, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    /// Runs a command body, turning any error into a clear message and exit code 2.
+    static func run(_ body: () async throws -> Int32) async throws {
+        let code: Int32
+        do { code = try await body() }
+        catch let error as ExitCode { throw error }
+        catch let error as ValidationError { throw error }
+        catch {
+            self.error("\(error)")
+            throw ExitCode(2)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
