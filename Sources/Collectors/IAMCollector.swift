@@ -41,8 +41,20 @@ struct IAMCollector {
             guard let metadata else { continue }
             users[index].accessKeys = Self.merge(report: users[index].accessKeys, metadata: metadata)
         }
+        var root = report?.root
+        if root == nil {
+            // Some endpoints leave the root row out of the report; the account summary still
+            // says whether root has MFA and access keys (but not when they were used).
+            root = await context.attempt(.iam, "GetAccountSummary", region: region) { () async throws -> RootUser in
+                let entries = try await context.client.query(.iam, region: region, action: "GetAccountSummary").list("SummaryMap")
+                let summary = Dictionary(entries.compactMap { e in e.string("key").map { ($0, e.string("value") ?? "0") } },
+                                         uniquingKeysWith: { a, _ in a })
+                let keys = summary["AccountAccessKeysPresent"] == "1" ? [AccessKey(id: "root-access-key", active: true)] : []
+                return RootUser(arn: "arn:aws:iam::\(context.accountId):root", mfaActive: summary["AccountMFAEnabled"] == "1", accessKeys: keys)
+            }
+        }
         return IAMInventory(users: users, roles: details?.roles ?? [], groups: details?.groups ?? [],
-                            root: report?.root, credentialReportGeneratedAt: report?.generated)
+                            root: root, credentialReportGeneratedAt: report?.generated)
     }
 
     /// Pairs report rows (ordered by key slot) with ListAccessKeys entries ordered by creation date.

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""A local AWS estate for Mamori's demo and end-to-end tests.
+
+Runs moto's server in-process on 127.0.0.1 (never any other address), seeds it with a risky
+estate through boto3, backdates credentials through moto's backend objects (moto stamps
+everything "now"), and records every request it serves so tests can prove a scan only reads.
+
+    python3 Tests/Support/moto_estate.py --port 0 --scenario demo --log requests.jsonl
+
+Prints `READY http://127.0.0.1:PORT` on stdout once seeded, then serves until stdin closes or
+it receives SIGTERM/SIGINT.
+"""
+import argparse
+import io
+import json
+import os
+import signal
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlparse
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+import boto3  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+ACCOUNT = "123456789012"
+NOW = datetime.now(timezone.utc)
+
+
+def days_ago(days):
+    return (NOW - timedelta(days=days)).replace(tzinfo=None)
+
+
+class RequestLog:
+    """WSGI middleware: one JSON line per request with the IAM action it maps to."""
+
+    def __init__(self, app, path):
+        self.app = app
+        self.path = path
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        if self.path:
+            entry = describe(environ, body)
+            with self.lock, open(self.path, "a") as out:
+                out.write(json.dumps(entry) + "\n")
+        return self.app(environ, start_response)
+
+
+def describe(environ, body):
+    """Maps a request to (service, operation, IAM action) the way IAM authorises it."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = auth.split("Credential=")[1].split(",")[0].split("/") if "Credential=" in auth else []
+    service = scope[3] if len(scope) > 3 else "?"
+    method = environ["REQUEST_METHOD"]
+    path = environ.get("PATH_INFO", "/")
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        operation = target.split(".")[-1]
+    elif method == "POST" and body and b"Action=" in body:
+        operation = parse_qs(body.decode())["Action"][0]
+    elif "Action" in query:
+        operation = query["Action"][0]
+    else:
+        operation = rest_operation(service, method, path, query, environ)
+    return {"service": service, "method": method, "path": path, "operation": operation,
+            "action": iam_action(service, operation)}
+
+
+def rest_operation(service, method, path, query, environ):
+    if service == "s3" and "/v20180820/configuration/publicAccessBlock" in path:
+        return "GetAccountPublicAccessBlock" if method == "GET" else method + "AccountPublicAccessBlock"
+    if service == "s3":
+        for sub, name in [("policy", "BucketPolicy"), ("acl", "BucketAcl"), ("publicAccessBlock", "PublicAccessBlock"),
+                          ("location", "BucketLocation")]:
+            if sub in query:
+                return {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}.get(method, method) + name
+        if path.strip("/") == "":
+            return "ListBuckets" if method == "GET" else method + "Service"
+        return {"GET": "GetObjectOrList", "PUT": "PutBucketOrObject", "DELETE": "DeleteBucketOrObject",
+                "HEAD": "HeadBucketOrObject"}.get(method, method)
+    if service == "guardduty":
+        if path.rstrip("/") == "/detector":
+            return "ListDetectors" if method == "GET" else "CreateDetector"
+        if path.startswith("/detector/"):
+            return "GetDetector" if method == "GET" else method + "Detector"
+    if service == "securityhub" and path.rstrip("/") == "/accounts":
+        return {"GET": "DescribeHub", "POST": "EnableSecurityHub", "DELETE": "DisableSecurityHub"}.get(method, method)
+    return f"{method} {path}"
+
+
+def iam_action(service, operation):
+    # IAM's names for S3 differ from the API's.
+    s3 = {"ListBuckets": "s3:ListAllMyBuckets", "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+          "GetAccountPublicAccessBlock": "s3:GetAccountPublicAccessBlock"}
+    if service == "s3" and operation in s3:
+        return s3[operation]
+    prefix = {"monitoring": "cloudwatch", "ce": "ce"}.get(service, service)
+    return f"{prefix}:{operation}"
+
+
+def serve(port, log_path):
+    app = RequestLog(DomainDispatcherApplication(create_backend_app), log_path)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+def client(endpoint, service, region="us-east-1"):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def policy(statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def seed_demo(endpoint):
+    """The demo estate. Expected findings are listed in Tests/EndToEndTests/DemoEstate.swift."""
+    iam = client(endpoint, "iam")
+    for name in ["alice", "bob", "carol", "dave", "eve"]:
+        iam.create_user(UserName=name)
+    iam.create_login_profile(UserName="alice", Password="Correct-Horse-1!")  # console, no MFA
+    iam.create_login_profile(UserName="bob", Password="Correct-Horse-2!")    # console with MFA, idle
+    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="bob-mfa")["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(UserName="bob", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321")
+    keys = {name: iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"] for name in ["alice", "carol", "dave", "eve"]}
+    iam.attach_user_policy(UserName="eve", PolicyArn="arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2")
+
+    s3 = client(endpoint, "s3")
+    for bucket in ["demo-public-policy", "demo-public-acl", "demo-private", "demo-restricted", "demo-vpce-only"]:
+        s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(Bucket="demo-public-policy", Policy=policy([
+        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::demo-public-policy/*"}]))
+    s3.put_bucket_acl(Bucket="demo-public-acl", ACL="public-read")
+    s3.put_bucket_policy(Bucket="demo-restricted", Policy=policy([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::demo-restricted/*"}]))
+    s3.put_public_access_block(Bucket="demo-restricted", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_policy(Bucket="demo-vpce-only", Policy=policy([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::demo-vpce-only/*",
+         "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]))
+
+    sns = client(endpoint, "sns")
+    default_topic = sns.create_topic(Name="demo-default")["TopicArn"]  # moto applies the console default policy
+    public_topic = sns.create_topic(Name="demo-public")["TopicArn"]
+    sns.set_topic_attributes(TopicArn=public_topic, AttributeName="Policy", AttributeValue=policy([
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish", "Resource": public_topic}]))
+
+    sqs = client(endpoint, "sqs")
+    public_queue = sqs.create_queue(QueueName="demo-public")["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=public_queue, Attributes={"Policy": policy([
+        {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+         "Resource": f"arn:aws:sqs:us-east-1:{ACCOUNT}:demo-public"}])})
+    scoped_queue = sqs.create_queue(QueueName="demo-scoped")["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=scoped_queue, Attributes={"Policy": policy([
+        {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+         "Resource": f"arn:aws:sqs:us-east-1:{ACCOUNT}:demo-scoped",
+         "Condition": {"ArnEquals": {"aws:SourceArn": default_topic}}}])})
+
+    ec2 = client(endpoint, "ec2")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "legacy-v1"}]}])
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
+    ec2.create_launch_template(LaunchTemplateName="demo-v1-template",
+                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "optional"}})
+    ec2.create_launch_template(LaunchTemplateName="demo-v2-template",
+                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "required"}})
+    ec2_eu = client(endpoint, "ec2", "eu-west-1")
+    image_eu = ec2_eu.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ec2_eu.run_instances(ImageId=image_eu, MinCount=1, MaxCount=1, InstanceType="t3.micro")
+
+    client(endpoint, "s3").create_bucket(Bucket="demo-trail-logs")
+    trail = client(endpoint, "cloudtrail")
+    trail.create_trail(Name="demo-trail", S3BucketName="demo-trail-logs", IsMultiRegionTrail=True)  # never started
+    client(endpoint, "guardduty").create_detector(Enable=True)
+    client(endpoint, "securityhub").enable_security_hub()
+    client(endpoint, "budgets").create_budget(AccountId=ACCOUNT, Budget={
+        "BudgetName": "monthly", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"})
+
+    backdate(keys)
+
+
+def backdate(keys):
+    """moto stamps everything now; age the demo's credentials through its backend objects."""
+    from moto.iam.models import AccessKeyLastUsed, iam_backends
+    backend = iam_backends[ACCOUNT]["aws"]
+    users = backend.users
+    for name in users:
+        users[name].create_date = days_ago(500)
+    def key(name):
+        return next(k for k in users[name].access_keys if k.access_key_id == keys[name])
+    key("alice").create_date = days_ago(200)
+    key("alice").last_used = AccessKeyLastUsed(timestamp=days_ago(5), service="s3", region="us-east-1")
+    users["alice"].password_last_used = days_ago(2)
+    users["bob"].password_last_used = days_ago(120)
+    key("carol").create_date = days_ago(400)  # never used
+    key("dave").create_date = days_ago(10)
+    key("dave").last_used = AccessKeyLastUsed(timestamp=days_ago(1), service="ec2", region="us-east-1")
+    key("eve").create_date = days_ago(20)
+    key("eve").last_used = AccessKeyLastUsed(timestamp=days_ago(1), service="sts", region="us-east-1")
+
+
+def seed_bulk(endpoint, users, instances, buckets, topics, queues, regions):
+    """A large estate for benchmarks."""
+    iam = client(endpoint, "iam")
+    for i in range(users):
+        iam.create_user(UserName=f"user{i:05d}")
+        if i % 3 == 0:
+            iam.create_access_key(UserName=f"user{i:05d}")
+    per_region = instances // max(1, len(regions))
+    for region in regions:
+        ec2 = client(endpoint, "ec2", region)
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        left = per_region
+        while left > 0:
+            batch = min(left, 500)
+            ec2.run_instances(ImageId=image, MinCount=batch, MaxCount=batch, InstanceType="t3.micro")
+            left -= batch
+    s3 = client(endpoint, "s3")
+    for i in range(buckets):
+        s3.create_bucket(Bucket=f"bench-bucket-{i:05d}")
+    sns = client(endpoint, "sns")
+    for i in range(topics):
+        sns.create_topic(Name=f"bench-topic-{i:05d}")
+    sqs = client(endpoint, "sqs")
+    for i in range(queues):
+        sqs.create_queue(QueueName=f"bench-queue-{i:05d}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--scenario", choices=["demo", "empty", "bulk"], default="demo")
+    parser.add_argument("--log", default=None, help="append one JSON line per request to this file")
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--buckets", type=int, default=300)
+    parser.add_argument("--topics", type=int, default=200)
+    parser.add_argument("--queues", type=int, default=200)
+    parser.add_argument("--regions", default="us-east-1,eu-west-1,ap-northeast-1")
+    args = parser.parse_args()
+
+    # Seeding is not part of what the scan did: log only after seeding.
+    server = serve(args.port, None)
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    if args.scenario == "demo":
+        seed_demo(endpoint)
+    elif args.scenario == "bulk":
+        seed_bulk(endpoint, args.users, args.instances, args.buckets, args.topics, args.queues, args.regions.split(","))
+    if args.log:
+        server.app.path = args.log
+    print(f"READY {endpoint}", flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    def watch_stdin():
+        try:
+            sys.stdin.read()
+        except Exception:
+            pass
+        stop.set()
+    if not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    stop.wait()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
