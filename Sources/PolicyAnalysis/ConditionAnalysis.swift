@@ -178,7 +178,7 @@ enum ConditionAnalysis {
 
     /// Whether a value pins down a concrete, non-public set for this kind of key.
     static func isConcrete(_ raw: String, kind: KeyKind, glob: Bool) -> Bool {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard let value = substitutingOwnerVariables(raw.trimmingCharacters(in: .whitespaces)) else { return false }
         if value.isEmpty || Wildcard.isOnlyWildcards(value) { return false }
         if kind == .ip { return isNarrowCIDR(value) }
         guard glob else { return true }
@@ -195,6 +195,26 @@ enum ConditionAnalysis {
         default:
             return Wildcard.isLiteral(value)
         }
+    }
+
+    /// Policy variables that name the resource owner's side (`${aws:ResourceAccount}`,
+    /// `${aws:ResourceOrgID}`, `${aws:ResourceOrgPaths}`) are fixed for a given resource, so
+    /// `aws:PrincipalAccount = ${aws:ResourceAccount}` pins the caller to the owner's account. They are
+    /// replaced by a literal placeholder. Any other variable comes from the request, which the caller
+    /// controls, so the value pins nothing: nil.
+    static func substitutingOwnerVariables(_ value: String) -> String? {
+        guard value.contains("${") else { return value }
+        var result = ""
+        var rest = Substring(value)
+        while let start = rest.range(of: "${") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { return nil }
+            let name = rest[start.upperBound..<end].lowercased()
+            guard ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"].contains(name) else { return nil }
+            result += "owner-\(name.dropFirst(4))"
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 
     /// An ARN pattern is concrete when its account is fixed, or — for ARNs without an account,

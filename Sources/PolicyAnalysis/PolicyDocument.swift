@@ -160,6 +160,9 @@ struct PolicyStatement: Sendable {
         if actions == nil && notActions == nil {
             throw .invalidValue(path: path, message: "needs \"Action\" or \"NotAction\"")
         }
+        if actions?.isEmpty == true || notActions?.isEmpty == true {
+            throw .invalidValue(path: path, message: "the action list is empty")
+        }
         if actions != nil && notActions != nil {
             throw .invalidValue(path: path, message: "\"Action\" and \"NotAction\" cannot both be present")
         }

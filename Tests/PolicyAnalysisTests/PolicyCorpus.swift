@@ -249,6 +249,11 @@ let policyCorpus: [PolicyCase] = [
                  {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}}]}
                """#),
 
+    PolicyCase("s3 PrincipalAccount equals ${aws:ResourceAccount}", .s3, public: false, reason: "restricts callers to principal account ${aws:ResourceAccount}",
+               allow(condition: #"{"StringEquals": {"aws:PrincipalAccount": "${aws:ResourceAccount}"}}"#)), // caller must be in the owner's account
+    PolicyCase("sqs SourceAccount equals a caller-side variable", .sqs, public: true, reason: "the value \"${aws:PrincipalAccount}\" matches any source account",
+               allow(action: #""sqs:SendMessage""#, resource: sqsQueue, condition: #"{"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}"#)), // the caller controls both sides
+
     // --- Wrapped CLI outputs -----------------------------------------------------------------------
     PolicyCase("s3 get-bucket-policy wrapper", .s3, public: true, reason: "s3:GetObject (read)",
                #"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#),

@@ -84,4 +84,9 @@ struct PolicyErrorTests {
     @Test func invalidUTF8AndEscapes() {
         #expect(error(#"{"Statement": "\q"}"#) == .invalidJSON(message: "invalid escape sequence in string", line: 1, column: 16))
     }
+
+    @Test func emptyActionList() {
+        let e = error(#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": []}]}"#)
+        #expect(e == .invalidValue(path: "Statement[0]", message: "the action list is empty"))
+    }
 }
