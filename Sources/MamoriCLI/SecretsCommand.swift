@@ -1,6 +1,117 @@
 import ArgumentParser
+import Foundation
+import SecretScan
 
+/// `mamori secrets`: find leaked AWS keys in files, archives, images, standard input or git history.
 struct SecretsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "secrets", abstract: "(not yet implemented)")
-    func run() async throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "secrets",
+        abstract: "Find leaked AWS access keys in files, archives, container images, logs and git history.",
+        discussion: """
+            Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr).
+            Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full so that
+            `mamori respond leaked-key --from-findings -` can act on them.
+            """
+    )
+
+    @Argument(help: "Files or directories to scan; `-` reads standard input. Default: the current directory.")
+    var paths: [String] = []
+
+    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH.")
+    var git = false
+
+    @Flag(name: .customLong("no-ignore"), help: "Also scan files that .gitignore excludes.")
+    var noIgnore = false
+
+    @Option(help: "Output format: table, json or sarif.")
+    var format: SecretsOutputFormat = .table
+
+    @Option(name: .customLong("trust-account"), help: "An AWS account ID you own (repeatable); its keys are marked trusted.")
+    var trustAccount: [String] = []
+
+    @Option(help: "Baseline file: findings listed there are not reported and do not fail the run.")
+    var baseline: String?
+
+    @Flag(name: .customLong("update-baseline"), help: "Write all current findings to the --baseline file.")
+    var updateBaseline = false
+
+    @Flag(help: "Check each found key pair with sts:GetCallerIdentity (never canaries, refused in CI).")
+    var verify = false
+
+    @Option(name: .customLong("verify-endpoint"), help: ArgumentHelp("STS endpoint URL for --verify (testing).", visibility: .hidden))
+    var verifyEndpoint: String?
+
+    @Flag(name: .shortAndLong, help: "Also list dropped candidates (examples, placeholders, ignores) with the reason, and scan counts.")
+    var verbose = false
+
+    func validate() throws {
+        for a in trustAccount where a.count != 12 || !a.allSatisfy(\.isNumber) {
+            throw ValidationError("--trust-account needs a 12-digit AWS account ID, got '\(a)'")
+        }
+        if updateBaseline && baseline == nil {
+            throw ValidationError("--update-baseline needs --baseline FILE to know where to write")
+        }
+        if git && paths.contains("-") {
+            throw ValidationError("--git reads a repository, not standard input")
+        }
+    }
+
+    func run() async throws {
+        let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: Set(trustAccount))
+        let started = Date()
+        var result: SecretScanResult
+        do {
+            if git {
+                result = try SecretsRun.scanRepositories(paths.isEmpty ? ["."] : paths, options: options)
+            } else {
+                result = SecretScanner.scan(paths: paths.isEmpty ? ["."] : paths, options: options)
+            }
+        } catch {
+            SecretsRun.fail("\(error)")
+        }
+        let elapsed = Date().timeIntervalSince(started)
+
+        var findings = result.findings
+        var known = 0
+        if let baseline {
+            if updateBaseline {
+                do { try Baseline(findings: findings).save(path: baseline) } catch { SecretsRun.fail("\(error)") }
+                SecretsRun.note("wrote \(Baseline(findings: findings).findings.count) fingerprints to \(baseline)")
+            }
+            let knownPrints: Set<String>
+            do { knownPrints = try Baseline.load(path: baseline).fingerprints } catch { SecretsRun.fail("\(error)") }
+            let before = findings.count
+            findings.removeAll { knownPrints.contains($0.fingerprint) }
+            known = before - findings.count
+        }
+        if verify {
+            do { findings = try await SecretsVerification.verifyAll(findings, endpoint: verifyEndpoint) } catch { SecretsRun.fail("\(error)") }
+        }
+
+        let output: String
+        do {
+            switch format {
+            case .table: output = SecretReport.table(findings)
+            case .json: output = try SecretReport.json(findings)
+            case .sarif: output = try SecretReport.sarif(findings, version: MamoriVersion.string)
+            }
+        } catch {
+            SecretsRun.fail("cannot encode the report: \(error)")
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+
+        for e in result.errors { SecretsRun.note("warning: \(e)") }
+        if verbose {
+            for d in result.dropped { SecretsRun.note("dropped \(d.value) at \(d.file):\(d.line): \(d.reason)") }
+            SecretsRun.note(SecretsRun.summary(result.stats, elapsed: elapsed, findings: findings.count, known: known,
+                                               dropped: result.dropped.count))
+        }
+        if !findings.isEmpty { throw ExitCode(1) }
+        if !result.errors.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// `--format` values.
+enum SecretsOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, sarif
 }

@@ -1,0 +1,151 @@
+import StreamIO
+
+/// Scans one input by what it contains: text, UTF-16 text, gzip, tar (and `docker save`
+/// images, which are tars of layer tars), zip, or binary (skipped and counted).
+final class ContentScanner {
+    /// Archives nest (image → layer → .tar.gz → zip); deeper than this is reported, not followed.
+    static let maxDepth = 6
+    /// Zip needs random access; a zip found inside a stream is buffered up to this size.
+    static let maxBufferedZip = 256 << 20
+
+    private let streamScanner = StreamScanner()
+    private(set) var stats = ScanStats()
+    /// Hits per scanned stream name, in scan order.
+    private(set) var results: [(name: String, hits: [RawHit])] = []
+    private(set) var errors: [String] = []
+
+    /// Scans the file at `path`.
+    func scanFile(path: String) {
+        do {
+            let reader = try FileReader(path: path)
+            let head = try reader.peek(ContentKind.sniffLength)
+            let kind = ContentKind.sniff(head)
+            if kind == .zip {
+                try scanZip(RandomAccessFile(path: path), name: path, depth: 0)
+            } else {
+                try dispatch(kind: kind, head: head, source: reader, headConsumed: false, name: path, depth: 0)
+            }
+        } catch {
+            record(error, name: path)
+        }
+    }
+
+    /// Scans a stream (standard input, an archive member).
+    func scanStream(_ source: any ByteSource, name: String, depth: Int = 0) {
+        do {
+            let head = try readPrefix(source, count: ContentKind.sniffLength)
+            try dispatch(kind: ContentKind.sniff(head), head: head, source: source, headConsumed: true, name: name, depth: depth)
+        } catch {
+            record(error, name: name)
+        }
+    }
+
+    /// Scans bytes already known to be text (a git diff hunk), with lines as given.
+    func scanText(_ bytes: [UInt8], name: String) -> [RawHit] {
+        let memory = MemoryBytes(bytes, name: name)
+        do {
+            let (hits, n) = try streamScanner.scan(memory)
+            stats.bytes += n
+            return hits
+        } catch {
+            record(error, name: name)
+            return []
+        }
+    }
+
+    private func dispatch(kind: ContentKind, head: [UInt8], source: any ByteSource, headConsumed: Bool,
+                          name: String, depth: Int) throws {
+        let whole: any ByteSource = headConsumed ? PrefixedSource(head: head, source: source) : source
+        if depth > Self.maxDepth, kind != .text {
+            errors.append("\(name): archive nesting deeper than \(Self.maxDepth) levels was not opened")
+            stats.skippedNested += 1
+            return
+        }
+        switch kind {
+        case .text:
+            try scanPlain(whole, name: name)
+        case .utf16LE, .utf16BE:
+            try scanPlain(UTF16Source(source: whole, bigEndian: kind == .utf16BE), name: name)
+        case .binary:
+            stats.skippedBinary += 1
+        case .gzip:
+            stats.archives += 1
+            scanStream(try GzipReader(source: whole), name: name, depth: depth + 1)
+        case .tar:
+            stats.archives += 1
+            try TarReader(source: whole, name: name).forEachFile { member, content in
+                scanStream(content, name: "\(name)!\(member)", depth: depth + 1)
+            }
+        case .zip:
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try readInto(&chunk, at: 0, from: whole)
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+                if bytes.count > Self.maxBufferedZip {
+                    throw SecretScanError.unsupportedArchive(path: name, reason: "a zip larger than 256 MiB inside another archive")
+                }
+            }
+            try scanZip(MemoryBytes(bytes, name: name), name: name, depth: depth)
+        }
+    }
+
+    private func scanZip(_ bytes: any RandomAccessBytes, name: String, depth: Int) throws {
+        stats.archives += 1
+        let zip = ZipReader(bytes: bytes)
+        for member in try zip.members() {
+            let display = "\(name)!\(member.name)"
+            if member.encrypted {
+                errors.append("\(display): encrypted zip member was not scanned")
+                stats.skippedEncrypted += 1
+                continue
+            }
+            do {
+                scanStream(try zip.open(member, displayName: display), name: display, depth: depth + 1)
+            } catch {
+                record(error, name: display)
+            }
+        }
+    }
+
+    private func scanPlain(_ source: any ByteSource, name: String) throws {
+        let (hits, n) = try streamScanner.scan(source)
+        stats.files += 1
+        stats.bytes += n
+        if !hits.isEmpty { results.append((name, hits)) }
+    }
+
+    private func record(_ error: any Error, name: String) {
+        stats.errors += 1
+        if let e = error as? SecretScanError {
+            errors.append(e.description)
+        } else if let e = error as? StreamIOError {
+            errors.append(e.description)
+        } else {
+            errors.append("\(name): \(error)")
+        }
+    }
+}
+
+/// Counts for the summary line, so nothing is skipped silently.
+public struct ScanStats: Sendable, Hashable {
+    public var files = 0
+    public var bytes = 0
+    public var archives = 0
+    public var skippedBinary = 0
+    public var skippedIgnored = 0
+    public var skippedSymlinks = 0
+    public var skippedEncrypted = 0
+    public var skippedNested = 0
+    public var errors = 0
+    public var commits = 0
+
+    public init() {}
+
+    mutating func add(_ o: ScanStats) {
+        files += o.files; bytes += o.bytes; archives += o.archives
+        skippedBinary += o.skippedBinary; skippedIgnored += o.skippedIgnored; skippedSymlinks += o.skippedSymlinks
+        skippedEncrypted += o.skippedEncrypted; skippedNested += o.skippedNested; errors += o.errors; commits += o.commits
+    }
+}

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lists the files under the scan roots with `readdir`, honouring `.gitignore` files.
+///
+/// `.git` directories are never entered (history is what `--git` is for). Symbolic links are not
+/// followed, so a link loop cannot hang the scan; they are counted in the summary.
+struct FileWalker {
+    struct Entry {
+        var path: String
+        var size: Int
+    }
+
+    var respectIgnore: Bool
+    private(set) var stats = ScanStats()
+    private(set) var errors: [String] = []
+
+    init(respectIgnore: Bool) { self.respectIgnore = respectIgnore }
+
+    mutating func walk(root: String) -> [Entry] {
+        var out: [Entry] = []
+        var info = stat()
+        guard lstat(root, &info) == 0 else {
+            errors.append(SecretScanError.pathNotFound(root).description)
+            stats.errors += 1
+            return out
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            out.append(Entry(path: root, size: Int(info.st_size)))
+        case S_IFDIR:
+            var ignore = GitIgnore()
+            walkDirectory(path: root, relative: "", ignore: &ignore, into: &out)
+        case S_IFLNK:
+            // A link named on the command line is followed once: the user asked for it.
+            if stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                out.append(Entry(path: root, size: Int(info.st_size)))
+            } else {
+                stats.skippedSymlinks += 1
+            }
+        default:
+            errors.append("\(root): not a regular file or directory; not scanned")
+            stats.errors += 1
+        }
+        return out
+    }
+
+    private mutating func walkDirectory(path: String, relative: String, ignore: inout GitIgnore, into out: inout [Entry]) {
+        let rulesBefore = ignore.rules.count
+        if respectIgnore, let text = Self.readSmallFile(join(path, ".gitignore")) {
+            ignore.add(contents: text, base: relative)
+        }
+        defer { if ignore.rules.count > rulesBefore { ignore = GitIgnore.truncated(ignore, to: rulesBefore) } }
+        guard let dir = opendir(path) else {
+            errors.append("\(path): cannot list directory: \(String(cString: strerror(errno)))")
+            stats.errors += 1
+            return
+        }
+        var names: [(String, UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append((name, entry.pointee.d_type))
+        }
+        closedir(dir)
+        names.sort { $0.0 < $1.0 }
+        for (name, type) in names {
+            let full = join(path, name)
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var kind = type
+            var size = 0
+            if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_REG) {
+                var info = stat()
+                guard lstat(full, &info) == 0 else { continue }
+                let m = info.st_mode & S_IFMT
+                kind = m == S_IFDIR ? UInt8(DT_DIR) : m == S_IFREG ? UInt8(DT_REG) : m == S_IFLNK ? UInt8(DT_LNK) : UInt8(DT_UNKNOWN)
+                size = Int(info.st_size)
+            }
+            switch kind {
+            case UInt8(DT_DIR):
+                if name == ".git" { continue }
+                if respectIgnore, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
+                walkDirectory(path: full, relative: rel, ignore: &ignore, into: &out)
+            case UInt8(DT_REG):
+                if respectIgnore, ignore.isIgnored(rel, isDirectory: false) { stats.skippedIgnored += 1; continue }
+                out.append(Entry(path: full, size: size))
+            case UInt8(DT_LNK):
+                stats.skippedSymlinks += 1
+            default:
+                continue   // sockets, fifos, devices: reading them could block
+            }
+        }
+    }
+
+    private func join(_ a: String, _ b: String) -> String { a.hasSuffix("/") ? a + b : a + "/" + b }
+
+    static func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count < 4 << 20 {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension GitIgnore {
+    /// The rule set without the rules added after `count` (leaving a directory).
+    static func truncated(_ g: GitIgnore, to count: Int) -> GitIgnore {
+        var copy = g
+        copy.dropRules(after: count)
+        return copy
+    }
+
+    mutating func dropRules(after count: Int) { rules.removeLast(rules.count - count) }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import StreamIO
+
+/// Scans the lines every commit added, on every branch, by streaming `git log -p --all`.
+///
+/// Consecutive added lines of one hunk are scanned together, so a key ID and its secret on
+/// adjacent lines pair as they do in a file. A key that was added and later deleted is still
+/// found: its adding commit is in the log.
+enum GitHistoryScanner {
+    private static let marker: UInt8 = 0x1F
+
+    static func scan(repository: String, options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+        try checkRepository(repository)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false", "log", "-p", "--all",
+                             "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-renames",
+                             "--format=%x1f%H%x1f%an <%ae>%x1f%aI"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw .gitFailed("cannot start git: \(error.localizedDescription)") }
+
+        let scanner = ContentScanner()
+        var state = ParseState()
+        var findings: [SecretFinding] = []
+        var dropped: [DroppedCandidate] = []
+        var stats = ScanStats()
+        let reader = LineReader(source: FileReader(descriptor: out.fileHandleForReading.fileDescriptor, name: "git log"))
+        do {
+            while let line = try reader.next() {
+                state.consume(line.bytes) { hunk in
+                    for var hit in scanner.scanText(hunk.text, name: hunk.file) {
+                        hit.line = hunk.firstLine + hit.line - 1
+                        if hit.dropReason != nil {
+                            dropped.append(Enrichment.dropped(from: hit, file: hunk.file))
+                        } else {
+                            findings.append(Enrichment.finding(from: hit, file: hunk.file, git: hunk.origin, options: options))
+                        }
+                    }
+                }
+            }
+        } catch {
+            process.terminate()
+            throw .io(error)
+        }
+        state.flush { hunk in
+            for var hit in scanner.scanText(hunk.text, name: hunk.file) {
+                hit.line = hunk.firstLine + hit.line - 1
+                if hit.dropReason != nil {
+                    dropped.append(Enrichment.dropped(from: hit, file: hunk.file))
+                } else {
+                    findings.append(Enrichment.finding(from: hit, file: hunk.file, git: hunk.origin, options: options))
+                }
+            }
+        }
+        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw .gitFailed(errText.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        stats.add(scanner.stats)
+        stats.files = 0
+        stats.commits = state.commits
+        return SecretScanResult(findings: findings, dropped: dropped, stats: stats, errors: scanner.errors)
+    }
+
+    private static func checkRepository(_ path: String) throws(SecretScanError) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", path, "rev-parse", "--git-dir"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw .gitFailed("cannot start git (is it installed?): \(error.localizedDescription)") }
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw .notAGitRepository(path) }
+    }
+
+    /// One block of consecutive added lines.
+    struct Hunk {
+        var file: String
+        var firstLine: Int
+        var origin: GitOrigin
+        var text: [UInt8]
+    }
+
+    /// The `git log -p -U0` grammar: commit marker lines, `diff --git` headers, `+++ b/path`,
+    /// `@@ -a,b +c,d @@` and `+` lines.
+    struct ParseState {
+        var origin = GitOrigin(commit: "", author: "", date: "")
+        var file: String?
+        var inHeader = false
+        var hunk: Hunk?
+        var commits = 0
+
+        mutating func consume(_ line: UnsafeRawBufferPointer, emit: (Hunk) -> Void) {
+            guard let first = line.first else { return }
+            if first == GitHistoryScanner.marker {
+                flush(emit)
+                let fields = line.split(separator: GitHistoryScanner.marker, omittingEmptySubsequences: false)
+                origin = GitOrigin(commit: fields.count > 1 ? String(decoding: fields[1], as: UTF8.self) : "",
+                                   author: fields.count > 2 ? String(decoding: fields[2], as: UTF8.self) : "",
+                                   date: fields.count > 3 ? String(decoding: fields[3], as: UTF8.self) : "")
+                commits += 1
+                file = nil
+                return
+            }
+            if !inHeader, first == UInt8(ascii: "+"), hunk != nil {
+                hunk!.text.append(contentsOf: line.dropFirst())
+                hunk!.text.append(0x0A)
+                return
+            }
+            if starts(line, "diff --git ") {
+                flush(emit)
+                inHeader = true
+                file = nil
+            } else if inHeader, starts(line, "+++ ") {
+                let path = line.dropFirst(4)
+                if starts(UnsafeRawBufferPointer(rebasing: path), "b/") {
+                    file = String(decoding: path.dropFirst(2), as: UTF8.self)
+                } else {
+                    file = nil   // /dev/null: a deletion adds nothing
+                }
+            } else if starts(line, "@@ ") {
+                flush(emit)
+                inHeader = false
+                if let file, let start = Self.newStart(line) {
+                    hunk = Hunk(file: file, firstLine: start, origin: origin, text: [])
+                }
+            }
+        }
+
+        mutating func flush(_ emit: (Hunk) -> Void) {
+            if let h = hunk, !h.text.isEmpty { emit(h) }
+            hunk = nil
+        }
+
+        /// `c` of `@@ -a,b +c,d @@`.
+        static func newStart(_ line: UnsafeRawBufferPointer) -> Int? {
+            guard let plus = line.firstIndex(of: UInt8(ascii: "+")) else { return nil }
+            var v = 0
+            var i = plus + 1
+            var digits = 0
+            while i < line.count, line[i] >= 0x30, line[i] <= 0x39 {
+                v = v * 10 + Int(line[i] - 0x30)
+                i += 1
+                digits += 1
+            }
+            return digits > 0 ? max(v, 1) : nil
+        }
+
+        private func starts(_ b: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+            let p = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            guard b.count >= p.count else { return false }
+            for i in 0..<p.count where b[i] != p[i] { return false }
+            return true
+        }
+    }
+}
+
+extension SecretScanner {
+    /// Scans the added lines of every commit on every branch of the repository at `repository`.
+    public static func scanGitHistory(repository: String, options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+        var result = try GitHistoryScanner.scan(repository: repository, options: options)
+        result.findings.sort { ($0.git?.date ?? "", $0.file, $0.line) < ($1.git?.date ?? "", $1.file, $1.line) }
+        return result
+    }
+}

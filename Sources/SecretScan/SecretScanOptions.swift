@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Settings of a scan. The CLI fills it from flags; the lead wires the config file into it.
+public struct SecretScanOptions: Sendable {
+    /// Honour `.gitignore` files (`--no-ignore` turns this off).
+    public var respectIgnore: Bool
+    /// Accounts the user owns or trusts (`--trust-account`), 12 digits each.
+    public var trustedAccounts: Set<String>
+    /// Parallel scanning threads.
+    public var workers: Int
+
+    public init(respectIgnore: Bool = true, trustedAccounts: Set<String> = [], workers: Int? = nil) {
+        self.respectIgnore = respectIgnore
+        self.trustedAccounts = trustedAccounts
+        self.workers = max(1, workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// The outcome of a scan: findings, what was dropped and why, counts and per-input errors.
+public struct SecretScanResult: Sendable {
+    public var findings: [SecretFinding]
+    public var dropped: [DroppedCandidate]
+    public var stats: ScanStats
+    /// Inputs that could not be (fully) scanned, as user-readable messages.
+    public var errors: [String]
+
+    public init(findings: [SecretFinding] = [], dropped: [DroppedCandidate] = [], stats: ScanStats = ScanStats(), errors: [String] = []) {
+        self.findings = findings
+        self.dropped = dropped
+        self.stats = stats
+        self.errors = errors
+    }
+}
