@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI"]),
     ]
 )

@@ -76,6 +76,7 @@ enum IAMChecks {
         findings.append(root.mfaActive
             ? Catalog.rootWithoutMFA.finding(.pass, account: account, region: globalRegion, resource: resource, message: "The root user has MFA.")
             : Catalog.rootWithoutMFA.finding(.fail, account: account, region: globalRegion, resource: resource, message: "The root user has no MFA device."))
+        guard root.activityKnown else { return findings }
         let uses = ([("password", root.passwordLastUsed)] + root.accessKeys.map { ("access key", $0.lastUsed) })
             .compactMap { name, date in context.days(since: date).map { (name, $0) } }
             .filter { $0.1 <= context.thresholds.rootRecentUseDays }

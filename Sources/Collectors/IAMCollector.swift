@@ -50,8 +50,13 @@ struct IAMCollector {
                 let summary = Dictionary(entries.compactMap { e in e.string("key").map { ($0, e.string("value") ?? "0") } },
                                          uniquingKeysWith: { a, _ in a })
                 let keys = summary["AccountAccessKeysPresent"] == "1" ? [AccessKey(id: "root-access-key", active: true)] : []
-                return RootUser(arn: "arn:aws:iam::\(context.accountId):root", mfaActive: summary["AccountMFAEnabled"] == "1", accessKeys: keys)
+                return RootUser(arn: "arn:aws:iam::\(context.accountId):root", mfaActive: summary["AccountMFAEnabled"] == "1",
+                                accessKeys: keys, activityKnown: false)
             }
+        }
+        if report != nil, report?.root == nil {
+            await context.errors.add(CollectionError(kind: .unsupported, service: "iam", operation: "GetCredentialReport", region: region,
+                                                     message: "the credential report has no <root_account> row, so recent root use is unknown"))
         }
         return IAMInventory(users: users, roles: details?.roles ?? [], groups: details?.groups ?? [],
                             root: root, credentialReportGeneratedAt: report?.generated)

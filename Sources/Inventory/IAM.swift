@@ -86,8 +86,11 @@ public struct RootUser: Codable, Sendable {
     public var mfaActive: Bool
     public var passwordLastUsed: Date?
     public var accessKeys: [AccessKey]
-    public init(arn: String, mfaActive: Bool, passwordLastUsed: Date? = nil, accessKeys: [AccessKey] = []) {
+    /// False when the last-use dates are unknown (no root row in the credential report).
+    public var activityKnown: Bool
+    public init(arn: String, mfaActive: Bool, passwordLastUsed: Date? = nil, accessKeys: [AccessKey] = [], activityKnown: Bool = true) {
         self.arn = arn
+        self.activityKnown = activityKnown
         self.mfaActive = mfaActive
         self.passwordLastUsed = passwordLastUsed
         self.accessKeys = accessKeys

@@ -17,6 +17,14 @@ public struct Line {
     public let isTruncated: Bool
 }
 
+/// A run of whole lines handed out by ``LineReader/nextBlock()``.
+public struct LineBlock {
+    /// The lines, each ending in `\n` except possibly the last one of the input.
+    public let bytes: UnsafeRawBufferPointer
+    /// True when the block is one over-long line, cut to ``LineReader/maxLineLength``.
+    public let endsWithTruncatedLine: Bool
+}
+
 /// Splits a ``ByteSource`` into lines at the byte level.
 ///
 /// Lines are found with `memchr` over a large buffer and handed out as slices of it, so there is
@@ -85,6 +93,52 @@ public final class LineReader {
                 let length = end - start
                 start = end
                 return makeLine(base, length, truncated: false)
+            }
+            try fill()
+        }
+    }
+
+    /// The next run of whole lines (up to the buffer size), or nil at end of input.
+    ///
+    /// For scanners that search a large block at once (e.g. for literal needles) before splitting
+    /// it into lines. The block ends just after a `\n`, or at end of input. A line longer than
+    /// ``maxLineLength`` comes alone, cut, with ``LineBlock/endsWithTruncatedLine`` set; its tail is
+    /// skipped. Do not mix with ``next()`` on the same reader. The bytes are valid until the next call.
+    public func nextBlock() throws(StreamIOError) -> LineBlock? {
+        while true {
+            if skippingTail {
+                if end > start, let hit = memchr(buffer + start, 0x0A, end - start) {
+                    start = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer) + 1
+                    skippingTail = false
+                    continue
+                }
+                start = end
+                if eof { return nil }
+                try fill()
+                continue
+            }
+            if end > start {
+                var last = end - 1
+                let base = UnsafeRawPointer(buffer)
+                while last >= start, base.load(fromByteOffset: last, as: UInt8.self) != 0x0A { last -= 1 }
+                if last >= start {
+                    let block = LineBlock(bytes: UnsafeRawBufferPointer(start: buffer + start, count: last + 1 - start), endsWithTruncatedLine: false)
+                    start = last + 1
+                    return block
+                }
+                if eof {
+                    let block = LineBlock(bytes: UnsafeRawBufferPointer(start: buffer + start, count: end - start), endsWithTruncatedLine: false)
+                    start = end
+                    return block
+                }
+                if end - start >= maxLineLength {
+                    let block = LineBlock(bytes: UnsafeRawBufferPointer(start: buffer + start, count: maxLineLength), endsWithTruncatedLine: true)
+                    start = end
+                    skippingTail = true
+                    return block
+                }
+            } else if eof {
+                return nil
             }
             try fill()
         }

@@ -13,6 +13,7 @@ it receives SIGTERM/SIGINT.
 import argparse
 import io
 import json
+import logging
 import os
 import signal
 import sys
@@ -110,6 +111,8 @@ def iam_action(service, operation):
 
 
 def serve(port, log_path):
+    # Unimplemented calls raise inside moto; the client sees a 500, the console needs no traceback.
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     app = RequestLog(DomainDispatcherApplication(create_backend_app), log_path)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,107 @@
+/// Finds ASCII case-insensitive occurrences of a few literal needles in a large buffer.
+///
+/// For each needle, 16-byte SIMD windows compare two of its bytes (first and last) at once;
+/// only windows where both agree are checked byte by byte. This "packed pair" filter runs at
+/// several GB/s, so scanning a buffer once per needle stays well below the cost of parsing.
+public struct NeedleSearcher: Sendable {
+    struct Needle: Sendable {
+        let bytes: [UInt8]      // lowercased
+        let lastOffset: Int
+        let first: UInt8
+        let last: UInt8
+        let firstFold: UInt8    // 0x20 when the byte is a letter (OR folds case), else 0
+        let lastFold: UInt8
+    }
+
+    let needles: [Needle]
+
+    public init(_ needles: [String]) {
+        self.needles = needles.map { text in
+            let bytes = Array(text.utf8).map(asciiLower)
+            let first = bytes[0]
+            let last = bytes[bytes.count - 1]
+            return Needle(
+                bytes: bytes, lastOffset: bytes.count - 1, first: first, last: last,
+                firstFold: isLetter(first) ? 0x20 : 0, lastFold: isLetter(last) ? 0x20 : 0
+            )
+        }
+    }
+
+    /// Appends to `hits` the start offset of every occurrence of any needle in `buffer`
+    /// (unsorted across needles).
+    public func findAll(in buffer: UnsafeRawBufferPointer, into hits: inout [Int]) {
+        guard let base = buffer.baseAddress else { return }
+        let count = buffer.count
+        for needle in needles {
+            let n = needle.bytes.count
+            guard count >= n else { continue }
+            let lastStart = count - n // last valid start position
+            let vFirst = SIMD16<UInt8>(repeating: needle.first)
+            let vLast = SIMD16<UInt8>(repeating: needle.last)
+            let foldFirst = SIMD16<UInt8>(repeating: needle.firstFold)
+            let foldLast = SIMD16<UInt8>(repeating: needle.lastFold)
+            let zero = SIMD16<UInt8>(repeating: 0)
+            let ones = SIMD16<UInt8>(repeating: 0xFF)
+            var i = 0
+            while i + 16 <= lastStart + 1 {
+                let a = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) | foldFirst
+                let b = base.loadUnaligned(fromByteOffset: i + needle.lastOffset, as: SIMD16<UInt8>.self) | foldLast
+                let mask = (a .== vFirst) .& (b .== vLast)
+                // `any(mask)` lowers to a slow generic reduction; test the bits as two words instead.
+                let bytes = zero.replacing(with: ones, where: mask)
+                let words = unsafeBitCast(bytes, to: SIMD2<UInt64>.self)
+                if (words[0] | words[1]) != 0 {
+                    for k in 0..<16 where bytes[k] != 0 {
+                        if verify(base, i + k, needle) { hits.append(i + k) }
+                    }
+                }
+                i += 16
+            }
+            while i <= lastStart {
+                if verify(base, i, needle) { hits.append(i) }
+                i += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private func verify(_ base: UnsafeRawPointer, _ at: Int, _ needle: Needle) -> Bool {
+        let bytes = needle.bytes
+        for j in 0..<bytes.count where asciiLower(base.load(fromByteOffset: at + j, as: UInt8.self)) != bytes[j] {
+            return false
+        }
+        return true
+    }
+}
+
+@inline(__always)
+func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
+
+/// Counts occurrences of `byte` in `buffer` 16 bytes at a time (for cheap per-line field counts).
+@inline(__always)
+func countByte(_ buffer: UnsafeRawBufferPointer, _ byte: UInt8) -> Int {
+    guard let base = buffer.baseAddress else { return 0 }
+    let n = buffer.count
+    let splat = SIMD16<UInt8>(repeating: byte)
+    let one = SIMD16<UInt8>(repeating: 1)
+    let zero = SIMD16<UInt8>(repeating: 0)
+    var total = 0
+    var i = 0
+    while i + 16 <= n {
+        var acc = zero
+        var rounds = 0
+        // Lanes are 8-bit: fold into `total` before 255 rounds can overflow them.
+        while i + 16 <= n && rounds < 255 {
+            let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            acc &+= zero.replacing(with: one, where: v .== splat)
+            i += 16
+            rounds += 1
+        }
+        total += Int(SIMD16<UInt16>(truncatingIfNeeded: acc).wrappedSum())
+    }
+    while i < n {
+        if base.load(fromByteOffset: i, as: UInt8.self) == byte { total += 1 }
+        i += 1
+    }
+    return total
+}

@@ -1,0 +1,102 @@
+/// Zeek's default TSV logs (`conn.log`, `http.log`, …): `#separator`, `#fields`, `#unset_field`,
+/// `#empty_field` directives, `\xNN` escapes. The header may appear again mid-file (log rotation
+/// with `cat`), and is honoured each time.
+struct ZeekTSVParser: LogLineParser {
+    var separator: UInt8 = 0x09
+    var fields: [String] = []
+    var unset: [UInt8] = Array("-".utf8)
+    var empty: [UInt8] = Array("(empty)".utf8)
+    /// Fields the rules and the report use; nil keeps all. Others are not decoded.
+    var wanted: Set<String>?
+    private var keep: [Bool] = []
+
+    init(wanted: Set<String>? = nil) { self.wanted = wanted }
+
+    var valuesMayBeEscaped: Bool { true }
+    var schemaGeneration = 0
+    var fieldUniverse: Set<String>? { Set(fields) }
+
+    mutating func inspect(_ line: UnsafeRawBufferPointer) -> LineVerdict {
+        if line.first == UInt8(ascii: "#") {
+            directive(line)
+            return .directive
+        }
+        if line.isEmpty { return .directive }
+        if fields.isEmpty { return .malformed("data line before the #fields header") }
+        let count = countByte(line, separator) + 1
+        if count != fields.count {
+            return .malformed("has \(count) fields, #fields lists \(fields.count)")
+        }
+        return .data
+    }
+
+    private mutating func directive(_ line: UnsafeRawBufferPointer) {
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("#separator") {
+            let value = text.dropFirst("#separator".count).trimmingCharacters(in: " \t")
+            if let byte = ZeekTSVParser.unescape(Array(value.utf8)).first { separator = byte }
+            return
+        }
+        let parts = text.split(separator: Character(UnicodeScalar(separator)), omittingEmptySubsequences: false).map(String.init)
+        guard let key = parts.first else { return }
+        switch key {
+        case "#fields":
+            fields = Array(parts.dropFirst())
+            keep = fields.map { wanted?.contains($0) ?? true }
+            schemaGeneration += 1
+        case "#unset_field": if parts.count > 1 { unset = Array(parts[1].utf8) }
+        case "#empty_field": if parts.count > 1 { empty = Array(parts[1].utf8) }
+        default: break
+        }
+    }
+
+    func parse(_ line: UnsafeRawBufferPointer) throws(LineProblem) -> Record {
+        var record = Record()
+        var index = 0
+        var start = 0
+        var i = 0
+        while i <= line.count {
+            if i == line.count || line[i] == separator {
+                guard index < fields.count else { throw LineProblem(reason: "more fields than #fields lists") }
+                if !keep[index] { index += 1; start = i + 1; i += 1; continue }
+                let value = Array(line[start..<i])
+                if value != unset {
+                    record[fields[index]] = value == empty ? [] : ZeekTSVParser.unescape(value)
+                }
+                index += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        guard index == fields.count else { throw LineProblem(reason: "has \(index) fields, #fields lists \(fields.count)") }
+        return record
+    }
+
+    /// Decodes `\xNN` escapes (Zeek escapes the separator and non-printable bytes this way).
+    static func unescape(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(UInt8(ascii: "\\")) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: "x"),
+               let hi = IPAddress.hexValue(bytes[i + 2]), let lo = IPAddress.hexValue(bytes[i + 3]) {
+                out.append(hi << 4 | lo)
+                i += 4
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

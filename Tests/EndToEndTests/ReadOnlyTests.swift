@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// Proves from the emulator's own request log that a scan only reads, and that the published
+/// least-privilege policy is exactly the set of calls a scan makes.
+@Suite(.serialized)
+struct ReadOnlyTests {
+    static let policyPath = MotoEstate.repoRoot.appendingPathComponent("docs/iam/mamori-scan-policy.json").path
+
+    func recordedActions(of arguments: [String]) throws -> Set<String> {
+        // A fresh estate so the log holds this scan's requests only.
+        let estate = try MotoEstate.start(scenario: "demo")
+        _ = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--quiet", "--format", "json"] + arguments)
+        let log = try String(contentsOfFile: estate.requestLog, encoding: .utf8)
+        var actions = Set<String>()
+        for line in log.split(separator: "\n") {
+            let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if let action = entry?["action"] as? String { actions.insert(action) }
+        }
+        return actions
+    }
+
+    @Test func aScanOnlyReadsAndMatchesThePublishedPolicy() throws {
+        let actions = try recordedActions(of: ["--region", "us-east-1", "--region", "eu-west-1"])
+        #expect(!actions.isEmpty)
+        // AssumeRole is not made here; GenerateCredentialReport only builds the read-only report.
+        let readOnly = ["Get", "List", "Describe", "GenerateCredentialReport"]
+        for action in actions {
+            let name = String(action.split(separator: ":").last ?? "")
+            #expect(readOnly.contains { name.hasPrefix($0) }, "\(action) is not a read call")
+        }
+        let policy = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.policyPath))) as? [String: Any]
+        let statements = policy?["Statement"] as? [[String: Any]] ?? []
+        let allowed = Set(statements.flatMap { $0["Action"] as? [String] ?? [] })
+        #expect(actions.subtracting(["sts:GetCallerIdentity"]) == allowed,
+                "not in policy: \(actions.subtracting(allowed)); in policy but never called: \(allowed.subtracting(actions))")
+    }
+}

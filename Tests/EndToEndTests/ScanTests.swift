@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+/// `mamori scan` and `mamori check` against the demo estate, through the real binary.
+@Suite(.serialized)
+struct ScanTests {
+    /// The demo estate's failing findings over us-east-1 and eu-west-1, derived by hand from the
+    /// seed in Tests/Support/moto_estate.py (check id, resource suffix).
+    static let expectedFailures: Set<String> = [
+        "iam.compromised_key_quarantine user/eve",
+        "iam.console_without_mfa user/alice",
+        "iam.unused_credentials user/bob",      // password last used 120 days ago
+        "iam.unused_credentials user/carol",    // key never used, 400 days old
+        "iam.access_key_older_90d alice",       // 200 days
+        "iam.access_key_older_90d carol",       // 400 days
+        "iam.access_key_stale carol",           // > 365 days, never used
+        "iam.root_without_mfa root",
+        "s3.bucket_public demo-public-policy",
+        "s3.bucket_public demo-public-acl",
+        "sns.topic_public demo-public",
+        "sqs.queue_public demo-public",
+        "ec2.instance_imdsv2_not_required us-east-1",
+        "ec2.instance_imdsv2_not_required eu-west-1",
+        "ec2.launch_template_imdsv2_not_required us-east-1",
+        "cloudtrail.no_multi_region_trail root",
+        "guardduty.disabled eu-west-1",
+        "securityhub.disabled eu-west-1",
+    ]
+
+    static func key(_ finding: [String: Any], users: [String: String]) -> String {
+        let check = finding["check"] as? String ?? ""
+        let resource = finding["resource"] as? String ?? ""
+        let region = finding["region"] as? String ?? ""
+        switch check {
+        case "iam.access_key_older_90d", "iam.access_key_stale":
+            return "\(check) \(users[resource] ?? resource)"
+        case let c where c.hasPrefix("ec2.") || c.hasPrefix("guardduty.") || c.hasPrefix("securityhub."):
+            return "\(check) \(region)"
+        case let c where c.hasPrefix("s3.") || c.hasPrefix("sns.") || c.hasPrefix("sqs."):
+            return "\(check) \(resource.split(whereSeparator: { $0 == ":" || $0 == "/" }).last ?? "")"
+        default:
+            return "\(check) \(resource.split(separator: ":").last ?? "")"
+        }
+    }
+
+    func scanJSON(_ extra: [String] = []) throws -> (Run, [[String: Any]]) {
+        let estate = try MotoEstate.demo()
+        let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--region", "eu-west-1",
+                                  "--format", "json", "--quiet"] + extra)
+        return (run, try run.json())
+    }
+
+    @Test func demoEstateFindingsAreExactlyTheSeededRisks() throws {
+        let (run, findings) = try scanJSON()
+        // moto does not serve GetInstanceMetadataDefaults or Cost Anomaly Detection: a partial scan.
+        #expect(run.status == 3, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("partial scan"))
+        // Key IDs are random per estate: map them back to their users through the messages.
+        var users: [String: String] = [:]
+        for finding in findings {
+            let message = finding["message"] as? String ?? ""
+            if let range = message.range(of: " of user "), let resource = finding["resource"] as? String {
+                users[resource] = String(message[range.upperBound...].prefix { $0 != " " })
+            }
+        }
+        let keys = Set(findings.map { Self.key($0, users: users) })
+        #expect(keys == Self.expectedFailures, "unexpected: \(keys.subtracting(Self.expectedFailures)), missing: \(Self.expectedFailures.subtracting(keys))")
+        #expect(findings.count == Self.expectedFailures.count)
+    }
+
+    @Test func jsonFindingsHaveExactlyTheTenPublishedFields() throws {
+        let (_, findings) = try scanJSON()
+        let fields: Set<String> = ["check", "title", "severity", "status", "account", "region", "resource", "resourceType", "message", "remediation"]
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            #expect(Set(finding.keys) == fields)
+            #expect(finding["status"] as? String == "fail")
+            #expect(finding["account"] as? String == "123456789012")
+            #expect(["critical", "high", "medium", "low", "info"].contains(finding["severity"] as? String ?? ""))
+        }
+    }
+
+    @Test func allIncludesPassingFindings() throws {
+        let (_, findings) = try scanJSON(["--all"])
+        let passing = findings.filter { $0["status"] as? String == "pass" }
+        #expect(passing.contains { ($0["resource"] as? String)?.hasSuffix("demo-vpce-only") == true })
+        #expect(passing.contains { ($0["resource"] as? String)?.hasSuffix("demo-restricted") == true })
+        #expect(passing.contains { ($0["resource"] as? String)?.hasSuffix("demo-default") == true })
+    }
+
+    @Test func savedInventoryReEvaluatesOfflineToTheSameFindings() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        let inventory = "\(dir)/inventory.json"
+        let scan = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--region", "eu-west-1",
+                                   "--format", "json", "--quiet", "--save", inventory])
+        // No network: point every endpoint at a closed port to prove nothing is called.
+        let env = Mamori.environment(extra: ["AWS_ENDPOINT_URL": "http://127.0.0.1:9"])
+        let check = try Mamori.run(["check", "--inventory", inventory, "--format", "json"], environment: env)
+        #expect(check.status == scan.status)
+        #expect(try check.json().count == (try scan.json()).count)
+        #expect(check.stdout == scan.stdout)
+    }
+
+    @Test func tableReportListsFindingsAndWhatCouldNotBeRead() throws {
+        let estate = try MotoEstate.demo()
+        let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet"])
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("SEVERITY"))
+        #expect(run.stdout.contains("s3.bucket_public"))
+        #expect(run.stdout.contains("Partial scan"))
+        #expect(run.stdout.contains("GetInstanceMetadataDefaults"))
+        #expect(!run.stdout.contains("\u{1B}["), "NO_COLOR and a pipe mean no escape codes")
+    }
+
+    @Test func configMutesFindingsWithAReasonAndRejectsTypos() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        try """
+            thresholds:
+              access_key_max_age_days: 365
+            mute:
+              - check: s3.bucket_public
+                resource: "*demo-public-acl"
+                reason: static website, reviewed by security 2026-10
+            """.write(toFile: "\(dir)/mamori.yml", atomically: true, encoding: .utf8)
+        let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet",
+                                  "--config", "\(dir)/mamori.yml"])
+        #expect(run.stdout.contains("static website, reviewed by security 2026-10"))
+        #expect(run.stdout.contains("1 muted"))
+        let json = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet", "--format", "json",
+                                   "--config", "\(dir)/mamori.yml"]).json()
+        #expect(!json.contains { ($0["resource"] as? String)?.hasSuffix("demo-public-acl") == true })
+        // A 365-day limit leaves only carol's 400-day key.
+        #expect(json.filter { $0["check"] as? String == "iam.access_key_older_90d" }.count == 1)
+
+        try "thresholds:\n  acess_key_max_age_days: 10\nmystery: 1\n".write(toFile: "\(dir)/bad.yml", atomically: true, encoding: .utf8)
+        let bad = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--config", "\(dir)/bad.yml"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("unknown section 'mystery'"))
+    }
+
+    @Test func missingCredentialsAreAClearError() throws {
+        var env = Mamori.environment()
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let run = try Mamori.run(["scan", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"], environment: env)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("no AWS credentials found"))
+        #expect(run.stderr.contains("--allow-imds"))
+    }
+
+    @Test func unreachableEndpointIsAClearError() throws {
+        let run = try Mamori.run(["scan", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1", "--quiet"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("cannot identify the account"))
+    }
+
+    @Test func profileWithRoleArnAssumesTheRole() throws {
+        let estate = try MotoEstate.demo()
+        let home = Mamori.tempDir()
+        try FileManager.default.createDirectory(atPath: "\(home)/.aws", withIntermediateDirectories: true)
+        try """
+            [base]
+            aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+            aws_secret_access_key = not-a-real-secret-for-tests
+            """.write(toFile: "\(home)/.aws/credentials", atomically: true, encoding: .utf8)
+        try """
+            [profile auditor]
+            role_arn = arn:aws:iam::123456789012:role/mamori-audit
+            source_profile = base
+            region = us-east-1
+            """.write(toFile: "\(home)/.aws/config", atomically: true, encoding: .utf8)
+        var env = Mamori.environment(home: home)
+        env["AWS_ACCESS_KEY_ID"] = nil
+        env["AWS_SECRET_ACCESS_KEY"] = nil
+        let run = try Mamori.run(["scan", "--profile", "auditor", "--endpoint-url", estate.endpoint, "--region", "us-east-1",
+                                  "--format", "json", "--quiet"], environment: env)
+        #expect(run.status == 3, "stderr: \(run.stderr)")
+        #expect(try run.json().contains { $0["check"] as? String == "s3.bucket_public" })
+        let log = try String(contentsOfFile: estate.requestLog, encoding: .utf8)
+        #expect(log.contains("\"sts:AssumeRole\""))
+    }
+}
