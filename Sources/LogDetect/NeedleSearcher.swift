@@ -5,7 +5,9 @@
 /// several GB/s, so scanning a buffer once per needle stays well below the cost of parsing.
 public struct NeedleSearcher: Sendable {
     struct Needle: Sendable {
-        let bytes: [UInt8]      // lowercased
+        let bytes: [UInt8]      // lowercased anchor
+        /// The full needles this anchor stands for, with the anchor's offset inside each.
+        let members: [(bytes: [UInt8], offset: Int)]
         let lastOffset: Int
         let first: UInt8
         let last: UInt8
@@ -16,12 +18,16 @@ public struct NeedleSearcher: Sendable {
     let needles: [Needle]
 
     public init(_ needles: [String]) {
-        self.needles = needles.map { text in
-            let bytes = Array(text.utf8).map(asciiLower)
+        self.needles = Needles.anchorGroups(needles.filter { !$0.isEmpty }).map { group in
+            let bytes = Array(group.anchor.utf8).map(asciiLower)
             let first = bytes[0]
             let last = bytes[bytes.count - 1]
+            let members: [(bytes: [UInt8], offset: Int)] = group.members.map { member in
+                let m = Array(member.utf8).map(asciiLower)
+                return (m, offsetOf(bytes, in: m))
+            }
             return Needle(
-                bytes: bytes, lastOffset: bytes.count - 1, first: first, last: last,
+                bytes: bytes, members: members, lastOffset: bytes.count - 1, first: first, last: last,
                 firstFold: isLetter(first) ? 0x20 : 0, lastFold: isLetter(last) ? 0x20 : 0
             )
         }
@@ -52,26 +58,44 @@ public struct NeedleSearcher: Sendable {
                 let words = unsafeBitCast(bytes, to: SIMD2<UInt64>.self)
                 if (words[0] | words[1]) != 0 {
                     for k in 0..<16 where bytes[k] != 0 {
-                        if verify(base, i + k, needle) { hits.append(i + k) }
+                        if verify(base, i + k, needle.bytes) { confirm(base, count, i + k, needle, &hits) }
                     }
                 }
                 i += 16
             }
             while i <= lastStart {
-                if verify(base, i, needle) { hits.append(i) }
+                if verify(base, i, needle.bytes) { confirm(base, count, i, needle, &hits) }
                 i += 1
             }
         }
     }
 
+    /// The anchor matched at `at`: record the start of every full needle that matches around it.
     @inline(__always)
-    private func verify(_ base: UnsafeRawPointer, _ at: Int, _ needle: Needle) -> Bool {
-        let bytes = needle.bytes
+    private func confirm(_ base: UnsafeRawPointer, _ count: Int, _ at: Int, _ needle: Needle, _ hits: inout [Int]) {
+        for member in needle.members {
+            let start = at - member.offset
+            if start >= 0, start + member.bytes.count <= count, verify(base, start, member.bytes) {
+                hits.append(start)
+                return
+            }
+        }
+    }
+
+    @inline(__always)
+    private func verify(_ base: UnsafeRawPointer, _ at: Int, _ bytes: [UInt8]) -> Bool {
         for j in 0..<bytes.count where asciiLower(base.load(fromByteOffset: at + j, as: UInt8.self)) != bytes[j] {
             return false
         }
         return true
     }
+}
+
+/// Offset of `needle` inside `haystack` (0 if absent, which cannot happen for anchors).
+func offsetOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
+    guard haystack.count >= needle.count else { return 0 }
+    for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+    return 0
 }
 
 @inline(__always)

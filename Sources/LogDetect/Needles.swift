@@ -115,30 +115,33 @@ public enum Needles {
         return out
     }
 
-    /// Fewer needles mean fewer passes over each buffer. A needle may be replaced by any of its
-    /// substrings without losing a match, so needles sharing a long substring are merged into it,
-    /// and needles containing another needle are dropped.
+    /// Drops needles that contain another needle: the shorter one already finds those lines.
     static func minimize(_ input: Set<String>) -> [String] {
-        var needles = Array(input)
-        let minShared = 6
-        while true {
-            var bestShared = ""
-            for i in 0..<needles.count {
-                for j in (i + 1)..<max(i + 1, needles.count) {
-                    let s = longestCommonSubstring(needles[i], needles[j])
-                    if s.utf8.count > bestShared.utf8.count { bestShared = s }
+        let sorted = input.sorted { ($0.utf8.count, $0) < ($1.utf8.count, $1) }
+        var kept: [String] = []
+        for n in sorted where !kept.contains(where: { n.contains($0) }) { kept.append(n) }
+        return kept
+    }
+
+    /// Groups needles under shared anchors: one search pass per anchor, then each hit is verified
+    /// against the full needles of its group, so merging costs passes, not precision.
+    static func anchorGroups(_ needles: [String], minShared: Int = 6) -> [(anchor: String, members: [String])] {
+        var groups: [(anchor: String, members: [String])] = needles.map { ($0, [$0]) }
+        while groups.count > 1 {
+            var best = ""
+            var pair = (0, 0)
+            for i in 0..<groups.count {
+                for j in (i + 1)..<groups.count {
+                    let s = longestCommonSubstring(groups[i].anchor, groups[j].anchor)
+                    if s.utf8.count > best.utf8.count { best = s; pair = (i, j) }
                 }
             }
-            guard bestShared.utf8.count >= minShared else { break }
-            var merged = needles.filter { !$0.contains(bestShared) }
-            merged.append(bestShared)
-            needles = merged
+            guard best.utf8.count >= minShared else { break }
+            let merged = (anchor: best, members: groups[pair.0].members + groups[pair.1].members)
+            groups.remove(at: pair.1)
+            groups[pair.0] = merged
         }
-        // Drop needles that contain a shorter needle: the shorter one already finds those lines.
-        needles.sort { $0.utf8.count < $1.utf8.count }
-        var kept: [String] = []
-        for n in needles where !kept.contains(where: { n.contains($0) }) { kept.append(n) }
-        return kept
+        return groups
     }
 
     static func longestCommonSubstring(_ a: String, _ b: String) -> String {
