@@ -47,7 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"]),
