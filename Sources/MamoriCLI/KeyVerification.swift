@@ -1,4 +1,5 @@
 import AWSClient
+import Foundation
 
 /// The outcome of asking STS who a found key pair belongs to.
 enum KeyVerification: Sendable {
@@ -7,7 +8,19 @@ enum KeyVerification: Sendable {
     case error(String)
 }
 
-/// Calls `sts:GetCallerIdentity` with a found key pair. Never logs the secret.
+/// Calls `sts:GetCallerIdentity` with a found key pair. Never logs the secret: errors carry
+/// only AWS's code and message, which do not echo it.
 func verifyAccessKey(keyId: String, secret: String, endpoint: String?) async -> KeyVerification {
-    .error("verification is not available in this build")
+    let environment = ProcessInfo.processInfo.environment
+    let configuration = ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpoint),
+                                            retry: RetryPolicy(maxAttempts: 3))
+    let client = AWSClient(credentials: StaticCredentialProvider(Credentials(accessKeyId: keyId, secretAccessKey: secret, source: "found key")),
+                           configuration: configuration)
+    do {
+        let result = try await client.query(.sts, region: environment["AWS_REGION"] ?? "us-east-1", action: "GetCallerIdentity")
+        return .active(arn: result.string("Arn") ?? "", account: result.string("Account") ?? "")
+    } catch {
+        if error.isCredentialProblem { return .inactive(reason: error.code ?? "rejected") }
+        return .error(error.description)
+    }
 }
