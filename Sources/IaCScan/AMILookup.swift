@@ -14,7 +14,7 @@ public enum OwnerPinning: Sendable, Equatable {
 
 /// The syntax of the snippet a fix should show.
 public enum FixStyle: Sendable {
-    case terraform, packerHCL, packerJSON, shell, python, typeScript, go, csharp, cdkTypeScript, cdkPython, cdktf
+    case terraform, packerHCL, packerJSON, shell, python, typeScript, javaScriptSDK, go, csharp, cdkTypeScript, cdkPython, cdktf
 }
 
 /// One AMI look-up as every front end (HCL, JSON, shell, Python, TypeScript, Go, C#) reduces it,
@@ -120,6 +120,7 @@ public struct AMILookup: Sendable {
         case .shell: snippet = "aws ec2 describe-images --owners \(owner) ...  # \(who)"
         case .python: snippet = "Owners=[\"\(owner)\"]  # \(who)"
         case .typeScript: snippet = "owners: [\"\(owner)\"]  // \(who)"
+        case .javaScriptSDK: snippet = "Owners: [\"\(owner)\"]  // \(who)"
         case .go: snippet = "Owners: []string{\"\(owner)\"}  // \(who)"
         case .csharp: snippet = "Owners = { \"\(owner)\" }  // \(who)"
         case .cdkTypeScript: snippet = "MachineImage.lookup({ name: ..., owners: [\"\(owner)\"] })  // \(who)"
@@ -130,9 +131,7 @@ public struct AMILookup: Sendable {
         if fixStyle == .terraform || fixStyle == .cdktf {
             fix += " A filter { name = \"owner-id\" } or \"owner-alias\" also pins it; do not set allow_unsafe_filter."
         }
-        if fixStyle == .shell || fixStyle == .python {
-            fix += " \(Self.ssmHint)"
-        } else if fixStyle == .cdkTypeScript || fixStyle == .cdkPython {
+        if fixStyle == .cdkTypeScript || fixStyle == .cdkPython {
             fix += " MachineImage.latestAmazonLinux2023() and MachineImage.fromSsmParameter(...) read SSM public parameters instead of searching by name."
         } else {
             fix += " \(Self.ssmHint)"

@@ -113,6 +113,7 @@ public enum CodeAMIRules {
         case (.cdk, .python): style = .cdkPython
         case (.cdk, _): style = .cdkTypeScript
         case (.cdktf, _): style = .cdktf
+        case (.sdk, .typeScript): style = .javaScriptSDK
         case (_, .python): style = .python
         case (_, .typeScript): style = .typeScript
         case (_, .go): style = .go

@@ -45,6 +45,7 @@ public enum IaCReport {
         out += "\(result.findings.count) \(noun)"
         if !counts.isEmpty { out += " (\(counts.joined(separator: ", ")))" }
         out += " in \(result.filesScanned) scanned file\(result.filesScanned == 1 ? "" : "s")"
+        if !result.suppressed.isEmpty { out += "; \(result.suppressed.count) suppressed by mamori:ignore" }
         if !result.errors.isEmpty { out += "; \(result.errors.count) file\(result.errors.count == 1 ? "" : "s") with errors" }
         out += ".\n"
         return out

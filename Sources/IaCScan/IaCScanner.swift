@@ -7,12 +7,16 @@ public struct IaCScanResult: Sendable, Codable {
     public var errors: [IaCFileError]
     /// Files deliberately not scanned (binary, too large), named so nothing is skipped silently.
     public var skipped: [IaCFileError]
+    /// Findings muted by a `mamori:ignore` comment, kept for the record.
+    public var suppressed: [IaCFinding]
     public var filesScanned: Int
 
-    public init(findings: [IaCFinding] = [], errors: [IaCFileError] = [], skipped: [IaCFileError] = [], filesScanned: Int = 0) {
+    public init(findings: [IaCFinding] = [], errors: [IaCFileError] = [], skipped: [IaCFileError] = [],
+                suppressed: [IaCFinding] = [], filesScanned: Int = 0) {
         self.findings = findings
         self.errors = errors
         self.skipped = skipped
+        self.suppressed = suppressed
         self.filesScanned = filesScanned
     }
 }
@@ -49,10 +53,11 @@ public struct IaCScanner: Sendable {
         var kind: IaCFileKind
         var body: HCLBody?
         var jsonRoot: HCLExpression?
+        var ignores = IgnoreDirectives()
     }
 
     enum Outcome: Sendable {
-        case lookups([AMILookup])
+        case lookups([AMILookup], IgnoreDirectives)
         case hcl(ParsedHCL)
         case error(IaCFileError)
         case skipped(IaCFileError)
@@ -71,17 +76,31 @@ public struct IaCScanner: Sendable {
 
         var parsed: [ParsedHCL] = []
         var lookups: [AMILookup] = []
+        var ignores: [String: IgnoreDirectives] = [:]
         for outcome in outcomes {
             switch outcome {
-            case .lookups(let l): lookups += l; result.filesScanned += 1
-            case .hcl(let p): parsed.append(p); result.filesScanned += 1
+            case .lookups(let l, let i):
+                lookups += l
+                result.filesScanned += 1
+                if let file = l.first?.file, !i.isEmpty { ignores[file] = i }
+            case .hcl(let p):
+                parsed.append(p)
+                result.filesScanned += 1
+                if !p.ignores.isEmpty { ignores[p.file] = p.ignores }
             case .error(let e): result.errors.append(e)
             case .skipped(let e): result.skipped.append(e)
             case .ignored: break
             }
         }
         lookups += Self.hclLookups(parsed)
-        result.findings = lookups.compactMap { $0.finding() }.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        let all = lookups.compactMap { $0.finding() }.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        for finding in all {
+            if ignores[finding.file]?.suppresses(finding) == true {
+                result.suppressed.append(finding)
+            } else {
+                result.findings.append(finding)
+            }
+        }
         result.errors.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         result.skipped.sort { $0.file < $1.file }
         return result
@@ -212,24 +231,26 @@ public struct IaCScanner: Sendable {
 
     static func analyse(_ text: String, kind: IaCFileKind, file: String, path: String) -> Outcome {
         let directory = (path as NSString).deletingLastPathComponent
+        let ignores = IgnoreDirectives(text: text)
         do throws(HCLParseError) {
             switch kind {
             case .terraform, .packerHCL, .otherHCL, .variableValues:
                 let body = try HCLParser.parseFile(text)
-                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, body: body))
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, body: body, ignores: ignores))
             case .terraformJSON, .hclJSON:
                 let root = try HCLParser.parseExpressionDocument(text)
-                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, body: JSONTemplates.hclBody(fromJSON: root)))
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind,
+                                      body: JSONTemplates.hclBody(fromJSON: root), ignores: ignores))
             case .jsonCandidate:
                 guard text.contains("source_ami_filter") else { return .ignored }
                 let root = try HCLParser.parseExpressionDocument(text)
-                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, jsonRoot: root))
+                return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, jsonRoot: root, ignores: ignores))
             case .shell, .makefile, .dockerfile:
-                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: false))
+                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: false), ignores)
             case .yaml:
-                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: true))
+                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: true), ignores)
             case .code(let language):
-                return .lookups(CodeAMIRules.lookups(in: text, file: file, language: language))
+                return .lookups(CodeAMIRules.lookups(in: text, file: file, language: language), ignores)
             }
         } catch {
             return .error(IaCFileError(file: file, line: error.location.line, column: error.location.column, message: error.message))
