@@ -134,6 +134,30 @@ public struct IPAddress: Sendable, Equatable, Hashable {
     }
 }
 
+extension IPAddress {
+    /// RFC 5952 text for an IPv6 address: lowercase, no leading zeros, longest zero run as `::`.
+    var compressedIPv6: String {
+        var groups: [UInt16] = []
+        for i in stride(from: 0, to: bytes.count, by: 2) { groups.append(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
+        var bestStart = -1, bestLength = 0, i = 0
+        while i < groups.count {
+            if groups[i] == 0 {
+                var j = i
+                while j < groups.count && groups[j] == 0 { j += 1 }
+                if j - i > bestLength && j - i >= 2 { bestStart = i; bestLength = j - i }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        let hex = { (g: UInt16) in String(g, radix: 16) }
+        guard bestStart >= 0 else { return groups.map(hex).joined(separator: ":") }
+        let head = groups[..<bestStart].map(hex).joined(separator: ":")
+        let tail = groups[(bestStart + bestLength)...].map(hex).joined(separator: ":")
+        return head + "::" + tail
+    }
+}
+
 /// A CIDR range such as `169.254.169.254/32` or `fd00:ec2::254/128` (no prefix means a single address).
 public struct CIDR: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var network: IPAddress
@@ -172,11 +196,7 @@ public struct CIDR: Sendable, Equatable, Hashable, CustomStringConvertible {
         if network.isIPv4 {
             return network.bytes.map(String.init).joined(separator: ".") + "/\(prefixLength)"
         }
-        var groups: [String] = []
-        for i in stride(from: 0, to: 16, by: 2) {
-            groups.append(String(UInt16(network.bytes[i]) << 8 | UInt16(network.bytes[i + 1]), radix: 16))
-        }
-        return groups.joined(separator: ":") + "/\(prefixLength)"
+        return network.compressedIPv6 + "/\(prefixLength)"
     }
 
     /// A substring every textual form of an address in this range contains, for the prefilter;

@@ -1,6 +1,169 @@
 import ArgumentParser
+import Foundation
+import LogDetect
 
+/// `mamori imds`: IMDS spoofing detection for networks outside AWS (bulletin AWS-2025-021).
 struct ImdsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "imds", abstract: "(not yet implemented)")
-    func run() async throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "imds",
+        abstract: "Detect instance-metadata (IMDS) traffic on networks outside AWS: scan logs, convert the SIGMA rule, check this host.",
+        subcommands: [ImdsScanCommand.self, ImdsRuleCommand.self, ImdsHostCommand.self]
+    )
+}
+
+/// Prints to stderr and exits 2: the CLI's error path.
+enum ImdsCLI {
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("mamori imds: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// `mamori imds scan LOG...`
+struct ImdsScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan network/proxy logs for traffic to the EC2 instance metadata service.",
+        discussion: """
+            Formats (auto-detected per file): zeek (TSV conn.log/http.log), zeek-json, suricata (EVE JSON),
+            squid (native access.log), combined (Apache/nginx proxy), w3c (#Fields: header), json
+            (generic JSON lines, map fields in mamori.yml), csv (firewall export with header).
+            gzip input is detected by content; `-` reads standard input.
+            --format takes both the output format (text, json) and a log format to force.
+            Exit codes: 0 no alerts, 1 alerts, 2 error.
+            """
+    )
+
+    @Argument(help: "Log files to scan (`-` for standard input).")
+    var logs: [String]
+
+    @Option(name: .customLong("format"), help: "Output format (text, json) and/or log format to force (zeek, zeek-json, suricata, squid, combined, w3c, json-lines, csv). Repeatable.")
+    var formats: [String] = []
+
+    @Option(name: .customLong("log-format"), help: "Log format to force (same names as above; 'json' here means generic JSON lines).")
+    var logFormat: String?
+
+    @Option(name: .customLong("rule"), help: "An extra SIGMA rule file to evaluate (repeatable).")
+    var rules: [String] = []
+
+    @Flag(name: .customLong("no-builtin-rule"), help: "Evaluate only the --rule files, not the built-in IMDS rule.")
+    var noBuiltinRule = false
+
+    @Option(name: .customLong("only-source"), help: "Alert only for sources in this CIDR (on-premises subnets/VLANs; repeatable).")
+    var onlySource: [String] = []
+
+    @Option(name: .customLong("ignore-source"), help: "Never alert for sources in this CIDR (real EC2/VPC ranges; repeatable).")
+    var ignoreSource: [String] = []
+
+    @Option(help: "mamori.yml to read the imds: section from (field_map, only_source, ignore_source, rules, format).")
+    var config: String?
+
+    @Option(name: .customLong("max-malformed"), help: "How many malformed lines to list (all are counted).")
+    var maxMalformed: Int = 20
+
+    @Option(help: "Files scanned at once.")
+    var jobs: Int = 1
+
+    @Flag(name: .customLong("no-prefilter"), help: ArgumentHelp("Evaluate every line (for checking the prefilter).", visibility: .hidden))
+    var noPrefilter = false
+
+    func run() async throws {
+        var output = "text"
+        var forced: LogFormat?
+        for f in formats {
+            switch f.lowercased() {
+            case "text", "json": output = f.lowercased()
+            case "sarif": ImdsCLI.fail("--format sarif is not offered for imds scan; use --format json")
+            default:
+                guard let lf = LogFormat(argument: f) else {
+                    ImdsCLI.fail("--format \(f): not an output format (text, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                forced = lf
+            }
+        }
+        if let logFormat {
+            guard let lf = LogFormat(argument: logFormat) else { ImdsCLI.fail(LogDetectError.unknownLogFormat(logFormat).description) }
+            forced = lf
+        }
+        do {
+            let cfg = try config.map(ImdsConfig.load) ?? ImdsConfig()
+            if forced == nil, let f = cfg.format { forced = LogFormat(argument: f) }
+            let loaded = try RuleLoader.load(files: cfg.rules + rules, includeBuiltIn: !noBuiltinRule)
+            guard !loaded.isEmpty else { ImdsCLI.fail("no rules to evaluate (--no-builtin-rule without --rule)") }
+            let options = ScanOptions(
+                rules: loaded.map(CompiledRule.init), format: forced,
+                onlySource: try RuleLoader.cidrs(cfg.onlySource + onlySource),
+                ignoreSource: try RuleLoader.cidrs(cfg.ignoreSource + ignoreSource),
+                config: cfg, malformedExamples: max(0, maxMalformed), prefilter: !noPrefilter
+            )
+            let report = await Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
+            ImdsCLI.write(output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report))
+            for f in report.files where f.error != nil && output == "json" {
+                FileHandle.standardError.write(Data("mamori imds: \(f.file): \(f.error ?? "")\n".utf8))
+            }
+            if !report.alerts.isEmpty { throw ExitCode(1) }
+            if report.hasErrors { throw ExitCode(2) }
+        } catch let error as LogDetectError {
+            ImdsCLI.fail(error.description)
+        }
+    }
+}
+
+/// `mamori imds rule --target …`
+struct ImdsRuleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rule",
+        abstract: "Print the IMDS SIGMA rule (or --rule FILE) as a SIEM query.",
+        discussion: "Targets: \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", ")). See docs/imds.md for how each differs from pySigma."
+    )
+
+    @Option(help: "Query language: splunk, elastic-lucene, esql, kusto, qradar or sigma.")
+    var target: String = "sigma"
+
+    @Option(help: "Convert this SIGMA rule file instead of the built-in one.")
+    var rule: String?
+
+    func run() async throws {
+        guard let t = QueryTarget(rawValue: target.lowercased()) else {
+            ImdsCLI.fail("--target \(target): use one of \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let result = Result { () throws(LogDetectError) -> String in try convert(t) }
+        switch result {
+        case let .success(query): ImdsCLI.write(query.hasSuffix("\n") ? query : query + "\n")
+        case let .failure(error): ImdsCLI.fail(error.description)
+        }
+    }
+
+    private func convert(_ t: QueryTarget) throws(LogDetectError) -> String {
+        var source = BuiltInRules.imdsNonEC2Network
+        if let rule { source = try RuleLoader.readText(rule) }
+        let parsed = try SigmaParser.parse(yaml: source, file: rule ?? BuiltInRules.imdsFileName)
+        return try QueryConverter.convert(parsed, to: t, source: source)
+    }
+}
+
+/// `mamori imds host`
+struct ImdsHostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host",
+        abstract: "Check this (non-EC2) machine's AWS tool set-up against bulletin AWS-2025-021.",
+        discussion: "Exit codes: 0 nothing to change, 1 something to change (FAIL or WARN), 2 error."
+    )
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    func run() async throws {
+        let items = HostCheck().run()
+        switch format.lowercased() {
+        case "json": ImdsCLI.write(ImdsRendering.json(items))
+        case "text": ImdsCLI.write(ImdsRendering.text(items))
+        default: ImdsCLI.fail("--format \(format): use text or json")
+        }
+        if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }
+    }
 }

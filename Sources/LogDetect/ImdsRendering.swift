@@ -1,0 +1,93 @@
+import Foundation
+
+/// Terminal and JSON output for `mamori imds`.
+public enum ImdsRendering {
+    /// The terminal summary: one block per alert, then malformed lines and throughput.
+    public static func text(_ report: ScanReport) -> String {
+        var out = ""
+        if report.alerts.isEmpty {
+            out += "No IMDS traffic found.\n"
+        } else {
+            out += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"): traffic to the EC2 instance metadata service on this network\n\n"
+            for a in report.alerts {
+                out += "  \(a.source) -> \(a.destination)   \(a.count) request\(a.count == 1 ? "" : "s")\n"
+                out += "    seen      \(a.firstSeen ?? "?") .. \(a.lastSeen ?? "?")\n"
+                out += "    example   \(a.exampleRequest)\n"
+                out += "    matched   \(a.matchedSelections.joined(separator: ", "))  (rule \(a.rules.joined(separator: ", ")))\n"
+                out += "    at        \(a.file):\(a.line)\n\n"
+            }
+        }
+        if report.suppressed > 0 {
+            out += "\(report.suppressed) matching line\(report.suppressed == 1 ? "" : "s") suppressed by --only-source / --ignore-source.\n"
+        }
+        if report.malformedCount > 0 {
+            out += "\(report.malformedCount) malformed line\(report.malformedCount == 1 ? "" : "s") skipped (counted, not evaluated):\n"
+            for m in report.malformed { out += "  \(m.file):\(m.line): \(m.reason)\n" }
+            if report.malformedCount > report.malformed.count {
+                out += "  … and \(report.malformedCount - report.malformed.count) more (--max-malformed N lists more)\n"
+            }
+        }
+        for f in report.files where f.error != nil {
+            out += "error: \(f.file): \(f.error ?? "")\n"
+        }
+        let rate = report.seconds > 0 ? Double(report.lines) / report.seconds : 0
+        out += String(format: "Scanned %d line%@ (%.1f MB) in %d file%@ in %.2f s (%.2f M lines/s).\n",
+                      report.lines, report.lines == 1 ? "" : "s", Double(report.bytes) / 1e6,
+                      report.files.count, report.files.count == 1 ? "" : "s", report.seconds, rate / 1e6)
+        return out
+    }
+
+    /// `--format json`: the whole report, stable key order.
+    public static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The host check as text.
+    public static func text(_ items: [HostCheck.Item]) -> String {
+        var out = ""
+        for item in items {
+            let mark: String
+            switch item.status {
+            case .ok: mark = "ok  "
+            case .warn: mark = "WARN"
+            case .fail: mark = "FAIL"
+            case .info: mark = "info"
+            }
+            out += "[\(mark)] \(item.message)\n"
+            if !item.fix.isEmpty { out += "       fix: \(item.fix)\n" }
+        }
+        return out
+    }
+}
+
+/// Loads the rules for a run: the built-in rule unless turned off, plus each file given.
+public enum RuleLoader {
+    public static func load(files: [String], includeBuiltIn: Bool) throws(LogDetectError) -> [SigmaRule] {
+        var rules: [SigmaRule] = []
+        if includeBuiltIn { rules.append(try BuiltInRules.imdsRule()) }
+        for file in files {
+            rules.append(try SigmaParser.parse(yaml: try readText(file), file: file))
+        }
+        return rules
+    }
+
+    public static func readText(_ file: String) throws(LogDetectError) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .invalidRule(file: file, reason: "the file cannot be read")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Parses CIDR arguments, naming the bad one.
+    public static func cidrs(_ texts: [String]) throws(LogDetectError) -> [CIDR] {
+        var out: [CIDR] = []
+        for t in texts {
+            guard let c = CIDR(t) else { throw .invalidCIDR(t) }
+            out.append(c)
+        }
+        return out
+    }
+}
