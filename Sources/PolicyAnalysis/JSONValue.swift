@@ -40,8 +40,23 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Looks a member up by name, ignoring case (policy element names are matched leniently).
     func member(_ name: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
-        let lowered = name.lowercased()
-        return members.first { $0.key.lowercased() == lowered }?.value
+        return members.first { Self.asciiCaseInsensitiveEqual($0.key, name) }?.value
+    }
+
+    /// Element names are ASCII; comparing bytes avoids allocating lowercased copies per lookup.
+    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        var ia = a.utf8.makeIterator(), ib = b.utf8.makeIterator()
+        while true {
+            switch (ia.next(), ib.next()) {
+            case (nil, nil): return true
+            case let (x?, y?):
+                if x == y { continue }
+                let lx = (x >= 65 && x <= 90) ? x + 32 : x
+                let ly = (y >= 65 && y <= 90) ? y + 32 : y
+                if lx != ly { return false }
+            default: return false
+            }
+        }
     }
 }
 
@@ -215,6 +230,14 @@ struct JSONParser {
     private mutating func parseString() throws(PolicyAnalysisError) -> String {
         let start = index
         index += 1
+        // Fast path: most strings have no escapes, so slice them straight out of the buffer.
+        var scan = index
+        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"), bytes[scan] >= 0x20 { scan += 1 }
+        if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[index..<scan], as: UTF8.self)
+            index = scan + 1
+            return text
+        }
         var out: [UInt8] = []
         while index < bytes.count {
             let b = bytes[index]
