@@ -38,9 +38,20 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// Looks a member up by name, ignoring case (policy element names are matched leniently).
+    /// With duplicate names the last one wins, as in most JSON parsers.
     func member(_ name: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
-        return members.first { Self.asciiCaseInsensitiveEqual($0.key, name) }?.value
+        return members.last { Self.asciiCaseInsensitiveEqual($0.key, name) }?.value
+    }
+
+    /// Members with duplicate names removed, keeping the last of each (see `member`).
+    static func lastWins(_ members: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)] {
+        var seen = Set<String>()
+        var kept: [(key: String, value: JSONValue)] = []
+        for member in members.reversed() where seen.insert(member.key).inserted {
+            kept.append(member)
+        }
+        return kept.reversed()
     }
 
     /// Element names are ASCII; comparing bytes avoids allocating lowercased copies per lookup.

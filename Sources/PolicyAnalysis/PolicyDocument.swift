@@ -218,7 +218,7 @@ struct PolicyStatement: Sendable {
             throw .wrongType(path: path, expected: "an object of condition operators", found: value.kindName)
         }
         var clauses: [ConditionClause] = []
-        for op in operators {
+        for op in JSONValue.lastWins(operators) {
             let opPath = "\(path).\(op.key)"
             guard case let .object(keys) = op.value else {
                 throw .wrongType(path: opPath, expected: "an object of condition keys", found: op.value.kindName)
@@ -232,7 +232,7 @@ struct PolicyStatement: Sendable {
             guard !name.isEmpty else {
                 throw .invalidValue(path: opPath, message: "not a condition operator")
             }
-            for key in keys {
+            for key in JSONValue.lastWins(keys) {
                 let keyPath = "\(opPath).\(key.key)"
                 let values: [String]
                 switch key.value {

@@ -254,6 +254,9 @@ let policyCorpus: [PolicyCase] = [
     PolicyCase("sqs SourceAccount equals a caller-side variable", .sqs, public: true, reason: "the value \"${aws:PrincipalAccount}\" matches any source account",
                allow(action: #""sqs:SendMessage""#, resource: sqsQueue, condition: #"{"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}"#)), // the caller controls both sides
 
+    PolicyCase("s3 duplicate condition operator: the last one wins", .s3, public: true, reason: "only requires HTTPS",
+               #"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}, "StringEquals": {"aws:SecureTransport": "true"}}}]}"#),
+
     // --- Wrapped CLI outputs -----------------------------------------------------------------------
     PolicyCase("s3 get-bucket-policy wrapper", .s3, public: true, reason: "s3:GetObject (read)",
                #"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#),
