@@ -51,6 +51,9 @@ struct SecretsCommand: AsyncParsableCommand {
         if updateBaseline && baseline == nil {
             throw ValidationError("--update-baseline needs --baseline FILE to know where to write")
         }
+        if verify, let ci = ProcessInfo.processInfo.environment["CI"], !ci.isEmpty, ci.lowercased() != "false" {
+            throw ValidationError(SecretsVerification.RefusedInCI().description)
+        }
         if git && paths.contains("-") {
             throw ValidationError("--git reads a repository, not standard input")
         }

@@ -1,10 +1,13 @@
+import MamoriCore
+
 /// Turns raw hits into findings: decoded account, canary and trust flags, confidence, fingerprint.
 enum Enrichment {
     static func finding(from hit: RawHit, file: String, git: GitOrigin?, options: SecretScanOptions) -> SecretFinding {
         let account = hit.keyId.flatMap(AccountDecoder.account(fromKeyId:))
         let type = hit.prefix?.findingType ?? .secretAccessKey
         return SecretFinding(
-            type: type, keyId: hit.keyId, account: account, confidence: confidence(of: hit),
+            type: type, keyId: hit.keyId, account: account,
+            accountOwner: account.flatMap { KnownAccounts.bundled.name(of: $0) }, confidence: confidence(of: hit),
             file: file, line: hit.line, column: hit.column, git: git,
             secret: hit.secret.map(SecretValue.init), sessionToken: hit.sessionToken.map(SecretValue.init),
             fingerprint: fingerprint(type: type, file: file, keyId: hit.keyId, secret: hit.secret, commit: git?.commit),

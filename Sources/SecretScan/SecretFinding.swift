@@ -57,6 +57,8 @@ public struct SecretFinding: Sendable, Hashable {
     public var keyId: String?
     /// The account decoded from the key ID.
     public var account: String?
+    /// The vendor or AWS service that publicly owns `account` (fwdcloudsec known_aws_accounts).
+    public var accountOwner: String?
     public var confidence: Confidence
     /// File path (archive members as `outer.tar!inner/file`); `-` for standard input.
     public var file: String
@@ -108,7 +110,7 @@ public struct DroppedCandidate: Sendable, Hashable {
 
 extension SecretFinding: Encodable {
     enum CodingKeys: String, CodingKey {
-        case keyId, account, type, confidence, file, line, column, commit, author, date
+        case keyId, account, accountOwner, type, confidence, file, line, column, commit, author, date
         case secret, sessionToken, paired, fingerprint, canary, canaryService, trusted, verification
     }
 
@@ -117,6 +119,7 @@ extension SecretFinding: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(keyId, forKey: .keyId)
         try c.encode(account, forKey: .account)
+        try c.encode(accountOwner, forKey: .accountOwner)
         try c.encode(type, forKey: .type)
         try c.encode(confidence, forKey: .confidence)
         try c.encode(file, forKey: .file)

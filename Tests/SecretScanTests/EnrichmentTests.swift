@@ -30,6 +30,23 @@ struct AccountDecoderTests {
         #expect(CanaryAccounts.all.allSatisfy { $0.account.count == 12 && $0.source.hasPrefix("https://") })
     }
 
+    /// 454464851268 is Cloudhealth's in fwdcloudsec/known_aws_accounts. Its key ID is built by
+    /// hand: account << 7 (bit 47 clear), as 48 bits, base32 from bit 47 down; 'Q' sets no account bit.
+    @Test func knownVendorAccountsAreNamed() {
+        #expect(AccountDecoder.account(fromKeyId: Self.vendorKey) == "454464851268")
+        let f = scanText("key \(Self.vendorKey)\n").findings
+        #expect(f.first?.accountOwner == "Cloudhealth")
+    }
+
+    static let vendorKey: String = {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let bits48: UInt64 = 454_464_851_268 << 7
+        var v = bits48 << 2   // 50 bits for ten characters
+        var chars: [Character] = []
+        for _ in 0..<10 { chars.insert(alphabet[Int(v & 31)], at: 0); v >>= 5 }
+        return "AKIA" + String(chars) + "MZQWTR"
+    }()
+
     @Test func trustedAccounts() {
         let options = SecretScanOptions(trustedAccounts: ["609629065308"], workers: 1)
         let f = scanText("a ASIAY34FZKBOKMUTVV7A\nb AKIASP2TPHJSQH3FJRUX\n", options: options).findings
