@@ -127,9 +127,8 @@ struct JSONReader {
             }
             let raw = Array(bytes[start..<position])
             if raw.isEmpty { throw fail("unexpected character") }
-            if let first = raw.first, first >= 97, first <= 122, raw != Array("true".utf8), raw != Array("false".utf8), raw != Array("null".utf8) {
-                throw fail("unknown literal")
-            }
+            if raw == Array("true".utf8) || raw == Array("false".utf8) || raw == Array("null".utf8) { return }
+            guard JSONReader.isNumber(raw) else { throw fail("'\(String(decoding: raw, as: UTF8.self))' is not a JSON value") }
         }
     }
 
@@ -178,5 +177,26 @@ struct JSONReader {
             position += 1
         }
         return v
+    }
+
+    /// JSON number grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
+    static func isNumber(_ b: [UInt8]) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+            return i - start
+        }
+        if i < b.count, b[i] == 45 { i += 1 }
+        let intStart = i
+        let n = digits()
+        guard n > 0, !(n > 1 && b[intStart] == 48) else { return false }
+        if i < b.count, b[i] == 46 { i += 1; guard digits() > 0 else { return false } }
+        if i < b.count, b[i] == 69 || b[i] == 101 {
+            i += 1
+            if i < b.count, b[i] == 43 || b[i] == 45 { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == b.count
     }
 }

@@ -10,8 +10,10 @@ enum TimeText {
     }
 
     static func iso8601(_ epoch: Double) -> String {
-        let seconds = Int(epoch.rounded(.down))
-        let millis = Int(((epoch - Double(seconds)) * 1000).rounded(.down))
+        // Round to the millisecond first: 1759881600.1 is stored as …600.0999999.
+        let totalMillis = Int((epoch * 1000).rounded())
+        let seconds = totalMillis / 1000
+        let millis = totalMillis % 1000
         var days = seconds / 86_400
         var rem = seconds % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import LogDetect
+
+@Suite struct IPAddressTests {
+    @Test func parsesForms() {
+        #expect(IPAddress("fd00:ec2::254") == IPAddress("fd00:0ec2:0000:0000:0000:0000:0000:0254"))
+        #expect(IPAddress("[fd00:ec2::254]") == IPAddress("fd00:ec2::254"))
+        #expect(IPAddress("fe80::1%eth0") == IPAddress("fe80::1"))
+        #expect(IPAddress("::") != nil)
+        #expect(IPAddress("1::2::3") == nil)
+        #expect(IPAddress("1.2.3") == nil)
+        #expect(IPAddress("256.1.1.1") == nil)
+        #expect(IPAddress("::ffff:169.254.169.254") == IPAddress("169.254.169.254"))
+    }
+
+    @Test func cidrText() {
+        #expect(CIDR("fd00:0ec2:0:0:0:0:0:254/128")?.description == "fd00:ec2::254/128")
+        #expect(CIDR("10.1.2.3/8")?.description == "10.0.0.0/8")
+        #expect(CIDR("10.0.0.0/33") == nil)
+    }
+}
+
+@Suite struct RedactorTests {
+    @Test func tokensAndKeysAreRedacted() {
+        #expect(Redactor.redact("token AQAEAFakeTokenValueNotRealAQAEAFakeTokenValue12== end") == "token [REDACTED] end")
+        #expect(Redactor.redact("key AKIAIOSFODNN7EXAMPLE") == "key [REDACTED]")
+        #expect(Redactor.redact("GET http://169.254.169.254/latest/meta-data/iam/security-credentials/") == "GET http://169.254.169.254/latest/meta-data/iam/security-credentials/")
+    }
+}
+
+@Suite struct HostCheckTests {
+    func fakeRoot(_ files: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-host-\(UUID().uuidString)").path
+        for (path, text) in files {
+            let full = root + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    @Test func spoofedIMDSIsFound() throws {
+        let root = try fakeRoot([
+            "/proc/net/arp": "IP address       HW type     Flags       HW address            Mask     Device\n169.254.169.254  0x1         0x2         02:42:ac:11:00:02     *        eth0\n",
+            "/proc/net/route": "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\tFEA9FEA9\t00000000\t0005\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n",
+            "/proc/net/tcp": "  sl  local_address rem_address   st\n   0: FEA9FEA9:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1\n",
+            "/etc/hosts": "127.0.0.1 localhost\n169.254.169.254 instance-data.ec2.internal\n",
+            "/home/u/.aws/config": "[default]\nregion = eu-west-1\n[profile ci]\ncredential_source = Ec2InstanceMetadata\nec2_metadata_service_endpoint = http://10.9.9.9:8080\n",
+        ])
+        let items = HostCheck(root: root, environment: [:], home: root + "/home/u").run()
+        func status(_ id: String) -> [HostCheck.Item.Status] { items.filter { $0.id == id }.map(\.status) }
+        #expect(status("env.AWS_EC2_METADATA_DISABLED") == [.fail])
+        #expect(status("network.arp") == [.fail])
+        #expect(status("network.route") == [.fail])
+        #expect(status("network.listener") == [.fail])
+        #expect(status("hosts.override") == [.warn])
+        #expect(status("config.credential_source") == [.fail])
+        #expect(status("config.ec2_metadata_service_endpoint") == [.fail])
+        #expect(status("config.ec2_metadata_v1_disabled") == [.warn])
+        #expect(items.first { $0.id == "network.arp" }?.message.contains("02:42:ac:11:00:02") == true)
+    }
+
+    @Test func wellConfiguredHostIsClean() throws {
+        let root = try fakeRoot([
+            "/proc/net/arp": "IP address       HW type     Flags       HW address            Mask     Device\n10.0.0.1  0x1         0x2         02:42:ac:11:00:01     *        eth0\n",
+            "/proc/net/route": "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t0100000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n",
+            "/proc/net/tcp": "  sl  local_address rem_address   st\n",
+            "/etc/hosts": "127.0.0.1 localhost\n",
+            "/home/u/.aws/config": "[default]\nec2_metadata_v1_disabled = true\n",
+        ])
+        let items = HostCheck(root: root, environment: ["AWS_EC2_METADATA_DISABLED": "true"], home: root + "/home/u").run()
+        #expect(items.allSatisfy { $0.status == .ok || $0.status == .info })
+    }
+}
