@@ -132,6 +132,7 @@ falsepositives:
     - Hosts that really run inside EC2 or a VPC whose traffic reaches this sensor (suppress their source ranges)
     - Local IMDS emulators used in development (amazon-ec2-metadata-mock, LocalStack) bound to 169.254.169.254
 level: high
+
 """#
 
     /// The built-in rule, parsed.
