@@ -220,13 +220,25 @@ public struct IaCScanner: Sendable {
         if data.prefix(8192).contains(0) {
             return candidate.kind == nil ? .ignored : .skipped(IaCFileError(file: file, message: "binary file, not scanned"))
         }
-        let text = String(decoding: data, as: UTF8.self)
         var kind = candidate.kind
         if kind == nil {
-            guard IaCFileKind.isShellShebang(text.prefix { $0 != "\n" }) else { return .ignored }
+            let firstLine = String(decoding: data.prefix(200).prefix { $0 != 0x0A }, as: UTF8.self)
+            guard IaCFileKind.isShellShebang(Substring(firstLine)) else { return .ignored }
             kind = .shell
         }
-        return analyse(text, kind: kind ?? .shell, file: file, path: candidate.path)
+        let resolved = kind ?? .shell
+        // Most files cannot hold a look-up at all; say so from the bytes, without decoding.
+        switch resolved {
+        case .shell, .makefile, .dockerfile, .yaml:
+            if !ByteSearch.contains(data, "describe-images") { return .lookups([], IgnoreDirectives()) }
+        case .code:
+            if !ByteSearch.containsAny(data, CodeAMIRules.keywords) { return .lookups([], IgnoreDirectives()) }
+        case .jsonCandidate:
+            if !ByteSearch.contains(data, "source_ami_filter") { return .ignored }
+        default:
+            break
+        }
+        return analyse(String(decoding: data, as: UTF8.self), kind: resolved, file: file, path: candidate.path)
     }
 
     static func analyse(_ text: String, kind: IaCFileKind, file: String, path: String) -> Outcome {
