@@ -4,7 +4,7 @@
 /// We parse JSON ourselves instead of using `JSONSerialization` because on Linux it turns
 /// `true` into the number `1` (a `Bool` condition value must stay `"true"`), loses key order,
 /// and its error messages do not say where the problem is.
-public indirect enum JSONValue: Sendable, Equatable {
+indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     /// The number's source text, kept verbatim (condition values are compared as strings).
     case number(String)
@@ -13,7 +13,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case let (.string(a), .string(b)), let (.number(a), .number(b)): return a == b
         case let (.bool(a), .bool(b)): return a == b
