@@ -40,6 +40,7 @@ enum ConditionAnalysis {
         "aws:sourcevpc": CallerKey(kind: .vpc, noun: "VPC"),
         "aws:sourcevpce": CallerKey(kind: .vpce, noun: "VPC endpoint"),
         "aws:sourceip": CallerKey(kind: .ip, noun: "source IP range"),
+        "aws:vpcsourceip": CallerKey(kind: .ip, noun: "VPC source IP range"),
         "aws:userid": CallerKey(kind: .userID, noun: "user ID"),
         "s3:x-amz-server-side-encryption-aws-kms-key-id": CallerKey(kind: .kmsKey, noun: "KMS key"),
         "aws:principalservicename": CallerKey(kind: .serviceName, noun: "AWS service"),
@@ -134,6 +135,9 @@ enum ConditionAnalysis {
             let publicRanges = c.values.filter { !isPrivateAddress($0) }
             if !publicRanges.isEmpty {
                 detail += " (public range \(publicRanges.joined(separator: ", ")) — anyone with an address there can call)"
+            } else if c.key == "aws:sourceip" {
+                // AWS sets aws:SourceIp to the public address, and leaves it out for VPC endpoint calls.
+                detail += " (private ranges never match aws:SourceIp — AWS sees public addresses, and VPC endpoint calls carry aws:VpcSourceIp instead — so this grant probably matches nothing)"
             }
         }
         let accounts = callerKey.kind == .account ? c.values : []

@@ -82,7 +82,7 @@ let policyCorpus: [PolicyCase] = [
                allow(action: #""sqs:SendMessage""#, resource: sqsQueue, condition: #"{"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5"]}}"#)),
     PolicyCase("sqs SourceAccount array of accounts", .sqs, public: false, reason: "source account [111122223333, 444455556666]",
                allow(action: #""sqs:SendMessage""#, resource: sqsQueue, condition: #"{"StringEquals": {"aws:SourceAccount": ["111122223333", "444455556666"]}}"#)),
-    PolicyCase("s3 SourceIp private range", .s3, public: false, reason: "source IP range 10.0.0.0/8",
+    PolicyCase("s3 SourceIp private range", .s3, public: false, reason: "source IP range 10.0.0.0/8 (private ranges never match aws:SourceIp",
                allow(condition: #"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#)),
     PolicyCase("s3 SourceIp public range still restricts", .s3, public: false, reason: "public range 203.0.113.0/24",
                allow(condition: #"{"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}"#)),
@@ -256,6 +256,9 @@ let policyCorpus: [PolicyCase] = [
 
     PolicyCase("s3 duplicate condition operator: the last one wins", .s3, public: true, reason: "only requires HTTPS",
                #"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}, "StringEquals": {"aws:SecureTransport": "true"}}}]}"#),
+
+    PolicyCase("s3 VpcSourceIp private range", .s3, public: false, reason: "restricts callers to VPC source IP range 10.1.0.0/16;",
+               allow(condition: #"{"IpAddress": {"aws:VpcSourceIp": "10.1.0.0/16"}}"#)),
 
     // --- Wrapped CLI outputs -----------------------------------------------------------------------
     PolicyCase("s3 get-bucket-policy wrapper", .s3, public: true, reason: "s3:GetObject (read)",
