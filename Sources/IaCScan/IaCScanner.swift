@@ -45,6 +45,8 @@ public struct IaCScanner: Sendable {
         var path: String
         /// nil for an extension-less file that is scanned only if it starts with a shell shebang.
         var kind: IaCFileKind?
+        /// Named on the command line: if it turns out not to be scannable, say so.
+        var explicit = false
     }
 
     struct ParsedHCL: Sendable {
@@ -136,7 +138,7 @@ public struct IaCScanner: Sendable {
         }
         if !isDirectory.boolValue {
             let name = (path as NSString).lastPathComponent
-            return ([Candidate(display: path, path: path, kind: IaCFileKind.classify(name: name))], [])
+            return ([Candidate(display: path, path: path, kind: IaCFileKind.classify(name: name), explicit: true)], [])
         }
         var candidates: [Candidate] = []
         var errors: [IaCFileError] = []
@@ -203,6 +205,14 @@ public struct IaCScanner: Sendable {
     }
 
     static func process(_ candidate: Candidate, maxBytes: Int) -> Outcome {
+        let outcome = readAndAnalyse(candidate, maxBytes: maxBytes)
+        if case .ignored = outcome, candidate.explicit {
+            return .skipped(IaCFileError(file: candidate.display, message: "not a file type mamori iac reads (see docs/iac.md)"))
+        }
+        return outcome
+    }
+
+    static func readAndAnalyse(_ candidate: Candidate, maxBytes: Int) -> Outcome {
         let file = candidate.display
         guard let handle = FileHandle(forReadingAtPath: candidate.path) else {
             return candidate.kind == nil ? .ignored : .error(IaCFileError(file: file, message: "cannot open file (permission denied?)"))

@@ -38,6 +38,11 @@ import Testing
         #expect(result.filesScanned == 0)
     }
 
+    @Test func explicitFileOfUnknownTypeIsNamedAsSkipped() async throws {
+        let result = try await IaCScanner().scan(paths: [CorpusTests.corpus + "/manifest.tsv"])
+        #expect(result.skipped.map(\.message) == ["not a file type mamori iac reads (see docs/iac.md)"])
+    }
+
     @Test func javaScriptSDKFixUsesTheSDKFieldName() {
         let text = "new DescribeImagesCommand({ Filters: [{ Name: \"name\", Values: [\"x-*\"] }] })\n"
         let f = CodeAMIRules.lookups(in: text, file: "a.ts", language: .typeScript).compactMap { $0.finding() }
