@@ -180,7 +180,9 @@ public enum CodeAMIRules {
             guard lookup.selectsByName else { return nil }
             if sortsByDate { lookup.picksNewest = "results sorted by CreationDate in this file" }
         case .pulumi, .cdktf:
-            break
+            // A helper that merely shares the name (`getAmi("web")`) has none of the look-up's arguments.
+            let known: Set<String> = ["owners", "mostrecent", "filters", "filter", "nameregex", "executableusers", "includedeprecated"]
+            guard all.entries.contains(where: { known.contains($0.key) }) || all.hasSpread else { return nil }
         }
         return lookup
     }

@@ -66,4 +66,11 @@ import Testing
         let f = CodeAMIRules.lookups(in: "ec2.describe_images(ImageIds=[ami])\nec2.describe_images()\n", file: "p.py", language: .python)
         #expect(f.compactMap { $0.finding() }.isEmpty)
     }
+
+    @Test func lookAlikeHelpersAreNotPulumiLookUps() {
+        let ts = CodeAMIRules.lookups(in: "const a = await getAmi(\"web\");\nfunction getAmi(n: string) { return n }\n", file: "a.ts", language: .typeScript)
+        #expect(ts.isEmpty)
+        let py = CodeAMIRules.lookups(in: "ami = get_ami(region)\n", file: "a.py", language: .python)
+        #expect(py.isEmpty)
+    }
 }
