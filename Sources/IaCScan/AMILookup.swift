@@ -14,7 +14,7 @@ public enum OwnerPinning: Sendable, Equatable {
 
 /// The syntax of the snippet a fix should show.
 public enum FixStyle: Sendable {
-    case terraform, packerHCL, packerJSON, shell, python, typeScript, javaScriptSDK, go, csharp, cdkTypeScript, cdkPython, cdktf
+    case terraform, packerHCL, packerJSON, shell, ansible, python, typeScript, javaScriptSDK, go, csharp, cdkTypeScript, cdkPython, cdktf
 }
 
 /// One AMI look-up as every front end (HCL, JSON, shell, Python, TypeScript, Go, C#) reduces it,
@@ -117,6 +117,7 @@ public struct AMILookup: Sendable {
         case .terraform: snippet = "owners = [\"\(owner)\"]  # \(who)"
         case .packerHCL: snippet = "owners = [\"\(owner)\"]  # \(who), in the source_ami_filter or amazon-ami block"
         case .packerJSON: snippet = "\"owners\": [\"\(owner)\"]  (\(who)), inside source_ami_filter"
+        case .ansible: snippet = "owners: [\"\(owner)\"]  # \(who), in the ec2_ami_info task"
         case .shell: snippet = "aws ec2 describe-images --owners \(owner) ...  # \(who)"
         case .python: snippet = "Owners=[\"\(owner)\"]  # \(who)"
         case .typeScript: snippet = "owners: [\"\(owner)\"]  // \(who)"

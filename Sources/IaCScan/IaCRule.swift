@@ -31,7 +31,12 @@ public struct IaCRule: Sendable, Hashable, Codable {
         id: "IAC-AMI-006", title: "CDK machine image look-up without owners",
         description: "An AWS CDK MachineImage.lookup / LookupMachineImage (or CDKTF DataAwsAmi) picks the newest image with a matching name from any account because owners is not set.")
 
-    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk]
+    /// Ansible `amazon.aws.ec2_ami_info` (and the older `ec2_ami_facts` / `ec2_ami_find`).
+    public static let ansible = IaCRule(
+        id: "IAC-AMI-007", title: "Ansible AMI look-up without owners",
+        description: "An Ansible ec2_ami_info task filters images by name without owners, image_ids or an owner filter, so it also returns public AMIs from any account.")
+
+    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk, ansible]
 }
 
 /// One unpinned AMI look-up found in a file.

@@ -239,8 +239,10 @@ public struct IaCScanner: Sendable {
         let resolved = kind ?? .shell
         // Most files cannot hold a look-up at all; say so from the bytes, without decoding.
         switch resolved {
-        case .shell, .makefile, .dockerfile, .yaml:
+        case .shell, .makefile, .dockerfile:
             if !ByteSearch.contains(data, "describe-images") { return .lookups([], IgnoreDirectives()) }
+        case .yaml:
+            if !ByteSearch.containsAny(data, ["describe-images", "ec2_ami_"]) { return .lookups([], IgnoreDirectives()) }
         case .code:
             if !ByteSearch.containsAny(data, CodeAMIRules.keywords) { return .lookups([], IgnoreDirectives()) }
         case .jsonCandidate:
@@ -270,7 +272,8 @@ public struct IaCScanner: Sendable {
             case .shell, .makefile, .dockerfile:
                 return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: false), ignores)
             case .yaml:
-                return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: true), ignores)
+                let lookups = ShellAMIRules.lookups(in: text, file: file, yaml: true) + AnsibleAMIRules.lookups(in: text, file: file)
+                return .lookups(lookups, ignores)
             case .code(let language):
                 return .lookups(CodeAMIRules.lookups(in: text, file: file, language: language), ignores)
             }

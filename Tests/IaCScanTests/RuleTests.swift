@@ -74,3 +74,19 @@ import Testing
         #expect(py.isEmpty)
     }
 }
+
+@Suite struct AnsibleRuleTests {
+    @Test func flowStyleOwnersPin() {
+        let text = "- amazon.aws.ec2_ami_info: { owners: self, filters: { name: 'x-*' } }\n"
+        #expect(AnsibleAMIRules.lookups(in: text, file: "a.yml").compactMap { $0.finding() }.isEmpty)
+    }
+
+    @Test func ownerFilterPinsAndEmptyOwnersDoesNot() {
+        let pinned = "ec2_ami_info:\n  filters:\n    name: x-*\n    \"owner-alias\": amazon\n"
+        #expect(AnsibleAMIRules.lookups(in: pinned, file: "a.yml").compactMap { $0.finding() }.isEmpty)
+        let empty = "ec2_ami_info:\n  owners: []\n  filters:\n    name: x-*\n"
+        let f = AnsibleAMIRules.lookups(in: empty, file: "a.yml").compactMap { $0.finding() }
+        #expect(f.map(\.severity) == [.medium])
+        #expect(f.first?.line == 1 && f.first?.column == 1)
+    }
+}
