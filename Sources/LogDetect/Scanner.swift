@@ -51,10 +51,13 @@ public struct Scanner: Sendable {
         var generation = -1
         var needles: [String]?
 
+        /// Byte counts of the file's first block, to search for each needle's rarest bytes.
+        var frequencies: [Int]?
+
         mutating func refresh(_ options: ScanOptions, _ parser: any LogLineParser) {
             generation = parser.schemaGeneration
             needles = Scanner.needles(options, universe: parser.fieldUniverse)
-            searcher = needles.map(NeedleSearcher.init)
+            searcher = needles.map { NeedleSearcher($0, frequencies: frequencies) }
         }
 
         /// Hit offsets in `bytes`, plus `base`; nil means evaluate every line.
@@ -166,6 +169,7 @@ public struct Scanner: Sendable {
                     result.stats.format = format.rawValue
                     parser = format.makeParser(config: options.config, wanted: wanted)
                 }
+                if prefilter.frequencies == nil { prefilter.frequencies = byteHistogram(block.bytes) }
                 guard var p = parser else { break }
                 scanBlock(block.bytes, parser: &p, prefilter: &prefilter, hits: &hits, lineNumber: &lineNumber, file: display, result: &result)
                 parser = p
@@ -290,6 +294,15 @@ public struct Scanner: Sendable {
             result.order.append(key)
         }
     }
+}
+
+/// How often each byte value occurs in `buffer`.
+func byteHistogram(_ buffer: UnsafeRawBufferPointer) -> [Int] {
+    var counts = [Int](repeating: 0, count: 256)
+    counts.withUnsafeMutableBufferPointer { c in
+        for b in buffer { c[Int(b)] += 1 }
+    }
+    return counts
 }
 
 /// Appends the offsets of every `byte` in `buffer` to `hits`.
