@@ -14,7 +14,7 @@ let package = Package(
     ],
     targets: [
         // Shared vocabulary: findings, severities, configuration.
-        .target(name: "MamoriCore", dependencies: ["Yams"]),
+        .target(name: "MamoriCore", dependencies: ["Yams"], resources: [.copy("Resources")]),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
         .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore"]),
         // Checks: pure functions from Inventory to findings.
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
+        // Changes to an account: only with --apply, always journaled.
+        .target(name: "Remediation", dependencies: ["AWSClient", "MamoriCore"]),
         // Output formats.
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
@@ -41,11 +43,13 @@ let package = Package(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
-                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO",
+                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"], resources: [.copy("Fixtures")]),
+        // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),

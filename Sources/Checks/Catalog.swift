@@ -77,9 +77,40 @@ public enum Catalog {
         rationale: "AWS asks for at least two of Budgets, CloudTrail, Trusted Advisor and Cost Anomaly Detection so abuse is noticed quickly.",
         remediation: "Create a budget with an alert (aws budgets create-budget) and a Cost Anomaly Detection monitor.")
 
+    public static let instanceAMI = CheckDefinition(
+        id: "ec2.instance_ami_untrusted", title: "Instance runs an AMI from an untrusted owner", severity: .high, resourceType: "AwsEc2Instance",
+        rationale: "whoAMI: automation that looks AMIs up by name without pinning the owner can launch an attacker's public look-alike image.",
+        remediation: "Replace the instance from an AMI of a trusted owner, pin owners in the code that chose it (mamori iac), and enable Allowed AMIs.")
+    public static let templateAMI = CheckDefinition(
+        id: "ec2.launch_template_ami_untrusted", title: "Launch template uses an AMI from an untrusted owner", severity: .high, resourceType: "AwsEc2LaunchTemplate",
+        rationale: "Every instance launched from the template runs the image.",
+        remediation: "Create a template version with an AMI from a trusted owner and make it the default.")
+    public static let launchConfigurationAMI = CheckDefinition(
+        id: "autoscaling.launch_configuration_ami_untrusted", title: "Launch configuration uses an AMI from an untrusted owner", severity: .high,
+        resourceType: "AwsAutoScalingLaunchConfiguration",
+        rationale: "Auto Scaling keeps launching the image whenever it scales out.",
+        remediation: "Move the group to a launch template with an AMI from a trusted owner.")
+    public static let allowedAMIs = CheckDefinition(
+        id: "ec2.allowed_amis_not_enabled", title: "EC2 Allowed AMIs is not enforced", severity: .medium, resourceType: "AwsAccount",
+        rationale: "Allowed AMIs stops launches from image providers you did not list; without it any public AMI can be launched.",
+        remediation: "Run `mamori amis plan`, enable audit mode, watch it for about a month, then enable.")
+    public static let sharedAMI = CheckDefinition(
+        id: "ec2.shared_ami_untrusted", title: "AMI shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Image",
+        rationale: "Any account can share an AMI with yours without consent; a malicious image can be shared in and launched by mistake.",
+        remediation: "Block its use with an IAM/SCP condition on ec2:Owner for ec2:RunInstances (mamori amis plan prints it); ask the owner to stop sharing.")
+    public static let sharedSnapshot = CheckDefinition(
+        id: "ec2.shared_snapshot_untrusted", title: "EBS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Snapshot",
+        rationale: "Shared snapshots can carry malicious data into volumes; sharing cannot be refused.",
+        remediation: "Deny ec2:CreateVolume on shared snapshots (ec2:ParentSnapshot arn:aws:ec2:*::snapshot/*) except from approved sources.")
+    public static let sharedDBSnapshot = CheckDefinition(
+        id: "rds.shared_snapshot_untrusted", title: "RDS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsRdsDbSnapshot",
+        rationale: "A database restored from a foreign snapshot runs someone else's data and users.",
+        remediation: "Do not restore it; deny rds:RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot on snapshots outside your organisation.")
+
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
+        instanceAMI, templateAMI, launchConfigurationAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
     ]
 }

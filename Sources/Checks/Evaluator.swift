@@ -44,6 +44,7 @@ public enum Evaluator {
         for region in account.regional {
             findings += ExposureChecks.resourcePolicies(region, account: account.accountId)
             findings += EC2Checks.evaluate(region, account: account.accountId)
+            findings += ImageChecks.evaluate(region, account: account.accountId, context: context)
         }
         findings += DetectiveChecks.evaluate(account)
         return findings

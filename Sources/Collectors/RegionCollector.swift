@@ -29,6 +29,8 @@ struct RegionCollector {
         inventory.trails = await trails
         inventory.guardDuty = await guardDuty
         inventory.securityHub = await securityHub
+        inventory.images = await ImageCollector(context: context, region: region)
+            .collect(instances: inventory.instances ?? [], templates: inventory.launchTemplates ?? [])
         return inventory
     }
 
@@ -66,15 +68,22 @@ struct RegionCollector {
         let region = self.region
         return await boundedMap(templates, limit: context.fanOut) { template in
             var template = template
-            let version = await context.attempt(.ec2, "DescribeLaunchTemplateVersions", region: region, resource: template.id) {
+            let versions = await context.attempt(.ec2, "DescribeLaunchTemplateVersions", region: region, resource: template.id) {
                 try await context.client.query(.ec2, region: region, action: "DescribeLaunchTemplateVersions",
-                                               ["LaunchTemplateId": template.id, "LaunchTemplateVersion.1": "$Default"])
-                    .list("launchTemplateVersionSet").first
+                                               ["LaunchTemplateId": template.id, "LaunchTemplateVersion.1": "$Default",
+                                                "LaunchTemplateVersion.2": "$Latest"]).list("launchTemplateVersionSet")
             }
-            if let data = version??.child("launchTemplateData") {
+            let items = versions ?? []
+            let defaultItem = items.first { $0.bool("defaultVersion") == true } ?? items.first
+            if let data = defaultItem?.child("launchTemplateData") {
                 let options = data.child("metadataOptions")
                 template.metadata = MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint"))
                 template.imageId = data.string("imageId")
+            }
+            let latest = items.max { (Int($0.string("versionNumber") ?? "") ?? 0) < (Int($1.string("versionNumber") ?? "") ?? 0) }
+            template.latestVersion = latest?.string("versionNumber").flatMap(Int.init)
+            if let image = latest?.path("launchTemplateData", "imageId")?.text, image != template.imageId {
+                template.latestImageId = image
             }
             return template
         }

@@ -86,6 +86,7 @@ public struct RegionInventory: Codable, Sendable {
     public var trails: [Trail]?
     public var guardDuty: ServiceState?
     public var securityHub: ServiceState?
+    public var images: ImageInventory?
 
     public init(region: String) { self.region = region }
 }

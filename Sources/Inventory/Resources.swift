@@ -127,7 +127,13 @@ public struct LaunchTemplate: Codable, Sendable {
     public var defaultVersion: Int?
     public var metadata: MetadataOptions?
     public var imageId: String?
-    public init(id: String, name: String, defaultVersion: Int? = nil, metadata: MetadataOptions? = nil, imageId: String? = nil) {
+    public var latestVersion: Int?
+    /// The latest version's AMI when it differs from the default's.
+    public var latestImageId: String?
+    public init(id: String, name: String, defaultVersion: Int? = nil, metadata: MetadataOptions? = nil, imageId: String? = nil,
+                latestVersion: Int? = nil, latestImageId: String? = nil) {
+        self.latestVersion = latestVersion
+        self.latestImageId = latestImageId
         self.id = id
         self.name = name
         self.defaultVersion = defaultVersion

@@ -1,15 +1,37 @@
 import ArgumentParser
 
+import Foundation
+
 /// The `mamori` command: a thin layer over the Mamori libraries.
 @main
 struct Mamori: AsyncParsableCommand {
+    /// Usage errors exit 2 like every other error (ArgumentParser's default is 64): Mamori's exit
+    /// codes are 0 clean, 1 findings, 2 error, 3 partial.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code.rawValue == 64 {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "mamori",
         abstract: "Find and fix the AWS account risks that real incidents come from.",
         version: MamoriVersion.string,
         subcommands: [
             ScanCommand.self, CheckCommand.self, PolicyCommand.self,
-            SecretsCommand.self, ImdsCommand.self, IacCommand.self,
+            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self,
         ]
     )
 }

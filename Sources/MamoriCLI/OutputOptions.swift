@@ -23,10 +23,20 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Configuration file (thresholds, trusted accounts, muted findings). Default: ./mamori.yml when present.")
     var config: String?
 
+    @Option(name: .customLong("trust-account"), help: "An account ID whose AMIs and shares you trust (repeatable; adds to `trust:` in the config).")
+    var trustAccounts: [String] = []
+
     func loadConfig() throws -> MamoriConfig {
-        if let config { return try MamoriConfig.load(path: config) }
-        if FileManager.default.fileExists(atPath: "mamori.yml") { return try MamoriConfig.load(path: "mamori.yml") }
-        return MamoriConfig()
+        var loaded = MamoriConfig()
+        if let config { loaded = try MamoriConfig.load(path: config) }
+        else if FileManager.default.fileExists(atPath: "mamori.yml") { loaded = try MamoriConfig.load(path: "mamori.yml") }
+        for account in trustAccounts {
+            guard account.count == 12, account.allSatisfy(\.isNumber) else {
+                throw CLIError("--trust-account '\(account)' is not a 12-digit AWS account ID")
+            }
+            loaded.trust.append(account)
+        }
+        return loaded
     }
 
     /// Writes the report and returns the exit code: 3 partial, 1 findings, 0 clean.

@@ -25,6 +25,12 @@ struct ScanTests {
         "cloudtrail.no_multi_region_trail root",
         "guardduty.disabled eu-west-1",
         "securityhub.disabled eu-west-1",
+        // whoAMI and shared resources (seed_images in moto_estate.py); no --trust-account here.
+        "ec2.instance_ami_untrusted 444455556666",   // public look-alike from an unknown account
+        "ec2.instance_ami_untrusted 666677778888",   // privately shared, not trusted without --trust-account
+        "ec2.shared_ami_untrusted 555566667777",
+        "ec2.shared_ami_untrusted 666677778888",
+        "ec2.shared_snapshot_untrusted 555566667777",
     ]
 
     static func key(_ finding: [String: Any], users: [String: String]) -> String {
@@ -32,6 +38,8 @@ struct ScanTests {
         let resource = finding["resource"] as? String ?? ""
         let region = finding["region"] as? String ?? ""
         switch check {
+        case let c where c.contains("ami_untrusted") || c.contains("shared_"):
+            return "\(check) \(ownerAccount(finding["message"] as? String ?? ""))"
         case "iam.access_key_older_90d", "iam.access_key_stale":
             return "\(check) \(users[resource] ?? resource)"
         case let c where c.hasPrefix("ec2.") || c.hasPrefix("guardduty.") || c.hasPrefix("securityhub."):
@@ -41,6 +49,13 @@ struct ScanTests {
         default:
             return "\(check) \(resource.split(separator: ":").last ?? "")"
         }
+    }
+
+    /// The foreign account a message names.
+    static func ownerAccount(_ message: String) -> String {
+        // The first 12-digit run that is not the scanned account.
+        let runs = message.split(whereSeparator: { !$0.isNumber }).map(String.init)
+        return runs.first { $0.count == 12 && $0 != "123456789012" } ?? "?"
     }
 
     func scanJSON(_ extra: [String] = []) throws -> (Run, [[String: Any]]) {
@@ -66,6 +81,26 @@ struct ScanTests {
         let keys = Set(findings.map { Self.key($0, users: users) })
         #expect(keys == Self.expectedFailures, "unexpected: \(keys.subtracting(Self.expectedFailures)), missing: \(Self.expectedFailures.subtracting(keys))")
         #expect(findings.count == Self.expectedFailures.count)
+    }
+
+    @Test func whoAMIClassificationWithATrustedAccount() throws {
+        let (_, findings) = try scanJSON(["--trust-account", "666677778888", "--all"])
+        let instances = findings.filter { $0["check"] as? String == "ec2.instance_ami_untrusted" }
+        let failing = instances.filter { $0["status"] as? String == "fail" }
+        #expect(failing.count == 1)
+        let victim = try #require(failing.first)
+        #expect(victim["severity"] as? String == "critical")
+        #expect((victim["message"] as? String)?.contains("whoAMI") == true)
+        #expect((victim["message"] as? String)?.contains("444455556666") == true)
+        // The trusted image builder's AMI passes; so do AWS's own (alias "amazon").
+        let passing = instances.filter { $0["status"] as? String == "pass" }.compactMap { $0["message"] as? String }
+        #expect(passing.contains { $0.contains("trusted account 666677778888") })
+        #expect(passing.contains { $0.contains("from amazon (verified provider)") })
+        let shared = findings.filter { $0["check"] as? String == "ec2.shared_ami_untrusted" }
+        #expect(shared.map { Self.ownerAccount($0["message"] as? String ?? "") } == ["555566667777"])
+        let bad = try Mamori.run(["scan", "--endpoint-url", MotoEstate.demo().endpoint, "--trust-account", "12345"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("12-digit"))
     }
 
     @Test func jsonFindingsHaveExactlyTheTenPublishedFields() throws {

@@ -110,6 +110,27 @@ def iam_action(service, operation):
     return f"{prefix}:{operation}"
 
 
+def honour_restorable_by():
+    """moto ignores DescribeSnapshots RestorableBy and returns every snapshot in the backend,
+    including the ones behind its built-in public AMIs. Apply AWS's documented meaning instead:
+    snapshots the account owns or that grant it create-volume permission explicitly."""
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+
+    original = ElasticBlockStore.describe_snapshots
+
+    def describe_snapshots(self):
+        restorable = [v for k, v in self.querystring.items() if k.startswith("RestorableBy.")]
+        if not restorable:
+            return original(self)
+        users = {self.current_account if u[0] == "self" else u[0] for u in restorable}
+        snapshots = [snap for snap in self.ec2_backend.describe_snapshots(filters=self._filters_from_querystring())
+                     if snap.owner_id in users or users & snap.create_volume_permission_userids]
+        from moto.core.responses import ActionResult
+        return ActionResult({"Snapshots": snapshots})
+
+    ElasticBlockStore.describe_snapshots = describe_snapshots
+
+
 def serve(port, log_path):
     # Unimplemented calls raise inside moto; the client sees a 500, the console needs no traceback.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
@@ -187,6 +208,8 @@ def seed_demo(endpoint):
     image_eu = ec2_eu.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ec2_eu.run_instances(ImageId=image_eu, MinCount=1, MaxCount=1, InstanceType="t3.micro")
 
+    seed_images(ec2, image)
+
     client(endpoint, "s3").create_bucket(Bucket="demo-trail-logs")
     trail = client(endpoint, "cloudtrail")
     trail.create_trail(Name="demo-trail", S3BucketName="demo-trail-logs", IsMultiRegionTrail=True)  # never started
@@ -196,6 +219,37 @@ def seed_demo(endpoint):
         "BudgetName": "monthly", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"})
 
     backdate(keys)
+
+
+ATTACKER, PARTNER, TRUSTED = "444455556666", "555566667777", "666677778888"
+
+
+def seed_images(ec2, base_image):
+    """whoAMI: a public look-alike from an unknown account that the account runs; an image and a
+    snapshot a partner shared privately; an image a trusted image-builder account shared.
+    moto keeps one backend per account, so foreign ownership is set on the backend objects."""
+    from moto.ec2.models import ec2_backends
+    builder = ec2.run_instances(ImageId=base_image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    backend = ec2_backends[ACCOUNT]["us-east-1"]
+    def foreign(name, owner, permission):
+        image_id = ec2.create_image(InstanceId=builder, Name=name)["ImageId"]
+        image = backend.amis[image_id]
+        image.owner_id = owner
+        image.launch_permissions = [permission]
+        return image_id
+    lookalike = foreign("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250101", ATTACKER, {"Group": "all"})
+    foreign("partner-hardened-base-2025", PARTNER, {"UserId": ACCOUNT})
+    trusted = foreign("golden-image-builder-2025", TRUSTED, {"UserId": ACCOUNT})
+    ec2.terminate_instances(InstanceIds=[builder])
+    ec2.run_instances(ImageId=lookalike, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      MetadataOptions={"HttpTokens": "required"},
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "whoami-victim"}]}])
+    ec2.run_instances(ImageId=trusted, MinCount=1, MaxCount=1, InstanceType="t3.micro", MetadataOptions={"HttpTokens": "required"})
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot_id = ec2.create_snapshot(VolumeId=volume, Description="partner data export")["SnapshotId"]
+    snapshot = backend.snapshots[snapshot_id]
+    snapshot.owner_id = PARTNER
+    snapshot.create_volume_permission_userids = {ACCOUNT}
 
 
 def backdate(keys):
@@ -258,6 +312,7 @@ def main():
     parser.add_argument("--regions", default="us-east-1,eu-west-1,ap-northeast-1")
     args = parser.parse_args()
 
+    honour_restorable_by()
     # Seeding is not part of what the scan did: log only after seeding.
     server = serve(args.port, None)
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"

@@ -1,0 +1,120 @@
+import Foundation
+import Inventory
+import MamoriCore
+
+/// The phased Allowed AMIs rollout (scan → audit mode → enabled) computed from an inventory.
+public struct AMIRolloutPlan: Sendable, Codable {
+    public var account: String
+    /// Image providers for the criteria: aliases and account IDs.
+    public var providers: [String]
+    /// Per region: current state and what each phase affects.
+    public var regions: [RegionPlan]
+    /// In-use AMIs the recommended criteria leave out (unknown public owners, unresolvable images).
+    public var excluded: [ExcludedImage]
+
+    public struct ExcludedImage: Sendable, Codable, Hashable {
+        public var region: String
+        public var imageId: String
+        public var reason: String
+    }
+
+    public struct RegionPlan: Sendable, Codable {
+        public var region: String
+        /// "disabled", "audit-mode", "enabled" or "unknown" (the endpoint could not say).
+        public var currentState: String
+        public var managedBy: String?
+        /// Instances running an AMI outside the criteria (they keep running; replacing them fails once enabled).
+        public var affectedInstances: [String]
+        /// Launch templates whose default or latest version would stop launching.
+        public var affectedTemplates: [String]
+        /// Auto Scaling groups that would fail to scale out.
+        public var affectedGroups: [String]
+    }
+
+    /// `ReplaceImageCriteriaInAllowedImagesSettings` input.
+    public var criteriaJSON: String {
+        Self.json(["ImageCriteria": [["ImageProviders": providers]]])
+    }
+
+    /// Organizations declarative policy (`DECLARATIVE_POLICY_EC2`) with its own spelling:
+    /// `audit_mode`, `aws_marketplace`, `aws_backup_vault`.
+    public func declarativePolicyJSON(state: String) -> String {
+        let spelled = providers.map { $0.replacingOccurrences(of: "-", with: "_") }
+        return Self.json(["ec2_attributes": ["allowed_images_settings": [
+            "state": ["@@assign": state.replacingOccurrences(of: "-", with: "_")],
+            "image_criteria": ["criteria_1": ["allowed_image_providers": ["@@assign": spelled]]],
+        ]]])
+    }
+
+    /// An SCP / IAM statement that denies launches from other owners (works without Allowed AMIs).
+    public var scpJSON: String {
+        Self.json(["Version": "2012-10-17", "Statement": [[
+            "Sid": "DenyRunInstancesFromUntrustedAMIOwners", "Effect": "Deny", "Action": "ec2:RunInstances",
+            "Resource": "arn:aws:ec2:*::image/*",
+            // The account's own AMIs: Allowed AMIs never restricts them, an SCP would.
+            "Condition": ["StringNotEquals": ["ec2:Owner": (providers + [account]).filter { $0 != "aws-backup-vault" }]],
+        ] as [String: Any]]])
+    }
+
+    /// Any in-use image would be blocked when enabled.
+    public var blocksInUse: Bool { regions.contains { !$0.affectedInstances.isEmpty || !$0.affectedTemplates.isEmpty || !$0.affectedGroups.isEmpty } }
+
+    static func json(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Builds the rollout plan: criteria that keep every AMI in use allowed, except those from
+/// unknown public owners, which the plan names so a human decides.
+public enum AMIPlanner {
+    public static func plan(_ account: AccountInventory, trusted: Set<String>) -> AMIRolloutPlan {
+        let trust = AMITrust(account: account.accountId, trusted: trusted)
+        var providers: [String] = ["amazon"]
+        var accounts = Set(trusted)
+        var excluded: [AMIRolloutPlan.ExcludedImage] = []
+        var excludedIds = Set<String>()
+        for region in account.regional {
+            for imageId in inUse(region) {
+                let verdict = trust.classify(imageId, images: region.images)
+                switch verdict.origin {
+                case .verified:
+                    if let alias = verdict.ownerAlias, !providers.contains(alias) { providers.append(alias) }
+                case .own:
+                    break  // the account's own AMIs are never restricted
+                case .trusted, .allowed, .shared, .publicVendor:
+                    if let owner = verdict.ownerId { accounts.insert(owner) }
+                case .publicUnknown:
+                    excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
+                    excludedIds.insert(imageId)
+                case .unknown:
+                    excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
+                    excludedIds.insert(imageId)
+                }
+            }
+        }
+        providers += accounts.sorted()
+        let regions = account.regional.map { region -> AMIRolloutPlan.RegionPlan in
+            let images = region.images
+            let templates = (region.launchTemplates ?? []).filter { t in [t.imageId, t.latestImageId].contains { $0.map(excludedIds.contains) == true } }
+            let configs = Set((images?.launchConfigurations ?? []).filter { $0.imageId.map(excludedIds.contains) == true }.map(\.name))
+            let templateIds = Set(templates.map(\.id))
+            let groups = (images?.autoScalingGroups ?? []).filter {
+                $0.launchConfiguration.map(configs.contains) == true || $0.launchTemplateId.map(templateIds.contains) == true
+            }
+            return AMIRolloutPlan.RegionPlan(
+                region: region.region, currentState: images?.allowedImages?.state ?? "unknown", managedBy: images?.allowedImages?.managedBy,
+                affectedInstances: (region.instances ?? []).filter { $0.state != "terminated" && $0.imageId.map(excludedIds.contains) == true }.map(\.id),
+                affectedTemplates: templates.map { "\($0.name) (\($0.id))" },
+                affectedGroups: groups.map(\.name))
+        }
+        return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded)
+    }
+
+    static func inUse(_ region: RegionInventory) -> [String] {
+        var ids = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
+        ids.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        ids.formUnion((region.images?.launchConfigurations ?? []).compactMap(\.imageId))
+        return ids.filter { $0.hasPrefix("ami-") }.sorted()
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Inventory
+import MamoriCore
+
+/// Where an AMI comes from, from most to least trustworthy.
+public enum AMIOrigin: String, Codable, Sendable, CaseIterable {
+    /// AWS, a verified Marketplace provider or AWS Backup (by `ImageOwnerAlias`).
+    case verified
+    /// Owned by the scanned account.
+    case own = "self"
+    /// Owned by an account on the trust list.
+    case trusted
+    /// Matches the region's Allowed AMIs criteria.
+    case allowed
+    /// Shared privately into the account by an account that is not trusted.
+    case shared
+    /// Public, from an account a bundled list names as a known vendor.
+    case publicVendor = "public-known-vendor"
+    /// Public, from an unknown account: the whoAMI case.
+    case publicUnknown = "public-unknown"
+    /// The image could not be described at all.
+    case unknown
+
+    public var isTrusted: Bool { [.verified, .own, .trusted, .allowed].contains(self) }
+
+    /// Severity of using an image of this origin.
+    public var severity: Severity {
+        switch self {
+        case .verified, .own, .trusted, .allowed: .info
+        case .shared: .high
+        case .publicVendor: .medium
+        case .publicUnknown: .critical
+        case .unknown: .medium
+        }
+    }
+}
+
+/// The verdict on one AMI.
+public struct AMIClassification: Sendable, Hashable {
+    public var imageId: String
+    public var origin: AMIOrigin
+    public var ownerId: String?
+    public var ownerAlias: String?
+    public var vendor: String?
+    public var image: AMIRecord?
+
+    /// "account 111122223333 (Vendor)" or "amazon".
+    public var ownerLabel: String {
+        if let ownerAlias, ["amazon", "aws-marketplace", "aws-backup-vault"].contains(ownerAlias) { return ownerAlias }
+        guard let ownerId else { return "unknown owner" }
+        return vendor.map { "account \(ownerId) (\($0))" } ?? "account \(ownerId)"
+    }
+
+    public var explanation: String {
+        let name = image?.name.map { " \"\($0)\"" } ?? ""
+        let via = image?.source == "instance-image-metadata" ? " (DescribeImages no longer returns it; read from the instance's image metadata)" : ""
+        switch origin {
+        case .verified: return "AMI \(imageId)\(name) is from \(ownerLabel) (verified provider)\(via)."
+        case .own: return "AMI \(imageId)\(name) is owned by this account\(via)."
+        case .trusted: return "AMI \(imageId)\(name) is from trusted \(ownerLabel)\(via)."
+        case .allowed: return "AMI \(imageId)\(name) from \(ownerLabel) matches the region's Allowed AMIs criteria\(via)."
+        case .shared: return "AMI \(imageId)\(name) was shared privately by untrusted \(ownerLabel)\(via)."
+        case .publicVendor: return "AMI \(imageId)\(name) is a public image from \(ownerLabel), which is not on the trust list\(via)."
+        case .publicUnknown: return "AMI \(imageId)\(name) is a public image from unknown \(ownerLabel): the whoAMI pattern, where an attacker publishes an image named like the one your automation looks for\(via)."
+        case .unknown: return "AMI \(imageId) could not be described (deregistered, unshared or hidden) and no image metadata was available."
+        }
+    }
+}
+
+/// Classifies AMIs against the trust list, the Allowed AMIs criteria and the bundled vendor list.
+public struct AMITrust: Sendable {
+    public static let verifiedAliases: Set<String> = ["amazon", "aws-marketplace", "aws-backup-vault"]
+    public var account: String
+    public var trusted: Set<String>
+    public var known: KnownAccounts
+
+    public init(account: String, trusted: Set<String>, known: KnownAccounts = .bundled) {
+        self.account = account
+        self.trusted = trusted
+        self.known = known
+    }
+
+    public func classify(_ imageId: String, images: ImageInventory?) -> AMIClassification {
+        guard let image = images?.images[imageId] else {
+            return AMIClassification(imageId: imageId, origin: .unknown)
+        }
+        let owner = image.ownerId
+        var result = AMIClassification(imageId: imageId, origin: .unknown, ownerId: owner, ownerAlias: image.ownerAlias,
+                                       vendor: owner.flatMap(known.name(of:)), image: image)
+        if let alias = image.ownerAlias, Self.verifiedAliases.contains(alias) {
+            result.origin = .verified
+        } else if owner == account {
+            result.origin = .own
+        } else if let owner, trusted.contains(owner) {
+            result.origin = .trusted
+        } else if matchesCriteria(image, images?.allowedImages) {
+            result.origin = .allowed
+        } else if image.isPublic == true {
+            result.origin = result.vendor == nil ? .publicUnknown : .publicVendor
+        } else {
+            result.origin = .shared
+        }
+        return result
+    }
+
+    /// True when an enabled or audit-mode criterion lists the image's owner or alias.
+    func matchesCriteria(_ image: AMIRecord, _ settings: AllowedImagesState?) -> Bool {
+        guard let settings, settings.state != "disabled" else { return false }
+        return settings.providers.contains { providers in
+            providers.contains { $0 == image.ownerId || $0 == image.ownerAlias }
+        }
+    }
+}

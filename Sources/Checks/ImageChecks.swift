@@ -1,0 +1,102 @@
+import Foundation
+import Inventory
+import MamoriCore
+
+/// whoAMI defence: AMIs in use from untrusted owners, the Allowed AMIs setting, and resources
+/// shared into the account by untrusted accounts.
+enum ImageChecks {
+    static func evaluate(_ region: RegionInventory, account: String, context: CheckContext) -> [Finding] {
+        guard let images = region.images else { return [] }
+        let trust = AMITrust(account: account, trusted: context.trustedAccounts)
+        var findings: [Finding] = []
+        let r = region.region
+        for instance in region.instances ?? [] where instance.state != "terminated" {
+            guard let imageId = instance.imageId else { continue }
+            let arn = "arn:aws:ec2:\(r):\(account):instance/\(instance.id)"
+            findings.append(usage(Catalog.instanceAMI, trust.classify(imageId, images: images), user: "Instance \(instance.id) (\(instance.state))",
+                                  account: account, region: r, resource: arn))
+        }
+        for template in region.launchTemplates ?? [] {
+            let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
+            let versions = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")"),
+                            (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")")]
+            for case let (imageId?, label) in versions where imageId.hasPrefix("ami-") {
+                findings.append(usage(Catalog.templateAMI, trust.classify(imageId, images: images),
+                                      user: "Launch template \(template.name) \(label)", account: account, region: r, resource: arn))
+            }
+        }
+        for config in images.launchConfigurations ?? [] {
+            guard let imageId = config.imageId else { continue }
+            let arn = "arn:aws:autoscaling:\(r):\(account):launchConfiguration:*:launchConfigurationName/\(config.name)"
+            findings.append(usage(Catalog.launchConfigurationAMI, trust.classify(imageId, images: images),
+                                  user: "Launch configuration \(config.name)", account: account, region: r, resource: arn))
+        }
+        findings += allowedImages(region, images: images, trust: trust, account: account)
+        findings += shared(region, images: images, trust: trust, account: account)
+        return findings
+    }
+
+    static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String) -> Finding {
+        let message = "\(user) uses \(verdict.explanation)"
+        return verdict.origin.isTrusted
+            ? check.finding(.pass, account: account, region: region, resource: resource, message: message)
+            : check.finding(.fail, account: account, region: region, resource: resource, message: message, severity: verdict.origin.severity)
+    }
+
+    /// In-use AMIs the setting blocks (audit mode reports them as `ImageAllowed=false`).
+    static func blocked(_ region: RegionInventory, images: ImageInventory) -> [String] {
+        var inUse = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
+        inUse.formUnion((region.launchTemplates ?? []).compactMap(\.imageId))
+        inUse.formUnion((images.launchConfigurations ?? []).compactMap(\.imageId))
+        return inUse.filter { images.images[$0]?.allowed == false }.sorted()
+    }
+
+    static func allowedImages(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
+        guard let settings = images.allowedImages else { return [] }  // unknown: listed in the scan errors, never compliant
+        let resource = "arn:aws:ec2:\(region.region):\(account):allowed-images-settings"
+        let managed = settings.managedBy == "declarative-policy" ? " (managed by an Organizations declarative policy)" : ""
+        let providers = settings.providers.map { $0.joined(separator: ", ") }.joined(separator: " | ")
+        switch settings.state {
+        case "enabled":
+            return [Catalog.allowedAMIs.finding(.pass, account: account, region: region.region, resource: resource,
+                                                message: "Allowed AMIs is enabled\(managed); providers: \(providers.isEmpty ? "none" : providers).")]
+        case "audit-mode":
+            let blocked = blocked(region, images: images)
+            let list = blocked.isEmpty ? "no AMI in use would be blocked" : "AMIs in use that enabling would block: \(blocked.joined(separator: ", "))"
+            return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
+                message: "Allowed AMIs is in audit mode\(managed): nothing is blocked yet; \(list). Review for about a month, then enable (mamori amis plan).",
+                severity: .low)]
+        default:
+            return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
+                message: "Allowed AMIs is disabled in \(region.region): any public AMI can be launched, including look-alikes (whoAMI). Start with audit mode (mamori amis plan).")]
+        }
+    }
+
+    static func shared(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
+        var findings: [Finding] = []
+        let r = region.region
+        var used = Set((region.instances ?? []).compactMap(\.imageId))
+        used.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        used.formUnion((images.launchConfigurations ?? []).compactMap(\.imageId))
+        func owner(_ id: String) -> String {
+            trust.known.name(of: id).map { "account \(id) (\($0))" } ?? "account \(id)"
+        }
+        for image in images.sharedImages ?? [] {
+            guard let ownerId = image.ownerId, !trust.trusted.contains(ownerId), ownerId != account else { continue }
+            let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
+            findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
+                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by untrusted \(owner(ownerId)). \(inUse)",
+                severity: used.contains(image.id) ? .high : .medium))
+        }
+        for snapshot in images.sharedSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+            findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",
+                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by untrusted \(owner(snapshot.ownerId)). Volumes made from it would carry that account's data."))
+        }
+        for snapshot in images.sharedDBSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+            let kind = snapshot.kind == "rds-cluster" ? "RDS cluster snapshot" : "RDS snapshot"
+            findings.append(Catalog.sharedDBSnapshot.finding(.fail, account: account, region: r, resource: snapshot.arn ?? snapshot.id,
+                message: "\(kind) \(snapshot.id) was shared into the account by untrusted \(owner(snapshot.ownerId))."))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,169 @@
+import AWSClient
+import Foundation
+import Inventory
+
+/// whoAMI and shared-resource data for one region: who owns every AMI in use, the Allowed AMIs
+/// setting, and AMIs / snapshots other accounts shared into this one.
+struct ImageCollector {
+    let context: CollectionContext
+    let region: String
+
+    func collect(instances: [EC2Instance], templates: [LaunchTemplate]) async -> ImageInventory {
+        async let allowed = context.attempt(.ec2, "GetAllowedImagesSettings", region: region) { try await fetchAllowedImages() }
+        async let autoscaling = context.attempt(.autoscaling, "DescribeLaunchConfigurations", region: region) { try await fetchLaunchConfigurations() }
+        async let groups = context.attempt(.autoscaling, "DescribeAutoScalingGroups", region: region) { try await fetchAutoScalingGroups() }
+        async let sharedImages = context.attempt(.ec2, "DescribeImages", region: region, resource: "executable-by-self") { try await fetchSharedImages() }
+        async let sharedSnapshots = context.attempt(.ec2, "DescribeSnapshots", region: region, resource: "restorable-by-self") { try await fetchSharedSnapshots() }
+        async let sharedDB = context.attempt(.rds, "DescribeDBSnapshots", region: region, resource: "shared") { try await fetchSharedDBSnapshots() }
+        var inventory = ImageInventory()
+        inventory.launchConfigurations = await autoscaling
+        inventory.autoScalingGroups = await groups
+        var referenced = Set(instances.compactMap(\.imageId))
+        referenced.formUnion(templates.flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        referenced.formUnion((inventory.launchConfigurations ?? []).compactMap(\.imageId))
+        // Resolve-only: AMI IDs that come from templates are not always AMI IDs (SSM parameters).
+        let ids = referenced.filter { $0.hasPrefix("ami-") }.sorted()
+        for batch in stride(from: 0, to: ids.count, by: 100).map({ Array(ids[$0..<min($0 + 100, ids.count)]) }) {
+            let images = await context.attempt(.ec2, "DescribeImages", region: region, resource: "in-use") { try await describe(batch) }
+            for image in images ?? [] { inventory.images[image.id] = image }
+        }
+        let missing = ids.filter { inventory.images[$0] == nil }
+        if !missing.isEmpty {
+            // DescribeImages hides deregistered, unshared and (when enabled) disallowed images;
+            // the instance still knows what it was launched from.
+            let users = instances.filter { $0.imageId.map(missing.contains) == true }.map(\.id)
+            let metadata = await context.attempt(.ec2, "DescribeInstanceImageMetadata", region: region) { try await instanceImageMetadata(users) }
+            for image in metadata ?? [] where inventory.images[image.id] == nil { inventory.images[image.id] = image }
+        }
+        inventory.unresolved = ids.filter { inventory.images[$0] == nil }
+        inventory.allowedImages = await allowed
+        inventory.sharedImages = await sharedImages.map { $0.filter { $0.ownerId != context.accountId && $0.isPublic != true } }
+        inventory.sharedSnapshots = await sharedSnapshots
+        inventory.sharedDBSnapshots = await sharedDB
+        return inventory
+    }
+
+    static func image(_ item: XElement, source: String = "describe-images") -> AMIRecord? {
+        guard let id = item.string("imageId") else { return nil }
+        return AMIRecord(id: id, ownerId: item.string("imageOwnerId"), ownerAlias: item.string("imageOwnerAlias"),
+                         name: item.string("name"), isPublic: item.bool("isPublic"), created: item.string("creationDate"),
+                         allowed: item.bool("imageAllowed"), source: source)
+    }
+
+    func describe(_ ids: [String]) async throws -> [AMIRecord] {
+        do {
+            return try await describeOnce(ids)
+        } catch {
+            // One vanished image fails the whole batch: ask one by one so the rest still resolve.
+            let code = (error as? AWSError)?.code ?? ""
+            guard code.hasPrefix("InvalidAMIID"), ids.count > 1 else { throw error }
+            var found: [AMIRecord] = []
+            for id in ids {
+                if let one = try? await describeOnce([id]) { found += one }
+            }
+            return found
+        }
+    }
+
+    func describeOnce(_ ids: [String]) async throws -> [AMIRecord] {
+        var params: [String: String] = ["IncludeDeprecated": "true", "IncludeDisabled": "true"]
+        for (index, id) in ids.enumerated() { params["ImageId.\(index + 1)"] = id }
+        let result = try await context.client.query(.ec2, region: region, action: "DescribeImages", params)
+        return result.list("imagesSet").compactMap { Self.image($0) }
+    }
+
+    func instanceImageMetadata(_ instanceIds: [String]) async throws -> [AMIRecord] {
+        var records: [AMIRecord] = []
+        for batch in stride(from: 0, to: instanceIds.count, by: 100).map({ Array(instanceIds[$0..<min($0 + 100, instanceIds.count)]) }) {
+            var params: [String: String] = [:]
+            for (index, id) in batch.enumerated() { params["InstanceId.\(index + 1)"] = id }
+            try await queryPages(context, .ec2, region: region, action: "DescribeInstanceImageMetadata", params,
+                                 inputToken: "NextToken", outputToken: "nextToken") { page in
+                for item in page.list("instanceImageMetadataSet") {
+                    guard let meta = item.child("imageMetadata"), let id = meta.string("imageId") else { continue }
+                    records.append(AMIRecord(id: id, ownerId: meta.string("imageOwnerId"), ownerAlias: meta.string("imageOwnerAlias"),
+                                             name: meta.string("name"), isPublic: meta.bool("isPublic"), created: meta.string("creationDate"),
+                                             allowed: meta.bool("imageAllowed"), source: "instance-image-metadata"))
+                }
+            }
+        }
+        return records
+    }
+
+    func fetchAllowedImages() async throws -> AllowedImagesState {
+        let result = try await context.client.query(.ec2, region: region, action: "GetAllowedImagesSettings")
+        let providers = result.list("imageCriterionSet").map { $0.list("imageProviderSet").map(\.text) }
+        return AllowedImagesState(state: result.string("state") ?? "disabled", providers: providers, managedBy: result.string("managedBy"))
+    }
+
+    func fetchLaunchConfigurations() async throws -> [LaunchConfiguration] {
+        var configs: [LaunchConfiguration] = []
+        try await queryPages(context, .autoscaling, region: region, action: "DescribeLaunchConfigurations",
+                             inputToken: "NextToken", outputToken: "NextToken") { page in
+            configs += page.list("LaunchConfigurations").compactMap { item in
+                item.string("LaunchConfigurationName").map { LaunchConfiguration(name: $0, imageId: item.string("ImageId")) }
+            }
+        }
+        return configs
+    }
+
+    func fetchAutoScalingGroups() async throws -> [AutoScalingGroup] {
+        var groups: [AutoScalingGroup] = []
+        try await queryPages(context, .autoscaling, region: region, action: "DescribeAutoScalingGroups",
+                             inputToken: "NextToken", outputToken: "NextToken") { page in
+            groups += page.list("AutoScalingGroups").compactMap { item in
+                item.string("AutoScalingGroupName").map {
+                    AutoScalingGroup(name: $0, launchConfiguration: item.string("LaunchConfigurationName"),
+                                     launchTemplateId: item.path("LaunchTemplate", "LaunchTemplateId")?.text
+                                        ?? item.path("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification", "LaunchTemplateId")?.text)
+                }
+            }
+        }
+        return groups
+    }
+
+    func fetchSharedImages() async throws -> [AMIRecord] {
+        var images: [AMIRecord] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeImages", ["ExecutableBy.1": "self", "MaxResults": "1000"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            images += page.list("imagesSet").compactMap { Self.image($0) }
+        }
+        return images
+    }
+
+    func fetchSharedSnapshots() async throws -> [SharedSnapshot] {
+        var snapshots: [SharedSnapshot] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeSnapshots", ["RestorableBy.1": "self", "MaxResults": "1000"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            for item in page.list("snapshotSet") {
+                guard let id = item.string("snapshotId"), let owner = item.string("ownerId"), owner != context.accountId else { continue }
+                snapshots.append(SharedSnapshot(id: id, ownerId: owner, kind: "ebs", description: item.string("description")))
+            }
+        }
+        return snapshots
+    }
+
+    func fetchSharedDBSnapshots() async throws -> [SharedSnapshot] {
+        var snapshots: [SharedSnapshot] = []
+        let params = ["SnapshotType": "shared", "IncludeShared": "true"]
+        try await queryPages(context, .rds, region: region, action: "DescribeDBSnapshots", params, inputToken: "Marker", outputToken: "Marker") { page in
+            for item in page.list("DBSnapshots") {
+                guard let arn = item.string("DBSnapshotArn"), let owner = Self.accountFromARN(arn) else { continue }
+                snapshots.append(SharedSnapshot(id: item.string("DBSnapshotIdentifier") ?? arn, arn: arn, ownerId: owner, kind: "rds"))
+            }
+        }
+        try await queryPages(context, .rds, region: region, action: "DescribeDBClusterSnapshots", params, inputToken: "Marker", outputToken: "Marker") { page in
+            for item in page.list("DBClusterSnapshots") {
+                guard let arn = item.string("DBClusterSnapshotArn"), let owner = Self.accountFromARN(arn) else { continue }
+                snapshots.append(SharedSnapshot(id: item.string("DBClusterSnapshotIdentifier") ?? arn, arn: arn, ownerId: owner, kind: "rds-cluster"))
+            }
+        }
+        return snapshots.filter { $0.ownerId != context.accountId }
+    }
+
+    /// `arn:aws:rds:REGION:ACCOUNT:snapshot:NAME` → ACCOUNT.
+    static func accountFromARN(_ arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 4 && !parts[4].isEmpty ? String(parts[4]) : nil
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// An AMI as EC2 describes it (DescribeImages or, when that no longer returns it,
+/// DescribeInstanceImageMetadata).
+public struct AMIRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var ownerId: String?
+    /// "amazon", "aws-marketplace", "aws-backup-vault" or nil.
+    public var ownerAlias: String?
+    public var name: String?
+    public var isPublic: Bool?
+    public var created: String?
+    /// What Allowed AMIs says about it (nil when the setting is disabled or unknown).
+    public var allowed: Bool?
+    /// "describe-images" or "instance-image-metadata" (the image is no longer visible).
+    public var source: String
+
+    public init(id: String, ownerId: String? = nil, ownerAlias: String? = nil, name: String? = nil, isPublic: Bool? = nil,
+                created: String? = nil, allowed: Bool? = nil, source: String = "describe-images") {
+        self.id = id
+        self.ownerId = ownerId
+        self.ownerAlias = ownerAlias
+        self.name = name
+        self.isPublic = isPublic
+        self.created = created
+        self.allowed = allowed
+        self.source = source
+    }
+}
+
+/// The region's EC2 Allowed AMIs setting (`GetAllowedImagesSettings`).
+public struct AllowedImagesState: Codable, Sendable, Hashable {
+    /// "disabled", "audit-mode" or "enabled".
+    public var state: String
+    /// Image providers per criterion (each criterion is OR-ed; within one, the fields are AND-ed).
+    public var providers: [[String]]
+    /// "account" or "declarative-policy".
+    public var managedBy: String?
+
+    public init(state: String, providers: [[String]] = [], managedBy: String? = nil) {
+        self.state = state
+        self.providers = providers
+        self.managedBy = managedBy
+    }
+}
+
+/// An Auto Scaling group and what it launches from.
+public struct AutoScalingGroup: Codable, Sendable, Hashable {
+    public var name: String
+    public var launchConfiguration: String?
+    public var launchTemplateId: String?
+    public init(name: String, launchConfiguration: String? = nil, launchTemplateId: String? = nil) {
+        self.name = name
+        self.launchConfiguration = launchConfiguration
+        self.launchTemplateId = launchTemplateId
+    }
+}
+
+/// An Auto Scaling launch configuration's AMI.
+public struct LaunchConfiguration: Codable, Sendable, Hashable {
+    public var name: String
+    public var imageId: String?
+    public init(name: String, imageId: String?) {
+        self.name = name
+        self.imageId = imageId
+    }
+}
+
+/// An EBS snapshot or RDS snapshot shared into the account by another account.
+public struct SharedSnapshot: Codable, Sendable, Hashable {
+    public var id: String
+    public var arn: String?
+    public var ownerId: String
+    /// "ebs", "rds" or "rds-cluster".
+    public var kind: String
+    public var description: String?
+    public init(id: String, arn: String? = nil, ownerId: String, kind: String, description: String? = nil) {
+        self.id = id
+        self.arn = arn
+        self.ownerId = ownerId
+        self.kind = kind
+        self.description = description
+    }
+}
+
+/// Everything the whoAMI and shared-resource checks need for one region.
+public struct ImageInventory: Codable, Sendable {
+    /// AMIs referenced by instances, launch templates and launch configurations, by id.
+    public var images: [String: AMIRecord]
+    /// Referenced AMIs that neither call could describe.
+    public var unresolved: [String]
+    public var allowedImages: AllowedImagesState?
+    public var launchConfigurations: [LaunchConfiguration]?
+    public var autoScalingGroups: [AutoScalingGroup]?
+    /// AMIs other accounts made executable by this one (own and public images dropped).
+    public var sharedImages: [AMIRecord]?
+    public var sharedSnapshots: [SharedSnapshot]?
+    public var sharedDBSnapshots: [SharedSnapshot]?
+
+    public init(images: [String: AMIRecord] = [:], unresolved: [String] = []) {
+        self.images = images
+        self.unresolved = unresolved
+    }
+}

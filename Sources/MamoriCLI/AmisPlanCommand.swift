@@ -1,0 +1,118 @@
+import AWSClient
+import ArgumentParser
+import Checks
+import Collectors
+import Foundation
+import Inventory
+import MamoriCore
+import Remediation
+
+/// `mamori amis plan`: recommend Allowed AMIs criteria from what is in use, print the exact JSON
+/// for the API, a declarative policy and an SCP, show what each phase affects, and optionally apply.
+struct AmisPlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Recommend Allowed AMIs criteria and show what each rollout phase affects.",
+        discussion: """
+            Read-only unless --apply is given. Examples:
+              mamori amis plan --region us-east-1
+              mamori amis plan --inventory inventory.json --trust-account 111122223333
+              mamori amis plan --region us-east-1 --apply audit-mode
+            Exit codes: 0 plan printed (or applied), 1 in-use AMIs would be blocked, 2 error.
+            """)
+
+    enum Mode: String, ExpressibleByArgument { case auditMode = "audit-mode", enabled }
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(help: "Plan from an inventory saved by `mamori scan --save` instead of scanning (no network).")
+    var inventory: String?
+
+    @Option(name: .customLong("trust-account"), help: "An account whose AMIs you trust (repeatable).")
+    var trustAccounts: [String] = []
+
+    @Option(help: "Set the criteria and switch the regions to this state: audit-mode or enabled.")
+    var apply: Mode?
+
+    @Flag(help: "With --apply enabled: go ahead even though AMIs in use would be blocked.")
+    var force = false
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func validate() throws {
+        if apply != nil && inventory != nil { throw ValidationError("--apply needs a live account, not --inventory") }
+        for account in trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+            throw ValidationError("--trust-account '\(account)' is not a 12-digit AWS account ID")
+        }
+    }
+
+    func run() async throws {
+        try await Console.run {
+            let account: AccountInventory
+            var client: AWSClient?
+            if let inventory {
+                guard let first = try InventoryFile.read(inventory).accounts.first else { throw CLIError("\(inventory) holds no account") }
+                account = first
+            } else {
+                let live = try aws.client()
+                client = live
+                let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
+                account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(), progress: Console.progress(enabled: true))
+                    .collect(regions: scope)
+                Console.clearProgress(enabled: true)
+            }
+            var trusted = Set(trustAccounts)
+            if FileManager.default.fileExists(atPath: "mamori.yml") { trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust) }
+            let plan = AMIPlanner.plan(account, trusted: trusted)
+            print(json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId))
+            guard let apply, let client else { return plan.blocksInUse ? 1 : 0 }
+            if apply == .enabled && plan.blocksInUse && !force {
+                throw CLIError("refusing to enable Allowed AMIs: AMIs in use would be blocked (see above). Fix them, stay in audit mode, or pass --force")
+            }
+            let journal = try Journal(name: "amis-\(apply.rawValue)")
+            print("\nApplying \(apply.rawValue) to \(plan.regions.map(\.region).joined(separator: ", ")); journal: \(journal.path)")
+            let change = AllowedImagesChange(client: client, journal: journal)
+            for region in plan.regions {
+                try await change.apply(region: region.region, providers: plan.providers, state: apply.rawValue, previousState: region.currentState)
+                print("  \(region.region): \(region.currentState) → \(apply.rawValue)")
+            }
+            return 0
+        }
+    }
+
+    func encode(_ plan: AMIRolloutPlan) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(plan), as: UTF8.self)
+    }
+}
+
+/// The human form of the plan.
+enum AMIPlanText {
+    static func render(_ plan: AMIRolloutPlan, account: String) -> String {
+        var out = "Allowed AMIs rollout plan for account \(account)\n\n"
+        out += "Recommended image providers: \(plan.providers.joined(separator: ", "))\n"
+        if !plan.excluded.isEmpty {
+            out += "\nLeft out on purpose (in use, but from unknown public owners or not describable):\n"
+            for image in plan.excluded { out += "  \(image.region) \(image.imageId): \(image.reason)\n" }
+        }
+        out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(plan.criteriaJSON)\n"
+        out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(plan.declarativePolicyJSON(state: "audit-mode"))\n"
+        out += "\n3. SCP / IAM guardrail that also blocks other owners' AMIs:\n\(plan.scpJSON)\n"
+        out += "\n4. Phases per region:\n"
+        for region in plan.regions {
+            let managed = region.managedBy.map { ", managed by \($0)" } ?? ""
+            out += "  \(region.region) (now: \(region.currentState)\(managed))\n"
+            out += "    scan:       \(region.affectedInstances.count) instance(s) run AMIs outside the criteria\(list(region.affectedInstances))\n"
+            out += "    audit mode: nothing is blocked; those AMIs show ImageAllowed=false. Watch it for about a month (how long it has been on: see CloudTrail EnableAllowedImagesSettings).\n"
+            out += "    enabled:    launches fail for \(region.affectedTemplates.count) launch template(s)\(list(region.affectedTemplates)) and \(region.affectedGroups.count) Auto Scaling group(s)\(list(region.affectedGroups)); running instances keep running but cannot be replaced from those AMIs.\n"
+            if region.currentState == "unknown" {
+                out += "    (the current state could not be read: GetAllowedImagesSettings was not answered)\n"
+            }
+        }
+        return out
+    }
+
+    static func list(_ items: [String]) -> String { items.isEmpty ? "" : ": " + items.joined(separator: ", ") }
+}

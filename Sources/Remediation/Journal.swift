@@ -1,0 +1,58 @@
+import Foundation
+
+/// An append-only JSON-lines record of every change Mamori makes, written before and after each
+/// call, so an interrupted run can be reviewed, resumed or undone.
+public actor Journal {
+    public nonisolated let path: String
+    private let handle: FileHandle
+
+    /// One line of the journal.
+    public struct Entry: Codable, Sendable {
+        public var time: Date
+        /// "before" (about to call), "after" (the call succeeded) or "failed".
+        public var phase: String
+        public var step: String
+        public var region: String
+        public var call: String
+        public var parameters: [String: String]
+        public var result: String?
+        /// How to undo this step, as a command a human can run.
+        public var undo: String?
+    }
+
+    /// Opens (creating it and its folder) `.mamori/journal/NAME-TIMESTAMP.jsonl` under `directory`.
+    public init(directory: String = ".mamori/journal", name: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        path = "\(directory)/\(name)-\(stamp).jsonl"
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw JournalError("cannot create the journal \(path)")
+        }
+        self.handle = handle
+    }
+
+    public func record(_ entry: Entry) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(entry)
+        line.append(0x0A)
+        handle.write(line)
+        try handle.synchronize()
+    }
+
+    /// Reads a journal back (for resume and review).
+    public static func read(_ path: String) throws -> [Entry] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw JournalError("cannot read the journal \(path)") }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try text.split(separator: "\n").map { try decoder.decode(Entry.self, from: Data($0.utf8)) }
+    }
+}
+
+/// A journal that cannot be written: the change must not go ahead.
+public struct JournalError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Checks
+import Inventory
+import MamoriCore
+
+/// whoAMI classification, the Allowed AMIs checks and the rollout plan on hand-built inventories.
+struct AMITests {
+    let account = "111122223333"
+
+    func region(_ images: [AMIRecord], instances: [(String, String)], allowed: AllowedImagesState? = nil) -> RegionInventory {
+        var region = RegionInventory(region: "eu-west-1")
+        region.instances = instances.map { EC2Instance(id: $0.0, state: "running", imageId: $0.1, metadata: MetadataOptions(httpTokens: "required")) }
+        var inventory = ImageInventory(images: Dictionary(uniqueKeysWithValues: images.map { ($0.id, $0) }))
+        inventory.allowedImages = allowed
+        region.images = inventory
+        return region
+    }
+
+    static let images = [
+        AMIRecord(id: "ami-aws", ownerId: "137112412989", ownerAlias: "amazon", isPublic: true),
+        AMIRecord(id: "ami-mkt", ownerId: "679593333241", ownerAlias: "aws-marketplace", isPublic: true),
+        AMIRecord(id: "ami-own", ownerId: "111122223333", isPublic: false),
+        AMIRecord(id: "ami-trusted", ownerId: "222233334444", isPublic: false),
+        AMIRecord(id: "ami-partner", ownerId: "555566667777", isPublic: false),
+        AMIRecord(id: "ami-canonical", ownerId: "099720109477", isPublic: true),
+        AMIRecord(id: "ami-evil", ownerId: "444455556666", name: "amzn2-ami-hvm-x86_64-gp2", isPublic: true),
+    ]
+
+    @Test func classification() {
+        let trust = AMITrust(account: account, trusted: ["222233334444"])
+        let inventory = region(Self.images, instances: []).images
+        let origins = Self.images.map { trust.classify($0.id, images: inventory).origin }
+        #expect(origins == [.verified, .verified, .own, .trusted, .shared, .publicVendor, .publicUnknown])
+        #expect(trust.classify("ami-missing", images: inventory).origin == .unknown)
+        #expect(trust.classify("ami-canonical", images: inventory).vendor == "Canonical")
+        #expect(AMIOrigin.publicUnknown.severity == .critical)
+    }
+
+    @Test func allowedCriteriaMakeAnOwnerAllowed() {
+        let allowed = AllowedImagesState(state: "audit-mode", providers: [["amazon", "555566667777"]])
+        let trust = AMITrust(account: account, trusted: [])
+        #expect(trust.classify("ami-partner", images: region(Self.images, instances: [], allowed: allowed).images).origin == .allowed)
+        let disabled = AllowedImagesState(state: "disabled", providers: [["555566667777"]])
+        #expect(trust.classify("ami-partner", images: region(Self.images, instances: [], allowed: disabled).images).origin == .shared)
+    }
+
+    @Test func instanceFindingsCarryTheOriginSeverity() {
+        let r = region(Self.images, instances: [("i-evil", "ami-evil"), ("i-aws", "ami-aws"), ("i-partner", "ami-partner")])
+        let evaluation = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])]))
+        let failing = evaluation.failures.filter { $0.check == "ec2.instance_ami_untrusted" }
+        #expect(Set(failing.map { $0.resource.split(separator: "/").last! }) == ["i-evil", "i-partner"])
+        #expect(failing.first { $0.resource.hasSuffix("i-evil") }?.severity == .critical)
+        #expect(failing.first { $0.resource.hasSuffix("i-partner") }?.severity == .high)
+    }
+
+    @Test func allowedAMIsStates() {
+        func finding(_ state: AllowedImagesState?) -> Finding? {
+            var images = Self.images
+            images[6].allowed = false
+            let r = region(images, instances: [("i-evil", "ami-evil")], allowed: state)
+            return Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])]), config: MamoriConfig())
+                .findings.first { $0.check == "ec2.allowed_amis_not_enabled" }
+        }
+        #expect(finding(nil) == nil, "unknown is never reported as compliant (nor as a finding)")
+        #expect(finding(AllowedImagesState(state: "disabled"))?.status == .fail)
+        let audit = finding(AllowedImagesState(state: "audit-mode", providers: [["amazon"]]))
+        #expect(audit?.severity == .low)
+        #expect(audit?.message.contains("ami-evil") == true)
+        #expect(finding(AllowedImagesState(state: "enabled", providers: [["amazon"]]))?.status == .pass)
+    }
+
+    @Test func planKeepsInUseImagesAndLeavesOutUnknownPublicOwners() throws {
+        var r = region(Self.images, instances: [("i-evil", "ami-evil"), ("i-aws", "ami-aws"), ("i-mkt", "ami-mkt"),
+                                                ("i-partner", "ami-partner"), ("i-own", "ami-own")])
+        r.launchTemplates = [LaunchTemplate(id: "lt-1", name: "web", imageId: "ami-evil")]
+        r.images?.autoScalingGroups = [AutoScalingGroup(name: "web-asg", launchTemplateId: "lt-1")]
+        let plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: ["222233334444"])
+        #expect(plan.providers == ["amazon", "aws-marketplace", "222233334444", "555566667777"])
+        #expect(plan.excluded.map(\.imageId) == ["ami-evil"])
+        #expect(plan.regions[0].affectedInstances == ["i-evil"])
+        #expect(plan.regions[0].affectedTemplates == ["web (lt-1)"])
+        #expect(plan.regions[0].affectedGroups == ["web-asg"])
+        #expect(plan.blocksInUse)
+        let criteria = try JSONSerialization.jsonObject(with: Data(plan.criteriaJSON.utf8)) as? [String: [[String: [String]]]]
+        #expect(criteria?["ImageCriteria"]?.first?["ImageProviders"] == plan.providers)
+        let declarative = plan.declarativePolicyJSON(state: "audit-mode")
+        #expect(declarative.contains("\"audit_mode\""))
+        #expect(declarative.contains("\"aws_marketplace\""))
+        #expect(!declarative.contains("aws-marketplace"))
+        #expect(plan.scpJSON.contains("\"111122223333\""), "the SCP must not deny the account's own AMIs")
+        #expect(plan.scpJSON.contains("arn:aws:ec2:*::image/*"))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `mamori amis plan` through the real binary against the demo estate.
+@Suite(.serialized)
+struct AmisTests {
+    @Test func planNamesTheLookAlikeAndPrintsTheJSON() throws {
+        let estate = try MotoEstate.demo()
+        let run = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--json",
+                                  "--trust-account", "666677778888"])
+        #expect(run.status == 1, "an in-use AMI would be blocked: \(run.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect(plan?["providers"] as? [String] == ["amazon", "666677778888"])
+        let excluded = plan?["excluded"] as? [[String: Any]] ?? []
+        #expect(excluded.count == 1)
+        #expect((excluded.first?["reason"] as? String)?.contains("444455556666") == true)
+        let regions = plan?["regions"] as? [[String: Any]] ?? []
+        #expect(regions.first?["currentState"] as? String == "unknown", "moto does not serve GetAllowedImagesSettings")
+    }
+
+    @Test func applyRefusesEnabledWhileInUseImagesWouldBeBlocked() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        let run = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--apply", "enabled"], cwd: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("refusing to enable"))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/.mamori/journal"), "nothing was changed, so nothing was journaled")
+    }
+
+    @Test func applyAuditModeJournalsTheAttempt() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        let run = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--apply", "audit-mode"], cwd: dir)
+        // moto does not implement the call: the change fails cleanly and the journal says so.
+        #expect(run.status == 2)
+        #expect(run.stdout.contains("Applying audit-mode"))
+        let journals = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/.mamori/journal")
+        #expect(journals.count == 1)
+        let text = try String(contentsOfFile: "\(dir)/.mamori/journal/\(journals[0])", encoding: .utf8)
+        #expect(text.contains("\"phase\":\"before\""))
+        #expect(text.contains("\"phase\":\"failed\""))
+        #expect(text.contains("ReplaceImageCriteriaInAllowedImagesSettings"))
+    }
+}
