@@ -9,10 +9,11 @@ struct IacCommand: AsyncParsableCommand {
         commandName: "iac",
         abstract: "Find AMI look-ups without pinned owners (whoAMI) in Terraform, Packer, scripts, CI and code.",
         discussion: """
-        Scans Terraform (.tf, .tf.json), Packer (.pkr.hcl, .pkr.json, legacy JSON), shell scripts, Makefiles,
-        Dockerfiles, CI YAML, Python (boto3, Pulumi, CDK), TypeScript/JavaScript (AWS SDK, Pulumi, CDK, CDKTF),
-        Go and C#. Exit codes: 0 clean, 1 findings, 2 error (bad path, or files that could not be parsed
-        and no findings).
+        Scans Terraform (.tf, .tf.json), Packer (.pkr.hcl, .pkr.json, legacy JSON), shell scripts, Makefiles, \
+        Dockerfiles, CI YAML, Ansible, Python (boto3, Pulumi, CDK), TypeScript/JavaScript (AWS SDK, Pulumi, \
+        CDK, CDKTF), Go and C#. Silence a reviewed finding with a `mamori:ignore [RULE]` comment on its line \
+        or the line above. Exit codes: 0 clean, 1 findings, 2 error (bad path, or files that could not be \
+        parsed and no findings). Details: docs/iac.md.
         """
     )
 
