@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MamoriCore
 import SecretScan
 
 /// `mamori secrets`: find leaked AWS keys in files, archives, images, standard input or git history.
@@ -28,6 +29,9 @@ struct SecretsCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("trust-account"), help: "An AWS account ID you own (repeatable); its keys are marked trusted.")
     var trustAccount: [String] = []
+
+    @Option(help: "Configuration file whose `trust:` accounts are trusted too. Default: ./mamori.yml when present.")
+    var config: String?
 
     @Option(help: "Baseline file: findings listed there are not reported and do not fail the run.")
     var baseline: String?
@@ -60,7 +64,17 @@ struct SecretsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: Set(trustAccount))
+        var trusted = Set(trustAccount)
+        do {
+            if let config {
+                trusted.formUnion(try MamoriConfig.load(path: config).trust)
+            } else if FileManager.default.fileExists(atPath: "mamori.yml") {
+                trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust)
+            }
+        } catch {
+            SecretsRun.fail("\(error)")
+        }
+        let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: trusted)
         let started = Date()
         var result: SecretScanResult
         do {

@@ -20,24 +20,24 @@ struct FileWalker {
 
     init(respectIgnore: Bool) { self.respectIgnore = respectIgnore }
 
-    mutating func walk(root: String) -> [Entry] {
-        var out: [Entry] = []
+    /// Calls `emit` for every file to scan under `root`, in directory order.
+    mutating func walk(root: String, emit: (Entry) -> Void) {
         var info = stat()
         guard lstat(root, &info) == 0 else {
             errors.append(SecretScanError.pathNotFound(root).description)
             stats.errors += 1
-            return out
+            return
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            out.append(Entry(path: root, size: Int(info.st_size)))
+            emit(Entry(path: root, size: Int(info.st_size)))
         case S_IFDIR:
             var ignore = GitIgnore()
-            walkDirectory(path: root, relative: "", ignore: &ignore, into: &out)
+            walkDirectory(path: root, relative: "", ignore: &ignore, emit: emit)
         case S_IFLNK:
             // A link named on the command line is followed once: the user asked for it.
             if stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
-                out.append(Entry(path: root, size: Int(info.st_size)))
+                emit(Entry(path: root, size: Int(info.st_size)))
             } else {
                 stats.skippedSymlinks += 1
             }
@@ -45,10 +45,9 @@ struct FileWalker {
             errors.append("\(root): not a regular file or directory; not scanned")
             stats.errors += 1
         }
-        return out
     }
 
-    private mutating func walkDirectory(path: String, relative: String, ignore: inout GitIgnore, into out: inout [Entry]) {
+    private mutating func walkDirectory(path: String, relative: String, ignore: inout GitIgnore, emit: (Entry) -> Void) {
         let rulesBefore = ignore.rules.count
         if respectIgnore, let text = Self.readSmallFile(join(path, ".gitignore")) {
             ignore.add(contents: text, base: relative)
@@ -74,7 +73,8 @@ struct FileWalker {
             let rel = relative.isEmpty ? name : relative + "/" + name
             var kind = type
             var size = 0
-            if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_REG) {
+            // d_type saves an lstat per entry; only file systems that leave it unset pay for one.
+            if kind == UInt8(DT_UNKNOWN) {
                 var info = stat()
                 guard lstat(full, &info) == 0 else { continue }
                 let m = info.st_mode & S_IFMT
@@ -85,10 +85,10 @@ struct FileWalker {
             case UInt8(DT_DIR):
                 if name == ".git" { continue }
                 if respectIgnore, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
-                walkDirectory(path: full, relative: rel, ignore: &ignore, into: &out)
+                walkDirectory(path: full, relative: rel, ignore: &ignore, emit: emit)
             case UInt8(DT_REG):
                 if respectIgnore, ignore.isIgnored(rel, isDirectory: false) { stats.skippedIgnored += 1; continue }
-                out.append(Entry(path: full, size: size))
+                emit(Entry(path: full, size: size))
             case UInt8(DT_LNK):
                 stats.skippedSymlinks += 1
             default:

@@ -3,40 +3,41 @@ import StreamIO
 
 /// Entry points of the leaked-key scanner.
 public enum SecretScanner {
-    /// Scans files, directories and `-` (standard input). Files are scanned in parallel by
-    /// `options.workers` threads, largest first so one big file does not finish last alone.
+    /// Scans files, directories and `-` (standard input). The calling thread walks the
+    /// directories while `options.workers` threads scan the files it has listed so far, so
+    /// walking and reading overlap.
     public static func scan(paths: [String], options: SecretScanOptions) -> SecretScanResult {
         var stats = ScanStats()
         var errors: [String] = []
-        var files: [FileWalker.Entry] = []
         var outputs: [ContentScanner] = []
-        for path in paths {
-            if path == "-" {
-                let scanner = ContentScanner()
-                scanner.scanStream(FileReader(descriptor: 0, name: "-"), name: "-")
-                outputs.append(scanner)
-                continue
+        if paths.contains("-") {
+            let scanner = ContentScanner()
+            scanner.scanStream(FileReader(descriptor: 0, name: "-"), name: "-")
+            outputs.append(scanner)
+        }
+        let queue = FileQueue()
+        let scanners = (0..<options.workers).map { _ in ContentScanner() }
+        let done = DispatchGroup()
+        for scanner in scanners {
+            let worker = UncheckedBox(scanner)
+            done.enter()
+            let thread = Thread {
+                while let path = queue.next() { worker.value.scanFile(path: path) }
+                done.leave()
             }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        for path in paths where path != "-" {
             var walker = FileWalker(respectIgnore: options.respectIgnore)
-            files += walker.walk(root: path)
+            walker.walk(root: path) { queue.push($0.path) }
             stats.add(walker.stats)
             errors += walker.errors
         }
-        files.sort { $0.size > $1.size }
-        outputs += scanInParallel(files, workers: options.workers)
+        queue.finish()
+        done.wait()
+        outputs += scanners
         return collect(outputs, stats: stats, errors: errors, git: [:], options: options)
-    }
-
-    private static func scanInParallel(_ files: [FileWalker.Entry], workers: Int) -> [ContentScanner] {
-        let queue = WorkQueue(count: files.count)
-        let count = max(1, min(workers, files.count))
-        let scanners = (0..<count).map { _ in ContentScanner() }
-        let box = UncheckedBox(scanners)
-        DispatchQueue.concurrentPerform(iterations: count) { w in
-            let scanner = box.value[w]
-            while let i = queue.next() { scanner.scanFile(path: files[i].path) }
-        }
-        return scanners
     }
 
     /// Merges per-worker output into sorted findings and dropped candidates.
@@ -65,20 +66,34 @@ public enum SecretScanner {
     }
 }
 
-/// Hands out indices 0..<count to worker threads.
-final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
+/// Paths from the walker to the scanning threads; `next()` waits for work or the end.
+final class FileQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var paths: [String] = []
+    private var head = 0
+    private var finished = false
 
-    init(count: Int) { self.count = count }
+    func push(_ path: String) {
+        condition.lock()
+        paths.append(path)
+        condition.signal()
+        condition.unlock()
+    }
 
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func next() -> String? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == paths.count && !finished { condition.wait() }
+        guard head < paths.count else { return nil }
+        head += 1
+        return paths[head - 1]
     }
 }
 

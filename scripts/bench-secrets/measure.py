@@ -142,7 +142,7 @@ def main():
     row("mamori secrets --git", "repo", log_bytes / 1e6, g, keys_from_mamori(f"{out}/mamori-git.json"), git_keys)
     gr = timed(f"git -C {repo} log -p --all --unified=0 --no-color | rg -o --no-line-number '{KEY_REGEX}'", a.runs,
                f"{out}/rg-git.txt", shell=True)
-    row("git log -p | ripgrep", "repo", log_bytes / 1e6, gr, keys_from_rg(f"{out}/rg-git.txt"), git_keys,
+    row("git log -p \\| ripgrep", "repo", log_bytes / 1e6, gr, keys_from_rg(f"{out}/rg-git.txt"), git_keys,
         "also matches deleted lines")
     if a.trufflehog:
         t = timed([a.trufflehog, "--regex", "--entropy=False", "--json", "file://" + os.path.abspath(repo)], 1,
