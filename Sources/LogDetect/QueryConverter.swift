@@ -1,9 +1,4 @@
-/// Converts a SIGMA rule to a SIEM's query language.
-///
-/// Each target writes the same logic: selections become parenthesised groups (Splunk binds OR
-/// tighter than AND, so nothing is left to precedence), string matching stays case-insensitive
-/// as SIGMA requires, and CIDR values use the target's own range function. Differences from
-/// pySigma's backends are listed in docs/imds.md.
+/// The query languages `mamori imds rule --target` writes.
 public enum QueryTarget: String, CaseIterable, Sendable {
     case splunk
     case elasticLucene = "elastic-lucene"
@@ -13,6 +8,12 @@ public enum QueryTarget: String, CaseIterable, Sendable {
     case sigma
 }
 
+/// Converts a SIGMA rule to a SIEM's query language.
+///
+/// Each target writes the same logic: selections become parenthesised groups (Splunk binds OR
+/// tighter than AND, so nothing is left to precedence), string matching stays case-insensitive
+/// as SIGMA requires, and CIDR values use the target's own range function. Differences from
+/// pySigma's backends are listed in docs/imds.md.
 public enum QueryConverter {
     /// The query for `rule` in `target`'s language. `source` is the rule's YAML, echoed for `sigma`.
     public static func convert(_ rule: SigmaRule, to target: QueryTarget, source: String) throws(LogDetectError) -> String {

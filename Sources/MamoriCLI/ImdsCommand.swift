@@ -102,7 +102,7 @@ struct ImdsScanCommand: AsyncParsableCommand {
             )
             let report = await Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
             ImdsCLI.write(output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report))
-            for f in report.files where f.error != nil && output == "json" {
+            for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(f.file): \(f.error ?? "")\n".utf8))
             }
             if !report.alerts.isEmpty { throw ExitCode(1) }

@@ -42,6 +42,35 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
     }
 }
 
+@Suite struct LineBlockTests {
+    /// Joins the blocks back; whole lines only, so the text must round-trip exactly.
+    func blocks(_ text: String, bufferSize: Int, maxLineLength: Int = 64 << 20) throws -> [(String, Bool)] {
+        let reader = try LineReader(path: try writeTemp(text), bufferSize: bufferSize, maxLineLength: maxLineLength)
+        var out: [(String, Bool)] = []
+        while let block = try reader.nextBlock() {
+            out.append((String(decoding: block.bytes, as: UTF8.self), block.endsWithTruncatedLine))
+        }
+        return out
+    }
+
+    @Test func blocksEndAtNewlinesAndRoundTrip() throws {
+        var text = ""
+        for i in 0..<500 { text += "line number \(i)\n" }
+        text += "last without newline"
+        let parts = try blocks(text, bufferSize: 100)
+        #expect(parts.map(\.0).joined() == text)
+        #expect(parts.dropLast().allSatisfy { $0.0.hasSuffix("\n") })
+        #expect(parts.count > 50)
+    }
+
+    @Test func overlongLineComesAloneAndCut() throws {
+        let long = String(repeating: "z", count: 1000)
+        let parts = try blocks("a\n\(long)\nb\n", bufferSize: 64, maxLineLength: 256)
+        #expect(parts.map(\.0) == ["a\n", String(repeating: "z", count: 256), "b\n"])
+        #expect(parts.map(\.1) == [false, true, false])
+    }
+}
+
 @Suite struct GzipReaderTests {
     @Test func detectsGzipByMagicAndSplitsLines() throws {
         let lines = try allLines(try writeTemp(gzAlphaBeta, name: "x.log"))
