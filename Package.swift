@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
-        .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"]),
+        .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI"]),
     ]
 )

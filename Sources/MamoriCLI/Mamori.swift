@@ -19,7 +19,7 @@ struct Mamori: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code.rawValue == 64 {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                exit(2)
+                Foundation.exit(2)
             }
             exit(withError: error)
         }
