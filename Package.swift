@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Changes to an account: only with --apply, always journaled.
         .target(name: "Remediation", dependencies: ["AWSClient", "MamoriCore"]),
+        // The guided response to a leaked access key.
+        .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "SecretScan", "StreamIO"]),
         // Output formats.
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
@@ -43,7 +45,7 @@ let package = Package(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
-                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation",
+                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,8 @@ let package = Package(
         .testTarget(name: "SecretScanTests", dependencies: ["SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
+        .testTarget(name: "RespondTests", dependencies: ["Respond", "AWSClient", "Remediation"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI"]),
     ]
 )

@@ -31,7 +31,7 @@ struct Mamori: AsyncParsableCommand {
         version: MamoriVersion.string,
         subcommands: [
             ScanCommand.self, CheckCommand.self, PolicyCommand.self,
-            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self,
+            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self,
         ]
     )
 }

@@ -1,0 +1,1 @@
+// Respond module: the guided response to a leaked access key.
