@@ -23,7 +23,7 @@ enum SecretsRun {
         if s.commits > 0 { parts.append("\(s.commits) commits") } else { parts.append("\(s.files) files") }
         parts.append("\(s.archives) archives")
         parts.append("skipped: \(s.skippedBinary) binary, \(s.skippedIgnored) ignored, \(s.skippedSymlinks) symlinks, "
-                     + "\(s.skippedEncrypted) encrypted")
+                     + "\(s.skippedSpecial) special files, \(s.skippedEncrypted) encrypted, \(s.skippedNested) too deeply nested")
         parts.append("\(findings) new findings, \(known) in baseline, \(dropped) dropped, \(s.errors) errors")
         return parts.joined(separator: "; ")
     }

@@ -19,9 +19,11 @@ enum BufferScanner {
             }
         }
         if keys.isEmpty && secrets.isEmpty { return }
+        // Windows of neighbouring keys overlap; each byte is examined once.
+        var scannedTo = 0
         for k in keys {
-            let lo = max(0, k.start - Matcher.pairWindow), hi = min(b.count, k.end + Matcher.pairWindow)
-            Matcher.nearbySecrets(b, in: lo..<hi, into: &secrets)
+            let lo = max(scannedTo, k.start - Matcher.pairWindow), hi = min(b.count, k.end + Matcher.pairWindow)
+            if lo < hi { scannedTo = Matcher.nearbySecrets(b, in: lo..<hi, into: &secrets) }
         }
         secrets = dedupe(secrets)
         let pairs = pair(b, keys, secrets)
@@ -58,8 +60,18 @@ enum BufferScanner {
     /// before its key, since configs put a key ID and its secret on one line or the secret next.
     private static func pair(_ b: UnsafeRawBufferPointer, _ keys: [Matcher.KeyMatch], _ secrets: [Matcher.SecretMatch]) -> [(Int, Int)] {
         var candidates: [(distance: Int, key: Int, secret: Int)] = []
+        // Secrets are sorted by start: binary-search each key's window, so the work is linear
+        // in the number of keys even when a file holds thousands of them.
         for (ki, k) in keys.enumerated() {
-            for (si, s) in secrets.enumerated() {
+            var first = 0, last = secrets.count
+            let windowStart = k.start - Matcher.pairWindow - 256   // joined secrets span more than 40 bytes
+            while first < last {
+                let mid = (first + last) / 2
+                if secrets[mid].start < windowStart { first = mid + 1 } else { last = mid }
+            }
+            for si in first..<secrets.count {
+                let s = secrets[si]
+                if s.start > k.end + Matcher.pairWindow { break }
                 let after = s.start >= k.end
                 let gap = after ? k.end..<s.start : (k.start >= s.end ? s.end..<k.start : k.start..<k.start)
                 guard gap.count <= Matcher.pairWindow else { continue }

@@ -136,6 +136,8 @@ public struct ScanStats: Sendable, Hashable {
     public var skippedBinary = 0
     public var skippedIgnored = 0
     public var skippedSymlinks = 0
+    /// Sockets, FIFOs and device files met while walking.
+    public var skippedSpecial = 0
     public var skippedEncrypted = 0
     public var skippedNested = 0
     public var errors = 0
@@ -146,6 +148,7 @@ public struct ScanStats: Sendable, Hashable {
     mutating func add(_ o: ScanStats) {
         files += o.files; bytes += o.bytes; archives += o.archives
         skippedBinary += o.skippedBinary; skippedIgnored += o.skippedIgnored; skippedSymlinks += o.skippedSymlinks
+        skippedSpecial += o.skippedSpecial
         skippedEncrypted += o.skippedEncrypted; skippedNested += o.skippedNested; errors += o.errors; commits += o.commits
     }
 }

@@ -92,7 +92,7 @@ struct FileWalker {
             case UInt8(DT_LNK):
                 stats.skippedSymlinks += 1
             default:
-                continue   // sockets, fifos, devices: reading them could block
+                stats.skippedSpecial += 1   // sockets, fifos, devices: reading them could block
             }
         }
     }

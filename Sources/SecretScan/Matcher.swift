@@ -124,8 +124,10 @@ enum Matcher {
 
     // MARK: secrets near a key
 
-    /// Every 40-character base64 token inside `range` that looks random.
-    static func nearbySecrets(_ b: UnsafeRawBufferPointer, in range: Range<Int>, into out: inout [SecretMatch]) {
+    /// Every 40-character base64 token starting inside `range` that looks random. Returns the
+    /// index where examination stopped (a token crossing the range end is read to its end).
+    @discardableResult
+    static func nearbySecrets(_ b: UnsafeRawBufferPointer, in range: Range<Int>, into out: inout [SecretMatch]) -> Int {
         var i = range.lowerBound
         while i < range.upperBound {
             guard ByteClass.base64[Int(b[i])] else { i += 1; continue }
@@ -138,6 +140,7 @@ enum Matcher {
                 out.append(SecretMatch(start: start, end: i, value: String(decoding: value, as: UTF8.self), name: nil))
             }
         }
+        return i
     }
 
     /// A secret access key is 30 random bytes in base64: mixed case and many distinct characters.

@@ -119,6 +119,29 @@ struct DetectorShapeTests {
         #expect(f.first { $0.keyId == Planted.secondKeyId }?.secret?.reveal() == Planted.secondSecret)
     }
 
+    /// A credentials dump with thousands of pairs: every key keeps its own secret (and the
+    /// pairing stays linear, or this test would take minutes).
+    @Test func thousandsOfPairsInOneFile() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var state: UInt64 = 4   // fixed seed: the same keys every run
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        var expected: [String: String] = [:]
+        var text = "user,access_key_id,secret_access_key\n"
+        for i in 0..<5000 {
+            let key = "AKIA" + String((0..<16).map { _ in alphabet[Int(next() % 32)] })
+            // At most five equal characters in a row: six would read as a placeholder.
+            let secret = String(format: "Z%05dq", i) + String(Self.s.dropFirst(7))
+            expected[key] = secret
+            text += "user\(i),\(key),\(secret)\n"
+        }
+        let f = scanText(text, name: "credentials.csv").findings
+        #expect(f.count == expected.count)
+        #expect(f.allSatisfy { expected[$0.keyId ?? ""] == $0.secret?.reveal() })
+    }
+
     @Test func loneKeyIdIsMediumConfidence() {
         let f = scanText("user key: \(Self.k)\n").findings
         #expect(f.count == 1)
