@@ -6,18 +6,21 @@ public struct ClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// Seconds before one attempt gives up.
     public var timeout: TimeInterval
-    /// Requests in flight at once for one client.
+    /// Requests in flight at once for one client (one account).
     public var maxConcurrentRequests: Int
+    /// Requests in flight at once per region within that account.
+    public var maxConcurrentRequestsPerRegion: Int
     public var transport: any HTTPTransport
     public var userAgent: String
 
     public init(endpoints: EndpointResolver = EndpointResolver(), retry: RetryPolicy = RetryPolicy(),
-                timeout: TimeInterval = 30, maxConcurrentRequests: Int = 16,
+                timeout: TimeInterval = 30, maxConcurrentRequests: Int = 16, maxConcurrentRequestsPerRegion: Int = 8,
                 transport: any HTTPTransport = URLSessionTransport(), userAgent: String = "mamori/0.1") {
         self.endpoints = endpoints
         self.retry = retry
         self.timeout = timeout
         self.maxConcurrentRequests = maxConcurrentRequests
+        self.maxConcurrentRequestsPerRegion = maxConcurrentRequestsPerRegion
         self.transport = transport
         self.userAgent = userAgent
     }
@@ -29,11 +32,13 @@ public final class AWSClient: Sendable {
     public let credentials: any CredentialProvider
     public let configuration: ClientConfiguration
     private let limiter: ConcurrencyLimiter
+    private let regionLimiters: LimiterPool
 
     public init(credentials: any CredentialProvider, configuration: ClientConfiguration = ClientConfiguration()) {
         self.credentials = credentials
         self.configuration = configuration
         self.limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
+        self.regionLimiters = LimiterPool(limit: configuration.maxConcurrentRequestsPerRegion)
     }
 
     /// A client with other credentials but the same configuration (e.g. after AssumeRole).
@@ -131,11 +136,15 @@ public final class AWSClient: Sendable {
                 let options = service.wire == .restXML ? SigningOptions.s3 : SigningOptions()
                 SigV4Signer(credentials: creds, region: signingRegion(service, region), service: service.signingName,
                             options: options).sign(&request)
+                // Bounded per region first, then per account.
+                let regional = await regionLimiters.limiter(for: region)
+                await regional.acquire()
                 await limiter.acquire()
                 let result: Result<HTTPResponse, AWSError>
                 do { result = .success(try await configuration.transport.send(request, timeout: configuration.timeout)) }
                 catch { result = .failure(error) }
                 await limiter.release()
+                await regional.release()
                 let response = try result.get()
                 if response.status >= 300 {
                     throw ErrorDecoder.decode(response, wire: service.wire, operation: operation,

@@ -44,3 +44,18 @@ public actor ConcurrencyLimiter {
         }
     }
 }
+
+/// One limiter per key (a region), created on first use.
+public actor LimiterPool {
+    private let limit: Int
+    private var limiters: [String: ConcurrencyLimiter] = [:]
+
+    public init(limit: Int) { self.limit = limit }
+
+    public func limiter(for key: String) -> ConcurrencyLimiter {
+        if let existing = limiters[key] { return existing }
+        let created = ConcurrencyLimiter(limit: limit)
+        limiters[key] = created
+        return created
+    }
+}

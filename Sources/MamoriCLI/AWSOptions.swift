@@ -19,7 +19,7 @@ struct AWSOptions: ParsableArguments {
     @Flag(help: "Allow credentials from the instance metadata service even when this machine does not look like EC2.")
     var allowImds = false
 
-    @Option(help: "Requests in flight at once per account.")
+    @Option(help: "Requests in flight at once per account (and at most half of it, at least 2, per region).")
     var maxRequests = 16
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -44,7 +44,7 @@ struct AWSOptions: ParsableArguments {
 
     func configuration() -> ClientConfiguration {
         ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL),
-                            maxConcurrentRequests: maxRequests)
+                            maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2))
     }
 
     func client() throws -> AWSClient {

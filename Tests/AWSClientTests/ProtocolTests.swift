@@ -187,3 +187,36 @@ struct ProtocolTests {
         #expect(env.endpoint(for: .sqs, region: "us-east-1").port == 5000)
     }
 }
+
+/// The fan-out bound: never more requests in flight than the limiter allows.
+struct ConcurrencyTests {
+    final class CountingTransport: HTTPTransport, @unchecked Sendable {
+        let lock = NSLock()
+        var inFlight = 0
+        var peak = 0
+        func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
+            lock.withLock { inFlight += 1; peak = max(peak, inFlight) }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+            lock.withLock { inFlight -= 1 }
+            return HTTPResponse(status: 200, body: Data("<R><RResult/></R>".utf8))
+        }
+    }
+
+    @Test func perRegionAndPerAccountBounds() async throws {
+        let transport = CountingTransport()
+        let configuration = ClientConfiguration(endpoints: EndpointResolver(override: URL(string: "http://127.0.0.1:1")),
+                                                maxConcurrentRequests: 6, maxConcurrentRequestsPerRegion: 2, transport: transport)
+        let client = AWSClient(credentials: StaticCredentialProvider(Credentials(accessKeyId: "A", secretAccessKey: "B")), configuration: configuration)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try? await client.query(.ec2, region: "eu-west-1", action: "R") } }
+        }
+        #expect(transport.peak == 2)
+        transport.peak = 0
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask { _ = try? await client.query(.ec2, region: ["a", "b", "c", "d", "e"][index % 5], action: "R") }
+            }
+        }
+        #expect(transport.peak == 6)
+    }
+}
