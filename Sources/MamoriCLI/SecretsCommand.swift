@@ -74,7 +74,9 @@ struct SecretsCommand: AsyncParsableCommand {
         } catch {
             SecretsRun.fail("\(error)")
         }
-        let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: trusted)
+        // The baseline lists key IDs by design: it must not report itself.
+        let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: trusted,
+                                        excludedFiles: baseline.map { [$0] } ?? [])
         let started = Date()
         var result: SecretScanResult
         do {

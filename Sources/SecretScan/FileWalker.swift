@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Lists the files under the scan roots with `readdir`, honouring `.gitignore` files.
 ///
@@ -15,10 +16,32 @@ struct FileWalker {
     }
 
     var respectIgnore: Bool
+    /// Excluded files by base name, with their resolved paths; resolving only on a name match
+    /// keeps the walk free of `realpath` calls.
+    private let excluded: [String: Set<String>]
     private(set) var stats = ScanStats()
     private(set) var errors: [String] = []
 
-    init(respectIgnore: Bool) { self.respectIgnore = respectIgnore }
+    init(respectIgnore: Bool, excludedFiles: [String] = []) {
+        self.respectIgnore = respectIgnore
+        var map: [String: Set<String>] = [:]
+        for path in excludedFiles {
+            guard let resolved = Self.resolve(path) else { continue }
+            map[(resolved as NSString).lastPathComponent, default: []].insert(resolved)
+        }
+        excluded = map
+    }
+
+    static func resolve(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    private func isExcluded(name: String, path: String) -> Bool {
+        guard let candidates = excluded[name], let resolved = Self.resolve(path) else { return false }
+        return candidates.contains(resolved)
+    }
 
     /// Calls `emit` for every file to scan under `root`, in directory order.
     mutating func walk(root: String, emit: (Entry) -> Void) {
@@ -88,6 +111,7 @@ struct FileWalker {
                 walkDirectory(path: full, relative: rel, ignore: &ignore, emit: emit)
             case UInt8(DT_REG):
                 if respectIgnore, ignore.isIgnored(rel, isDirectory: false) { stats.skippedIgnored += 1; continue }
+                if isExcluded(name: name, path: full) { stats.skippedIgnored += 1; continue }
                 emit(Entry(path: full, size: size))
             case UInt8(DT_LNK):
                 stats.skippedSymlinks += 1

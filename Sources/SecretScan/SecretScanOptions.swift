@@ -10,10 +10,13 @@ public struct SecretScanOptions: Sendable {
     public var trustedAccounts: Set<String>
     /// Parallel scanning threads.
     public var workers: Int
+    /// Files never scanned, such as the baseline file, which lists key IDs by design.
+    public var excludedFiles: [String]
 
-    public init(respectIgnore: Bool = true, trustedAccounts: Set<String> = [], workers: Int? = nil) {
+    public init(respectIgnore: Bool = true, trustedAccounts: Set<String> = [], workers: Int? = nil, excludedFiles: [String] = []) {
         self.respectIgnore = respectIgnore
         self.trustedAccounts = trustedAccounts
+        self.excludedFiles = excludedFiles
         self.workers = max(1, workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

@@ -29,7 +29,7 @@ public enum SecretScanner {
             thread.start()
         }
         for path in paths where path != "-" {
-            var walker = FileWalker(respectIgnore: options.respectIgnore)
+            var walker = FileWalker(respectIgnore: options.respectIgnore, excludedFiles: options.excludedFiles)
             walker.walk(root: path) { queue.push($0.path) }
             stats.add(walker.stats)
             errors += walker.errors

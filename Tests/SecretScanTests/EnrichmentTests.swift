@@ -166,6 +166,15 @@ struct FingerprintAndBaselineTests {
         #expect(new.map(\.keyId) == [Planted.secondKeyId])
     }
 
+    @Test func baselineFileIsNotScanned() throws {
+        let dir = TempDir()
+        let path = dir.write("a.env", "AWS_ACCESS_KEY_ID=\(Planted.keyId)\n")
+        let baselinePath = dir.path + "/baseline.json"
+        try Baseline(findings: SecretScanner.scan(paths: [path], options: SecretScanOptions(workers: 1)).findings).save(path: baselinePath)
+        let r = SecretScanner.scan(paths: [dir.path], options: SecretScanOptions(workers: 1, excludedFiles: [baselinePath]))
+        #expect(r.findings.map(\.file) == [path])
+    }
+
     @Test func badBaselineIsAClearError() {
         let dir = TempDir()
         let path = dir.write("b.json", "not json")
