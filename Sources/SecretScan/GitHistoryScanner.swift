@@ -16,7 +16,15 @@ enum GitHistoryScanner {
         process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false", "log", "-p", "--all",
                              "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-renames",
                              "--format=%x1f%H%x1f%an <%ae>%x1f%aI"]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        // stderr goes to a file, not a pipe: git could fill a pipe nobody reads until stdout ends.
+        let errPath = NSTemporaryDirectory() + "mamori-git-\(UUID().uuidString).err"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        guard let err = FileHandle(forWritingAtPath: errPath) else {
+            throw .gitFailed("cannot create a temporary file in \(NSTemporaryDirectory())")
+        }
+        defer { try? err.close() }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -55,8 +63,8 @@ enum GitHistoryScanner {
                 }
             }
         }
-        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         if process.terminationStatus != 0 {
             throw .gitFailed(errText.trimmingCharacters(in: .whitespacesAndNewlines))
         }
@@ -107,8 +115,8 @@ enum GitHistoryScanner {
                 return
             }
             if !inHeader, first == UInt8(ascii: "+"), hunk != nil {
-                hunk!.text.append(contentsOf: line.dropFirst())
-                hunk!.text.append(0x0A)
+                hunk?.text.append(contentsOf: line.dropFirst())
+                hunk?.text.append(0x0A)
                 return
             }
             if starts(line, "diff --git ") {

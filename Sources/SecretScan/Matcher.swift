@@ -177,7 +177,7 @@ enum Matcher {
             let prefixed = tokenPrefixes.contains { token.starts(with: $0) }
             if prefixed || tokenNameBefore(b, start) {
                 let distance = start > key.start ? start - key.end : key.start - i
-                if best == nil || distance < best!.0 { best = (distance, String(decoding: token, as: UTF8.self)) }
+                if distance < best?.0 ?? Int.max { best = (distance, String(decoding: token, as: UTF8.self)) }
             }
         }
         return best?.1
