@@ -19,7 +19,7 @@ enum SecretsRun {
 
     static func summary(_ s: ScanStats, elapsed: Double, findings: Int, known: Int, dropped: Int) -> String {
         let mb = Double(s.bytes) / 1_000_000
-        var parts = [String(format: "scanned %.1f MB in %.2f s (%.0f MB/s)", mb, elapsed, elapsed > 0 ? mb / elapsed : 0)]
+        var parts = [String(format: "scanned %.1f MB in %.2f s (%.1f MB/s)", mb, elapsed, elapsed > 0 ? mb / elapsed : 0)]
         if s.commits > 0 { parts.append("\(s.commits) commits") } else { parts.append("\(s.files) files") }
         parts.append("\(s.archives) archives")
         parts.append("skipped: \(s.skippedBinary) binary, \(s.skippedIgnored) ignored, \(s.skippedSymlinks) symlinks, "
