@@ -1,0 +1,138 @@
+import AWSClient
+import Foundation
+import SecretScan
+
+/// One access key of the user who owns the leaked key.
+public struct AccessKeyInfo: Codable, Sendable, Equatable {
+    public var accessKeyId: String
+    /// "Active" or "Inactive", as IAM reports it.
+    public var status: String
+    public var createDate: Date?
+}
+
+/// When, where and through which service a key was last used.
+public struct LastUse: Codable, Sendable, Equatable {
+    public var date: Date?
+    public var region: String?
+    public var service: String?
+}
+
+/// Step 1 of the response: who owns the key, in which account, and how it has been used.
+public struct KeyIdentity: Codable, Sendable {
+    public var keyId: String
+    /// Decoded offline from the key ID (nil when the ID is not decodable).
+    public var decodedAccount: String?
+    /// The account of the credentials Mamori runs with (STS GetCallerIdentity).
+    public var callerAccount: String?
+    /// True when the decoded account is the one Mamori is connected to.
+    public var accountConfirmed: Bool
+    public var userName: String?
+    /// The exposed key as IAM lists it; nil when it no longer exists.
+    public var key: AccessKeyInfo?
+    /// Every key of the owning user, the exposed one included.
+    public var userKeys: [AccessKeyInfo]
+    public var lastUse: LastUse?
+    /// Days since the key was created.
+    public var ageDays: Int?
+}
+
+/// A key ID that cannot belong to an IAM user: stop before calling AWS.
+public struct RespondInputError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Finds the owner and state of a leaked key.
+public enum KeyIdentifier {
+    /// Checks the shape of a long-term key ID (AKIA + 16 base32 characters).
+    public static func validate(_ keyId: String) throws(RespondInputError) {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        if keyId.hasPrefix("ASIA") {
+            throw RespondInputError("\(keyId) is a temporary (STS) key: it expires on its own and cannot be rotated; revoke the role's sessions instead")
+        }
+        guard keyId.count == 20, keyId.hasPrefix("AKIA"), keyId.allSatisfy({ allowed.contains($0) }) else {
+            throw RespondInputError("'\(keyId)' is not an IAM access key ID (expected AKIA followed by 16 characters A-Z, 2-7)")
+        }
+    }
+
+    /// Identifies the key: decodes its account, confirms it against the caller's account, finds
+    /// its user with GetAccessKeyLastUsed (falling back to ListAccessKeys over every user).
+    public static func identify(_ keyId: String, client: AWSClient, region: String, now: Date = Date(),
+                                notes: inout [StepNote]) async -> KeyIdentity {
+        let decoded = AccountDecoder.account(fromKeyId: keyId)
+        var identity = KeyIdentity(keyId: keyId, decodedAccount: decoded, callerAccount: nil, accountConfirmed: false,
+                                   userName: nil, key: nil, userKeys: [], lastUse: nil, ageDays: nil)
+        do {
+            let caller = try await client.query(.sts, region: region, action: "GetCallerIdentity")
+            identity.callerAccount = caller.string("Account")
+            identity.accountConfirmed = decoded != nil && decoded == identity.callerAccount
+            if let decoded, let callerAccount = identity.callerAccount, decoded != callerAccount {
+                notes.append(StepNote(step: "identify", level: .warning,
+                                      message: "the key decodes to account \(decoded) but Mamori is connected to \(callerAccount): run with credentials for \(decoded)"))
+            }
+        } catch {
+            notes.append(StepNote(step: "identify", level: .error, message: "cannot confirm the account: \(error)"))
+        }
+        do {
+            let used = try await client.query(.iam, region: region, action: "GetAccessKeyLastUsed", ["AccessKeyId": keyId])
+            identity.userName = used.string("UserName")
+            if let last = used.child("AccessKeyLastUsed") {
+                identity.lastUse = LastUse(date: AWSDate.parse(last.string("LastUsedDate")),
+                                           region: last.string("Region").flatMap { $0 == "N/A" ? nil : $0 },
+                                           service: last.string("ServiceName").flatMap { $0 == "N/A" ? nil : $0 })
+            }
+        } catch {
+            notes.append(StepNote(step: "identify", level: .warning, message: "GetAccessKeyLastUsed failed (\(error)); searching every user's keys"))
+        }
+        if identity.userName == nil {
+            do {
+                for user in try await client.queryAll(.iam, region: region, action: "ListUsers", list: "Users") {
+                    guard let name = user.string("UserName") else { continue }
+                    let keys = try await listKeys(name, client: client, region: region)
+                    if keys.contains(where: { $0.accessKeyId == keyId }) { identity.userName = name; break }
+                }
+            } catch {
+                notes.append(StepNote(step: "identify", level: .error, message: "cannot list users and their keys: \(error)"))
+            }
+        }
+        if let user = identity.userName {
+            do {
+                identity.userKeys = try await listKeys(user, client: client, region: region)
+                identity.key = identity.userKeys.first { $0.accessKeyId == keyId }
+                if let created = identity.key?.createDate {
+                    identity.ageDays = Int(now.timeIntervalSince(created) / 86_400)
+                }
+            } catch {
+                notes.append(StepNote(step: "identify", level: .error, message: "cannot list the keys of \(user): \(error)"))
+            }
+        }
+        if identity.userName == nil {
+            notes.append(StepNote(step: "identify", level: .error,
+                                  message: "no IAM user in this account owns \(keyId): it was deleted already, belongs to the root user, or to another account"))
+        }
+        return identity
+    }
+
+    static func listKeys(_ user: String, client: AWSClient, region: String) async throws(AWSError) -> [AccessKeyInfo] {
+        try await client.queryAll(.iam, region: region, action: "ListAccessKeys", list: "AccessKeyMetadata", ["UserName": user])
+            .compactMap { item in
+                guard let id = item.string("AccessKeyId") else { return nil }
+                return AccessKeyInfo(accessKeyId: id, status: item.string("Status") ?? "Unknown",
+                                     createDate: AWSDate.parse(item.string("CreateDate")))
+            }
+    }
+}
+
+/// Something a step reports to the user: a warning, an error that did not stop the run, or information.
+public struct StepNote: Codable, Sendable {
+    /// How serious a note is.
+    public enum Level: String, Codable, Sendable { case info, warning, error }
+    public var step: String
+    public var level: Level
+    public var message: String
+    public init(step: String, level: Level, message: String) {
+        self.step = step
+        self.level = level
+        self.message = message
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Renders an ``IncidentReport`` as Markdown or JSON. Neither ever holds a secret: the report has none.
+public enum ReportRenderer {
+    public static func json(_ report: IncidentReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+
+    public static func markdown(_ r: IncidentReport) -> String {
+        var out: [String] = []
+        func date(_ d: Date?) -> String { d.map(AWSDate.format) ?? "unknown" }
+        out.append("# Leaked key response: \(r.keyId)")
+        out.append("")
+        out.append("Mode: **\(r.mode)**\(r.mode == "plan" ? " (dry run: nothing was changed; add --apply to rotate)" : ""). Generated \(date(r.generated)).")
+        out.append("")
+        out.append("## 1. Identify")
+        let id = r.identity
+        out.append("- Account decoded from the key ID: \(id.decodedAccount ?? "not decodable")"
+            + (id.callerAccount.map { id.accountConfirmed ? " (confirmed: Mamori is connected to \($0))" : " (NOT confirmed: Mamori is connected to \($0))" } ?? ""))
+        out.append("- Owner: \(id.userName.map { "IAM user `\($0)`" } ?? "not found")")
+        if let key = id.key {
+            out.append("- Status: \(key.status); created \(date(key.createDate))\(id.ageDays.map { " (\($0) days ago)" } ?? "")")
+        } else {
+            out.append("- Status: the key does not exist (any more)")
+        }
+        if let last = id.lastUse, last.date != nil {
+            out.append("- Last used: \(date(last.date)) in \(last.region ?? "?") by \(last.service ?? "?")")
+        } else {
+            out.append("- Last used: never (or not recorded)")
+        }
+        out.append("")
+        out.append("## 2. Quarantine")
+        if let q = r.quarantine {
+            if q.isQuarantined {
+                out.append("AWS attached **\(q.attached.joined(separator: ", "))** to the user. It denies: \(q.deniedActions.map { "`\($0)`" }.joined(separator: ", ")).")
+                out.append("Leave it attached until the response is complete: it blocks the actions attackers use first.")
+            } else if let error = q.error {
+                out.append("Could not check: \(error)")
+            } else {
+                out.append("No AWSCompromisedKeyQuarantine policy is attached to the user.")
+            }
+        } else {
+            out.append("Not checked (no owner found).")
+        }
+        out.append("")
+        out.append("## 3. Rotate")
+        for step in r.rotation { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
+        if r.rotation.isEmpty { out.append("Nothing to rotate.") }
+        if let journal = r.journal { out.append(""); out.append("Journal: `\(journal)`") }
+        if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
+        if r.mode != "finish" {
+            out.append("")
+            out.append("## 4. CloudTrail review")
+            out.append("\(r.eventsRead) events read since \(date(r.since)); \(r.events.count) by the leaked key or what it created; \(r.flaggedEvents.count) flagged.")
+            out.append("Followed keys: \(r.followedKeys.joined(separator: ", "))"
+                + (r.followedUsers.isEmpty ? "" : "; users: \(r.followedUsers.joined(separator: ", "))")
+                + (r.followedRoles.isEmpty ? "" : "; roles: \(r.followedRoles.joined(separator: ", "))"))
+            if !r.events.isEmpty {
+                out.append("")
+                out.append("| Time | Event | Key | Region | Details | Flag |")
+                out.append("|---|---|---|---|---|---|")
+                for e in r.events {
+                    out.append("| \(date(e.time)) | \(e.name) | \(e.accessKeyId ?? "-") | \(e.region) | \(cell(e.summary + (e.errorCode.map { " error=\($0)" } ?? ""))) | \(e.flagged ? "**flagged**" : "") |")
+                }
+            }
+            out.append("")
+            out.append("## 5. Resources created since \(date(r.since))")
+            if r.resources.isEmpty { out.append("None found in \(r.regions.count) regions.") }
+            else {
+                out.append("| Type | ID | Region | Created | Created by | Removal (after review) |")
+                out.append("|---|---|---|---|---|---|")
+                for res in r.resources {
+                    out.append("| \(res.type) | \(res.id) | \(res.region) | \(date(res.created)) | \(cell((res.attributedToLeak ? "**leaked key chain** " : "") + (res.createdBy ?? "unknown"))) | `\(res.removal)` |")
+                }
+            }
+            out.append("")
+            out.append("## 6. Guardrails")
+            if let g = r.guardrails {
+                out.append("At least two of these (\(g.monitoringMet ? "met" : "NOT met")):")
+                for c in g.monitoring { out.append("- \(c.name): \(c.state)\(c.detail.map { " (\($0))" } ?? "")") }
+                out.append("At least one of these (\(g.protectionMet ? "met" : "NOT met")):")
+                for c in g.protection { out.append("- \(c.name): \(c.state)\(c.detail.map { " (\($0))" } ?? "")") }
+            }
+        }
+        out.append("")
+        out.append("## Timeline")
+        for t in r.timeline { out.append("- \(date(t.time)) \(t.what)") }
+        out.append("")
+        out.append("## Still needs a human")
+        if r.needsHuman.isEmpty { out.append("Nothing.") }
+        for item in r.needsHuman { out.append("- \(item)") }
+        let warnings = r.notes.filter { $0.level != .error }
+        if !warnings.isEmpty {
+            out.append("")
+            out.append("## Notes")
+            for n in warnings { out.append("- \(n.step): \(n.message)") }
+        }
+        out.append("")
+        out.append("## Summary for AWS Support")
+        out.append("")
+        out.append("> \(r.supportSummary)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}

@@ -1,1 +1,0 @@
-// Respond module: the guided response to a leaked access key.

@@ -1,0 +1,170 @@
+import AWSClient
+import Foundation
+import Remediation
+
+/// What the user asked `mamori respond leaked-key` to do.
+public struct RespondOptions: Sendable {
+    public var keyId: String
+    /// Make the rotation changes (otherwise print the plan).
+    public var apply = false
+    /// Continue an interrupted `--apply` from its journal (implies `--apply`).
+    public var resume = false
+    /// Delete the deactivated key, after the user confirmed nothing broke.
+    public var finish = false
+    public var since: Date?
+    public var cloudtrailPaths: [String] = []
+    /// Regions to review; empty means every enabled region.
+    public var regions: [String] = []
+    public var homeRegion = "us-east-1"
+    public var journalDirectory = ".mamori/journal"
+    public var secretDestination: SecretDestination?
+    public var failAfterStep: String?
+    /// Skip the AWS CloudTrail sources (LookupEvents and S3) and read only `--cloudtrail` files.
+    public var offlineTrail = false
+    public var now = Date()
+
+    public init(keyId: String) { self.keyId = keyId }
+}
+
+/// Runs the response: identify, quarantine check, rotation, CloudTrail review, sweep, guardrails.
+public struct Responder: Sendable {
+    public var client: AWSClient
+    public var options: RespondOptions
+    /// Receives the new secret for `--print-secret`.
+    public var printSecret: @Sendable (String, String) -> Void
+    /// Progress messages (stderr on a terminal).
+    public var progress: @Sendable (String) -> Void
+
+    public init(client: AWSClient, options: RespondOptions, printSecret: @escaping @Sendable (String, String) -> Void,
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.client = client
+        self.options = options
+        self.printSecret = printSecret
+        self.progress = progress
+    }
+
+    public func run() async throws -> IncidentReport {
+        try KeyIdentifier.validate(options.keyId)
+        if options.finish && (options.apply || options.resume) {
+            throw RespondInputError("--finish deletes the old key and must run on its own, after --apply and after you checked nothing broke")
+        }
+        let home = options.homeRegion
+        var notes: [StepNote] = []
+        progress("identifying \(options.keyId)")
+        let identity = await KeyIdentifier.identify(options.keyId, client: client, region: home, now: options.now, notes: &notes)
+        var quarantine: QuarantineStatus?
+        if let user = identity.userName {
+            progress("checking the quarantine policy of \(user)")
+            quarantine = await QuarantineCheck.check(user: user, client: client, region: home)
+            if let error = quarantine?.error { notes.append(StepNote(step: "quarantine", level: .error, message: "cannot read \(user)'s policies: \(error)")) }
+        }
+        let history = try JournalHistory.load(directory: options.journalDirectory, keyId: options.keyId)
+        if options.resume && history.files.isEmpty {
+            throw RespondInputError("--resume: no journal for \(options.keyId) under \(options.journalDirectory) (run with --apply first)")
+        }
+        var rotation = RotationPlanner.plan(identity: identity, history: history, finish: options.finish)
+        var journalPath: String?
+        let changing = options.apply || options.resume || options.finish
+        if changing, let user = identity.userName, rotation.contains(where: { $0.state == .planned }) {
+            let journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")
+            journalPath = journal.path
+            let executor = RotationExecutor(client: client, region: home, secretDestination: options.secretDestination,
+                                            failAfterStep: options.failAfterStep, printSecret: printSecret)
+            rotation = try await executor.run(rotation, user: user, journal: journal, notes: &notes)
+        }
+        var report = IncidentReport(
+            keyId: options.keyId, generated: options.now,
+            mode: options.finish ? "finish" : options.resume ? "resume" : options.apply ? "apply" : "plan",
+            identity: identity, quarantine: quarantine, rotation: rotation, journal: journalPath, earlierJournals: history.files,
+            since: options.since ?? identity.key?.createDate ?? options.now.addingTimeInterval(-90 * 86_400),
+            regions: [], followedKeys: [options.keyId], followedUsers: [], followedRoles: [], events: [], eventsRead: 0,
+            resources: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
+        if !options.finish {
+            await review(&report)
+        }
+        ReportAssembler.finish(&report, history: history)
+        return report
+    }
+
+    /// Steps 4 to 6: CloudTrail, sweep and guardrails. Each source's failure is a note; the rest goes on.
+    private func review(_ report: inout IncidentReport) async {
+        let home = options.homeRegion
+        var notes = report.notes
+        var regions = options.regions
+        if regions.isEmpty {
+            do { regions = try await RegionSweep.enabledRegions(client: client, region: home) }
+            catch {
+                notes.append(StepNote(step: "regions", level: .error, message: "DescribeRegions failed (\(error)); reviewing \(home) only"))
+                regions = [home]
+            }
+        }
+        report.regions = regions
+        var all: [TrailEvent] = []
+        for path in options.cloudtrailPaths {
+            do { all += try TrailSources.local(path) }
+            catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "\(error)")) }
+        }
+        let account = report.identity.callerAccount ?? report.identity.decodedAccount
+        if !options.offlineTrail {
+            progress("reading CloudTrail log files from S3")
+            do {
+                for trail in try await TrailSources.trails(client: client, region: home) {
+                    guard let account else { break }
+                    do { all += try await TrailSources.s3(trail: trail, account: account, since: report.since, client: client, region: home) }
+                    catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "trail \(trail.name) (s3://\(trail.bucket)): \(error)")) }
+                }
+            } catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "DescribeTrails: \(error)")) }
+        }
+        var follower = ChainFollower(leakedKey: options.keyId)
+        var attributable = follower.attributable(all)
+        if !options.offlineTrail {
+            let lookupSince = max(report.since, options.now.addingTimeInterval(-90 * 86_400))
+            var looked = Set<String>()
+            var unsupported = false
+            // Each round looks up keys found in the previous one: chains of created keys are followed.
+            while !unsupported, let key = follower.keys.subtracting(looked).sorted().first, looked.count < 50 {
+                looked.insert(key)
+                progress("CloudTrail LookupEvents for \(key)")
+                for region in regions {
+                    do { all += try await TrailSources.lookup(accessKey: key, region: region, since: lookupSince, client: client) }
+                    catch where error.isUnsupported {
+                        notes.append(StepNote(step: "cloudtrail", level: .warning, message: "LookupEvents is not available at this endpoint: \(error)"))
+                        unsupported = true
+                        break
+                    } catch {
+                        notes.append(StepNote(step: "cloudtrail", level: .error, message: "LookupEvents \(region) for \(key): \(error)"))
+                    }
+                }
+                all = Self.unique(all)
+                attributable = follower.attributable(all)
+            }
+        }
+        all = Self.unique(all)
+        attributable = follower.attributable(all)
+        report.eventsRead = all.count
+        report.events = attributable
+        report.followedKeys = follower.keys.sorted()
+        report.followedUsers = follower.users.sorted()
+        report.followedRoles = follower.roles.sorted()
+
+        progress("sweeping \(regions.count) regions")
+        var resources: [SuspectResource] = []
+        for region in regions {
+            resources += await RegionSweep.sweepRegion(region, since: report.since, client: client, notes: &notes)
+        }
+        resources += await RegionSweep.sweepIAM(since: report.since, client: client, region: home, notes: &notes)
+        // The replacement key is ours, not a suspect.
+        let ours = Set(report.rotation.filter { $0.kind == .createKey }.compactMap(\.keyId))
+        resources.removeAll { ($0.type == "access-key" && (ours.contains($0.id) || $0.id == options.keyId)) }
+        report.resources = RegionSweep.attribute(resources, all: all, attributable: attributable)
+
+        progress("checking guardrails")
+        report.guardrails = await GuardrailCheck.check(client: client, region: home, account: account)
+        report.notes = notes
+    }
+
+    static func unique(_ events: [TrailEvent]) -> [TrailEvent] {
+        var seen = Set<String>()
+        return events.filter { seen.insert($0.eventId).inserted }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Remediation
+import Testing
+@testable import Respond
+
+@Suite struct RotationPlanTests {
+    let created = Date(timeIntervalSince1970: 1_760_000_000)
+
+    func identity(_ keys: [(String, String)]) -> KeyIdentity {
+        let infos = keys.map { AccessKeyInfo(accessKeyId: $0.0, status: $0.1, createDate: created) }
+        return KeyIdentity(keyId: leaked, decodedAccount: nil, callerAccount: nil, accountConfirmed: false, userName: "deployer",
+                           key: infos.first { $0.accessKeyId == leaked }, userKeys: infos, lastUse: nil, ageDays: nil)
+    }
+
+    let empty = JournalHistory(files: [], entries: [])
+
+    @Test func freeSlotPlansCreateThenDeactivate() {
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, finish: false)
+        #expect(steps.map(\.kind) == [.createKey, .deactivateKey])
+        #expect(steps.map(\.state) == [.planned, .planned])
+        #expect(steps[1].keyId == leaked)
+    }
+
+    @Test func fullSlotsNameTheInactiveKeyToDeleteFirst() {
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOLDINACTIVE00001", "Inactive")]), history: empty, finish: false)
+        #expect(steps[0].state == .blocked)
+        #expect(steps[0].keyId == "AKIAOLDINACTIVE00001")
+        #expect(steps[0].detail.contains("aws iam delete-access-key --user-name deployer --access-key-id AKIAOLDINACTIVE00001"))
+        // Deactivation is not held back by the missing replacement: the exposed key must stop working.
+        #expect(steps[1].state == .planned)
+    }
+
+    @Test func anotherActiveKeyIsNotDuplicated() {
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOTHERACTIVE00001", "Active")]), history: empty, finish: false)
+        #expect(steps[0].state == .skipped)
+        #expect(steps[0].keyId == "AKIAOTHERACTIVE00001")
+    }
+
+    @Test func journalledReplacementIsNotCreatedAgain() throws {
+        let after = try JournalEntries.make(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
+                                  parameters: ["UserName": "deployer"], result: "AKIANEWREPLACEMENT01", undo: nil)
+        let history = JournalHistory(files: ["j"], entries: [after])
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, finish: false)
+        #expect(steps.map(\.state) == [.done, .planned])
+        #expect(steps[0].keyId == "AKIANEWREPLACEMENT01")
+        // Everything done: re-running changes nothing.
+        let again = RotationPlanner.plan(identity: identity([(leaked, "Inactive"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, finish: false)
+        #expect(again.map(\.state) == [.done, .done])
+    }
+
+    @Test func interruptedCreateIsFlaggedNotRepeated() throws {
+        let before = try JournalEntries.make(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
+                                   call: "iam:CreateAccessKey", parameters: ["UserName": "deployer"], result: nil, undo: nil)
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAORPHAN0000000001", "Active")]),
+                                         history: JournalHistory(files: ["j"], entries: [before]), finish: false)
+        #expect(steps[0].state == .blocked)
+        #expect(steps[0].keyId == "AKIAORPHAN0000000001")
+    }
+
+    @Test func finishNeedsAnInactiveKey() {
+        #expect(RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, finish: true).map(\.state) == [.blocked])
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Inactive")]), history: empty, finish: true)
+        #expect(steps.map(\.kind) == [.deleteKey])
+        #expect(steps.map(\.state) == [.planned])
+    }
+
+    @Test func keyIdsAreValidatedBeforeAnyCall() {
+        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
+        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIA123") }
+        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIAIOSFODNN7EXAMPL1") }
+        #expect(throws: Never.self) { try KeyIdentifier.validate(leaked) }
+    }
+
+    @Test func quarantineDeniesAreReadFromTheDocument() {
+        let document = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Deny%22%2C%22Action%22%3A%5B%22iam%3ACreateAccessKey%22%2C%22ec2%3ARunInstances%22%5D%2C%22Resource%22%3A%22*%22%7D%2C%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%7D%5D%7D"
+        #expect(QuarantineCheck.deniedActions(in: document) == ["iam:CreateAccessKey", "ec2:RunInstances"])
+    }
+
+    @Test func findingsGiveUniqueLongTermKeys() throws {
+        let json = #"[{"keyId":"AKIAIOSFODNN7EXAMPLE","file":"a"},{"keyId":"AKIAIOSFODNN7EXAMPLE","file":"b"},{"keyId":"ASIAIOSFODNN7EXAMPLE"},{"type":"aws-secret-access-key"}]"#
+        let found = try FindingsInput.keyIds(from: Data(json.utf8), origin: "f.json")
+        #expect(found.keys == ["AKIAIOSFODNN7EXAMPLE"])
+        #expect(found.skipped == ["ASIAIOSFODNN7EXAMPLE"])
+        #expect(throws: RespondInputError.self) { try FindingsInput.keyIds(from: Data(#"{"keyId":"x"}"#.utf8), origin: "f.json") }
+    }
+}
