@@ -9,9 +9,37 @@ public struct Evaluation: Sendable {
     public var muted: [MutedFinding]
     /// What could not be read, per account.
     public var errors: [String: [CollectionError]]
+    /// Account names and OU paths for organisation scans, by account id.
+    public var accounts: [String: AccountLabel] = [:]
+
+    public init(findings: [Finding] = [], muted: [MutedFinding] = [], errors: [String: [CollectionError]] = [:],
+                accounts: [String: AccountLabel] = [:]) {
+        self.findings = findings
+        self.muted = muted
+        self.errors = errors
+        self.accounts = accounts
+    }
+
+    /// Adds another account's evaluation (organisation scans evaluate account by account).
+    public mutating func merge(_ other: Evaluation) {
+        findings = (findings + other.findings).sorted(by: Evaluator.order)
+        muted += other.muted
+        errors.merge(other.errors) { $0 + $1 }
+        accounts.merge(other.accounts) { _, new in new }
+    }
 
     public var failures: [Finding] { findings.filter { $0.status == .fail } }
     public var isPartial: Bool { errors.values.contains { !$0.isEmpty } }
+}
+
+/// How an account is named in reports.
+public struct AccountLabel: Sendable, Codable, Hashable {
+    public var name: String
+    public var ouPath: String
+    public init(name: String, ouPath: String) {
+        self.name = name
+        self.ouPath = ouPath
+    }
 }
 
 /// Runs every check over an inventory. Pure: the same inventory and config give the same result.
@@ -20,9 +48,11 @@ public enum Evaluator {
         let context = CheckContext(thresholds: config.thresholds, now: inventory.collectedAt, trustedAccounts: Set(config.trust))
         var all: [Finding] = []
         var errors: [String: [CollectionError]] = [:]
+        var labels: [String: AccountLabel] = [:]
         for account in inventory.accounts {
             all += findings(account, context: context)
             errors[account.accountId] = account.errors
+            if let name = account.accountName { labels[account.accountId] = AccountLabel(name: name, ouPath: account.ouPath ?? "") }
         }
         var kept: [Finding] = []
         var muted: [MutedFinding] = []
@@ -34,7 +64,7 @@ public enum Evaluator {
             }
         }
         kept.sort(by: order)
-        return Evaluation(findings: kept, muted: muted, errors: errors)
+        return Evaluation(findings: kept, muted: muted, errors: errors, accounts: labels)
     }
 
     public static func findings(_ account: AccountInventory, context: CheckContext) -> [Finding] {

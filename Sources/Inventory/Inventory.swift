@@ -21,6 +21,8 @@ public struct Inventory: Codable, Sendable {
 public struct AccountInventory: Codable, Sendable {
     public var accountId: String
     public var accountName: String?
+    /// OU path in the organisation ("Root/Prod"), for organisation scans.
+    public var ouPath: String?
     public var partition: String
     /// Regions that were scanned.
     public var regions: [String]

@@ -17,10 +17,12 @@ struct ScanCommand: AsyncParsableCommand {
               mamori scan --profile prod
               mamori scan --region eu-west-1 --region us-east-1 --format json --output findings.json
               mamori scan --endpoint-url http://127.0.0.1:5000 --save inventory.json
+              mamori scan --org --role-name OrganizationAccountAccessRole --max-accounts 8 --region eu-west-1
             """)
 
     @OptionGroup var aws: AWSOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var organization: OrgOptions
 
     @Option(help: "Also write the collected inventory to this file (re-evaluate it with `mamori check`).")
     var save: String?
@@ -33,6 +35,13 @@ struct ScanCommand: AsyncParsableCommand {
             let config = try output.loadConfig()
             let client = try aws.client()
             let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
+            if organization.org {
+                if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
+                let (evaluation, _) = try await OrgScan(base: client, options: organization, scope: scope, homeRegion: aws.homeRegion(),
+                                                        config: config, progress: Console.progress(enabled: !quiet)).run()
+                Console.clearProgress(enabled: !quiet)
+                return try output.emit(evaluation)
+            }
             let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
                                              progress: Console.progress(enabled: !quiet))
             let account: AccountInventory

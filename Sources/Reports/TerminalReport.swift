@@ -29,6 +29,20 @@ public struct TerminalReport: Sendable {
         }
         out += "\n\(failing.count) failing finding(s)\(counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))"
         out += "; \(evaluation.findings.count - failing.count) passed; \(evaluation.muted.count) muted.\n"
+        if !evaluation.accounts.isEmpty {
+            out += "\nPer account:\n"
+            let byAccount = Dictionary(grouping: failing, by: \.account)
+            let ids = Set(evaluation.accounts.keys).union(byAccount.keys)
+            let rows = ids.sorted { (evaluation.accounts[$0]?.ouPath ?? "", $0) < (evaluation.accounts[$1]?.ouPath ?? "", $1) }
+            for id in rows {
+                let label = evaluation.accounts[id]
+                let list = byAccount[id] ?? []
+                let worst = list.map(\.severity).max().map { ", worst \($0.rawValue)" } ?? ""
+                let unread = evaluation.errors[id]?.count ?? 0
+                out += "  \(id) \(label.map { "\($0.name) [\($0.ouPath)]" } ?? ""): \(list.count) failing\(worst)"
+                out += unread > 0 ? "; \(unread) part(s) not read\n" : "\n"
+            }
+        }
         if !evaluation.muted.isEmpty {
             out += "\nMuted:\n"
             for muted in evaluation.muted {

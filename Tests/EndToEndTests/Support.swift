@@ -24,12 +24,13 @@ final class MotoEstate: Sendable {
         self.process = process
     }
 
-    static func start(scenario: String) throws(EstateError) -> MotoEstate {
+    static func start(scenario: String, environment: [String: String] = [:]) throws(EstateError) -> MotoEstate {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-requests-\(UUID().uuidString).jsonl").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", repoRoot.appendingPathComponent("Tests/Support/moto_estate.py").path,
                              "--port", "0", "--scenario", scenario, "--log", log]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let stdout = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardInput = stdin

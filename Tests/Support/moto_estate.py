@@ -299,10 +299,40 @@ def seed_bulk(endpoint, users, instances, buckets, topics, queues, regions):
         sqs.create_queue(QueueName=f"bench-queue-{i:05d}")
 
 
+def seed_org(endpoint):
+    """An organisation: the management account plus three members (one suspended-free, one in an
+    OU), each member reached through OrganizationAccountAccessRole like a real org scan."""
+    org = client(endpoint, "organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    prod = org.create_organizational_unit(ParentId=root, Name="Prod")["OrganizationalUnit"]["Id"]
+    members = {}
+    for name in ["payments", "analytics", "sandbox"]:
+        status = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        members[name] = status["AccountId"]
+    org.move_account(AccountId=members["payments"], SourceParentId=root, DestinationParentId=prod)
+    sts = client(endpoint, "sts")
+    for name, account in members.items():
+        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                                RoleSessionName="seed")["Credentials"]
+        session = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+        if name == "payments":
+            s3 = boto3.client("s3", **session)
+            s3.create_bucket(Bucket="payments-exports")
+            s3.put_bucket_acl(Bucket="payments-exports", ACL="public-read")
+        if name == "analytics":
+            iam = boto3.client("iam", **session)
+            iam.create_user(UserName="analyst")
+            iam.create_login_profile(UserName="analyst", Password="Correct-Horse-3!")
+    with open(os.environ.get("MAMORI_ORG_MEMBERS", os.devnull), "w") as out:
+        json.dump({"accounts": members, "prod_ou": prod}, out)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--scenario", choices=["demo", "empty", "bulk"], default="demo")
+    parser.add_argument("--scenario", choices=["demo", "empty", "bulk", "org"], default="demo")
     parser.add_argument("--log", default=None, help="append one JSON line per request to this file")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--instances", type=int, default=2000)
@@ -318,6 +348,8 @@ def main():
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     if args.scenario == "demo":
         seed_demo(endpoint)
+    elif args.scenario == "org":
+        seed_org(endpoint)
     elif args.scenario == "bulk":
         seed_bulk(endpoint, args.users, args.instances, args.buckets, args.topics, args.queues, args.regions.split(","))
     if args.log:
