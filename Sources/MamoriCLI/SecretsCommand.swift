@@ -10,8 +10,10 @@ struct SecretsCommand: AsyncParsableCommand {
         abstract: "Find leaked AWS access keys in files, archives, container images, logs and git history.",
         discussion: """
             Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr).
-            Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full so that
-            `mamori respond leaked-key --from-findings -` can act on them.
+
+            Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full \
+            so that `mamori respond leaked-key --from-findings -` can act on them. \
+            See docs/secrets.md for the JSON schema, baselines and benchmarks.
             """
     )
 

@@ -19,7 +19,7 @@ enum GitHistoryScanner {
         let out = Pipe()
         // stderr goes to a file, not a pipe: git could fill a pipe nobody reads until stdout ends.
         let errPath = NSTemporaryDirectory() + "mamori-git-\(UUID().uuidString).err"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         guard let err = FileHandle(forWritingAtPath: errPath) else {
             throw .gitFailed("cannot create a temporary file in \(NSTemporaryDirectory())")
