@@ -100,7 +100,7 @@ struct ImdsScanCommand: AsyncParsableCommand {
                 ignoreSource: try RuleLoader.cidrs(cfg.ignoreSource + ignoreSource),
                 config: cfg, malformedExamples: max(0, maxMalformed), prefilter: !noPrefilter
             )
-            let report = await Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
+            let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
             ImdsCLI.write(output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report))
             for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(f.file): \(f.error ?? "")\n".utf8))
