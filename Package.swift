@@ -36,7 +36,7 @@ let package = Package(
         // Streaming readers: files, lines, gzip.
         .target(name: "StreamIO", dependencies: ["CZlib"]),
         // Leaked AWS key scanner.
-        .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore"]),
+        .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
