@@ -1,0 +1,72 @@
+import Foundation
+import MamoriCore
+
+/// `--format markdown`: a summary, the posture metrics and the findings grouped by severity and
+/// check, for pull requests, tickets and wikis. Every value is escaped: names come from the account.
+public enum MarkdownReport {
+    public static func render(_ input: ReportInput) -> Data {
+        var out = "# Mamori report\n\nCollected \(ReportText.iso(input.generatedAt)) · mamori \(escape(input.toolVersion))\n\n"
+        let failing = input.evaluation.failures
+        out += "| Severity | Failing |\n|---|---:|\n"
+        for severity in Severity.allCases.reversed() {
+            out += "| \(severity.rawValue) | \(failing.filter { $0.severity == severity }.count) |\n"
+        }
+        out += "\n\(failing.count) failing, \(input.evaluation.findings.count - failing.count) passed, \(input.evaluation.muted.count) muted.\n"
+        if let metrics = input.metrics {
+            out += "\n## Posture metrics\n\nCompared with \(escape(metrics.source)).\n\n"
+            out += "| Metric | This estate | Population | Verdict |\n|---|---|---|---|\n"
+            for metric in metrics.metrics {
+                out += "| \(escape(metric.title)) | \(escape(MetricsReport.ours(metric.value))) | "
+                out += "\(MetricsReport.number(metric.population.percent))% of \(escape(metric.population.of)) | \(metric.verdict.rawValue) |\n"
+            }
+        }
+        out += "\n## Findings\n"
+        if input.findings.isEmpty { out += "\nNo failing findings.\n" }
+        for severity in Severity.allCases.reversed() {
+            let group = input.findings.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            out += "\n### \(severity.rawValue.capitalized) (\(group.count))\n"
+            let byCheck = Dictionary(grouping: group, by: \.check)
+            for check in byCheck.keys.sorted() {
+                let items = byCheck[check] ?? []
+                out += "\n#### \(escape(items[0].title)) — `\(check)` (\(items.count))\n\n"
+                out += "**Fix:** \(escape(items[0].remediation))\n\n"
+                out += "| Status | Account | Region | Resource | Message |\n|---|---|---|---|---|\n"
+                for finding in items {
+                    let resource = ConsoleLinks.url(for: finding).map { "[\(escape(finding.resource))](\($0))" } ?? escape(finding.resource)
+                    out += "| \(finding.status.rawValue) | \(escape(finding.account)) | \(escape(finding.region)) | \(resource) | \(escape(finding.message)) |\n"
+                }
+            }
+        }
+        if !input.evaluation.muted.isEmpty {
+            out += "\n## Muted\n\n| Check | Resource | Reason |\n|---|---|---|\n"
+            for muted in input.evaluation.muted {
+                out += "| `\(muted.finding.check)` | \(escape(muted.finding.resource)) | \(escape(muted.reason)) |\n"
+            }
+        }
+        let errors = input.evaluation.errors.sorted { $0.key < $1.key }.flatMap { account, list in list.map { (account, $0) } }
+        if !errors.isEmpty {
+            out += "\n## Not read (partial scan)\n\n| Account | Region | Call | Kind | Message |\n|---|---|---|---|---|\n"
+            for (account, error) in errors {
+                out += "| \(escape(account)) | \(escape(error.region)) | \(escape(error.service + ":" + error.operation)) | \(error.kind.rawValue) | \(escape(error.message)) |\n"
+            }
+        }
+        return Data(out.utf8)
+    }
+
+    /// Neutralises Markdown and inline HTML: entities for < > &, backslashes for the rest, no line breaks.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "|", "~": out += "\\" + String(character)
+            case "\n", "\r", "\r\n", "\t": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

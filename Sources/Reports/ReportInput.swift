@@ -1,0 +1,100 @@
+import Checks
+import Foundation
+import Inventory
+import MamoriCore
+
+/// Everything a report format needs: the evaluation, which findings to show, when the inventory
+/// was collected (reports use it instead of the clock, so the same inventory gives the same bytes)
+/// and the optional extras of the HTML report.
+public struct ReportInput: Sendable {
+    public var evaluation: Evaluation
+    /// The findings to write: failures only, or every finding with `--all`.
+    public var findings: [Finding]
+    /// The inventory's collection time; every timestamp in every format is this one.
+    public var generatedAt: Date
+    public var toolVersion: String
+    /// Posture metrics, when the inventory is at hand (`nil` leaves the section out).
+    public var metrics: PostureMetrics?
+    /// Summaries of earlier scans for the trend chart, oldest first. Empty until the history store exists.
+    public var history: [ScanSummary]
+
+    public init(evaluation: Evaluation, findings: [Finding], generatedAt: Date, toolVersion: String,
+                metrics: PostureMetrics? = nil, history: [ScanSummary] = []) {
+        self.evaluation = evaluation
+        self.findings = findings
+        self.generatedAt = generatedAt
+        self.toolVersion = toolVersion
+        self.metrics = metrics
+        self.history = history
+    }
+
+    /// The usual input from an inventory: metrics computed, failures only unless `all`.
+    public init(inventory: Inventory, evaluation: Evaluation, all: Bool, toolVersion: String, history: [ScanSummary] = []) {
+        self.init(evaluation: evaluation, findings: all ? evaluation.findings : evaluation.failures,
+                  generatedAt: inventory.collectedAt, toolVersion: toolVersion,
+                  metrics: PostureMetrics.compute(inventory: inventory, evaluation: evaluation), history: history)
+    }
+}
+
+/// Failing-finding counts of one past scan, for the trend chart.
+public struct ScanSummary: Codable, Sendable, Hashable {
+    public var date: Date
+    /// Failing findings per severity name ("critical", "high", ...); missing ones count as zero.
+    public var failing: [String: Int]
+
+    public init(date: Date, failing: [Severity: Int]) {
+        self.date = date
+        self.failing = Dictionary(uniqueKeysWithValues: failing.map { ($0.key.rawValue, $0.value) })
+    }
+
+    public func count(_ severity: Severity) -> Int { failing[severity.rawValue] ?? 0 }
+
+    public var total: Int { failing.values.reduce(0, +) }
+}
+
+/// Shared formatting helpers.
+enum ReportText {
+    /// ISO 8601 in UTC, whole seconds: the form SARIF, OCSF and ASFF all accept.
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// Stable identity of a finding across runs: check, account, region and resource, hashed
+    /// (FNV-1a, two 64-bit lanes) so ids stay short and carry no resource names.
+    static func fingerprint(_ finding: Finding) -> String {
+        let key = [finding.check, finding.account, finding.region, finding.resource].joined(separator: "\u{1F}")
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in key.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            b = (b &* 0x0000_0100_0000_01B3) ^ UInt64(byte)
+        }
+        return hex(a) + hex(b)
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Cuts text to a byte-safe character limit with an ellipsis (ASFF has hard limits).
+    static func limit(_ text: String, _ count: Int) -> String {
+        text.count <= count ? text : String(text.prefix(count - 1)) + "…"
+    }
+
+    /// The check definitions by id, for rationale and rule metadata.
+    static let checks: [String: CheckDefinition] = Dictionary(Catalog.all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// Sorted JSON with unescaped slashes: stable bytes for goldens.
+    static func json<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,58 @@
+import Checks
+import Foundation
+import MamoriCore
+
+/// `--format sarif`: SARIF 2.1.0 built on the shared MamoriCore model. Findings have no file, so
+/// each result gets a logical location (the resource ARN) added to the shared model's JSON.
+public enum SarifReport {
+    public static func render(_ input: ReportInput) throws -> Data {
+        let rules = Catalog.all.map { check in
+            SarifRule(id: check.id, name: check.title, shortDescription: check.title, fullDescription: check.rationale,
+                      help: check.remediation, level: SarifLevel(check.severity))
+        }
+        let results = input.findings.map { finding in
+            SarifResult(ruleId: finding.check, level: finding.status == .pass ? .none : SarifLevel(finding.severity),
+                        message: finding.message, fingerprint: ReportText.fingerprint(finding))
+        }
+        let log = SarifLog(runs: [SarifRun(toolName: "mamori", version: input.toolVersion, rules: rules, results: results)])
+        // The shared model has no logical locations, result kinds or properties: add them in place.
+        guard var root = try JSONSerialization.jsonObject(with: log.encoded()) as? [String: Any],
+              var runs = root["runs"] as? [[String: Any]], var run = runs.first,
+              var encoded = run["results"] as? [[String: Any]], encoded.count == input.findings.count
+        else { throw ReportError.encoding("SARIF") }
+        for (index, finding) in input.findings.enumerated() {
+            var result = encoded[index]
+            result["kind"] = finding.status == .pass ? "pass" : "fail"
+            result["locations"] = [[
+                "logicalLocations": [["fullyQualifiedName": finding.resource, "kind": "resource"]],
+                "message": ["text": "\(finding.resourceType) in account \(finding.account), region \(finding.region)"],
+            ]]
+            result["properties"] = [
+                "account": finding.account, "region": finding.region, "resourceType": finding.resourceType,
+                "severity": finding.severity.rawValue, "remediation": finding.remediation,
+            ]
+            encoded[index] = result
+        }
+        run["results"] = encoded
+        run["invocations"] = [["executionSuccessful": !input.evaluation.isPartial,
+                               "endTimeUtc": ReportText.iso(input.generatedAt)]]
+        runs[0] = run
+        root["runs"] = runs
+        var data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// A report could not be produced.
+public enum ReportError: Error, CustomStringConvertible, Equatable {
+    case encoding(String)
+    case write(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .encoding(let format): "internal error: the \(format) report could not be encoded"
+        case .write(let path, let reason): "cannot write \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Renders every report format from the fixed fixture inventory with the real CLI and validates
+# them: SARIF against the vendored OASIS 2.1.0 schema, OCSF Detection Finding and ASFF required
+# fields, CSV quoting, HTML self-containment and escaping. Offline; exits non-zero on any problem.
+#   scripts/validate-reports.sh                 # builds mamori first (swift build --product mamori)
+#   MAMORI_BIN=path/to/mamori scripts/validate-reports.sh
+#   MAMORI_SCRATCH_PATH=/tmp/build scripts/validate-reports.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z "${MAMORI_BIN:-}" ]]; then
+  scratch=()
+  [[ -n "${MAMORI_SCRATCH_PATH:-}" ]] && scratch=(--scratch-path "$MAMORI_SCRATCH_PATH")
+  swift build --product mamori "${scratch[@]}" >&2
+  MAMORI_BIN="$(swift build --show-bin-path "${scratch[@]}")/mamori"
+fi
+python3 -c 'import jsonschema' 2>/dev/null || { echo "validate-reports: python3 with jsonschema is required (pip install jsonschema)" >&2; exit 2; }
+
+inventory=Tests/ReportsTests/Golden/inventory.json
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# Exit 3: the fixture has one unreadable part (a partial scan), by design.
+set +e
+"$MAMORI_BIN" report render --inventory "$inventory" --config scripts/reports/mamori.yml \
+  --format sarif,ocsf,asff,csv,markdown,html,json --output-dir "$out" 2>"$out/stderr"
+code=$?
+set -e
+if [[ $code -ne 3 ]]; then
+  echo "validate-reports: mamori report render exited $code (expected 3, partial fixture):" >&2
+  cat "$out/stderr" >&2
+  exit 1
+fi
+for file in findings.sarif findings.ocsf.json findings.asff.json findings.csv findings.md report.html findings.json; do
+  [[ -s "$out/$file" ]] || { echo "validate-reports: $file was not written" >&2; exit 1; }
+done
+
+"$MAMORI_BIN" report metrics --inventory "$inventory" --format json --output "$out/metrics.json" || [[ $? -eq 1 ]]
+python3 - "$out/metrics.json" <<'PY'
+import json, sys
+metrics = json.load(open(sys.argv[1]))
+ids = {m["id"]: m for m in metrics["metrics"]}
+expected = {"iam.console_users_without_mfa": (1, 4, "worse"), "s3.public_buckets": (1, 2, "worse"),
+            "ec2.instances_without_imdsv2": (1, 2, "better"), "iam.users_with_active_key_over_90d": (2, 3, "better")}
+for key, (count, total, verdict) in expected.items():
+    m = ids[key]
+    got = (m["value"]["count"], m["value"]["total"], m["verdict"])
+    if got != (count, total, verdict):
+        sys.exit(f"validate-reports: metric {key} is {got}, expected {(count, total, verdict)}")
+PY
+
+python3 scripts/reports/validate.py "$out"
