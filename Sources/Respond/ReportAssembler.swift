@@ -37,11 +37,13 @@ enum ReportAssembler {
         if let quarantine = report.quarantine, quarantine.isQuarantined, !deleted {
             human.append("Keep \(quarantine.attached.joined(separator: ", ")) attached to \(report.identity.userName ?? "the user") until the response is complete")
         }
-        for key in report.followedKeys where key != report.keyId && key.hasPrefix("AKIA") {
+        // Chain members the sweep found are listed once, with their removal command, below.
+        let swept = Set(report.resources.filter(\.attributedToLeak).map(\.id))
+        for key in report.followedKeys where key != report.keyId && key.hasPrefix("AKIA") && !swept.contains(key) {
             human.append("Access key \(key) was created by the leaked key: deactivate and delete it")
         }
-        for user in report.followedUsers { human.append("IAM user \(user) was created by the leaked key: review and delete it") }
-        for role in report.followedRoles { human.append("IAM role \(role) was created by the leaked key: review and delete it") }
+        for user in report.followedUsers where !swept.contains(user) { human.append("IAM user \(user) was created by the leaked key: review and delete it") }
+        for role in report.followedRoles where !swept.contains(role) { human.append("IAM role \(role) was created by the leaked key: review and delete it") }
         for resource in report.resources where resource.attributedToLeak {
             human.append("Remove \(resource.type) \(resource.id) (\(resource.region)), created by the leaked key: \(resource.removal)")
         }
@@ -59,8 +61,8 @@ enum ReportAssembler {
         let removed = report.resources.filter(\.attributedToLeak).isEmpty
         report.supportSummary = """
             We have responded to the exposure of access key \(report.keyId) (account \(report.identity.callerAccount ?? report.identity.decodedAccount ?? "unknown")). \
-            \(rotated ? "The exposed key has been deactivated and replaced\(deleted ? " and deleted" : "")" : "The exposed key has NOT been rotated yet"); \
-            all keys rotated. We reviewed CloudTrail (\(report.eventsRead) events, \(report.flaggedEvents.count) flagged) and swept \(report.regions.count) regions; \
+            \(rotated ? "The exposed key has been deactivated and replaced\(deleted ? " and deleted" : "")" : "The exposed key has NOT been rotated yet"). \
+            \(rotated ? "All keys rotated. " : "")We reviewed CloudTrail (\(report.eventsRead) events, \(report.flaggedEvents.count) flagged) and swept \(report.regions.count) regions; \
             unauthorised resources reviewed\(removed ? " and removed" : ", removal pending"). \
             Guardrails: \(guardrailLine(report.guardrails)).
             """

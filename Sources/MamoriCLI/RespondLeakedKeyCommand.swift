@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Respond
+
+/// `mamori respond leaked-key`: identify, quarantine check, rotate, CloudTrail review, sweep, guardrails, report.
+struct RespondLeakedKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaked-key",
+        abstract: "Respond to an exposed access key: plan by default, change with --apply, delete the old key with --finish.",
+        discussion: """
+            Exit codes: 0 nothing left to do, 1 something still needs a human (the report says what), 2 error.
+            Test hook: MAMORI_TEST_FAIL_AFTER_STEP=create-key|deactivate-key|delete-key stops the run right after that step (for --resume tests).
+            """
+    )
+
+    @Argument(help: "The exposed access key ID (AKIA…).")
+    var keyId: String?
+
+    @Option(help: "Read key IDs from `mamori secrets --format json` output (a file, or - for stdin).")
+    var fromFindings: String?
+
+    @Flag(help: "Make the changes: create the replacement key and deactivate the exposed one.")
+    var apply = false
+
+    @Flag(help: "Continue an interrupted --apply run from its journal.")
+    var resume = false
+
+    @Flag(help: "Delete the deactivated key (run after you checked that nothing broke).")
+    var finish = false
+
+    @Option(help: "Start of the exposure window (YYYY-MM-DD or ISO 8601; default: the key's creation).")
+    var since: String?
+
+    @Option(help: "Local CloudTrail log file or folder (.json, .json.gz); repeat for several.")
+    var cloudtrail: [String] = []
+
+    @Option(help: "Write the new key's secret to this new file (mode 0600).")
+    var secretFile: String?
+
+    @Flag(help: "Print the new key's secret on standard output (once).")
+    var printSecret = false
+
+    @Option(help: "Report format on standard output: markdown or json.")
+    var format: String = "markdown"
+
+    @Option(help: "Also write the report to PATH (Markdown) and PATH.json.")
+    var report: String?
+
+    @Option(help: "Folder of the change journal.")
+    var journalDir: String = ".mamori/journal"
+
+    @Flag(help: "Read CloudTrail only from --cloudtrail files (no LookupEvents, no S3).")
+    var offlineTrail = false
+
+    @OptionGroup var aws: AWSOptions
+
+    func validate() throws {
+        if (keyId == nil) == (fromFindings == nil) { throw ValidationError("give either a key ID or --from-findings FILE") }
+        if !["markdown", "json"].contains(format) { throw ValidationError("--format must be markdown or json") }
+        if secretFile != nil && printSecret { throw ValidationError("--secret-file and --print-secret exclude each other") }
+        if finish && (apply || resume) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement") }
+        if let since, RespondDates.parse(since) == nil { throw ValidationError("--since '\(since)' is not a date (example: 2026-01-31)") }
+    }
+
+    func run() async throws {
+        try await Console.run {
+            var keys: [String] = []
+            if let keyId { keys = [keyId] }
+            if let fromFindings {
+                let data: Data
+                if fromFindings == "-" { data = FileHandle.standardInput.readDataToEndOfFile() }
+                else {
+                    guard let read = FileManager.default.contents(atPath: fromFindings) else { throw CLIError("cannot read --from-findings \(fromFindings)") }
+                    data = read
+                }
+                let found = try FindingsInput.keyIds(from: data, origin: fromFindings == "-" ? "standard input" : fromFindings)
+                for skipped in found.skipped { Console.error("\(skipped): not a long-term IAM key, skipped (temporary credentials expire on their own)") }
+                if found.keys.isEmpty { throw CLIError("no AKIA key IDs in \(fromFindings)") }
+                keys = found.keys
+            }
+            let client = try aws.client()
+            var worst: Int32 = 0
+            for key in keys {
+                var options = RespondOptions(keyId: key)
+                options.apply = apply || resume
+                options.resume = resume
+                options.finish = finish
+                options.since = since.flatMap(RespondDates.parse)
+                options.cloudtrailPaths = cloudtrail
+                options.regions = aws.regions
+                options.homeRegion = aws.homeRegion()
+                options.journalDirectory = journalDir
+                if let secretFile { options.secretDestination = .file(keys.count > 1 ? "\(secretFile).\(key)" : secretFile) }
+                if printSecret { options.secretDestination = .standardOutput }
+                options.failAfterStep = ProcessInfo.processInfo.environment["MAMORI_TEST_FAIL_AFTER_STEP"]
+                options.offlineTrail = offlineTrail
+                let responder = Responder(client: client, options: options, printSecret: { id, secret in
+                    FileHandle.standardOutput.write(Data("New access key: \(id)\nSecret access key (shown once): \(secret)\n\n".utf8))
+                }, progress: Console.progress(enabled: true))
+                let result = try await responder.run()
+                Console.clearProgress(enabled: true)
+                let markdown = ReportRenderer.markdown(result)
+                let json = try ReportRenderer.json(result)
+                print(format == "json" ? json : markdown, terminator: "")
+                if let report {
+                    let base = keys.count > 1 ? "\(report).\(key)" : report
+                    try markdown.write(toFile: base, atomically: true, encoding: .utf8)
+                    try json.write(toFile: base.hasSuffix(".md") ? String(base.dropLast(3)) + ".json" : base + ".json", atomically: true, encoding: .utf8)
+                }
+                worst = max(worst, result.needsHuman.isEmpty ? 0 : 1)
+            }
+            return worst
+        }
+    }
+}
+
+/// Dates on the command line: a day or a full ISO 8601 time.
+enum RespondDates {
+    static func parse(_ text: String) -> Date? {
+        if let full = ISO8601DateFormatter().date(from: text) { return full }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        return day.date(from: text)
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+
+/// The leaked-key estate of `Tests/Support/respond_estate.py`; one per test, because the tests change it.
+final class RespondEstate: Sendable {
+    let endpoint: String
+    let facts: [String: String]
+    let instances: [String: String]
+    private let process: Process
+    private let stdin: Pipe
+
+    init() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", MotoEstate.repoRoot.appendingPathComponent("Tests/Support/respond_estate.py").path, "--port", "0"]
+        let stdout = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var buffer = Data()
+        var facts: [String: Any] = [:]
+        var endpoint: String?
+        while endpoint == nil {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { throw EstateError("respond_estate.py exited before it was ready (is moto[server] installed?)") }
+            buffer.append(chunk)
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+                if line.hasPrefix("FACTS "), let object = try JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any] {
+                    facts = object
+                }
+                if line.hasPrefix("READY ") { endpoint = String(line.dropFirst(6)) }
+            }
+        }
+        self.endpoint = endpoint ?? ""
+        self.facts = facts.compactMapValues { $0 as? String }
+        self.instances = (facts["instances"] as? [String: String]) ?? [:]
+        self.process = process
+        self.stdin = stdin
+    }
+
+    deinit {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    /// `[[keyId, status]]` of a user's keys, read straight from moto with boto3.
+    func keys(of user: String) throws -> [[String]] {
+        let script = """
+            import boto3, json, sys
+            c = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
+            print(json.dumps(sorted([[k['AccessKeyId'], k['Status']] for k in c.list_access_keys(UserName=sys.argv[2])['AccessKeyMetadata']])))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, endpoint, user]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try JSONSerialization.jsonObject(with: data) as? [[String]]) ?? []
+    }
+
+    func respond(_ arguments: [String], cwd: String, extra: [String: String] = [:]) throws -> Run {
+        try Mamori.run(["respond", "leaked-key"] + arguments + ["--endpoint-url", endpoint, "--region", "us-east-1", "--region", "eu-west-1"],
+                       environment: Mamori.environment(extra: extra), cwd: cwd)
+    }
+}
+
+@Suite(.serialized) struct RespondEndToEndTests {
+    func journalLines(_ dir: String) throws -> [[String: Any]] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".jsonl") }.sorted()
+        return try files.flatMap { name in
+            try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8).split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+            }
+        }
+    }
+
+    @Test func planApplyInterruptResumeFinish() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let backdoorKey = try #require(estate.facts["backdoorKey"])
+        let cwd = Mamori.tempDir()
+        let journals = "\(cwd)/.mamori/journal"
+
+        // 1. Plan (dry run): explains, changes nothing, exit 1 because work remains.
+        let plan = try estate.respond([key], cwd: cwd)
+        #expect(plan.status == 1, "\(plan.stderr)")
+        #expect(plan.stdout.contains("Mode: **plan**"))
+        #expect(plan.stdout.contains("Account decoded from the key ID: 123456789012 (confirmed"))
+        #expect(plan.stdout.contains("Owner: IAM user `deployer`"))
+        #expect(plan.stdout.contains("Status: Active; created"))
+        #expect(plan.stdout.contains("(40 days ago)"))
+        #expect(plan.stdout.contains("Last used:") && plan.stdout.contains("in eu-west-1 by ec2"))
+        #expect(plan.stdout.contains("AWS attached **AWSCompromisedKeyQuarantineV2**"))
+        #expect(plan.stdout.contains("[planned] create-key: create a new access key for deployer"))
+        #expect(plan.stdout.contains("[planned] deactivate-key"))
+        // CloudTrail from the S3 trail: 10 records seeded, 9 by the leaked key or its chain (alice's CreateUser is not).
+        #expect(plan.stdout.contains("10 events read"))
+        #expect(plan.stdout.contains("9 by the leaked key or what it created; 8 flagged"))
+        #expect(plan.stdout.contains("Followed keys: \(min(key, backdoorKey)), \(max(key, backdoorKey)); users: backdoor; roles: ops-admin"))
+        for instance in estate.instances.values { #expect(plan.stdout.contains("| ec2-instance | \(instance) |")) }
+        #expect(!plan.stdout.contains(try #require(estate.facts["oldInstance"])))
+        #expect(plan.stdout.contains("| key-pair | miner | eu-west-1 |"))
+        #expect(plan.stdout.contains("| lambda-function | crypto-relay | eu-west-1 |"))
+        #expect(plan.stdout.contains("Remove access-key \(backdoorKey) (global), created by the leaked key: aws iam delete-access-key --user-name backdoor --access-key-id \(backdoorKey)"))
+        #expect(plan.stdout.contains("| iam-role | ops-admin | global |"))
+        #expect(plan.stdout.contains("| iam-user | intern | global |"))
+        #expect(plan.stdout.contains("Review 1 resource(s) created since"))
+        #expect(plan.stdout.contains("[DRAFT: not true yet"))
+        #expect(plan.stdout.contains("- CloudTrail: on"))
+        #expect(plan.stdout.contains("- Budgets: on"))
+        #expect(plan.stdout.contains("- GuardDuty: on"))
+        #expect(!FileManager.default.fileExists(atPath: journals))
+        #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+
+        // 2. --apply, interrupted by the test hook right after the new key was created.
+        let secretFile = "\(cwd)/new-key.ini"
+        let interrupted = try estate.respond([key, "--apply", "--secret-file", secretFile], cwd: cwd,
+                                             extra: ["MAMORI_TEST_FAIL_AFTER_STEP": "create-key"])
+        #expect(interrupted.status == 2)
+        #expect(interrupted.stderr.contains("stopped after step create-key"))
+        let afterCrash = try estate.keys(of: "deployer")
+        #expect(afterCrash.count == 2)
+        let newKey = try #require(afterCrash.first { $0[0] != key }?[0])
+        #expect(afterCrash.contains([key, "Active"]))
+        let attributes = try FileManager.default.attributesOfItem(atPath: secretFile)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let secretText = try String(contentsOfFile: secretFile, encoding: .utf8)
+        #expect(secretText.hasPrefix("[default]\naws_access_key_id = \(newKey)\naws_secret_access_key = "))
+        let secret = try #require(secretText.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+        #expect(secret.count >= 20)
+        var lines = try journalLines(journals)
+        #expect(lines.map { "\($0["phase"] ?? "") \($0["step"] ?? "")" } == ["before create-key", "after create-key"])
+        #expect(lines[1]["result"] as? String == newKey)
+        #expect(lines[1]["undo"] as? String == "aws iam delete-access-key --user-name deployer --access-key-id \(newKey)")
+
+        // 3. --resume: does not create another key, deactivates the exposed one.
+        let resumed = try estate.respond([key, "--resume", "--secret-file", "\(cwd)/unused.ini"], cwd: cwd)
+        #expect(resumed.status == 1, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("[done] create-key: replacement key \(newKey) was created by an earlier run"))
+        #expect(resumed.stdout.contains("[done] deactivate-key"))
+        #expect(resumed.stdout.contains("then run `mamori respond leaked-key \(key) --finish`"))
+        #expect(!FileManager.default.fileExists(atPath: "\(cwd)/unused.ini"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Inactive"], [newKey, "Active"]].sorted { $0[0] < $1[0] })
+        lines = try journalLines(journals)
+        #expect(lines.map { "\($0["phase"] ?? "") \($0["step"] ?? "")" }
+                == ["before create-key", "after create-key", "before deactivate-key", "after deactivate-key"])
+        #expect(lines[3]["parameters"] as? [String: String] == ["UserName": "deployer", "AccessKeyId": key, "Status": "Inactive"])
+
+        // 4. Re-running --apply is idempotent: nothing planned, no journal written, no key created.
+        let again = try estate.respond([key, "--apply", "--format", "json"], cwd: cwd)
+        #expect(again.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let states = (report["rotation"] as? [[String: Any]])?.compactMap { $0["state"] as? String }
+        #expect(states == ["done", "done"])
+        #expect(report["journal"] == nil)
+        #expect(try journalLines(journals).count == 4)
+        #expect(try estate.keys(of: "deployer").count == 2)
+
+        // 5. --finish deletes the deactivated key, journaled.
+        let finished = try estate.respond([key, "--finish"], cwd: cwd)
+        #expect(finished.status == 0, "\(finished.stdout)\n\(finished.stderr)")
+        #expect(finished.stdout.contains("[done] delete-key"))
+        #expect(try estate.keys(of: "deployer") == [[newKey, "Active"]])
+        lines = try journalLines(journals)
+        #expect(lines.suffix(2).map { "\($0["phase"] ?? "") \($0["step"] ?? "")" } == ["before delete-key", "after delete-key"])
+
+        // The secret is in the 0600 file only: never in the journal or any output.
+        let journalText = try FileManager.default.contentsOfDirectory(atPath: journals)
+            .map { try String(contentsOfFile: "\(journals)/\($0)", encoding: .utf8) }.joined()
+        for text in [journalText, plan.stdout, interrupted.stdout, interrupted.stderr, resumed.stdout, resumed.stderr,
+                     again.stdout, finished.stdout, finished.stderr] {
+            #expect(!text.contains(secret))
+        }
+    }
+
+    @Test func printSecretAndFindingsInput() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let cwd = Mamori.tempDir()
+        let findings = "\(cwd)/findings.json"
+        try #"[{"type":"aws-access-key-id","keyId":"\#(key)","file":"app.env","line":1,"column":1}]"#
+            .write(toFile: findings, atomically: true, encoding: .utf8)
+        let run = try estate.respond(["--from-findings", findings, "--apply", "--print-secret", "--offline-trail"], cwd: cwd)
+        #expect(run.status == 1, "\(run.stderr)")
+        let keys = try estate.keys(of: "deployer")
+        let newKey = try #require(keys.first { $0[0] != key }?[0])
+        #expect(run.stdout.hasPrefix("New access key: \(newKey)\nSecret access key (shown once): "))
+        #expect(keys.contains([key, "Inactive"]))
+        let journals = "\(cwd)/.mamori/journal"
+        let journal = try FileManager.default.contentsOfDirectory(atPath: journals).map { try String(contentsOfFile: "\(journals)/\($0)", encoding: .utf8) }.joined()
+        let secret = String(run.stdout.split(separator: "\n")[1].split(separator: " ").last ?? "")
+        #expect(secret.count >= 20)
+        #expect(!journal.contains(secret))
+        #expect(run.stdout.components(separatedBy: secret).count == 2)  // printed exactly once
+    }
+
+    @Test func badInputIsAClearError() throws {
+        let run = try Mamori.run(["respond", "leaked-key", "ASIAIOSFODNN7EXAMPLE", "--endpoint-url", "http://127.0.0.1:9"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("temporary (STS) key"))
+        let both = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--apply", "--finish"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--finish runs on its own"))
+    }
+}
