@@ -1,21 +1,22 @@
 import ArgumentParser
 import Checks
 import Foundation
+import Inventory
 import MamoriCore
 import Reports
 
-/// Output formats of the posture commands.
-enum FindingFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
-
 /// Where and how findings are written.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format: \(FindingFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: FindingFormat = .table
+    @Option(help: ArgumentHelp(
+        "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default table). Repeat it or separate with commas to write several at once with --output-dir.",
+        valueName: "format"))
+    var format: [String] = []
 
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
+
+    @Option(name: .customLong("output-dir"), help: "Write one file per --format into this directory (findings.sarif, findings.ocsf.json, findings.asff.json, findings.csv, findings.md, report.html, findings.json, findings.txt).")
+    var outputDir: String?
 
     @Flag(help: "Include passing findings, not only failing ones.")
     var all = false
@@ -25,6 +26,20 @@ struct OutputOptions: ParsableArguments {
 
     @Option(name: .customLong("trust-account"), help: "An account ID whose AMIs and shares you trust (repeatable; adds to `trust:` in the config).")
     var trustAccounts: [String] = []
+
+    func validate() throws {
+        let formats: [ReportFormat]
+        do { formats = try ReportFormat.parse(format) } catch { throw ValidationError(error.description) }
+        if formats.count > 1, outputDir == nil { throw ValidationError("several formats need --output-dir DIR (one file per format)") }
+        if outputDir != nil, output != nil { throw ValidationError("use either --output FILE or --output-dir DIR, not both") }
+    }
+
+    /// The requested formats; table when none is given.
+    func formats() throws -> [ReportFormat] {
+        let parsed: [ReportFormat]
+        do { parsed = try ReportFormat.parse(format) } catch { throw CLIError(error.description) }
+        return parsed.isEmpty ? [.table] : parsed
+    }
 
     func loadConfig() throws -> MamoriConfig {
         var loaded = MamoriConfig()
@@ -39,30 +54,47 @@ struct OutputOptions: ParsableArguments {
         return loaded
     }
 
-    /// Writes the report and returns the exit code: 3 partial, 1 findings, 0 clean.
+    /// Writes the report and returns the exit code: 3 partial, 1 findings, 0 clean. Without the
+    /// inventory, reports carry no posture metrics and use the current time.
     func emit(_ evaluation: Evaluation) throws -> Int32 {
         let shown = all ? evaluation.findings : evaluation.failures
-        let data: Data
-        switch format {
-        case .json:
-            data = try JSONReport.render(shown)
-        case .table:
-            let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
-            let color = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            data = Data(TerminalReport(color: color, width: terminalWidth()).render(evaluation, findings: shown).utf8)
-        }
-        if let output {
-            do { try data.write(to: URL(fileURLWithPath: output)) }
-            catch { throw CLIError("cannot write \(output): \(error.localizedDescription)") }
+        return try emit(evaluation, input: ReportInput(evaluation: evaluation, findings: shown, generatedAt: Date(),
+                                                       toolVersion: MamoriVersion.string))
+    }
+
+    /// Writes the report with the inventory's collection time and posture metrics.
+    func emit(_ evaluation: Evaluation, inventory: Inventory) throws -> Int32 {
+        try emit(evaluation, input: ReportInput(inventory: inventory, evaluation: evaluation, all: all, toolVersion: MamoriVersion.string))
+    }
+
+    func emit(_ evaluation: Evaluation, input: ReportInput) throws -> Int32 {
+        let formats = try formats()
+        if let outputDir {
+            do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) }
+            catch { throw CLIError("cannot create directory \(outputDir): \(error.localizedDescription)") }
+            for format in formats {
+                let path = (outputDir as NSString).appendingPathComponent(format.fileName)
+                try write(format.render(input, color: false, width: 140), to: path)
+            }
         } else {
-            FileHandle.standardOutput.write(data)
+            let format = formats[0]
+            let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
+            let color = format == .table && toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let data = try format.render(input, color: color, width: terminalWidth())
+            if let output { try write(data, to: output) } else { FileHandle.standardOutput.write(data) }
         }
-        if format != .table && evaluation.isPartial {
+        let showsErrors = formats.contains(.table) && outputDir == nil
+        if !showsErrors && evaluation.isPartial {
             let count = evaluation.errors.values.reduce(0) { $0 + $1.count }
             Console.error("partial scan: \(count) part(s) could not be read (run with --format table to list them)")
         }
         if evaluation.isPartial { return 3 }
         return evaluation.failures.isEmpty ? 0 : 1
+    }
+
+    func write(_ data: Data, to path: String) throws {
+        do { try data.write(to: URL(fileURLWithPath: path)) }
+        catch { throw CLIError("cannot write \(path): \(error.localizedDescription)") }
     }
 
     func terminalWidth() -> Int {

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Checks
+import Foundation
+import Reports
+
+/// `mamori report metrics`: the estate's posture next to the State of AWS Security population figures.
+struct ReportMetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Compare a saved inventory with the State of AWS Security population (600+ organisations).",
+        discussion: """
+            Ages are measured from the inventory's collection time, so the numbers do not drift.
+            Exit codes: 0 no metric worse than the population, 1 at least one worse, 2 error.
+            Example:
+              mamori report metrics --inventory inventory.json --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Option(help: "Inventory written by `mamori scan --save`.")
+    var inventory: String
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Configuration file (muted findings count in the metrics anyway). Default: ./mamori.yml when present.")
+    var config: String?
+
+    func run() async throws {
+        try await Console.run {
+            let options = try OutputOptions.parse(config.map { ["--config", $0] } ?? [])
+            let loaded = try InventoryFile.read(inventory)
+            let metrics = PostureMetrics.compute(inventory: loaded, evaluation: Evaluator.evaluate(loaded, config: try options.loadConfig()))
+            let data = format == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
+            if let output {
+                do { try data.write(to: URL(fileURLWithPath: output)) }
+                catch { throw CLIError("cannot write \(output): \(error.localizedDescription)") }
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+            return metrics.metrics.contains { $0.verdict == .worse } ? 1 : 0
+        }
+    }
+}
+
+/// `mamori report render`: any finding format from a saved inventory, metrics included.
+struct ReportRenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render findings of a saved inventory in any format (several at once with --output-dir).",
+        discussion: """
+            Exit codes as for `mamori check`: 0 clean, 1 findings, 2 error, 3 partial inventory.
+            Example:
+              mamori report render --inventory inventory.json --format html --output report.html
+            """)
+
+    @Option(help: "Inventory written by `mamori scan --save`.")
+    var inventory: String
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await Console.run {
+            let loaded = try InventoryFile.read(inventory)
+            return try output.emit(Evaluator.evaluate(loaded, config: try output.loadConfig()), inventory: loaded)
+        }
+    }
+}
