@@ -33,6 +33,8 @@ public final class AWSClient: Sendable {
     public let configuration: ClientConfiguration
     private let limiter: ConcurrencyLimiter
     private let regionLimiters: LimiterPool
+    /// Paces each region and service once AWS starts throttling.
+    public let pacing = AdaptiveRateLimiter()
 
     public init(credentials: any CredentialProvider, configuration: ClientConfiguration = ClientConfiguration()) {
         self.credentials = credentials
@@ -136,6 +138,8 @@ public final class AWSClient: Sendable {
                 let options = service.wire == .restXML ? SigningOptions.s3 : SigningOptions()
                 SigV4Signer(credentials: creds, region: signingRegion(service, region), service: service.signingName,
                             options: options).sign(&request)
+                let paceKey = "\(region)/\(service.id)"
+                await pacing.acquire(paceKey)
                 // Bounded per region first, then per account.
                 let regional = await regionLimiters.limiter(for: region)
                 await regional.acquire()
@@ -147,9 +151,12 @@ public final class AWSClient: Sendable {
                 await regional.release()
                 let response = try result.get()
                 if response.status >= 300 {
-                    throw ErrorDecoder.decode(response, wire: service.wire, operation: operation,
-                                              emulator: configuration.endpoints.overrideURL(for: service) != nil)
+                    let error = ErrorDecoder.decode(response, wire: service.wire, operation: operation,
+                                                    emulator: configuration.endpoints.overrideURL(for: service) != nil)
+                    if error.isThrottling { await pacing.throttled(paceKey) }
+                    throw error
                 }
+                await pacing.succeeded(paceKey)
                 return try decode(response)
             } catch {
                 guard error.isRetryable, attempt < policy.maxAttempts else { throw error }

@@ -220,3 +220,36 @@ struct ConcurrencyTests {
         #expect(transport.peak == 6)
     }
 }
+
+/// Adaptive pacing: off until a throttle, then slower on each throttle, then recovering.
+struct PacingTests {
+    final class FakeClock: @unchecked Sendable {
+        var now = 1000.0
+    }
+
+    @Test func pacingStartsOnThrottleAndRecovers() async {
+        let clock = FakeClock()
+        let limiter = AdaptiveRateLimiter(minimumRate: 0.5, decrease: 0.5, recovery: 10, clock: { clock.now })
+        #expect(await limiter.rate("eu-west-1/ec2") == nil)
+        #expect(await limiter.acquire("eu-west-1/ec2") == 0)
+        await limiter.throttled("eu-west-1/ec2", observedRate: 20)
+        #expect(await limiter.rate("eu-west-1/ec2") == 10)
+        await limiter.throttled("eu-west-1/ec2")
+        #expect(await limiter.rate("eu-west-1/ec2") == 5)
+        #expect(await limiter.rate("us-east-1/ec2") == nil, "other regions are not slowed")
+        clock.now += 1
+        await limiter.succeeded("eu-west-1/ec2")
+        #expect(await limiter.rate("eu-west-1/ec2")! > 5)
+        for _ in 0..<50 { await limiter.throttled("eu-west-1/ec2") }
+        #expect(await limiter.rate("eu-west-1/ec2") == 0.5, "never below the floor")
+    }
+
+    @Test func throttlingResponsesSlowTheClient() async throws {
+        let throttled = failure(400, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow down</Message></Error></Errors></Response>")
+        let transport = ReplayTransport([throttled, ok("<R><RResult/></R>")])
+        let client = testClient(transport, maxAttempts: 3)
+        _ = try await client.query(.ec2, region: "eu-west-1", action: "R")
+        #expect(await client.pacing.rate("eu-west-1/ec2") != nil)
+        #expect(await client.pacing.rate("eu-west-1/sts") == nil)
+    }
+}
