@@ -49,3 +49,21 @@ for key, (count, total, verdict) in expected.items():
 PY
 
 python3 scripts/reports/validate.py "$out"
+
+# The page's script against a minimal DOM (Node.js; skipped without it): the fixture, then
+# 50,000 findings, where only one page of rows may be rendered.
+if command -v node >/dev/null; then
+  node scripts/reports/check-html.js "$out/report.html" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out/findings.json")"
+  python3 scripts/reports/big-inventory.py 50000 > "$out/big-inventory.json"
+  set +e
+  "$MAMORI_BIN" report render --inventory "$out/big-inventory.json" --format html --output "$out/big.html"
+  code=$?
+  set -e
+  [[ $code -eq 1 ]] || { echo "validate-reports: rendering 50,000 findings exited $code (expected 1)" >&2; exit 1; }
+  size=$(wc -c < "$out/big.html")
+  echo "validate-reports: report.html with 50,000 findings is $size bytes"
+  (( size < 25000000 )) || { echo "validate-reports: report.html for 50,000 findings is too big ($size bytes)" >&2; exit 1; }
+  node scripts/reports/check-html.js "$out/big.html" 50000
+else
+  echo "validate-reports: node not found, skipping the HTML script check" >&2
+fi
