@@ -46,6 +46,9 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     @Option(help: "Also write the report to PATH (Markdown) and PATH.json.")
     var report: String?
 
+    @Option(help: "Remove this swept resource (instance, spot request, key pair, Lambda function, access key ID) with --apply; repeat per resource.")
+    var remove: [String] = []
+
     @Option(help: "Folder of the change journal.")
     var journalDir: String = ".mamori/journal"
 
@@ -59,6 +62,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
         if !["markdown", "json"].contains(format) { throw ValidationError("--format must be markdown or json") }
         if secretFile != nil && printSecret { throw ValidationError("--secret-file and --print-secret exclude each other") }
         if finish && (apply || resume) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement") }
+        if finish && !remove.isEmpty { throw ValidationError("--remove needs the review: use it with --apply, not --finish") }
         if let since, RespondDates.parse(since) == nil { throw ValidationError("--since '\(since)' is not a date (example: 2026-01-31)") }
     }
 
@@ -94,6 +98,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 if printSecret { options.secretDestination = .standardOutput }
                 options.failAfterStep = ProcessInfo.processInfo.environment["MAMORI_TEST_FAIL_AFTER_STEP"]
                 options.offlineTrail = offlineTrail
+                options.remove = remove
                 let responder = Responder(client: client, options: options, printSecret: { id, secret in
                     FileHandle.standardOutput.write(Data("New access key: \(id)\nSecret access key (shown once): \(secret)\n\n".utf8))
                 }, progress: Console.progress(enabled: true))

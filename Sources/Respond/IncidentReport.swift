@@ -32,6 +32,8 @@ public struct IncidentReport: Codable, Sendable {
     /// Events read from every source, before attribution.
     public var eventsRead: Int
     public var resources: [SuspectResource]
+    /// IDs removed in this run with `--remove ID --apply`.
+    public var removed: [String]
     public var guardrails: GuardrailReport?
     public var notes: [StepNote]
     public var needsHuman: [String]

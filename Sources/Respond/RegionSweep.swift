@@ -12,6 +12,8 @@ public struct SuspectResource: Codable, Sendable, Hashable {
     public var createdBy: String?
     /// True when CloudTrail attributes it to the leaked key or something it created.
     public var attributedToLeak: Bool
+    /// The IAM user an access key belongs to.
+    public var owner: String? = nil
     /// A command a human can run to remove it after review.
     public var removal: String
 }
@@ -94,7 +96,7 @@ public enum RegionSweep {
                 }
                 for key in try await KeyIdentifier.listKeys(name, client: client, region: region) where (key.createDate.map { $0 >= since } ?? true) {
                     found.append(SuspectResource(type: "access-key", id: key.accessKeyId, region: "global", created: key.createDate, createdBy: nil,
-                                                 attributedToLeak: false,
+                                                 attributedToLeak: false, owner: name,
                                                  removal: "aws iam delete-access-key --user-name \(name) --access-key-id \(key.accessKeyId)"))
                 }
             }

@@ -17,6 +17,7 @@ enum ReportAssembler {
         for entry in history.entries where entry.phase == "after" {
             timeline.append(TimelineEntry(time: entry.time, what: "Mamori: \(entry.step) \(entry.result ?? "") (earlier run)"))
         }
+        for id in report.removed { timeline.append(TimelineEntry(time: report.generated, what: "Mamori: removed \(id)")) }
         timeline.sort { $0.time < $1.time }
         report.timeline = timeline
 
@@ -38,16 +39,16 @@ enum ReportAssembler {
             human.append("Keep \(quarantine.attached.joined(separator: ", ")) attached to \(report.identity.userName ?? "the user") until the response is complete")
         }
         // Chain members the sweep found are listed once, with their removal command, below.
-        let swept = Set(report.resources.filter(\.attributedToLeak).map(\.id))
+        let swept = Set(report.resources.filter(\.attributedToLeak).map(\.id)).union(report.removed)
         for key in report.followedKeys where key != report.keyId && key.hasPrefix("AKIA") && !swept.contains(key) {
             human.append("Access key \(key) was created by the leaked key: deactivate and delete it")
         }
         for user in report.followedUsers where !swept.contains(user) { human.append("IAM user \(user) was created by the leaked key: review and delete it") }
         for role in report.followedRoles where !swept.contains(role) { human.append("IAM role \(role) was created by the leaked key: review and delete it") }
-        for resource in report.resources where resource.attributedToLeak {
+        for resource in report.resources where resource.attributedToLeak && !report.removed.contains(resource.id) {
             human.append("Remove \(resource.type) \(resource.id) (\(resource.region)), created by the leaked key: \(resource.removal)")
         }
-        let unattributed = report.resources.filter { !$0.attributedToLeak }
+        let unattributed = report.resources.filter { !$0.attributedToLeak && !report.removed.contains($0.id) }
         if !unattributed.isEmpty {
             human.append("Review \(unattributed.count) resource(s) created since \(AWSDate.format(report.since)) that CloudTrail does not attribute to the leak")
         }
@@ -58,7 +59,7 @@ enum ReportAssembler {
         for note in report.notes where note.level == .error { human.append("Could not complete \(note.step): \(note.message)") }
         report.needsHuman = human
 
-        let removed = report.resources.filter(\.attributedToLeak).isEmpty
+        let removed = report.resources.filter { $0.attributedToLeak && !report.removed.contains($0.id) }.isEmpty
         report.supportSummary = """
             We have responded to the exposure of access key \(report.keyId) (account \(report.identity.callerAccount ?? report.identity.decodedAccount ?? "unknown")). \
             \(rotated ? "The exposed key has been deactivated and replaced\(deleted ? " and deleted" : "")" : "The exposed key has NOT been rotated yet"). \

@@ -76,6 +76,10 @@ public enum ReportRenderer {
                     out.append("| \(res.type) | \(res.id) | \(res.region) | \(date(res.created)) | \(cell((res.attributedToLeak ? "**leaked key chain** " : "") + (res.createdBy ?? "unknown"))) | `\(res.removal)` |")
                 }
             }
+            if !r.removed.isEmpty {
+                out.append("")
+                out.append("Removed in this run (journaled): \(r.removed.joined(separator: ", "))")
+            }
             out.append("")
             out.append("## 6. Guardrails")
             if let g = r.guardrails {

@@ -21,6 +21,8 @@ public struct RespondOptions: Sendable {
     public var failAfterStep: String?
     /// Skip the AWS CloudTrail sources (LookupEvents and S3) and read only `--cloudtrail` files.
     public var offlineTrail = false
+    /// Swept resources to remove, one by one (only with `apply`).
+    public var remove: [String] = []
     public var now = Date()
 
     public init(keyId: String) { self.keyId = keyId }
@@ -63,11 +65,13 @@ public struct Responder: Sendable {
             throw RespondInputError("--resume: no journal for \(options.keyId) under \(options.journalDirectory) (run with --apply first)")
         }
         var rotation = RotationPlanner.plan(identity: identity, history: history, finish: options.finish)
-        var journalPath: String?
+        var journal: Journal?
         let changing = options.apply || options.resume || options.finish
-        if changing, let user = identity.userName, rotation.contains(where: { $0.state == .planned }) {
-            let journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")
-            journalPath = journal.path
+        let removing = options.apply && !options.remove.isEmpty
+        if changing && (rotation.contains { $0.state == .planned } || removing) {
+            journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")
+        }
+        if let journal, let user = identity.userName, rotation.contains(where: { $0.state == .planned }) {
             let executor = RotationExecutor(client: client, region: home, secretDestination: options.secretDestination,
                                             failAfterStep: options.failAfterStep, printSecret: printSecret)
             rotation = try await executor.run(rotation, user: user, journal: journal, notes: &notes)
@@ -75,12 +79,16 @@ public struct Responder: Sendable {
         var report = IncidentReport(
             keyId: options.keyId, generated: options.now,
             mode: options.finish ? "finish" : options.resume ? "resume" : options.apply ? "apply" : "plan",
-            identity: identity, quarantine: quarantine, rotation: rotation, journal: journalPath, earlierJournals: history.files,
+            identity: identity, quarantine: quarantine, rotation: rotation, journal: journal?.path, earlierJournals: history.files,
             since: options.since ?? identity.key?.createDate ?? options.now.addingTimeInterval(-90 * 86_400),
             regions: [], followedKeys: [options.keyId], followedUsers: [], followedRoles: [], events: [], eventsRead: 0,
-            resources: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
+            resources: [], removed: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
         if !options.finish {
             await review(&report)
+            if !options.remove.isEmpty {
+                report.removed = try await ResourceRemoval.remove(options.remove, from: report.resources, apply: options.apply,
+                                                                  journal: journal, client: client, notes: &report.notes)
+            }
         }
         ReportAssembler.finish(&report, history: history)
         return report
@@ -148,10 +156,23 @@ public struct Responder: Sendable {
         report.followedRoles = follower.roles.sorted()
 
         progress("sweeping \(regions.count) regions")
-        var resources: [SuspectResource] = []
-        for region in regions {
-            resources += await RegionSweep.sweepRegion(region, since: report.since, client: client, notes: &notes)
+        let since = report.since
+        let client = self.client
+        // Regions are independent: sweep them concurrently (the client bounds requests in flight).
+        let perRegion = await withTaskGroup(of: (Int, [SuspectResource], [StepNote]).self) { group in
+            for (index, region) in regions.enumerated() {
+                group.addTask {
+                    var regionNotes: [StepNote] = []
+                    let found = await RegionSweep.sweepRegion(region, since: since, client: client, notes: &regionNotes)
+                    return (index, found, regionNotes)
+                }
+            }
+            var results: [(Int, [SuspectResource], [StepNote])] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
         }
+        var resources: [SuspectResource] = perRegion.flatMap(\.1)
+        notes += perRegion.flatMap(\.2)
         resources += await RegionSweep.sweepIAM(since: report.since, client: client, region: home, notes: &notes)
         // The replacement key is ours, not a suspect.
         let ours = Set(report.rotation.filter { $0.kind == .createKey }.compactMap(\.keyId))

@@ -138,7 +138,8 @@ final class DataSource: ByteSource {
         let count = min(buffer.count, data.count - offset)
         guard count > 0 else { return 0 }
         data.withUnsafeBytes { bytes in
-            buffer.baseAddress?.copyMemory(from: bytes.baseAddress!.advanced(by: offset), byteCount: count)
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+            target.copyMemory(from: source.advanced(by: offset), byteCount: count)
         }
         offset += count
         return count

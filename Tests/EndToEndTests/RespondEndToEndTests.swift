@@ -62,6 +62,24 @@ final class RespondEstate: Sendable {
         return (try JSONSerialization.jsonObject(with: data) as? [[String]]) ?? []
     }
 
+    /// An instance's state name, read straight from moto.
+    func instanceState(_ id: String, region: String) throws -> String {
+        let script = """
+            import boto3, sys
+            c = boto3.client('ec2', endpoint_url=sys.argv[1], region_name=sys.argv[3], aws_access_key_id='testing', aws_secret_access_key='testing')
+            print(c.describe_instances(InstanceIds=[sys.argv[2]])['Reservations'][0]['Instances'][0]['State']['Name'])
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, endpoint, id, region]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func respond(_ arguments: [String], cwd: String, extra: [String: String] = [:]) throws -> Run {
         try Mamori.run(["respond", "leaked-key"] + arguments + ["--endpoint-url", endpoint, "--region", "us-east-1", "--region", "eu-west-1"],
                        environment: Mamori.environment(extra: extra), cwd: cwd)
@@ -196,6 +214,33 @@ final class RespondEstate: Sendable {
         #expect(secret.count >= 20)
         #expect(!journal.contains(secret))
         #expect(run.stdout.components(separatedBy: secret).count == 2)  // printed exactly once
+    }
+
+    /// Rogue resources are removed one by one, only when named, only with --apply, journaled.
+    @Test func removesOnlyNamedResources() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let eu = try #require(estate.instances["eu-west-1"])
+        let us = try #require(estate.instances["us-east-1"])
+        let cwd = Mamori.tempDir()
+        let dry = try estate.respond([key, "--remove", eu, "--remove", "ops-admin", "--remove", "i-0notlisted"], cwd: cwd)
+        #expect(dry.status == 1)
+        #expect(dry.stdout.contains("would remove ec2-instance \(eu) in eu-west-1 (add --apply)"))
+        #expect(dry.stdout.contains("--remove ops-admin: a iam-role is removed by hand"))
+        #expect(dry.stdout.contains("--remove i-0notlisted: not among the resources this run listed"))
+        #expect(try estate.instanceState(eu, region: "eu-west-1") == "running")
+
+        let applied = try estate.respond([key, "--apply", "--print-secret", "--remove", eu, "--remove", "miner"], cwd: cwd)
+        #expect(applied.status == 1, "\(applied.stderr)")
+        #expect(applied.stdout.contains("Removed in this run (journaled): \(eu), miner"))
+        #expect(!applied.stdout.contains("Remove ec2-instance \(eu)"))
+        #expect(applied.stdout.contains("Remove ec2-instance \(us) (us-east-1), created by the leaked key"))
+        #expect(try estate.instanceState(eu, region: "eu-west-1") == "terminated")
+        #expect(try estate.instanceState(us, region: "us-east-1") == "running")
+        let journals = "\(cwd)/.mamori/journal"
+        let removals = try journalLines(journals).filter { $0["step"] as? String == "remove-resource" }
+        #expect(removals.map { "\($0["phase"] ?? "") \($0["call"] ?? "")" }
+                == ["before ec2:TerminateInstances", "after ec2:TerminateInstances", "before ec2:DeleteKeyPair", "after ec2:DeleteKeyPair"])
     }
 
     @Test func badInputIsAClearError() throws {
