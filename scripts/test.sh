@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests and end-to-end tests against a local moto server (started by the
-# tests themselves on 127.0.0.1). Installs the Python test dependencies when missing.
+# tests themselves on 127.0.0.1), plus `sigma check` on the shipped SIGMA rule. Installs the
+# Python test dependencies when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-python.sh
+if ! command -v sigma >/dev/null 2>&1; then
+  echo "installing sigma-cli from PyPI..." >&2
+  python3 -m pip install --quiet --disable-pip-version-check "sigma-cli==1.0.6"
+fi
+echo "== sigma check rules/imds_non_ec2_network.yml" >&2
+sigma check rules/imds_non_ec2_network.yml | tail -3
+sigma check rules/imds_non_ec2_network.yml | grep -q "Found 0 errors, 0 condition errors and 0 issues"
 swift build --build-tests
 swift test --skip-build "$@"
