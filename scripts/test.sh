@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-python.sh
-if ! command -v sigma >/dev/null 2>&1; then
+if ! python3 -c "import sigma.cli.main" 2>/dev/null; then
   echo "installing sigma-cli from PyPI..." >&2
   python3 -m pip install --quiet --disable-pip-version-check "sigma-cli==1.0.6"
 fi
 echo "== sigma check rules/imds_non_ec2_network.yml" >&2
-sigma check rules/imds_non_ec2_network.yml | tail -3
-sigma check rules/imds_non_ec2_network.yml | grep -q "Found 0 errors, 0 condition errors and 0 issues"
+report=$(python3 -m sigma.cli.main check rules/imds_non_ec2_network.yml)
+echo "$report" | tail -3
+echo "$report" | grep -q "Found 0 errors, 0 condition errors and 0 issues"
 swift build --build-tests
 swift test --skip-build "$@"
