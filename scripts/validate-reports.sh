@@ -5,6 +5,7 @@
 #   scripts/validate-reports.sh                 # builds mamori first (swift build --product mamori)
 #   MAMORI_BIN=path/to/mamori scripts/validate-reports.sh
 #   MAMORI_SCRATCH_PATH=/tmp/build scripts/validate-reports.sh
+#   MAMORI_OCSF_PYTHON=venv/bin/python scripts/validate-reports.sh   # also check OCSF with py-ocsf-models
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z "${MAMORI_BIN:-}" ]]; then
@@ -49,6 +50,15 @@ for key, (count, total, verdict) in expected.items():
 PY
 
 python3 scripts/reports/validate.py "$out"
+
+# OCSF against Prowler's own pydantic models when a Python with py-ocsf-models is at hand
+# (MAMORI_OCSF_PYTHON=/path/to/venv/bin/python); skipped otherwise.
+set +e
+"${MAMORI_OCSF_PYTHON:-python3}" scripts/reports/validate-ocsf-models.py "$out/findings.ocsf.json"
+code=$?
+set -e
+if [[ $code -eq 77 ]]; then echo "validate-reports: py-ocsf-models not installed, skipping the Prowler model check" >&2
+elif [[ $code -ne 0 ]]; then exit 1; fi
 
 # The page's script against a minimal DOM (Node.js; skipped without it): the fixture, then
 # 50,000 findings, where only one page of rows may be rendered.

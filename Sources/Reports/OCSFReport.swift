@@ -30,7 +30,8 @@ public enum OCSFReport {
                                 created_time: time),
             resources: [.init(uid: finding.resource, name: shortName(finding.resource), type: finding.resourceType,
                               region: finding.region, cloud_partition: "aws", group: nil)],
-            cloud: .init(provider: "AWS", account: .init(uid: finding.account, type: "AWS Account", type_id: 10), region: finding.region),
+            cloud: .init(provider: "AWS", account: .init(uid: finding.account, name: input.accountNames[finding.account] ?? finding.account,
+                                                                 type: "AWS Account", type_id: 10), region: finding.region),
             remediation: .init(desc: finding.remediation),
             risk_details: check?.rationale,
             unmapped: ["check": finding.check])
@@ -117,6 +118,7 @@ struct DetectionFinding: Encodable {
 
     struct Account: Encodable {
         var uid: String
+        var name: String
         var type: String
         var type_id: Int
     }

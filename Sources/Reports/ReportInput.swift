@@ -17,22 +17,27 @@ public struct ReportInput: Sendable {
     public var metrics: PostureMetrics?
     /// Summaries of earlier scans for the trend chart, oldest first. Empty until the history store exists.
     public var history: [ScanSummary]
+    /// Account names by id, when known (OCSF's `cloud.account.name`; the id stands in otherwise).
+    public var accountNames: [String: String]
 
     public init(evaluation: Evaluation, findings: [Finding], generatedAt: Date, toolVersion: String,
-                metrics: PostureMetrics? = nil, history: [ScanSummary] = []) {
+                metrics: PostureMetrics? = nil, history: [ScanSummary] = [], accountNames: [String: String] = [:]) {
         self.evaluation = evaluation
         self.findings = findings
         self.generatedAt = generatedAt
         self.toolVersion = toolVersion
         self.metrics = metrics
         self.history = history
+        self.accountNames = accountNames
     }
 
     /// The usual input from an inventory: metrics computed, failures only unless `all`.
     public init(inventory: Inventory, evaluation: Evaluation, all: Bool, toolVersion: String, history: [ScanSummary] = []) {
         self.init(evaluation: evaluation, findings: all ? evaluation.findings : evaluation.failures,
                   generatedAt: inventory.collectedAt, toolVersion: toolVersion,
-                  metrics: PostureMetrics.compute(inventory: inventory, evaluation: evaluation), history: history)
+                  metrics: PostureMetrics.compute(inventory: inventory, evaluation: evaluation), history: history,
+                  accountNames: Dictionary(inventory.accounts.compactMap { account in account.accountName.map { (account.accountId, $0) } },
+                                           uniquingKeysWith: { first, _ in first }))
     }
 }
 

@@ -79,6 +79,8 @@ import Testing
             let cloud = try #require(event["cloud"] as? [String: Any])
             #expect(cloud["provider"] as? String == "AWS")
             #expect((cloud["account"] as? [String: Any])?["uid"] as? String == "111122223333")
+            // py-ocsf-models (Prowler) requires the account name; the inventory's name is "prod".
+            #expect((cloud["account"] as? [String: Any])?["name"] as? String == "prod")
         }
         let root = try #require(events.first { ($0["metadata"] as? [String: Any])?["event_code"] as? String == "iam.root_access_key" })
         #expect(root["severity_id"] as? Int == 5)
