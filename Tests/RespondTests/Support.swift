@@ -8,7 +8,15 @@ final class RecordedTransport: HTTPTransport, @unchecked Sendable {
     private(set) var requests: [(operation: String, request: HTTPRequest)] = []
 
     init(_ responses: [String: [String]]) {
-        self.responses = responses.mapValues { $0.map { HTTPResponse(status: 200, body: Data($0.utf8)) } }
+        // A recorded body may start with "HTTP 403 " to record an error status.
+        self.responses = responses.mapValues { bodies in
+            bodies.map { body in
+                if body.hasPrefix("HTTP "), let status = Int(body.dropFirst(5).prefix(3)) {
+                    return HTTPResponse(status: status, body: Data(body.dropFirst(9).utf8))
+                }
+                return HTTPResponse(status: 200, body: Data(body.utf8))
+            }
+        }
     }
 
     func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
