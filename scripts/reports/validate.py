@@ -113,7 +113,25 @@ def asff(directory):
         for resource in finding.get("Resources", []):
             if not resource.get("Type") or not resource.get("Id"):
                 fail(f"{where}: resource needs Type and Id")
+    botocore_check(findings)
     return len(findings)
+
+
+def botocore_check(findings):
+    """Validates the findings as BatchImportFindings input with botocore's own parameter
+    validator and the securityhub service model (offline). Skipped when botocore is missing."""
+    try:
+        import botocore.session
+        from botocore.validate import ParamValidator
+    except ImportError:
+        print("validate-reports: botocore not installed, skipping the ASFF model check", file=sys.stderr)
+        return
+    shape = botocore.session.get_session().get_service_model("securityhub").operation_model("BatchImportFindings").input_shape
+    # BatchImportFindings takes at most 100 findings per call: validate in batches like an import would.
+    for start in range(0, len(findings), 100):
+        report = ParamValidator().validate({"Findings": findings[start:start + 100]}, shape)
+        if report.has_errors():
+            fail("findings.asff.json: botocore securityhub model: " + report.generate_report().replace("\n", "; ")[:2000])
 
 
 def csv_file(directory):
