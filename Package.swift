@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["Respond", "AWSClient", "Remediation"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI"]),
     ]
 )

@@ -15,3 +15,4 @@ echo "$report" | tail -3
 echo "$report" | grep -q "Found 0 errors, 0 condition errors and 0 issues"
 swift build --build-tests
 swift test --skip-build "$@"
+scripts/validate-reports.sh

@@ -22,7 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
         try await Console.run {
             let config = try output.loadConfig()
             let loaded = try InventoryFile.read(inventory)
-            return try output.emit(Evaluator.evaluate(loaded, config: config))
+            return try output.emit(Evaluator.evaluate(loaded, config: config), inventory: loaded)
         }
     }
 }

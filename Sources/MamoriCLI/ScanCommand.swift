@@ -53,7 +53,7 @@ struct ScanCommand: AsyncParsableCommand {
             Console.clearProgress(enabled: !quiet)
             let inventory = Inventory(accounts: [account])
             if let save { try InventoryFile.write(inventory, to: save) }
-            return try output.emit(Evaluator.evaluate(inventory, config: config))
+            return try output.emit(Evaluator.evaluate(inventory, config: config), inventory: inventory)
         }
     }
 }
