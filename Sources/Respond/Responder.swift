@@ -109,7 +109,7 @@ public struct Responder: Sendable {
         report.regions = regions
         var all: [TrailEvent] = []
         for path in options.cloudtrailPaths {
-            do { all += try TrailSources.local(path) }
+            do { all += try TrailSources.local(path, notes: &notes) }
             catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "\(error)")) }
         }
         let account = report.identity.callerAccount ?? report.identity.decodedAccount
@@ -118,7 +118,7 @@ public struct Responder: Sendable {
             do {
                 for trail in try await TrailSources.trails(client: client, region: home) {
                     guard let account else { break }
-                    do { all += try await TrailSources.s3(trail: trail, account: account, since: report.since, client: client, region: home) }
+                    do { all += try await TrailSources.s3(trail: trail, account: account, since: report.since, client: client, region: home, notes: &notes) }
                     catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "trail \(trail.name) (s3://\(trail.bucket)): \(error)")) }
                 }
             } catch { notes.append(StepNote(step: "cloudtrail", level: .error, message: "DescribeTrails: \(error)")) }
@@ -134,7 +134,7 @@ public struct Responder: Sendable {
                 looked.insert(key)
                 progress("CloudTrail LookupEvents for \(key)")
                 for region in regions {
-                    do { all += try await TrailSources.lookup(accessKey: key, region: region, since: lookupSince, client: client) }
+                    do { all += try await TrailSources.lookup(accessKey: key, region: region, since: lookupSince, client: client, notes: &notes) }
                     catch where error.isUnsupported {
                         notes.append(StepNote(step: "cloudtrail", level: .warning, message: "LookupEvents is not available at this endpoint: \(error)"))
                         unsupported = true

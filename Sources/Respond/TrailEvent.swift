@@ -47,7 +47,12 @@ public enum TrailParser {
         guard case .array(let records) = json["Records"] ?? .null else {
             throw RespondInputError("\(origin) has no \"Records\" array: not a CloudTrail log file")
         }
-        return records.compactMap { event(from: $0, origin: origin) }
+        return try records.enumerated().map { index, record in
+            guard let parsed = event(from: record, origin: origin) else {
+                throw RespondInputError("\(origin): record \(index + 1) has no eventName or eventTime: not a CloudTrail record")
+            }
+            return parsed
+        }
     }
 
     /// One record; nil when it lacks the fields every CloudTrail record has.

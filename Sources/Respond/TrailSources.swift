@@ -5,7 +5,8 @@ import StreamIO
 /// Where CloudTrail events come from: LookupEvents, a trail's S3 log files, local files.
 public enum TrailSources {
     /// Reads `.json` and `.json.gz` CloudTrail files from a file or a folder (recursively).
-    public static func local(_ path: String) throws -> [TrailEvent] {
+    /// A file that cannot be read or parsed is a note; the other files are still read.
+    public static func local(_ path: String, notes: inout [StepNote]) throws -> [TrailEvent] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RespondInputError("--cloudtrail \(path): no such file or folder")
@@ -22,9 +23,13 @@ public enum TrailSources {
         }
         var events: [TrailEvent] = []
         for file in files {
-            let source: any ByteSource
-            do { source = try InputOpener.open(file) } catch { throw RespondInputError("cannot read \(file): \(error)") }
-            events += try TrailParser.parseFile(try readAll(source), origin: file)
+            do {
+                let source: any ByteSource
+                do { source = try InputOpener.open(file) } catch { throw RespondInputError("cannot read \(file): \(error)") }
+                events += try TrailParser.parseFile(try readAll(source), origin: file)
+            } catch {
+                notes.append(StepNote(step: "cloudtrail", level: .error, message: "\(error)"))
+            }
         }
         return events
     }
@@ -69,7 +74,8 @@ public enum TrailSources {
 
     /// Reads a trail's log files for `account` delivered on or after `since`
     /// (`PREFIX/AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/…json.gz`).
-    public static func s3(trail: Trail, account: String, since: Date, client: AWSClient, region: String) async throws -> [TrailEvent] {
+    public static func s3(trail: Trail, account: String, since: Date, client: AWSClient, region: String,
+                          notes: inout [StepNote]) async throws -> [TrailEvent] {
         let base = (trail.prefix.map { $0.isEmpty ? "" : "\($0)/" } ?? "") + "AWSLogs/\(account)/CloudTrail/"
         let bucketRegion = trail.homeRegion ?? region
         var keys: [String] = []
@@ -85,8 +91,12 @@ public enum TrailSources {
         var events: [TrailEvent] = []
         for key in keys where key.hasSuffix(".json.gz") || key.hasSuffix(".json") {
             let origin = "s3://\(trail.bucket)/\(key)"
-            let object = try await client.restXML(.s3, region: bucketRegion, bucket: trail.bucket, path: "/" + key, operation: "GetObject")
-            events += try TrailParser.parseFile(try gunzipIfNeeded(object.body, origin: origin), origin: origin)
+            do {
+                let object = try await client.restXML(.s3, region: bucketRegion, bucket: trail.bucket, path: "/" + key, operation: "GetObject")
+                events += try TrailParser.parseFile(try gunzipIfNeeded(object.body, origin: origin), origin: origin)
+            } catch {
+                notes.append(StepNote(step: "cloudtrail", level: .error, message: "\(origin): \(error)"))
+            }
         }
         return events
     }
@@ -102,7 +112,8 @@ public enum TrailSources {
     }
 
     /// LookupEvents in one region for one access key (CloudTrail keeps 90 days of management events).
-    public static func lookup(accessKey: String, region: String, since: Date, client: AWSClient) async throws(AWSError) -> [TrailEvent] {
+    public static func lookup(accessKey: String, region: String, since: Date, client: AWSClient,
+                              notes: inout [StepNote]) async throws(AWSError) -> [TrailEvent] {
         var events: [TrailEvent] = []
         var token: String?
         repeat {
@@ -114,8 +125,13 @@ public enum TrailSources {
             if let token { body["NextToken"] = .string(token) }
             let page = try await client.json(.cloudtrail, region: region, operation: "LookupEvents", .object(body))
             for item in page["Events"]?.array ?? [] {
-                guard let text = item["CloudTrailEvent"]?.string, let record = try? JSONValue.parse(Data(text.utf8)) else { continue }
-                if let event = TrailParser.event(from: record, origin: "LookupEvents \(region)") { events.append(event) }
+                guard let text = item["CloudTrailEvent"]?.string, let record = try? JSONValue.parse(Data(text.utf8)),
+                      let event = TrailParser.event(from: record, origin: "LookupEvents \(region)") else {
+                    notes.append(StepNote(step: "cloudtrail", level: .warning,
+                                          message: "LookupEvents \(region): event \(item["EventId"]?.string ?? "?") has no readable CloudTrailEvent"))
+                    continue
+                }
+                events.append(event)
             }
             token = page["NextToken"]?.string
         } while token != nil

@@ -53,10 +53,14 @@ let leaked = "AKIAIOSFODNN7EXAMPLE"
         gzip.waitUntilExit()
         try #"{"Records":[]}"#.write(toFile: "\(dir)/empty.json", atomically: true, encoding: .utf8)
         try "ignored".write(toFile: "\(dir)/README.txt", atomically: true, encoding: .utf8)
-        let events = try TrailSources.local(dir)
+        try #"{"Records":[{"eventName":"CreateUser"}]}"#.write(toFile: "\(dir)/bad.json", atomically: true, encoding: .utf8)
+        var notes: [StepNote] = []
+        let events = try TrailSources.local(dir, notes: &notes)
         #expect(events.count == 7)
+        // The bad file is reported, not skipped silently, and does not hide the good one.
+        #expect(notes.map(\.message) == ["\(dir)/bad.json: record 1 has no eventName or eventTime: not a CloudTrail record"])
         #expect(events.allSatisfy { $0.origin == "\(dir)/2026/11/20/a.json.gz" })
-        #expect(throws: RespondInputError.self) { try TrailSources.local("\(dir)/missing") }
+        #expect(throws: RespondInputError.self) { try TrailSources.local("\(dir)/missing", notes: &notes) }
     }
 
     @Test func s3KeysOutsideTheWindowAreSkipped() throws {
@@ -79,7 +83,9 @@ let leaked = "AKIAIOSFODNN7EXAMPLE"
         let page2 = #"{"Events":[{"EventId":"l2","EventName":"GetSessionToken","CloudTrailEvent":"\#(escaped(second))"}]}"#
         let transport = RecordedTransport(["LookupEvents": [page1, page2]])
         let since = Date(timeIntervalSince1970: 1_760_000_000)
-        let events = try await TrailSources.lookup(accessKey: leaked, region: "eu-west-1", since: since, client: recordedClient(transport))
+        var notes: [StepNote] = []
+        let events = try await TrailSources.lookup(accessKey: leaked, region: "eu-west-1", since: since, client: recordedClient(transport), notes: &notes)
+        #expect(notes.isEmpty)
         #expect(events.map(\.name) == ["RunInstances", "GetSessionToken"])
         #expect(events[0].createdResources == ["i-0abc"])
         #expect(events[0].summary == "instanceType=p3.16xlarge maxCount=20")
