@@ -19,7 +19,7 @@ subprocess.run([binary, "scan", "--endpoint-url", endpoint, "--region", "us-east
 estate.stdin.close()
 estate.wait()
 # Calls a scan makes only in some situations, which the demo estate does not trigger.
-conditional = {"ec2:DescribeInstanceImageMetadata"}
+conditional = {"ec2:DescribeInstanceImageMetadata", "cloudtrail:LookupEvents"}
 actions = sorted(({json.loads(line)["action"] for line in open(log)} | conditional) - {"sts:GetCallerIdentity"})
 policy = {"Version": "2012-10-17", "Statement": [{"Sid": "MamoriScanReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
 path = os.path.join(root, "docs/iam/mamori-scan-policy.json")

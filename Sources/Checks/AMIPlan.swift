@@ -29,6 +29,8 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var affectedTemplates: [String]
         /// Auto Scaling groups that would fail to scale out.
         public var affectedGroups: [String]
+        /// When audit mode was switched on (ISO 8601), where CloudTrail history says.
+        public var auditModeSince: String?
     }
 
     /// `ReplaceImageCriteriaInAllowedImagesSettings` input.

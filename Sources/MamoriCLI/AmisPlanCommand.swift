@@ -64,7 +64,12 @@ struct AmisPlanCommand: AsyncParsableCommand {
             }
             var trusted = Set(trustAccounts)
             if FileManager.default.fileExists(atPath: "mamori.yml") { trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust) }
-            let plan = AMIPlanner.plan(account, trusted: trusted)
+            var plan = AMIPlanner.plan(account, trusted: trusted)
+            if let client {
+                for index in plan.regions.indices where plan.regions[index].currentState == "audit-mode" {
+                    plan.regions[index].auditModeSince = await auditModeSince(client, region: plan.regions[index].region)
+                }
+            }
             print(json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId))
             guard let apply, let client else { return plan.blocksInUse ? 1 : 0 }
             if apply == .enabled && plan.blocksInUse && !force {
@@ -79,6 +84,19 @@ struct AmisPlanCommand: AsyncParsableCommand {
             }
             return 0
         }
+    }
+
+    /// When audit mode was switched on, from CloudTrail event history (last 90 days); nil when
+    /// unknown (older, or LookupEvents not answered).
+    func auditModeSince(_ client: AWSClient, region: String) async -> String? {
+        let request: JSONValue = ["LookupAttributes": [["AttributeKey": "EventName", "AttributeValue": "EnableAllowedImagesSettings"]],
+                                  "MaxResults": 50]
+        guard let events = try? await client.json(.cloudtrail, region: region, operation: "LookupEvents", request)["Events"]?.array else {
+            return nil
+        }
+        // The newest event that set audit mode.
+        let times = events.filter { ($0["CloudTrailEvent"]?.string ?? "").contains("audit-mode") }.compactMap { $0["EventTime"]?.number }
+        return times.max().map { ISO8601.string(Date(timeIntervalSince1970: $0)) }
     }
 
     func encode(_ plan: AMIRolloutPlan) throws -> String {
@@ -105,7 +123,15 @@ enum AMIPlanText {
             let managed = region.managedBy.map { ", managed by \($0)" } ?? ""
             out += "  \(region.region) (now: \(region.currentState)\(managed))\n"
             out += "    scan:       \(region.affectedInstances.count) instance(s) run AMIs outside the criteria\(list(region.affectedInstances))\n"
-            out += "    audit mode: nothing is blocked; those AMIs show ImageAllowed=false. Watch it for about a month (how long it has been on: see CloudTrail EnableAllowedImagesSettings).\n"
+            let since: String
+            if let start = region.auditModeSince, let date = ISO8601.parse(start) {
+                since = "on since \(start) (\(Int(Date().timeIntervalSince(date) / 86_400)) days)"
+            } else if region.currentState == "audit-mode" {
+                since = "on for an unknown time (no EnableAllowedImagesSettings event in the last 90 days of CloudTrail history)"
+            } else {
+                since = "not on yet"
+            }
+            out += "    audit mode: nothing is blocked; those AMIs show ImageAllowed=false. Watch it for about a month; \(since).\n"
             out += "    enabled:    launches fail for \(region.affectedTemplates.count) launch template(s)\(list(region.affectedTemplates)) and \(region.affectedGroups.count) Auto Scaling group(s)\(list(region.affectedGroups)); running instances keep running but cannot be replaced from those AMIs.\n"
             if region.currentState == "unknown" {
                 out += "    (the current state could not be read: GetAllowedImagesSettings was not answered)\n"

@@ -80,3 +80,32 @@ struct AllowedImagesTests {
         #expect(transport.sent.count == 1, "the state is never changed after the criteria failed")
     }
 }
+
+/// Shared RDS snapshots: the owner comes from the ARN (botocore rds model shapes).
+struct SharedDBSnapshotTests {
+    @Test func ownerFromARNAndOwnSnapshotsDropped() async throws {
+        let transport = ReplayTransport([
+            ok("""
+                <DescribeDBSnapshotsResponse><DescribeDBSnapshotsResult><DBSnapshots>
+                  <DBSnapshot><DBSnapshotIdentifier>partner-export</DBSnapshotIdentifier>
+                    <DBSnapshotArn>arn:aws:rds:eu-west-1:555566667777:snapshot:partner-export</DBSnapshotArn><SnapshotType>shared</SnapshotType></DBSnapshot>
+                  <DBSnapshot><DBSnapshotIdentifier>own</DBSnapshotIdentifier>
+                    <DBSnapshotArn>arn:aws:rds:eu-west-1:111122223333:snapshot:own</DBSnapshotArn></DBSnapshot>
+                </DBSnapshots></DescribeDBSnapshotsResult></DescribeDBSnapshotsResponse>
+                """),
+            ok("""
+                <DescribeDBClusterSnapshotsResponse><DescribeDBClusterSnapshotsResult><DBClusterSnapshots>
+                  <DBClusterSnapshot><DBClusterSnapshotIdentifier>aurora-share</DBClusterSnapshotIdentifier>
+                    <DBClusterSnapshotArn>arn:aws:rds:eu-west-1:444455556666:cluster-snapshot:aurora-share</DBClusterSnapshotArn></DBClusterSnapshot>
+                </DBClusterSnapshots></DescribeDBClusterSnapshotsResult></DescribeDBClusterSnapshotsResponse>
+                """),
+        ])
+        let context = CollectionContext(client: testClient(transport), accountId: "111122223333", errors: ErrorLog(), progress: { _ in }, fanOut: 2)
+        let snapshots = try await ImageCollector(context: context, region: "eu-west-1").fetchSharedDBSnapshots()
+        #expect(snapshots.map(\.id) == ["partner-export", "aurora-share"])
+        #expect(snapshots.map(\.ownerId) == ["555566667777", "444455556666"])
+        #expect(snapshots.map(\.kind) == ["rds", "rds-cluster"])
+        let body = String(decoding: transport.sent[0].body, as: UTF8.self)
+        #expect(body.contains("SnapshotType=shared") && body.contains("IncludeShared=true"))
+    }
+}
