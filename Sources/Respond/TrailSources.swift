@@ -125,8 +125,7 @@ public enum TrailSources {
             if let token { body["NextToken"] = .string(token) }
             let page = try await client.json(.cloudtrail, region: region, operation: "LookupEvents", .object(body))
             for item in page["Events"]?.array ?? [] {
-                guard let text = item["CloudTrailEvent"]?.string, let record = try? JSONValue.parse(Data(text.utf8)),
-                      let event = TrailParser.event(from: record, origin: "LookupEvents \(region)") else {
+                guard let text = item["CloudTrailEvent"]?.string, let event = TrailParser.event(json: text, origin: "LookupEvents \(region)") else {
                     notes.append(StepNote(step: "cloudtrail", level: .warning,
                                           message: "LookupEvents \(region): event \(item["EventId"]?.string ?? "?") has no readable CloudTrailEvent"))
                     continue

@@ -97,3 +97,15 @@ let leaked = "AKIAIOSFODNN7EXAMPLE"
         #expect(bodies[1].contains(#""NextToken":"page-2""#))
     }
 }
+
+@Suite struct DateTests {
+    /// The fast UTC parser agrees with Foundation's (values checked: 2026-11-20T10:00:00Z is 1795168800, per Python datetime).
+    @Test func fastParserMatchesFoundation() throws {
+        #expect(AWSDate.parse("2026-11-20T10:00:00Z")?.timeIntervalSince1970 == 1_795_168_800)
+        #expect(AWSDate.parse("2024-02-29T23:59:59Z") == ISO8601DateFormatter().date(from: "2024-02-29T23:59:59Z"))
+        #expect(AWSDate.parse("1999-12-31T00:00:00.500Z")?.timeIntervalSince1970 == 946_598_400.5)
+        #expect(AWSDate.parse("2026-11-20T10:00:00+01:00")?.timeIntervalSince1970 == 1_795_165_200)
+        #expect(AWSDate.parse("2026-13-20T10:00:00Z") == nil)
+        #expect(AWSDate.parse("yesterday") == nil)
+    }
+}
