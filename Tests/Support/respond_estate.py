@@ -150,11 +150,35 @@ def seed(endpoint):
             "instances": instances, "oldInstance": old_instance, "bucket": BUCKET, "logKeys": keys}
 
 
+def generate_trail(out, files, per, leaked):
+    """Benchmark input: FILES gzip CloudTrail files of PER records, 1% by the LEAKED key."""
+    import random
+    os.makedirs(out, exist_ok=True)
+    names = ["DescribeInstances", "GetObject", "ListBuckets", "AssumeRole", "RunInstances", "CreateUser", "PutObject"]
+    random.seed(1)
+    for f in range(files):
+        recs = []
+        for i in range(per):
+            key = leaked if random.random() < 0.01 else "AKIA" + "".join(random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+            recs.append({"eventVersion": "1.08", "userIdentity": {"type": "IAMUser", "arn": f"arn:aws:iam::{ACCOUNT}:user/u", "accessKeyId": key, "userName": "u"},
+                         "eventTime": "2026-11-%02dT10:%02d:%02dZ" % (1 + f % 20, i % 60, (i // 60) % 60), "eventSource": "ec2.amazonaws.com",
+                         "eventName": random.choice(names), "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.1",
+                         "requestParameters": {"instanceType": "t3.micro"}, "responseElements": None, "eventID": str(uuid.uuid4())})
+        with gzip.open(f"{out}/f{f:04d}.json.gz", "wt") as fh:
+            json.dump({"Records": recs}, fh)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log")
+    parser.add_argument("--gen-trail", nargs=4, metavar=("OUT", "FILES", "PER", "LEAKED"),
+                        help="write benchmark CloudTrail files instead of serving")
     args = parser.parse_args()
+    if args.gen_trail:
+        out, files, per, leaked = args.gen_trail
+        generate_trail(out, int(files), int(per), leaked)
+        return
     server = serve(args.port, None)
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     facts = seed(endpoint)
