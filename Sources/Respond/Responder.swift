@@ -65,8 +65,12 @@ public struct Responder: Sendable {
             throw RespondInputError("--resume: no journal for \(options.keyId) under \(options.journalDirectory) (run with --apply first)")
         }
         var rotation = RotationPlanner.plan(identity: identity, history: history, finish: options.finish)
-        var journal: Journal?
         let changing = options.apply || options.resume || options.finish
+        if changing && options.secretDestination == nil && rotation.contains(where: { $0.kind == .createKey && $0.state == .planned }) {
+            // Refuse before any change: deactivating without a saved replacement would break the user's applications.
+            throw RespondInputError("--apply creates a replacement key: pass --secret-file PATH (a new file, mode 0600) or --print-secret for its secret")
+        }
+        var journal: Journal?
         let removing = options.apply && !options.remove.isEmpty
         if changing && (rotation.contains { $0.state == .planned } || removing) {
             journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")

@@ -35,3 +35,23 @@ import Testing
         #expect(report.supportSummary.hasPrefix("[DRAFT: not true yet"))
     }
 }
+
+@Suite struct ApplyGuardTests {
+    /// `--apply` with nowhere to put the new secret stops before any change.
+    @Test func applyWithoutSecretDestinationChangesNothing() async throws {
+        let transport = RecordedTransport([
+            "GetCallerIdentity": ["<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"],
+            "GetAccessKeyLastUsed": ["<GetAccessKeyLastUsedResponse><GetAccessKeyLastUsedResult><UserName>deployer</UserName></GetAccessKeyLastUsedResult></GetAccessKeyLastUsedResponse>"],
+            "ListAccessKeys": ["<ListAccessKeysResponse><ListAccessKeysResult><IsTruncated>false</IsTruncated><AccessKeyMetadata><member><AccessKeyId>\(leaked)</AccessKeyId><Status>Active</Status></member></AccessKeyMetadata></ListAccessKeysResult></ListAccessKeysResponse>"],
+            "ListAttachedUserPolicies": ["<ListAttachedUserPoliciesResponse><ListAttachedUserPoliciesResult><IsTruncated>false</IsTruncated><AttachedPolicies/></ListAttachedUserPoliciesResult></ListAttachedUserPoliciesResponse>"],
+        ])
+        var options = RespondOptions(keyId: leaked)
+        options.apply = true
+        options.journalDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("respond-\(UUID().uuidString)").path
+        await #expect(throws: RespondInputError.self) {
+            _ = try await Responder(client: recordedClient(transport), options: options, printSecret: { _, _ in }).run()
+        }
+        #expect(transport.requests.map(\.operation) == ["GetCallerIdentity", "GetAccessKeyLastUsed", "ListAccessKeys", "ListAttachedUserPolicies"])
+        #expect(!FileManager.default.fileExists(atPath: options.journalDirectory))
+    }
+}
