@@ -355,10 +355,15 @@ def main():
     if args.log:
         server.app.path = args.log
     print(f"READY {endpoint}", flush=True)
+    serve_until_closed(server)
 
+
+def serve_until_closed(server):
+    """Serves until stdin closes (the parent went away) or SIGTERM/SIGINT arrives."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+
     def watch_stdin():
         try:
             sys.stdin.read()

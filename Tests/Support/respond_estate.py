@@ -17,16 +17,14 @@ import gzip
 import io
 import json
 import os
-import signal
 import sys
-import threading
 import uuid
 import zipfile
 from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moto_estate  # noqa: E402  (sets the moto environment before boto3 is imported)
-from moto_estate import ACCOUNT, NOW, client, days_ago, serve  # noqa: E402
+from moto_estate import ACCOUNT, NOW, client, days_ago, serve, serve_until_closed  # noqa: E402
 
 BUCKET = "acme-cloudtrail-logs"
 
@@ -186,20 +184,7 @@ def main():
         server.app.path = args.log
     print("FACTS " + json.dumps(facts), flush=True)
     print(f"READY {endpoint}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-
-    def watch_stdin():
-        try:
-            sys.stdin.read()
-        except Exception:
-            pass
-        stop.set()
-    if not sys.stdin.isatty():
-        threading.Thread(target=watch_stdin, daemon=True).start()
-    stop.wait()
-    server.shutdown()
+    serve_until_closed(server)
 
 
 if __name__ == "__main__":
