@@ -31,6 +31,7 @@ struct ScanTests {
         "ec2.shared_ami_untrusted 555566667777",
         "ec2.shared_ami_untrusted 666677778888",
         "ec2.shared_snapshot_untrusted 555566667777",
+        "rds.shared_snapshot_untrusted 555566667777",
     ]
 
     static func key(_ finding: [String: Any], users: [String: String]) -> String {

@@ -250,6 +250,18 @@ def seed_images(ec2, base_image):
     snapshot = backend.snapshots[snapshot_id]
     snapshot.owner_id = PARTNER
     snapshot.create_volume_permission_userids = {ACCOUNT}
+    share_rds_snapshot(ec2.meta.endpoint_url)
+
+
+def share_rds_snapshot(endpoint):
+    """The partner account shares an RDS snapshot (moto follows restore attributes across accounts)."""
+    creds = client(endpoint, "sts").assume_role(RoleArn=f"arn:aws:iam::{PARTNER}:role/share", RoleSessionName="seed")["Credentials"]
+    rds = boto3.client("rds", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    rds.create_db_instance(DBInstanceIdentifier="partner-db", Engine="postgres", DBInstanceClass="db.t3.micro",
+                           AllocatedStorage=20, MasterUsername="admin", MasterUserPassword="Correct-Horse-9!")
+    rds.create_db_snapshot(DBInstanceIdentifier="partner-db", DBSnapshotIdentifier="partner-db-export")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="partner-db-export", AttributeName="restore", ValuesToAdd=[ACCOUNT])
 
 
 def backdate(keys):
