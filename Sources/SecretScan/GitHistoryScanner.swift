@@ -36,24 +36,8 @@ enum GitHistoryScanner {
         var dropped: [DroppedCandidate] = []
         var stats = ScanStats()
         let reader = LineReader(source: FileReader(descriptor: out.fileHandleForReading.fileDescriptor, name: "git log"))
-        do {
-            while let line = try reader.next() {
-                state.consume(line.bytes) { hunk in
-                    for var hit in scanner.scanText(hunk.text, name: hunk.file) {
-                        hit.line = hunk.firstLine + hit.line - 1
-                        if hit.dropReason != nil {
-                            dropped.append(Enrichment.dropped(from: hit, file: hunk.file))
-                        } else {
-                            findings.append(Enrichment.finding(from: hit, file: hunk.file, git: hunk.origin, options: options))
-                        }
-                    }
-                }
-            }
-        } catch {
-            process.terminate()
-            throw .io(error)
-        }
-        state.flush { hunk in
+        // One handler for every finished hunk, while streaming and at the end.
+        func handle(_ hunk: Hunk) {
             for var hit in scanner.scanText(hunk.text, name: hunk.file) {
                 hit.line = hunk.firstLine + hit.line - 1
                 if hit.dropReason != nil {
@@ -63,6 +47,15 @@ enum GitHistoryScanner {
                 }
             }
         }
+        do {
+            while let line = try reader.next() {
+                state.consume(line.bytes, emit: handle)
+            }
+        } catch {
+            process.terminate()
+            throw .io(error)
+        }
+        state.flush(handle)
         process.waitUntilExit()
         let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         if process.terminationStatus != 0 {
