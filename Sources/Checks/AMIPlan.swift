@@ -113,6 +113,8 @@ public enum AMIPlanner {
         return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded)
     }
 
+    /// The AMIs a region uses: instances that are not terminated, launch templates (default and
+    /// latest versions) and launch configurations. The one definition the checks and the plan share.
     static func inUse(_ region: RegionInventory) -> [String] {
         var ids = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
         ids.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })

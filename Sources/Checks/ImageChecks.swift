@@ -45,10 +45,7 @@ enum ImageChecks {
 
     /// In-use AMIs the setting blocks (audit mode reports them as `ImageAllowed=false`).
     static func blocked(_ region: RegionInventory, images: ImageInventory) -> [String] {
-        var inUse = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
-        inUse.formUnion((region.launchTemplates ?? []).compactMap(\.imageId))
-        inUse.formUnion((images.launchConfigurations ?? []).compactMap(\.imageId))
-        return inUse.filter { images.images[$0]?.allowed == false }.sorted()
+        AMIPlanner.inUse(region).filter { images.images[$0]?.allowed == false }
     }
 
     static func allowedImages(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
@@ -75,9 +72,7 @@ enum ImageChecks {
     static func shared(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
         var findings: [Finding] = []
         let r = region.region
-        var used = Set((region.instances ?? []).compactMap(\.imageId))
-        used.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
-        used.formUnion((images.launchConfigurations ?? []).compactMap(\.imageId))
+        let used = Set(AMIPlanner.inUse(region))
         func owner(_ id: String) -> String {
             trust.known.name(of: id).map { "account \(id) (\($0))" } ?? "account \(id)"
         }
