@@ -72,34 +72,35 @@ extension XElement {
 func queryPages(_ context: CollectionContext, _ service: AWSService, region: String, action: String,
                 _ params: [String: String] = [:], inputToken: String, outputToken: String,
                 _ body: (XElement) -> Void) async throws(AWSError) {
-    var token: String?
-    var seen = Set<String>()
-    repeat {
+    try await paginate(action) { (token: String?) throws(AWSError) -> String? in
         var page = params
         if let token { page[inputToken] = token }
         let result = try await context.client.query(service, region: region, action: action, page)
         body(result)
-        token = result.string(outputToken).flatMap { $0.isEmpty ? nil : $0 }
-        if let current = token {
-            // A service that repeats a token would loop forever.
-            if seen.contains(current) { throw AWSError.decoding("\(action) returned the same page token twice") }
-            seen.insert(current)
-        }
-    } while token != nil
+        return result.string(outputToken)
+    }
 }
 
 /// Same for JSON protocols.
 func jsonPages(_ context: CollectionContext, _ service: AWSService, region: String, operation: String,
                _ input: [String: JSONValue] = [:], inputToken: String = "NextToken", outputToken: String = "NextToken",
                _ body: (JSONValue) -> Void) async throws(AWSError) {
-    var token: String?
-    var seen = Set<String>()
-    repeat {
+    try await paginate(operation) { (token: String?) throws(AWSError) -> String? in
         var page = input
         if let token { page[inputToken] = .string(token) }
         let result = try await context.client.json(service, region: region, operation: operation, .object(page))
         body(result)
-        token = result[outputToken]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        return result[outputToken]?.string
+    }
+}
+
+/// The token loop both protocols share: fetch pages until the token is empty, and stop with an
+/// error when a service repeats a token (it would loop forever).
+private func paginate(_ operation: String, _ fetch: (String?) async throws(AWSError) -> String?) async throws(AWSError) {
+    var token: String?
+    var seen = Set<String>()
+    repeat {
+        token = try await fetch(token).flatMap { $0.isEmpty ? nil : $0 }
         if let current = token {
             if seen.contains(current) { throw AWSError.decoding("\(operation) returned the same page token twice") }
             seen.insert(current)
