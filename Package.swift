@@ -11,6 +11,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Shared vocabulary: findings, severities, configuration.
@@ -41,11 +46,29 @@ let package = Package(
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
         .target(name: "IaCScan", dependencies: ["MamoriCore"]),
+        // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
+        .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).
+        .target(name: "HistoryPostgres", dependencies: ["History", "MamoriCore", "Inventory", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // `mamori serve`: the read-only web dashboard over the history store.
+        .target(name: "Dashboard", dependencies: [
+            "History", "MamoriCore", "Reports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Templates")]),
+        // A fault-injecting HTTP proxy for resilience tests (throttling, 5xx, resets, slow and truncated responses).
+        .target(name: "FaultProxy", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "mamori-fault-proxy", dependencies: ["FaultProxy"], path: "Sources/FaultProxyMain"),
         .executableTarget(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
                 "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
+                "History", "HistoryPostgres", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +82,9 @@ let package = Package(
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore"]),
+        .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy"]),
     ]
 )

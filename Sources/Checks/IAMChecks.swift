@@ -7,7 +7,12 @@ enum IAMChecks {
     static func evaluate(_ iam: IAMInventory, account: String, context: CheckContext) -> [Finding] {
         var findings: [Finding] = []
         for user in iam.users {
-            findings += userFindings(user, account: account, context: context)
+            // The user's unique id ties its findings together across renames and path moves (history diffs).
+            findings += userFindings(user, account: account, context: context).map { finding in
+                var finding = finding
+                if finding.resource == user.arn { finding.resourceUid = user.id }
+                return finding
+            }
         }
         if let root = iam.root { findings += rootFindings(root, account: account, context: context) }
         findings += quarantine(iam, account: account)

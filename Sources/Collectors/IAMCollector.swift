@@ -21,11 +21,12 @@ struct IAMCollector {
         var users: [IAMUser] = []
         let rows = report?.users ?? [:]
         let names = details.map { $0.users.map(\.name) } ?? Array(rows.keys).sorted()
+        let detailsByName = Dictionary((details?.users ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for name in names {
             let row = rows[name]
-            let detail = details?.users.first { $0.name == name }
+            let detail = detailsByName[name]
             users.append(IAMUser(
-                name: name, arn: detail?.arn ?? row?.arn ?? "", created: detail?.created ?? row?.created,
+                name: name, id: detail?.id, arn: detail?.arn ?? row?.arn ?? "", created: detail?.created ?? row?.created,
                 passwordEnabled: row?.passwordEnabled ?? false, passwordLastUsed: row?.passwordLastUsed,
                 passwordLastChanged: row?.passwordLastChanged, mfaActive: row?.mfaActive ?? false,
                 accessKeys: row?.keys ?? [], attachedPolicies: detail?.attachedPolicies ?? [], groups: detail?.groups ?? []))
@@ -153,6 +154,7 @@ struct IAMCollector {
     struct AuthorizationDetails: Sendable {
         struct User: Sendable {
             var name: String
+            var id: String?
             var arn: String
             var created: Date?
             var attachedPolicies: [String]
@@ -173,7 +175,7 @@ struct IAMCollector {
                              inputToken: "Marker", outputToken: "Marker") { page in
             for user in page.list("UserDetailList") {
                 guard let name = user.string("UserName") else { continue }
-                details.users.append(.init(name: name, arn: user.string("Arn") ?? "", created: user.date("CreateDate"),
+                details.users.append(.init(name: name, id: user.string("UserId"), arn: user.string("Arn") ?? "", created: user.date("CreateDate"),
                                            attachedPolicies: policies(user), groups: user.list("GroupList").map(\.text)))
             }
             for role in page.list("RoleDetailList") {

@@ -21,6 +21,8 @@ public struct IAMInventory: Codable, Sendable {
 /// An IAM user and its credentials.
 public struct IAMUser: Codable, Sendable {
     public var name: String
+    /// The unique id (AIDA…), which survives renames and path moves; nil in inventories saved before it was collected.
+    public var id: String?
     public var arn: String
     public var created: Date?
     public var passwordEnabled: Bool
@@ -32,10 +34,11 @@ public struct IAMUser: Codable, Sendable {
     public var attachedPolicies: [String]
     public var groups: [String]
 
-    public init(name: String, arn: String, created: Date? = nil, passwordEnabled: Bool = false,
+    public init(name: String, id: String? = nil, arn: String, created: Date? = nil, passwordEnabled: Bool = false,
                 passwordLastUsed: Date? = nil, passwordLastChanged: Date? = nil, mfaActive: Bool = false,
                 accessKeys: [AccessKey] = [], attachedPolicies: [String] = [], groups: [String] = []) {
         self.name = name
+        self.id = id
         self.arn = arn
         self.created = created
         self.passwordEnabled = passwordEnabled

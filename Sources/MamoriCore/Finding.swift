@@ -26,10 +26,18 @@ public struct Finding: Codable, Sendable, Hashable {
     public var resourceType: String
     public var message: String
     public var remediation: String
+    /// A unique id of the resource that survives renames and moves (an IAM user's AIDA… id), when
+    /// known. Not part of the ten-field JSON form; the history store keeps it.
+    public var resourceUid: String?
+
+    enum CodingKeys: String, CodingKey {
+        case check, title, severity, status, account, region, resource, resourceType, message, remediation
+    }
 
     public init(check: String, title: String, severity: Severity, status: FindingStatus,
                 account: String, region: String, resource: String, resourceType: String,
-                message: String, remediation: String) {
+                message: String, remediation: String, resourceUid: String? = nil) {
+        self.resourceUid = resourceUid
         self.check = check
         self.title = title
         self.severity = severity

@@ -69,21 +69,7 @@ enum ReportText {
 
     /// Stable identity of a finding across runs: check, account, region and resource, hashed
     /// (FNV-1a, two 64-bit lanes) so ids stay short and carry no resource names.
-    static func fingerprint(_ finding: Finding) -> String {
-        let key = [finding.check, finding.account, finding.region, finding.resource].joined(separator: "\u{1F}")
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in key.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            b = (b &* 0x0000_0100_0000_01B3) ^ UInt64(byte)
-        }
-        return hex(a) + hex(b)
-    }
-
-    static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    static func fingerprint(_ finding: Finding) -> String { finding.fingerprint }
 
     /// Cuts text to a byte-safe character limit with an ellipsis (ASFF has hard limits).
     static func limit(_ text: String, _ count: Int) -> String {

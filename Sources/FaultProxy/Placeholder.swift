@@ -1,0 +1,2 @@
+/// Placeholder until the proxy lands.
+public enum FaultProxyPlaceholder {}

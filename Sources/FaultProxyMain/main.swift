@@ -1,0 +1,1 @@
+print("mamori-fault-proxy: not built yet")

@@ -1,0 +1,151 @@
+/// The history schema, one list of migrations per database. Both stores keep the same tables and
+/// columns; only the DDL dialect differs (integer keys, real numbers). Times are seconds since 1970
+/// (REAL / DOUBLE PRECISION), JSON is text. Migrations are append-only: never edit a shipped one.
+public enum HistorySchema {
+    /// A named step from one schema version to the next.
+    public struct Migration: Sendable {
+        public var id: String
+        public var sqlite: [String]
+        public var postgres: [String]
+    }
+
+    public static let migrations: [Migration] = [
+        Migration(id: "v1-initial", sqlite: [
+            """
+            CREATE TABLE scans (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              kind TEXT NOT NULL,
+              target TEXT NOT NULL,
+              parameters TEXT NOT NULL DEFAULT '',
+              started_at REAL NOT NULL,
+              finished_at REAL,
+              state TEXT NOT NULL,
+              tool_version TEXT NOT NULL,
+              metrics TEXT)
+            """,
+            """
+            CREATE TABLE scan_accounts (
+              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              name TEXT,
+              ou_path TEXT,
+              state TEXT NOT NULL,
+              finished_at REAL NOT NULL,
+              inventory TEXT NOT NULL DEFAULT '{}',
+              PRIMARY KEY (scan_id, account_id))
+            """,
+            """
+            CREATE TABLE findings (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              fingerprint TEXT NOT NULL,
+              check_id TEXT NOT NULL,
+              title TEXT NOT NULL,
+              severity TEXT NOT NULL,
+              status TEXT NOT NULL,
+              region TEXT NOT NULL,
+              resource TEXT NOT NULL,
+              resource_type TEXT NOT NULL,
+              message TEXT NOT NULL,
+              remediation TEXT NOT NULL,
+              muted_reason TEXT)
+            """,
+            "CREATE INDEX findings_by_scan ON findings(scan_id, account_id)",
+            """
+            CREATE TABLE scan_errors (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              service TEXT NOT NULL,
+              operation TEXT NOT NULL,
+              region TEXT NOT NULL,
+              resource TEXT,
+              message TEXT NOT NULL)
+            """,
+            "CREATE INDEX errors_by_scan ON scan_errors(scan_id, account_id)",
+        ], postgres: [
+            """
+            CREATE TABLE scans (
+              id BIGSERIAL PRIMARY KEY,
+              kind TEXT NOT NULL,
+              target TEXT NOT NULL,
+              parameters TEXT NOT NULL DEFAULT '',
+              started_at DOUBLE PRECISION NOT NULL,
+              finished_at DOUBLE PRECISION,
+              state TEXT NOT NULL,
+              tool_version TEXT NOT NULL,
+              metrics TEXT)
+            """,
+            """
+            CREATE TABLE scan_accounts (
+              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              name TEXT,
+              ou_path TEXT,
+              state TEXT NOT NULL,
+              finished_at DOUBLE PRECISION NOT NULL,
+              inventory TEXT NOT NULL DEFAULT '{}',
+              PRIMARY KEY (scan_id, account_id))
+            """,
+            """
+            CREATE TABLE findings (
+              id BIGSERIAL PRIMARY KEY,
+              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              fingerprint TEXT NOT NULL,
+              check_id TEXT NOT NULL,
+              title TEXT NOT NULL,
+              severity TEXT NOT NULL,
+              status TEXT NOT NULL,
+              region TEXT NOT NULL,
+              resource TEXT NOT NULL,
+              resource_type TEXT NOT NULL,
+              message TEXT NOT NULL,
+              remediation TEXT NOT NULL,
+              muted_reason TEXT)
+            """,
+            "CREATE INDEX findings_by_scan ON findings(scan_id, account_id)",
+            """
+            CREATE TABLE scan_errors (
+              id BIGSERIAL PRIMARY KEY,
+              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+              account_id TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              service TEXT NOT NULL,
+              operation TEXT NOT NULL,
+              region TEXT NOT NULL,
+              resource TEXT,
+              message TEXT NOT NULL)
+            """,
+            "CREATE INDEX errors_by_scan ON scan_errors(scan_id, account_id)",
+        ]),
+        // Renames and moves (resource unique ids), shared runs of sharded scans, per-account metrics.
+        Migration(id: "v2-uids-runs", sqlite: [
+            "ALTER TABLE findings ADD COLUMN resource_uid TEXT",
+            "ALTER TABLE scans ADD COLUMN run_id TEXT",
+            "CREATE UNIQUE INDEX scans_by_run ON scans(run_id)",
+            "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
+        ], postgres: [
+            "ALTER TABLE findings ADD COLUMN resource_uid TEXT",
+            "ALTER TABLE scans ADD COLUMN run_id TEXT",
+            "CREATE UNIQUE INDEX scans_by_run ON scans(run_id)",
+            "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
+        ]),
+    ]
+
+    /// Column lists shared by both stores' queries.
+    public static let findingColumns = "account_id, fingerprint, check_id, title, severity, status, region, resource, resource_type, message, remediation, muted_reason, resource_uid"
+    public static let errorColumns = "account_id, kind, service, operation, region, resource, message"
+    public static let accountColumns = "account_id, name, ou_path, state, finished_at, inventory, metrics"
+    public static let scanColumns = "id, run_id, kind, target, parameters, started_at, finished_at, state, tool_version"
+
+    /// Per-scan counts for `scans()`: failing not-muted findings by severity, muted, errors, accounts.
+    public static let countsQuery = """
+        SELECT scan_id, 'f:' || severity AS k, COUNT(*) AS n FROM findings WHERE status = 'fail' AND muted_reason IS NULL GROUP BY scan_id, severity
+        UNION ALL SELECT scan_id, 'muted', COUNT(*) FROM findings WHERE muted_reason IS NOT NULL GROUP BY scan_id
+        UNION ALL SELECT scan_id, 'errors', COUNT(*) FROM scan_errors GROUP BY scan_id
+        UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts GROUP BY scan_id
+        """
+}

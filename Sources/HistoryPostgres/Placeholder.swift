@@ -1,0 +1,2 @@
+/// Placeholder until the PostgreSQL store lands.
+enum HistoryPostgresPlaceholder {}
