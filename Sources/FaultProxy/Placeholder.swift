@@ -1,2 +1,0 @@
-/// Placeholder until the proxy lands.
-public enum FaultProxyPlaceholder {}
