@@ -105,7 +105,31 @@ public final class AWSClient: Sendable {
                 request.host = "\(bucket).\(request.host)"
             }
         }
-        return try await perform(request, service: service, region: region, operation: operation) { $0 }
+        return try await perform(request, service: service, region: region, operation: operation) { response throws(AWSError) in
+            try Self.checkDocument(response, operation: operation)
+            return response
+        }
+    }
+
+    /// Callers parse REST-XML answers themselves, after the retry loop; a document cut short by a
+    /// dropped connection is caught here so it is retried rather than reported as unreadable.
+    /// JSON documents (`?policy`) are checked up to 1 MB; larger objects are data, not API answers.
+    private static func reason(_ error: AWSError) -> String {
+        if case let .decoding(reason) = error { return reason }
+        return error.description
+    }
+
+    static func checkDocument(_ response: HTTPResponse, operation: String) throws(AWSError) {
+        let body = response.body
+        guard let first = body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
+        let type = (response.headers["content-type"] ?? "").lowercased()
+        if first == UInt8(ascii: "<"), type.isEmpty || type.contains("xml") {
+            do throws(AWSError) { _ = try XElement.parse(body) }
+            catch { throw AWSError.decoding("\(operation): \(Self.reason(error))") }
+        } else if first == UInt8(ascii: "{"), type.isEmpty || type.contains("json"), body.count <= 1 << 20 {
+            do throws(AWSError) { _ = try JSONValue.parse(body) }
+            catch { throw AWSError.decoding("\(operation): \(Self.reason(error))") }
+        }
     }
 
     // MARK: Core
@@ -153,7 +177,7 @@ public final class AWSClient: Sendable {
                 if response.status >= 300 {
                     let error = ErrorDecoder.decode(response, wire: service.wire, operation: operation,
                                                     emulator: configuration.endpoints.overrideURL(for: service) != nil)
-                    if error.isThrottling { await pacing.throttled(paceKey) }
+                    if error.isThrottling && policy.paces { await pacing.throttled(paceKey) }
                     throw error
                 }
                 await pacing.succeeded(paceKey)

@@ -31,20 +31,17 @@ public actor AdaptiveRateLimiter {
     }
 
     /// Waits for a token when the bucket for `key` is active; returns the seconds waited.
+    /// A caller without a token reserves the next one (the balance goes negative), so callers
+    /// arriving together are spaced out at the bucket's rate instead of all waking at once.
     @discardableResult
     public func acquire(_ key: String) async -> Double {
         guard var bucket = buckets[key], bucket.enabled else { return 0 }
         refill(&bucket)
-        var waited = 0.0
-        if bucket.tokens < 1 {
-            waited = (1 - bucket.tokens) / bucket.rate
-            bucket.tokens = 0
-            buckets[key] = bucket
-            try? await Task.sleep(nanoseconds: UInt64(waited * 1_000_000_000))
-            return waited
-        }
         bucket.tokens -= 1
         buckets[key] = bucket
+        guard bucket.tokens < 0 else { return 0 }
+        let waited = -bucket.tokens / bucket.rate
+        try? await Task.sleep(nanoseconds: UInt64(waited * 1_000_000_000))
         return waited
     }
 

@@ -24,6 +24,17 @@ enum ErrorDecoder {
             return .service(code: code ?? "HTTP\(response.status)", message: message, status: response.status,
                             operation: operation, requestId: requestId ?? xmlRequestId)
         }
+        // An error document that starts but does not parse was cut short (a dropped connection):
+        // a decoding error, which is retried, rather than a made-up code that would not be.
+        if first == UInt8(ascii: "<") || first == UInt8(ascii: "{"), code == nil,
+           htmlTitle(String(decoding: body.prefix(2048), as: UTF8.self)) == nil {
+            do throws(AWSError) {
+                if first == UInt8(ascii: "<") { _ = try XElement.parse(body) } else { _ = try JSONValue.parse(body) }
+            } catch {
+                let reason = if case let .decoding(reason) = error { reason } else { error.description }
+                return .decoding("\(operation): HTTP \(response.status) error document is incomplete: \(reason)")
+            }
+        }
         if first == UInt8(ascii: "{"), let json = try? JSONValue.parse(body) {
             if code == nil {
                 code = (json["__type"]?.string ?? json["code"]?.string ?? json["Code"]?.string).map(clean)

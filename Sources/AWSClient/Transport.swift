@@ -43,11 +43,24 @@ public final class URLSessionTransport: HTTPTransport {
             for (key, value) in http.allHeaderFields {
                 if let key = key as? String, let value = value as? String { headers[key] = value }
             }
-            return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            let answer = HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            if let shortfall = Self.truncation(of: answer, method: request.method) {
+                throw AWSError.transport(operation: operation, reason: "connection closed with \(shortfall) bytes of the response missing")
+            }
+            return answer
         } catch let error as AWSError {
             throw error
         } catch {
             throw AWSError.transport(operation: operation, reason: error.localizedDescription)
         }
+    }
+
+    /// Bytes missing from a body shorter than its Content-Length (a dropped connection), or nil.
+    /// A compressed body is decoded before we see it, so its length says nothing.
+    static func truncation(of response: HTTPResponse, method: String) -> Int? {
+        guard method != "HEAD", response.headers["content-encoding"] == nil,
+              let declared = response.headers["content-length"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              declared > response.body.count else { return nil }
+        return declared - response.body.count
     }
 }

@@ -22,6 +22,9 @@ struct AWSOptions: ParsableArguments {
     @Option(help: "Requests in flight at once per account (and at most half of it, at least 2, per region).")
     var maxRequests = 16
 
+    @Option(help: "Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, else max_attempts in the profile, else 5). AWS_RETRY_MODE / retry_mode choose legacy, standard or adaptive (default adaptive: pace a region's service once it throttles).")
+    var maxAttempts: Int?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The region for global calls (STS, IAM signing): first --region, then the environment, then the profile.
@@ -37,18 +40,33 @@ struct AWSOptions: ParsableArguments {
     func validate() throws {
         if allRegions && !regions.isEmpty { throw ValidationError("--all-regions and --region exclude each other") }
         if maxRequests < 1 || maxRequests > 256 { throw ValidationError("--max-requests must be between 1 and 256") }
+        if let maxAttempts, maxAttempts < 1 || maxAttempts > RetryPolicy.attemptsLimit {
+            throw ValidationError("--max-attempts must be between 1 and \(RetryPolicy.attemptsLimit) (1 means no retries)")
+        }
         if let endpointURL, URL(string: endpointURL)?.host == nil {
             throw ValidationError("--endpoint-url '\(endpointURL)' is not a URL (example: http://127.0.0.1:5000)")
         }
     }
 
-    func configuration() -> ClientConfiguration {
-        ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL),
+    func configuration() throws -> ClientConfiguration {
+        ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL), retry: try retryPolicy(),
                             maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2))
     }
 
+    /// --max-attempts, then AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, then the profile, as the AWS CLI reads them.
+    func retryPolicy() throws -> RetryPolicy {
+        let env = environment
+        var settings: [String: String] = [:]
+        // An unreadable profile file is reported by the credential chain; retries just use their defaults.
+        if let files = try? ProfileFiles.load(environment: env) {
+            settings = files.profiles[profile ?? env["AWS_PROFILE"] ?? "default"] ?? [:]
+        }
+        do { return try RetryPolicy.resolve(maxAttempts: maxAttempts, environment: env, profile: settings) }
+        catch { throw CLIError(error.description) }
+    }
+
     func client() throws -> AWSClient {
-        let configuration = configuration()
+        let configuration = try configuration()
         let credentials = try CredentialChain.resolve(
             CredentialOptions(profile: profile, allowIMDS: allowImds, environment: environment, region: homeRegion()),
             configuration: configuration)
