@@ -1,0 +1,74 @@
+import Foundation
+import History
+import Reports
+
+extension DashboardPages {
+    struct MetricsView {
+        var scanId: Int64
+        var target: String
+        var hasMetrics: Bool
+        var combined: Bool
+        var accounts: Int
+        var measuredAt: String
+        var source: String
+        var rows: [MetricRowView]
+        var worse: Int
+    }
+
+    struct MetricRowView {
+        var id: String
+        var title: String
+        var note: String?
+        var ours: String
+        var population: String
+        var verdict: String
+        var verdictClass: String
+    }
+
+    /// `/scans/{id}/metrics`: the estate's posture metrics next to the population's. Uses the
+    /// estate-wide metrics stored when the scan finished, or combines the accounts' metrics for a
+    /// scan that never finished.
+    func metrics(_ id: Int64) async throws(PageError) -> Page {
+        let scan = try await self.scan(id)
+        let stored = try await read { () async throws(HistoryError) in try await store.metrics(scan: id) }
+        var metrics: PostureMetrics?
+        var combined = false
+        if let stored {
+            do { metrics = try Self.decoder.decode(PostureMetrics.self, from: stored) }
+            catch { throw PageError(.internalError, "Scan #\(id)'s stored posture metrics cannot be read (\(error)); was it written by a newer Mamori?") }
+        } else {
+            let accounts = try await read { () async throws(HistoryError) in try await store.accounts(scan: id) }
+            let parts = accounts.compactMap { $0.metrics.flatMap { try? Self.decoder.decode(PostureMetrics.self, from: $0) } }
+            metrics = PostureMetrics.combine(parts, measuredAt: scan.finishedAt ?? scan.startedAt)
+            combined = metrics != nil
+        }
+        let rows = (metrics?.metrics ?? []).map { metric in
+            MetricRowView(id: metric.id, title: metric.title, note: metric.note, ours: Self.ours(metric.value),
+                          population: "\(Self.number(metric.population.percent))% of \(metric.population.of)",
+                          verdict: metric.verdict.rawValue, verdictClass: metric.verdict.rawValue.replacingOccurrences(of: " ", with: "-"))
+        }
+        let view = MetricsView(scanId: id, target: scan.target, hasMetrics: metrics != nil, combined: combined,
+                               accounts: metrics?.accounts ?? 0, measuredAt: metrics.map { Formatting.timestamp($0.measuredAt) } ?? "",
+                               source: metrics?.source ?? "", rows: rows, worse: rows.filter { $0.verdict == MetricVerdict.worse.rawValue }.count)
+        return Page(title: "Posture metrics of scan #\(id)", template: "metrics", view: view)
+    }
+
+    /// The history store keeps metrics JSON with ISO 8601 dates.
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// "3/12 (25%)", "yes"/"no" for organisation-level rows, "n/a" without a denominator
+    /// (the wording of `mamori report metrics`).
+    static func ours(_ value: MetricValue) -> String {
+        guard let percent = value.percent else { return "n/a (none \(value.of.hasPrefix("organisation") ? "read" : "scanned"))" }
+        if value.total == 1, value.of.hasPrefix("organisation") { return value.count == 1 ? "yes" : "no" }
+        return "\(value.count)/\(value.total) (\(number(percent))%)"
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
