@@ -22,10 +22,20 @@ public struct Evaluation: Sendable {
 
     /// Adds another account's evaluation (organisation scans evaluate account by account).
     public mutating func merge(_ other: Evaluation) {
-        findings = (findings + other.findings).sorted(by: Evaluator.order)
-        muted += other.muted
-        errors.merge(other.errors) { $0 + $1 }
-        accounts.merge(other.accounts) { _, new in new }
+        self = Evaluation.combining([self, other])
+    }
+
+    /// Many accounts' evaluations as one, sorted once (merging one by one would re-sort each time).
+    public static func combining(_ parts: [Evaluation]) -> Evaluation {
+        var combined = Evaluation()
+        for part in parts {
+            combined.findings += part.findings
+            combined.muted += part.muted
+            combined.errors.merge(part.errors) { $0 + $1 }
+            combined.accounts.merge(part.accounts) { _, new in new }
+        }
+        combined.findings.sort(by: Evaluator.order)
+        return combined
     }
 
     public var failures: [Finding] { findings.filter { $0.status == .fail } }
@@ -81,7 +91,7 @@ public enum Evaluator {
     }
 
     /// Failures first, then severity, then check, account, region and resource: stable output.
-    static func order(_ a: Finding, _ b: Finding) -> Bool {
+    public static func order(_ a: Finding, _ b: Finding) -> Bool {
         if a.status != b.status { return a.status == .fail }
         if a.severity != b.severity { return a.severity > b.severity }
         return (a.check, a.account, a.region, a.resource) < (b.check, b.account, b.region, b.resource)

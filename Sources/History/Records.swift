@@ -26,8 +26,10 @@ public struct ScanRecord: Codable, Sendable, Hashable, Identifiable {
     public var finishedAt: Date?
     public var state: ScanState
     public var toolVersion: String
-    /// Accounts recorded so far (finished or failed).
+    /// Accounts recorded so far (finished, failed or skipped).
     public var accounts: Int
+    /// Accounts claimed but not finished (shards still running, or a worker that died).
+    public var pending: Int
     /// Failing, not muted findings per severity name.
     public var failing: [String: Int]
     public var muted: Int
@@ -35,7 +37,8 @@ public struct ScanRecord: Codable, Sendable, Hashable, Identifiable {
 
     public init(id: Int64, runId: String? = nil, kind: ScanKind, target: String, parameters: String = "", startedAt: Date,
                 finishedAt: Date? = nil, state: ScanState, toolVersion: String, accounts: Int = 0,
-                failing: [String: Int] = [:], muted: Int = 0, errors: Int = 0) {
+                failing: [String: Int] = [:], muted: Int = 0, errors: Int = 0, pending: Int = 0) {
+        self.pending = pending
         self.id = id
         self.runId = runId
         self.kind = kind
@@ -107,6 +110,9 @@ public enum AccountState: String, Codable, Sendable {
     case failed
     /// Deliberately not scanned (suspended, excluded); `--resume` leaves it alone.
     case skipped
+    /// Claimed by a worker that has not finished it yet (sharded scans list their accounts first,
+    /// so a worker that dies leaves visible gaps instead of a silently smaller report).
+    case pending
 }
 
 /// One account of a scan, with a summary of what its inventory held.

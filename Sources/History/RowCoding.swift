@@ -99,6 +99,7 @@ public enum RowCoding {
         case "muted": scan.muted = n
         case "errors": scan.errors = n
         case "accounts": scan.accounts = n
+        case "pending": scan.pending = n
         default: if key.hasPrefix("f:") { scan.failing[String(key.dropFirst(2)), default: 0] += n }
         }
     }

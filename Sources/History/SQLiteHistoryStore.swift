@@ -56,13 +56,16 @@ public final class SQLiteHistoryStore: HistoryStore {
 
     public func beginScan(_ scan: NewScan) async throws(HistoryError) -> ScanRecord {
         let id: Int64 = try await write { db in
-            if let runId = scan.runId,
-               let existing = try Int64.fetchOne(db, sql: "SELECT id FROM scans WHERE run_id = ?", arguments: [runId]) {
+            // Shards of one run start at about the same time, possibly in several processes: the
+            // first insert wins and everyone reads the same row.
+            try db.execute(sql: """
+                INSERT INTO scans (run_id, kind, target, parameters, started_at, state, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id) DO NOTHING
+                """, arguments: [scan.runId, scan.kind.rawValue, scan.target, scan.parameters,
+                                 scan.startedAt.timeIntervalSince1970, ScanState.running.rawValue, scan.toolVersion])
+            if let runId = scan.runId, let existing = try Int64.fetchOne(db, sql: "SELECT id FROM scans WHERE run_id = ?", arguments: [runId]) {
                 return existing
             }
-            try db.execute(sql: "INSERT INTO scans (run_id, kind, target, parameters, started_at, state, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [scan.runId, scan.kind.rawValue, scan.target, scan.parameters,
-                                       scan.startedAt.timeIntervalSince1970, ScanState.running.rawValue, scan.toolVersion])
             return db.lastInsertedRowID
         }
         guard let record = try await self.scan(id) else { throw HistoryError(.query, "scan \(id) vanished right after it was created") }

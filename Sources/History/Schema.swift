@@ -146,6 +146,7 @@ public enum HistorySchema {
         SELECT scan_id, 'f:' || severity AS k, COUNT(*) AS n FROM findings WHERE status = 'fail' AND muted_reason IS NULL GROUP BY scan_id, severity
         UNION ALL SELECT scan_id, 'muted', COUNT(*) FROM findings WHERE muted_reason IS NOT NULL GROUP BY scan_id
         UNION ALL SELECT scan_id, 'errors', COUNT(*) FROM scan_errors GROUP BY scan_id
-        UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts GROUP BY scan_id
+        UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts WHERE state <> 'pending' GROUP BY scan_id
+        UNION ALL SELECT scan_id, 'pending', COUNT(*) FROM scan_accounts WHERE state = 'pending' GROUP BY scan_id
         """
 }

@@ -29,11 +29,28 @@ struct OrgOptions: ParsableArguments {
     @Option(name: .customLong("ou"), help: "Scan only accounts under this OU id (repeatable), e.g. ou-ab12-34cd56ef.")
     var ous: [String] = []
 
+    @Flag(help: "Continue the last interrupted --org scan with the same parameters: only unfinished accounts are scanned.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Scan only shard I of N (I from 0, as Kubernetes' JOB_COMPLETION_INDEX and AWS Batch's AWS_BATCH_JOB_ARRAY_INDEX): accounts are split by a hash of their id. Needs --run.",
+                               valueName: "I/N"))
+    var shard: Shard?
+
+    @Option(help: "A name for this scan shared by all its shards (and by --resume): workers with the same --run write into one stored scan.")
+    var run: String?
+
     func validate() throws {
         if maxAccounts < 1 || maxAccounts > 64 { throw ValidationError("--max-accounts must be between 1 and 64") }
-        if !org && (accounts != nil || !excludeAccounts.isEmpty || !ous.isEmpty) {
-            throw ValidationError("--accounts, --exclude-account and --ou go with --org")
+        if !org && (accounts != nil || !excludeAccounts.isEmpty || !ous.isEmpty || resume || shard != nil || run != nil) {
+            throw ValidationError("--accounts, --exclude-account, --ou, --resume, --shard and --run go with --org")
         }
+        if shard != nil && run == nil { throw ValidationError("--shard needs --run NAME, the scan all shards write into") }
+    }
+
+    /// The parameters that make two organisation scans "the same scan" for --resume.
+    var fingerprint: String {
+        ["role=\(roleName)", "accounts=\(accounts ?? "")", "exclude=\(excludeAccounts.sorted().joined(separator: ","))",
+         "ou=\(ous.sorted().joined(separator: ","))", "shard=\(shard.map { "\($0.index)/\($0.count)" } ?? "")"].joined(separator: ";")
     }
 
     /// The accounts to scan and those skipped with the reason.
@@ -61,70 +78,3 @@ struct OrgOptions: ParsableArguments {
     }
 }
 
-/// Scans member accounts with bounded concurrency, evaluating and releasing each account's
-/// inventory as soon as it is collected so memory does not grow with the organisation.
-struct OrgScan {
-    let base: AWSClient
-    let options: OrgOptions
-    let scope: RegionScope
-    let homeRegion: String
-    let config: MamoriConfig
-    let progress: @Sendable (String) -> Void
-
-    func run() async throws -> (Evaluation, [AccountInventory]) {
-        let identity = try await AccountCollector(client: base, homeRegion: homeRegion).identity()
-        let members: [MemberAccount]
-        do { members = try await OrganizationLister(client: base, region: homeRegion).accounts() }
-        catch { throw CLIError("cannot list the organisation's accounts from \(identity.account) (run from the management or a delegated administrator account): \(error)") }
-        let (targets, skipped) = try options.select(members)
-        var evaluation = Evaluation()
-        for (member, reason) in skipped {
-            evaluation.accounts[member.id] = AccountLabel(name: member.name, ouPath: member.ouPath)
-            evaluation.errors[member.id, default: []].append(CollectionError(kind: .failed, service: "organizations", operation: "ListAccounts",
-                                                                             region: "global", message: "not scanned: \(reason)"))
-        }
-        let results = await withTaskGroup(of: Evaluation.self) { group in
-            var next = 0
-            var collected: [Evaluation] = []
-            func add() {
-                let member = targets[next]
-                next += 1
-                group.addTask { await scanOne(member, management: identity.account) }
-            }
-            while next < min(options.maxAccounts, targets.count) { add() }
-            while let result = await group.next() {
-                collected.append(result)
-                if next < targets.count { add() }
-            }
-            return collected
-        }
-        for result in results { evaluation.merge(result) }
-        return (evaluation, [])
-    }
-
-    func scanOne(_ member: MemberAccount, management: String) async -> Evaluation {
-        progress("\(member.id) (\(member.name))")
-        let client: AWSClient
-        if member.id == management {
-            client = base
-        } else {
-            let role = "arn:aws:iam::\(member.id):role/\(options.roleName)"
-            client = base.with(credentials: RefreshingCredentialProvider(AssumeRoleCredentialProvider(
-                roleArn: role, sessionName: "mamori-org-scan", externalId: options.externalId,
-                source: base.credentials, configuration: base.configuration, region: homeRegion)))
-        }
-        let label = AccountLabel(name: member.name, ouPath: member.ouPath)
-        do {
-            var inventory = try await AccountCollector(client: client, homeRegion: homeRegion, progress: { _ in }).collect(regions: scope)
-            inventory.accountName = member.name
-            inventory.ouPath = member.ouPath
-            var result = Evaluator.evaluate(Inventory(accounts: [inventory]), config: config)
-            result.accounts[member.id] = label
-            return result
-        } catch {
-            return Evaluation(errors: [member.id: [CollectionError(kind: .credentials, service: "sts", operation: "AssumeRole", region: "global",
-                                                                   message: "cannot scan \(member.id): \(error)")]],
-                              accounts: [member.id: label])
-        }
-    }
-}

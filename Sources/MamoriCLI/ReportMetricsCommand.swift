@@ -18,10 +18,19 @@ struct ReportMetricsCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     @Option(help: "Inventory written by `mamori scan --save`.")
-    var inventory: String
+    var inventory: String?
+
+    @Option(help: "A stored scan (see `mamori history`) instead of an inventory.")
+    var scan: Int64?
+
+    @OptionGroup var history: HistoryOptions
 
     @Option(help: "Output format: table or json.")
     var format: Format = .table
+
+    func validate() throws {
+        if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
+    }
 
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
@@ -31,9 +40,15 @@ struct ReportMetricsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.run {
-            let options = try OutputOptions.parse(config.map { ["--config", $0] } ?? [])
-            let loaded = try InventoryFile.read(inventory)
-            let metrics = PostureMetrics.compute(inventory: loaded, evaluation: Evaluator.evaluate(loaded, config: try options.loadConfig()))
+            let metrics: PostureMetrics
+            if let inventory {
+                let options = try OutputOptions.parse(config.map { ["--config", $0] } ?? [])
+                let loaded = try InventoryFile.read(inventory)
+                metrics = PostureMetrics.compute(inventory: loaded, evaluation: Evaluator.evaluate(loaded, config: try options.loadConfig()))
+            } else {
+                metrics = try await StoredScanInput.load(history, scan: scan ?? 0, all: false).metrics
+                    ?? { throw CLIError("scan \(scan ?? 0) has no posture metrics stored") }()
+            }
             let data = format == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
             if let output {
                 do { try data.write(to: URL(fileURLWithPath: output)) }
@@ -58,13 +73,26 @@ struct ReportRenderCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Inventory written by `mamori scan --save`.")
-    var inventory: String
+    var inventory: String?
+
+    @Option(help: "A stored scan (see `mamori history`): the merged result of all shards of a `--run`, or any earlier scan.")
+    var scan: Int64?
+
+    @OptionGroup var history: HistoryOptions
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
+    }
+
     func run() async throws {
         try await Console.run {
-            let loaded = try InventoryFile.read(inventory)
+            if let scan {
+                let input = try await StoredScanInput.load(history, scan: scan, all: output.all)
+                return try output.emit(input.evaluation, input: input)
+            }
+            let loaded = try InventoryFile.read(inventory ?? "")
             return try output.emit(Evaluator.evaluate(loaded, config: try output.loadConfig()), inventory: loaded)
         }
     }

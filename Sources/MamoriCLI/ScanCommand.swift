@@ -3,44 +3,77 @@ import ArgumentParser
 import Checks
 import Collectors
 import Foundation
+import History
 import Inventory
 import MamoriCore
+import Reports
 
-/// `mamori scan`: collect one account's inventory read-only and report findings.
+/// `mamori scan`: collect one account's (or a whole organisation's) inventory read-only, report
+/// findings and store the scan in the history.
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Audit an AWS account (read-only) across its enabled regions.",
         discussion: """
-            Exit codes: 0 no failing findings, 1 failing findings, 2 error, 3 partial scan (something could not be read).
+            Exit codes: 0 no failing findings, 1 failing findings (with --fail-on new: new ones only),
+            2 error, 3 partial scan (something could not be read, or the scan was interrupted).
+            Every scan is stored in the history (--db, default ~/.mamori/mamori.sqlite) unless --no-history.
             Examples:
               mamori scan --profile prod
               mamori scan --region eu-west-1 --region us-east-1 --format json --output findings.json
               mamori scan --endpoint-url http://127.0.0.1:5000 --save inventory.json
+              mamori scan --fail-on new                       # CI: fail only on findings the last scan did not have
               mamori scan --org --role-name OrganizationAccountAccessRole --max-accounts 8 --region eu-west-1
+              mamori scan --org --resume                      # after Ctrl-C or a crash: only unfinished accounts
+              mamori scan --org --shard 0/4 --run nightly-2026-11-25 --db postgres://mamori@db/mamori
             """)
 
     @OptionGroup var aws: AWSOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var organization: OrgOptions
+    @OptionGroup var history: HistoryOptions
 
     @Option(help: "Also write the collected inventory to this file (re-evaluate it with `mamori check`).")
     var save: String?
 
+    @Flag(name: .customLong("no-history"), help: "Do not store this scan in the history.")
+    var noHistory = false
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 for: any failing finding (default), new ones only (compared with the previous stored scan of the same target), or none.")
+    var failOn: FailOn = .any
+
     @Flag(help: "No progress line on standard error.")
     var quiet = false
+
+    func validate() throws {
+        if noHistory && (organization.resume || organization.shard != nil) { throw ValidationError("--resume and --shard need the history store (drop --no-history)") }
+        if noHistory && failOn == .new { throw ValidationError("--fail-on new compares with the history store (drop --no-history)") }
+    }
 
     func run() async throws {
         try await Console.run {
             let config = try output.loadConfig()
             let client = try aws.client()
             let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
+            let store = noHistory ? nil : try await history.open()
             if organization.org {
                 if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
-                let (evaluation, _) = try await OrgScan(base: client, options: organization, scope: scope, homeRegion: aws.homeRegion(),
-                                                        config: config, progress: Console.progress(enabled: !quiet)).run()
+                let scan = OrgScan(base: client, options: organization, scope: scope, homeRegion: aws.homeRegion(), config: config,
+                                   store: store, toolVersion: MamoriVersion.string, progress: Console.progress(enabled: !quiet))
+                let outcome = try await SignalTrap.cancelling { try await scan.run() }
                 Console.clearProgress(enabled: !quiet)
-                return try output.emit(evaluation)
+                if outcome.interrupted {
+                    Console.error("interrupted: \(outcome.finished) account(s) finished and stored\(store == nil ? "" : "; continue with the same command and --resume")")
+                }
+                var trend: [ScanSummary] = []
+                if let store { trend = await ScanHistory.trend(store, kind: .org, target: outcome.target, before: outcome.scanId) }
+                let input = ReportInput(evaluation: outcome.evaluation, findings: output.all ? outcome.evaluation.findings : outcome.evaluation.failures,
+                                        generatedAt: outcome.startedAt, toolVersion: MamoriVersion.string, metrics: outcome.metrics, history: trend,
+                                        accountNames: outcome.evaluation.accounts.mapValues(\.name))
+                let code = try output.emit(outcome.evaluation, input: input)
+                let final = outcome.interrupted ? 3 : try await applyFailOn(code, store: store, scanId: outcome.scanId)
+                await store?.close()
+                return final
             }
             let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
                                              progress: Console.progress(enabled: !quiet))
@@ -53,7 +86,51 @@ struct ScanCommand: AsyncParsableCommand {
             Console.clearProgress(enabled: !quiet)
             let inventory = Inventory(accounts: [account])
             if let save { try InventoryFile.write(inventory, to: save) }
-            return try output.emit(Evaluator.evaluate(inventory, config: config), inventory: inventory)
+            let evaluation = Evaluator.evaluate(inventory, config: config)
+            var input = ReportInput(inventory: inventory, evaluation: evaluation, all: output.all, toolVersion: MamoriVersion.string)
+            var scanId: Int64?
+            if let store {
+                input.history = await ScanHistory.trend(store, kind: .account, target: account.accountId, before: nil)
+                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics, in: store)
+            }
+            let code = try output.emit(evaluation, input: input)
+            let final = try await applyFailOn(code, store: store, scanId: scanId)
+            await store?.close()
+            return final
+        }
+    }
+
+    /// Stores a one-account scan and returns its id.
+    static func store(account: AccountInventory, inventory: Inventory, evaluation: Evaluation, metrics: PostureMetrics?,
+                      in store: any HistoryStore) async throws -> Int64 {
+        do {
+            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))",
+                                                         startedAt: inventory.collectedAt, toolVersion: MamoriVersion.string))
+            try await store.record(ScanHistory.result(account: account, evaluation: evaluation, at: inventory.collectedAt), scan: scan.id)
+            try await store.finishScan(scan.id, state: ScanHistory.state(evaluation), finishedAt: Date(),
+                                       metrics: try? metrics.map { try JSONEncoder.history.encode($0) })
+            return scan.id
+        } catch {
+            throw CLIError("the scan finished but could not be stored: \(error) (use --no-history to skip the history)")
+        }
+    }
+
+    /// `--fail-on`: exit 1 for any failing finding, only new ones, or never. Errors (2) and
+    /// partial scans (3) keep their code: a scan that could not read everything is never "clean".
+    func applyFailOn(_ code: Int32, store: (any HistoryStore)?, scanId: Int64?) async throws -> Int32 {
+        switch failOn {
+        case .any: return code
+        case .none: return code == 1 ? 0 : code
+        case .new:
+            guard let store, let scanId else { return code }
+            let current = try await HistoryDatabase.scan(store, scanId)
+            guard let previous = try await HistoryDatabase.previous(store, before: current) else {
+                Console.error("--fail-on new: no earlier scan of \(current.target) in the history, so every finding is new")
+                return code
+            }
+            let diff = try await DiffCommand.compare(store, previous, current)
+            Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
+            return code == 1 ? (diff.new.isEmpty ? 0 : 1) : code
         }
     }
 }

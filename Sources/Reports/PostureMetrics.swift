@@ -83,7 +83,7 @@ public struct PostureMetrics: Codable, Sendable, Hashable {
     /// "Does the organisation have at least one": a yes is worse when only a minority of
     /// organisations has one, and merely the same as most when the majority does.
     static func presence(_ id: String, _ title: String, has: Bool?, _ percent: Double, of: String, note: String? = nil) -> PostureMetric {
-        let value = MetricValue(count: has == true ? 1 : 0, total: has == nil ? 0 : 1, of: "organisation (this estate)")
+        let value = MetricValue(count: has == true ? 1 : 0, total: has == nil ? 0 : 1, of: PostureMetrics.organisationUnit)
         let verdict: MetricVerdict = switch has {
         case nil: .notApplicable
         case true?: percent < 50 ? .worse : .same
@@ -170,11 +170,11 @@ struct Census {
         return [
             PostureMetrics.presence("org.multiple_accounts", "Organisation uses more than one AWS account", has: nil, 41, of: "all orgs",
                                     note: "Using several accounts isolates workloads; this row is informative, not a risk.")
-                .withValue(MetricValue(count: accounts > 1 ? 1 : 0, total: 1, of: "organisation (this estate)"),
+                .withValue(MetricValue(count: accounts > 1 ? 1 : 0, total: 1, of: PostureMetrics.organisationUnit),
                            verdict: accounts > 1 ? .better : .same),
             PostureMetrics.presence("org.ten_plus_accounts", "Organisation with 10 or more AWS accounts", has: nil, 5, of: "all orgs",
                                     note: "Informative. 0.6% of organisations have 100+ accounts.")
-                .withValue(MetricValue(count: accounts >= 10 ? 1 : 0, total: 1, of: "organisation (this estate)"), verdict: .notApplicable),
+                .withValue(MetricValue(count: accounts >= 10 ? 1 : 0, total: 1, of: PostureMetrics.organisationUnit), verdict: .notApplicable),
             PostureMetrics.rate("iam.users_inactive_credentials", "IAM users with inactive credentials (active password or key unused 90 days)",
                                 MetricValue(count: inactive, total: users.count, of: userOf), 39, of: "all orgs",
                                 note: "The seed table gives \"all orgs\" as the denominator; the figure is read as a share of IAM users, as in the check catalog."),

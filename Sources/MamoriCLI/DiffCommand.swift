@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import History
+import MamoriCore
+
+/// `mamori diff [SCAN_A] [SCAN_B]`: new, fixed and still-open findings between two stored scans.
+struct DiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two stored scans: new, fixed and still-open failing findings.",
+        discussion: """
+            Without arguments compares the newest scan with the previous scan of the same account or
+            organisation; with one, that scan with its predecessor. Findings are matched by a stable
+            fingerprint (check, account, region, resource identity): a renamed IAM user or one moved
+            to another path, or an account moved to another OU, is still the same finding.
+            Exit codes: 0, or 1 with --fail-on new when there are new findings; 2 error.
+            Examples:
+              mamori diff
+              mamori diff 12 15 --format json
+              mamori scan --no-fail && mamori diff --fail-on new      # CI: fail only on new findings
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The earlier scan (default: the one before SCAN_B).")
+    var scanA: Int64?
+
+    @Argument(help: "The later scan (default: the newest).")
+    var scanB: Int64?
+
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when there are findings of this kind: new, or none (default).")
+    var failOn: FailOn = .none
+
+    func run() async throws {
+        try await Console.run {
+            let store = try await history.open()
+            let (a, b) = try await pair(store)
+            let diff = try await Self.compare(store, a, b)
+            await store.close()
+            switch format {
+            case .json:
+                var data = try JSONEncoder.report.encode(DiffDocument(from: a, to: b, diff: diff))
+                data.append(0x0A)
+                FileHandle.standardOutput.write(data)
+            case .table:
+                FileHandle.standardOutput.write(Data(Self.text(diff, a, b).utf8))
+            }
+            return failOn == .new && !diff.new.isEmpty ? 1 : 0
+        }
+    }
+
+    func pair(_ store: any HistoryStore) async throws -> (ScanRecord, ScanRecord) {
+        if let scanA, let scanB {
+            return (try await HistoryDatabase.scan(store, scanA), try await HistoryDatabase.scan(store, scanB))
+        }
+        let later: ScanRecord
+        if let scanA {
+            later = try await HistoryDatabase.scan(store, scanA)
+        } else {
+            guard let newest = try await store.scans(limit: 1).first else { throw CLIError("no scans stored yet: run `mamori scan` twice, then diff") }
+            later = newest
+        }
+        guard let earlier = try await HistoryDatabase.previous(store, before: later) else {
+            throw CLIError("scan \(later.id) is the first scan of \(later.target): nothing to compare with (give two scan ids)")
+        }
+        return (earlier, later)
+    }
+
+    /// The diff of two stored scans; accounts the later scan could not read at all are left out.
+    static func compare(_ store: any HistoryStore, _ a: ScanRecord, _ b: ScanRecord) async throws -> ScanDiff {
+        let unreadable = Set(try await store.accounts(scan: b.id).filter { $0.state == .failed }.map(\.accountId))
+        return ScanDiff.compare(old: try await store.findings(scan: a.id), new: try await store.findings(scan: b.id), unreadableAccounts: unreadable)
+    }
+
+    static func text(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String {
+        var text = "Scan \(a.id) (\(TextTable.time(a.startedAt))) → scan \(b.id) (\(TextTable.time(b.startedAt))), \(b.target)\n"
+        text += "\(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open (\(diff.moved.count) renamed or moved)\n"
+        if b.state == .partial || b.state == .interrupted {
+            text += "note: scan \(b.id) is \(b.state.rawValue): findings in parts it could not read may show as fixed; see `mamori history`\n"
+        }
+        func section(_ title: String, _ findings: [StoredFinding]) {
+            guard !findings.isEmpty else { return }
+            text += "\n\(title)\n"
+            text += TextTable.render(header: ["SEVERITY", "CHECK", "ACCOUNT", "REGION", "RESOURCE"], rows: findings.map { stored in
+                let f = stored.finding
+                return [f.severity.rawValue.uppercased(), f.check, f.account, f.region, f.resource]
+            })
+        }
+        section("NEW", diff.new)
+        section("FIXED", diff.fixed)
+        if !diff.moved.isEmpty {
+            text += "\nRENAMED OR MOVED (still open)\n"
+            text += TextTable.render(header: ["CHECK", "ACCOUNT", "BEFORE", "NOW"], rows: diff.moved.map { item in
+                [item.finding.finding.check, item.finding.finding.account, item.previousResource ?? "", item.finding.finding.resource]
+            })
+        }
+        return text
+    }
+}
+
+/// When a CI job should fail.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    /// Only findings that were not in the previous scan of the same target.
+    case new
+    /// Never because of findings (errors still exit 2, partial scans 3).
+    case none
+    /// Any failing finding (what `scan` does by default).
+    case any
+}
+
+/// `mamori diff --format json`.
+struct DiffDocument: Encodable {
+    struct Item: Encodable {
+        var fingerprint: String
+        var finding: Finding
+        var previousResource: String?
+    }
+
+    var from: ScanRecord
+    var to: ScanRecord
+    var new: [Item]
+    var fixed: [Item]
+    var open: [Item]
+
+    init(from: ScanRecord, to: ScanRecord, diff: ScanDiff) {
+        self.from = from
+        self.to = to
+        new = diff.new.map { Item(fingerprint: $0.fingerprint, finding: $0.finding) }
+        fixed = diff.fixed.map { Item(fingerprint: $0.fingerprint, finding: $0.finding) }
+        open = diff.open.map { Item(fingerprint: $0.finding.fingerprint, finding: $0.finding.finding, previousResource: $0.previousResource) }
+    }
+}

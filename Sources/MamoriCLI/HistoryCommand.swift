@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import History
+import MamoriCore
+
+/// `mamori history`: the scans in the history store.
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List stored scans, newest first.",
+        discussion: """
+            Every `mamori scan` is stored (findings, muted findings, errors, what the inventory held).
+            Examples:
+              mamori history
+              mamori history --limit 5 --format json
+              mamori history --db postgres://mamori@db.internal:5432/mamori
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "Show at most this many scans.")
+    var limit = 50
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        try await Console.run {
+            let store = try await history.open()
+            let scans = try await store.scans(limit: limit)
+            await store.close()
+            switch format {
+            case .json:
+                var data = try JSONEncoder.report.encode(scans)
+                data.append(0x0A)
+                FileHandle.standardOutput.write(data)
+            case .table:
+                FileHandle.standardOutput.write(Data(Self.table(scans).utf8))
+            }
+            return 0
+        }
+    }
+
+    static func table(_ scans: [ScanRecord]) -> String {
+        if scans.isEmpty { return "No scans stored yet: run `mamori scan`.\n" }
+        let header = ["ID", "STARTED (UTC)", "KIND", "TARGET", "STATE", "ACCOUNTS", "PENDING", "CRIT", "HIGH", "MED", "LOW", "INFO", "MUTED", "ERRORS"]
+        let rows = scans.map { scan in
+            [String(scan.id), TextTable.time(scan.startedAt), scan.kind.rawValue, scan.target, scan.state.rawValue, String(scan.accounts), String(scan.pending)]
+                + Severity.allCases.reversed().map { String(scan.failing[$0.rawValue] ?? 0) }
+                + [String(scan.muted), String(scan.errors)]
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+}
+
+/// Plain aligned columns for history and diff output.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ") + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}
+
+extension JSONEncoder {
+    /// Pretty, sorted, ISO 8601 dates: machine-readable command output.
+    static var report: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
