@@ -1,2 +1,0 @@
-/// Placeholder until the PostgreSQL store lands.
-enum HistoryPostgresPlaceholder {}
