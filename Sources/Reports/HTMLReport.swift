@@ -1,4 +1,5 @@
 import Foundation
+import Checks
 import MamoriCore
 
 /// `--format html`: one self-contained page (inline CSS, JS and SVG; nothing fetched at view time).
@@ -19,6 +20,7 @@ public enum HTMLReport {
         html += "<section class=\"charts\">\n<div><h2>Failing findings by severity</h2>\n\(HTMLCharts.severity(failing))</div>\n"
         html += "<div><h2>Trend over past scans</h2>\n\(HTMLCharts.trend(input.history, current: ScanSummary(date: input.generatedAt, failing: counts(failing))))</div>\n</section>\n"
         if let metrics = input.metrics { html += metricsSection(metrics) }
+        html += rollupSection(input.evaluation)
         html += errorsSection(input)
         html += """
             <section id="findings"><h2>Findings</h2>
@@ -47,6 +49,26 @@ public enum HTMLReport {
         var counts: [Severity: Int] = [:]
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         return counts
+    }
+
+    /// Per account and per OU, for organisation scans (nothing for a single account).
+    static func rollupSection(_ evaluation: Evaluation) -> String {
+        guard !evaluation.accounts.isEmpty else { return "" }
+        let rollup = AccountRollup(evaluation)
+        func rows(_ list: [AccountRollup.Row], first: (AccountRollup.Row) -> String) -> String {
+            list.map { row in
+                "<tr><td>\(first(row))</td><td>\(row.failing)</td><td>\(row.worst.map { escape($0.rawValue) } ?? "")</td><td>\(row.unread)</td></tr>\n"
+            }.joined()
+        }
+        var html = "<section id=\"rollup\"><h2>Per account</h2>\n<table><thead><tr><th>Account</th><th>Failing</th><th>Worst</th><th>Parts not read</th></tr></thead><tbody>\n"
+        html += rows(rollup.accounts) { "\(escape($0.key)) \(escape($0.label)) <span class=\"hint\">\(escape($0.ouPath))</span>" }
+        html += "</tbody></table>\n"
+        if !rollup.ous.isEmpty {
+            html += "<h2>Per OU</h2>\n<table><thead><tr><th>OU (accounts in it and below)</th><th>Failing</th><th>Worst</th><th>Parts not read</th></tr></thead><tbody>\n"
+            html += rows(rollup.ous) { "\(escape($0.key)) <span class=\"hint\">\(escape($0.label))</span>" }
+            html += "</tbody></table>\n"
+        }
+        return html + "</section>\n"
     }
 
     static func metricsSection(_ metrics: PostureMetrics) -> String {

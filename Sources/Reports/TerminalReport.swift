@@ -30,17 +30,18 @@ public struct TerminalReport: Sendable {
         out += "\n\(failing.count) failing finding(s)\(counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))"
         out += "; \(evaluation.findings.count - failing.count) passed; \(evaluation.muted.count) muted.\n"
         if !evaluation.accounts.isEmpty {
+            let rollup = AccountRollup(evaluation)
+            func line(_ row: AccountRollup.Row, name: String) -> String {
+                let worst = row.worst.map { ", worst \($0.rawValue)" } ?? ""
+                return "  \(name): \(row.failing) failing\(worst)" + (row.unread > 0 ? "; \(row.unread) part(s) not read\n" : "\n")
+            }
             out += "\nPer account:\n"
-            let byAccount = Dictionary(grouping: failing, by: \.account)
-            let ids = Set(evaluation.accounts.keys).union(byAccount.keys)
-            let rows = ids.sorted { (evaluation.accounts[$0]?.ouPath ?? "", $0) < (evaluation.accounts[$1]?.ouPath ?? "", $1) }
-            for id in rows {
-                let label = evaluation.accounts[id]
-                let list = byAccount[id] ?? []
-                let worst = list.map(\.severity).max().map { ", worst \($0.rawValue)" } ?? ""
-                let unread = evaluation.errors[id]?.count ?? 0
-                out += "  \(id) \(label.map { "\($0.name) [\($0.ouPath)]" } ?? ""): \(list.count) failing\(worst)"
-                out += unread > 0 ? "; \(unread) part(s) not read\n" : "\n"
+            for row in rollup.accounts {
+                out += line(row, name: "\(row.key) \(evaluation.accounts[row.key].map { "\($0.name) [\($0.ouPath)]" } ?? "")")
+            }
+            if !rollup.ous.isEmpty {
+                out += "\nPer OU (accounts in it and below):\n"
+                for row in rollup.ous { out += line(row, name: "\(row.key) (\(row.label))") }
             }
         }
         if !evaluation.muted.isEmpty {
