@@ -167,6 +167,71 @@ enum StoreContract {
         }
     }
 
+    /// Claimed (pending) accounts are counted apart from recorded ones, and a pending account
+    /// recorded again as done moves from one count to the other.
+    static func countsPendingAccounts(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let scan = try await store.beginScan(Sample.newScan(runId: "claims", kind: .org, target: "org:111122223333"))
+            for id in ["000000000001", "000000000002", "000000000003"] {
+                try await store.record(AccountResult(account: Sample.accountRecord(id, state: .pending), findings: [], errors: []), scan: scan.id)
+            }
+            try await store.record(AccountResult(account: Sample.accountRecord("000000000004", state: .skipped), findings: [],
+                                                 errors: [Sample.error("000000000004")]), scan: scan.id)
+            var counted = try #require(try await store.scan(scan.id))
+            #expect(counted.pending == 3)
+            #expect(counted.accounts == 1)
+            try await store.record(AccountResult(account: Sample.accountRecord("000000000002"),
+                                                 findings: [StoredFinding(finding: Sample.finding(account: "000000000002"))], errors: []), scan: scan.id)
+            counted = try #require(try await store.scan(scan.id))
+            #expect(counted.pending == 2)
+            #expect(counted.accounts == 2)
+            #expect(counted.failing == ["high": 1])
+            #expect(try await store.accounts(scan: scan.id).map(\.state) == [.pending, .done, .pending, .skipped])
+        }
+    }
+
+    /// Three shard workers, each with its own store (its own connections, as separate processes
+    /// have), start one run together, claim their accounts, record them and read the merged scan.
+    static func shardWorkersShareOneScan(_ backend: Backend) async throws {
+        try await withDatabase(backend) { database in
+            // Migrate once first, as `mamori scan` does before its workers exist here.
+            await (try await database.open()).close()
+            let shards: [[String]] = [["100000000001", "100000000004"], ["100000000002", "100000000005"], ["100000000003", "100000000006"]]
+            let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for accounts in shards {
+                    group.addTask {
+                        let store = try await database.open()
+                        let scan = try await store.beginScan(Sample.newScan(runId: "sharded-nightly", kind: .org, target: "org:111122223333"))
+                        for account in accounts {
+                            try await store.record(AccountResult(account: Sample.accountRecord(account, state: .pending), findings: [], errors: []),
+                                                   scan: scan.id)
+                        }
+                        for account in accounts {
+                            let finding = StoredFinding(finding: Sample.finding(account: account, resource: "arn:aws:iam::\(account):user/alice"))
+                            try await store.record(AccountResult(account: Sample.accountRecord(account), findings: [finding], errors: []), scan: scan.id)
+                        }
+                        await store.close()
+                        return scan.id
+                    }
+                }
+                var ids: Set<Int64> = []
+                for try await id in group { ids.insert(id) }
+                return ids
+            }
+            #expect(ids.count == 1)
+            let reader = try await database.open()
+            let scans = try await reader.scans(limit: nil)
+            #expect(scans.count == 1)
+            #expect(scans.first?.accounts == 6)
+            #expect(scans.first?.pending == 0)
+            #expect(scans.first?.failing == ["high": 6])
+            let accounts = try await reader.accounts(scan: try #require(ids.first))
+            #expect(accounts.map(\.accountId) == ["100000000001", "100000000002", "100000000003", "100000000004", "100000000005", "100000000006"])
+            #expect(Set(try await reader.findings(scan: try #require(ids.first)).map(\.finding.account)).count == 6)
+            await reader.close()
+        }
+    }
+
     /// `--resume` finds the newest running or interrupted scan with the same target and parameters,
     /// or the scan of a named run whatever its state.
     static func resumableScan(_ backend: Backend) async throws {

@@ -8,6 +8,8 @@ struct SQLiteStoreTests {
     @Test func recordReplacesAccount() async throws { try await StoreContract.recordReplacesAccount(.sqlite) }
     @Test func beginScanJoinsRun() async throws { try await StoreContract.beginScanJoinsRun(.sqlite) }
     @Test func concurrentBeginScanMakesOneRow() async throws { try await StoreContract.concurrentBeginScanMakesOneRow(.sqlite) }
+    @Test func countsPendingAccounts() async throws { try await StoreContract.countsPendingAccounts(.sqlite) }
+    @Test func shardWorkersShareOneScan() async throws { try await StoreContract.shardWorkersShareOneScan(.sqlite) }
     @Test func resumableScan() async throws { try await StoreContract.resumableScan(.sqlite) }
     @Test func migratesFromFirstSchema() async throws { try await StoreContract.migratesFromFirstSchema(.sqlite) }
     @Test func refusesUnknownMigration() async throws { try await StoreContract.refusesUnknownMigration(.sqlite) }
@@ -26,6 +28,8 @@ struct PostgresStoreTests {
     @Test func recordReplacesAccount() async throws { try await StoreContract.recordReplacesAccount(.postgres) }
     @Test func beginScanJoinsRun() async throws { try await StoreContract.beginScanJoinsRun(.postgres) }
     @Test func concurrentBeginScanMakesOneRow() async throws { try await StoreContract.concurrentBeginScanMakesOneRow(.postgres) }
+    @Test func countsPendingAccounts() async throws { try await StoreContract.countsPendingAccounts(.postgres) }
+    @Test func shardWorkersShareOneScan() async throws { try await StoreContract.shardWorkersShareOneScan(.postgres) }
     @Test func resumableScan() async throws { try await StoreContract.resumableScan(.postgres) }
     @Test func migratesFromFirstSchema() async throws { try await StoreContract.migratesFromFirstSchema(.postgres) }
     @Test func refusesUnknownMigration() async throws { try await StoreContract.refusesUnknownMigration(.postgres) }
