@@ -15,8 +15,8 @@ member, in each of --regions, with the same small risky estate (see seed_member)
 check a scan's findings against what is really there.
 
 Speed: IAM users and S3 buckets are seeded through moto's backend objects directly (the same
-objects the server answers from, keyed by account id) instead of ~20 HTTP calls per account
-(instances go through the API, with the member's assumed-role credentials), and moto
+objects the server answers from, keyed by account id and region) instead of ~25 HTTP calls per
+account, and moto
 loads only its 44 base AMIs per EC2 backend instead of its full "latest AMIs" catalogue (about
 a second per account and region otherwise). Every backend a scan touches is created while
 seeding, so the timed scan measures moto serving requests, not moto building backends.
@@ -58,7 +58,7 @@ USERS = {  # name: (console password, MFA, access key age in days or None)
 INSTANCES_PER_REGION = {"imdsv1": 1, "imdsv2": 2}  # HttpTokens optional / required
 # Services whose backends a scan touches; created while seeding (see module doc).
 WARM = ["sts", "iam", "s3", "s3control", "ec2", "sns", "sqs", "cloudtrail", "guardduty", "securityhub",
-        "organizations", "rds", "autoscaling", "ssm", "account", "budgets", "ce", "cloudwatch", "logs"]
+        "organizations", "rds", "autoscaling", "ssm", "account", "budgets", "ce", "support", "cloudwatch", "logs"]
 
 
 def create_org(endpoint, count):
@@ -111,16 +111,39 @@ def seed_member(endpoint, account, regions):
     s3.put_bucket_acl(public, get_canned_acl("public-read"))  # what `--acl public-read` stores
     s3.create_bucket(f"org-{account}-private", "us-east-1")
 
-    # EC2 through the API: run_instances' backend signature is the response layer's private contract.
+    for region in regions:
+        ec2 = ec2_backends[account][region]
+        image = next(iter(ec2.amis))
+        for tokens, count in [("optional", INSTANCES_PER_REGION["imdsv1"]), ("required", INSTANCES_PER_REGION["imdsv2"])]:
+            run_instances(endpoint, account, region, ec2, image, count, tokens)
+
+
+def run_instances(endpoint, account, region, ec2, image, count, tokens):
+    """Straight into the backend with the arguments moto's RunInstances handler passes (fast);
+    through the API with the member's role credentials if this moto's backend signature differs."""
+    options = {"HttpTokens": tokens, "HttpEndpoint": "enabled"}
+    try:
+        ec2.run_instances(image, count, None, [], **RUN_DEFAULTS, region_name=region, metadata_options=options)
+        return
+    except (TypeError, KeyError):
+        pass
     creds = client(endpoint, "sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
                                                 RoleSessionName="seed")["Credentials"]
-    for region in regions:
-        ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name=region, aws_access_key_id=creds["AccessKeyId"],
-                           aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
-        image = next(iter(ec2_backends[account][region].amis))
-        for tokens, count in [("optional", INSTANCES_PER_REGION["imdsv1"]), ("required", INSTANCES_PER_REGION["imdsv2"])]:
-            ec2.run_instances(ImageId=image, MinCount=count, MaxCount=count, InstanceType="t3.micro",
-                              MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"})
+    api = boto3.client("ec2", endpoint_url=endpoint, region_name=region, aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    api.run_instances(ImageId=image, MinCount=count, MaxCount=count, InstanceType="t3.micro", MetadataOptions=options)
+
+
+# What moto's RunInstances handler passes for a request naming only the image, count, type and
+# metadata options (moto/ec2/responses/instances.py).
+RUN_DEFAULTS = {
+    "instance_type": "t3.micro", "is_instance_type_default": False, "placement": None, "placement_hostid": None,
+    "subnet_id": None, "key_name": None, "security_group_ids": [], "nics": [], "private_ip": None,
+    "associate_public_ip": None, "tags": {}, "ebs_optimized": False, "disable_api_stop": False,
+    "instance_market_options": {}, "instance_initiated_shutdown_behavior": None, "launch_template": {},
+    "hibernation_options": {}, "iam_instance_profile_name": None, "iam_instance_profile_arn": None,
+    "monitoring_state": "disabled", "ipv6_address_count": None, "client_token": "ABCDE",
+}
 
 
 def warm(accounts, regions):
