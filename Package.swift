@@ -68,7 +68,7 @@ let package = Package(
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
                 "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
-                "History", "Dashboard",
+                "History", "HistoryPostgres", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,8 +1,9 @@
 import History
+import HistoryPostgres
 
-/// The PostgreSQL history store (filled in when HistoryPostgres lands).
+/// The PostgreSQL history store for `--db postgres://…`.
 enum PostgresDatabase {
     static func open(_ url: String) async throws -> any HistoryStore {
-        throw HistoryError(.unsupported, "PostgreSQL history stores are not available in this build")
+        try await PostgresHistoryStore(url: url)
     }
 }
