@@ -20,6 +20,11 @@ cd "$(dirname "$0")/.."
 
 command=${1:-start}
 root=${MAMORI_PG_DIR:-$PWD/.build-pg}
+# As root the server runs as `postgres`, which may not be able to enter a checkout under a private
+# home directory: then keep the server's files in a temporary directory named after the checkout.
+if [[ -z "${MAMORI_PG_DIR:-}" && $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$PWD"; then
+  root=${TMPDIR:-/tmp}/mamori-pg-$(echo "$PWD" | cksum | cut -d' ' -f1)
+fi
 data=$root/data
 socket=$root/run
 log=$root/server.log
@@ -37,7 +42,8 @@ find_bin() {
 
 # PostgreSQL refuses to run as root: as root, run the server tools as the `postgres` user.
 as_server_user() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the server user can always enter (the checkout may be private).
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 is_running() {

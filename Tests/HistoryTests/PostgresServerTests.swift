@@ -41,6 +41,23 @@ struct PostgresServerTests {
         }
     }
 
+    /// The test server has no TLS: `prefer` (the default) falls back to plain TCP, `require` refuses.
+    @Test func sslModesAgainstAServerWithoutTLS() async throws {
+        let base = try url().replacingOccurrences(of: "sslmode=disable", with: "")
+        let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
+        try await withDatabase(.postgres) { database in
+            let prefer = try await PostgresHistoryStore(url: base + separator + "sslmode=prefer&schema=\(database.schema)")
+            #expect(try await prefer.appliedMigrations() == ["v1-initial", "v2-uids-runs"])
+            await prefer.close()
+        }
+        let error = await #expect(throws: HistoryError.self) {
+            _ = try await PostgresHistoryStore(url: base + separator + "sslmode=require")
+        }
+        #expect(error?.kind == .open)
+        #expect(error?.description.hasPrefix("PostgreSQL at 127.0.0.1:") == true)
+        #expect(error?.description.hasSuffix("does not offer TLS but the --db URL asks for sslmode=require; enable TLS on the server, or use sslmode=disable on a trusted network") == true)
+    }
+
     @Test func missingDatabaseIsNamed() async throws {
         let error = await #expect(throws: HistoryError.self) {
             _ = try await PostgresHistoryStore(url: try url(database: "no_such_history"))
