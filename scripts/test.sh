@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests and end-to-end tests against a local moto server (started by the
 # tests themselves on 127.0.0.1), plus `sigma check` on the shipped SIGMA rule. Installs the
-# Python test dependencies when missing.
+# Python test dependencies when missing, Chromium for the dashboard's browser tests, and starts a
+# throwaway PostgreSQL on 127.0.0.1 for the PostgreSQL history tests (skipped, with a message,
+# when PostgreSQL is not available).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-python.sh
@@ -13,6 +15,9 @@ echo "== sigma check rules/imds_non_ec2_network.yml" >&2
 report=$(python3 -m sigma.cli.main check rules/imds_non_ec2_network.yml)
 echo "$report" | tail -3
 echo "$report" | grep -q "Found 0 errors, 0 condition errors and 0 issues"
+scripts/setup-chromium.sh
+MAMORI_TEST_POSTGRES_URL=$(scripts/setup-postgres.sh start) && export MAMORI_TEST_POSTGRES_URL
+trap 'scripts/setup-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 swift build --build-tests
 swift test --skip-build "$@"
 scripts/validate-reports.sh
