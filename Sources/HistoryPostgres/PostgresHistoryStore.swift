@@ -83,22 +83,37 @@ public final class PostgresHistoryStore: HistoryStore {
     // MARK: - HistoryStore
 
     public func beginScan(_ scan: NewScan) async throws(HistoryError) -> ScanRecord {
+        let values: [HistoryValue] = [.optional(scan.runId), .text(scan.kind.rawValue), .text(scan.target), .text(scan.parameters),
+                                      .real(scan.startedAt.timeIntervalSince1970), .text(ScanState.running.rawValue), .text(scan.toolVersion)]
+        let insert = """
+            INSERT INTO scans (run_id, kind, target, parameters, started_at, state, tool_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id) DO NOTHING RETURNING id
+            """
         let id: Int64 = try await withSession { s throws(HistoryError) in
-            // Shard workers race here: the unique index on run_id lets exactly one insert win;
-            // the others insert nothing (after waiting for the winner to commit) and read its id.
-            let inserted = try await s.rows("""
-                INSERT INTO scans (run_id, kind, target, parameters, started_at, state, tool_version)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id) DO NOTHING RETURNING id
-                """, [.optional(scan.runId), .text(scan.kind.rawValue), .text(scan.target), .text(scan.parameters),
-                      .real(scan.startedAt.timeIntervalSince1970), .text(ScanState.running.rawValue), .text(scan.toolVersion)],
-                doing: "starting a scan")
-            if let id = inserted.first.flatMap({ PostgresSession.values($0).integer("id") }) { return id }
-            guard let runId = scan.runId,
-                  let id = try await s.rows("SELECT id FROM scans WHERE run_id = $1", [.text(runId)], doing: "joining run \(runId)")
-                    .first.flatMap({ PostgresSession.values($0).integer("id") }) else {
-                throw HistoryError(.query, "starting a scan in \(location) returned no scan id")
+            guard let runId = scan.runId else {
+                guard let id = try await s.rows(insert, values, doing: "starting a scan").first.flatMap({ PostgresSession.values($0).integer("id") }) else {
+                    throw HistoryError(.query, "starting a scan in \(location) returned no scan id")
+                }
+                return id
             }
-            return id
+            // Shard workers race here. Taking turns on a per-run lock makes the first one create
+            // the row and the others find it, as SQLite's single writer does: no sequence numbers
+            // burnt by losing inserts, so a run's scan id is the next one. The unique index on
+            // run_id (ON CONFLICT) still guarantees one row should anything bypass the lock.
+            return try await s.transaction(doing: "starting run \(runId)") { t throws(HistoryError) in
+                try await t.rows("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text("mamori-run:\(runId)")], doing: "starting run \(runId)")
+                let find = "SELECT id FROM scans WHERE run_id = $1"
+                if let id = try await t.rows(find, [.text(runId)], doing: "joining run \(runId)").first.flatMap({ PostgresSession.values($0).integer("id") }) {
+                    return id
+                }
+                if let id = try await t.rows(insert, values, doing: "starting run \(runId)").first.flatMap({ PostgresSession.values($0).integer("id") }) {
+                    return id
+                }
+                guard let id = try await t.rows(find, [.text(runId)], doing: "joining run \(runId)").first.flatMap({ PostgresSession.values($0).integer("id") }) else {
+                    throw HistoryError(.query, "starting run \(runId) in \(location) returned no scan id")
+                }
+                return id
+            }
         }
         guard let record = try await self.scan(id) else { throw HistoryError(.query, "scan \(id) vanished right after it was created") }
         return record

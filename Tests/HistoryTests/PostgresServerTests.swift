@@ -58,6 +58,23 @@ struct PostgresServerTests {
         #expect(error?.description.hasSuffix("does not offer TLS but the --db URL asks for sslmode=require; enable TLS on the server, or use sslmode=disable on a trusted network") == true)
     }
 
+    /// Workers joining a run take turns on a lock instead of racing inserts, so joins burn no
+    /// sequence numbers: after eight workers start one run, the next scan is scan 2.
+    @Test func runJoinsLeaveNoGapsInScanIds() async throws {
+        try await withStore(.postgres) { store, _ in
+            let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await store.beginScan(Sample.newScan(runId: "no-gaps", kind: .org, target: "org:111122223333")).id }
+                }
+                var ids: Set<Int64> = []
+                for try await id in group { ids.insert(id) }
+                return ids
+            }
+            #expect(ids == [1])
+            #expect(try await store.beginScan(Sample.newScan()).id == 2)
+        }
+    }
+
     @Test func missingDatabaseIsNamed() async throws {
         let error = await #expect(throws: HistoryError.self) {
             _ = try await PostgresHistoryStore(url: try url(database: "no_such_history"))
