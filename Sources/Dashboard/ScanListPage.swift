@@ -5,16 +5,24 @@ import MamoriCore
 extension DashboardPages {
     /// Scans shown on the list; older ones stay reachable by id.
     static let listedScans = 200
-    /// Scans in the trend chart.
+    /// Scans per trend chart.
     static let trendScans = 30
+    /// Targets with a trend chart (most recently scanned first); one chart per target, because a
+    /// line mixing an organisation with a single account would rise and fall for no reason.
+    static let trendTargets = 4
 
     struct ScanListView {
         var hasScans: Bool
-        var trend: String
+        var trends: [TrendView]
         var scans: [ScanRowView]
         var older: [OptionView]
         var newer: [OptionView]
         var canDiff: Bool
+    }
+
+    struct TrendView {
+        var target: String
+        var chart: String
     }
 
     struct ScanRowView {
@@ -49,13 +57,23 @@ extension DashboardPages {
                         failing: SeverityCountsView(Formatting.failing(scan)), muted: scan.muted, errors: scan.errors,
                         diffLink: previous[scan.id].map { "/diff?a=\($0)&b=\(scan.id)" })
         }
-        let trend = scans.prefix(Self.trendScans).reversed().map { scan in
-            Charts.TrendPoint(scan: scan.id, date: scan.startedAt, failing: Formatting.failing(scan))
+        var targets: [String] = []
+        var byTarget: [String: [ScanRecord]] = [:]
+        for scan in scans where scan.state != .running {
+            let key = scan.kind.rawValue + " " + scan.target
+            if byTarget[key] == nil { targets.append(key) }
+            byTarget[key, default: []].append(scan)
+        }
+        let trends = targets.prefix(Self.trendTargets).map { target in
+            let points = (byTarget[target] ?? []).prefix(Self.trendScans).reversed().map { scan in
+                Charts.TrendPoint(scan: scan.id, date: scan.startedAt, failing: Formatting.failing(scan))
+            }
+            return TrendView(target: target, chart: Charts.trend(Array(points)))
         }
         func options(selected: Int64?) -> [OptionView] {
             scans.map { OptionView(value: String($0.id), label: "#\($0.id) \($0.target) \(Formatting.timestamp($0.startedAt))", selected: $0.id == selected) }
         }
-        let view = ScanListView(hasScans: !scans.isEmpty, trend: Charts.trend(Array(trend)), scans: rows,
+        let view = ScanListView(hasScans: !scans.isEmpty, trends: trends, scans: rows,
                                 older: options(selected: scans.count > 1 ? scans[1].id : nil),
                                 newer: options(selected: scans.first?.id), canDiff: scans.count > 1)
         return Page(title: "Scans", template: "scans", view: view)

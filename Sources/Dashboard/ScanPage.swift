@@ -25,6 +25,7 @@ extension DashboardPages {
         var hasOUs: Bool
         var ous: [OURowView]
         var errorCount: Int
+        var hasErrors: Bool
         var errors: [ErrorRowView]
         var diffLink: String?
     }
@@ -114,7 +115,7 @@ extension DashboardPages {
             muted: scan.muted, passed: passed, accountCount: records.count, accounts: rows,
             hasOUs: records.contains { !($0.ouPath ?? "").isEmpty },
             ous: Self.ouRollUp(records, perAccount: perAccount),
-            errorCount: errors.count,
+            errorCount: errors.count, hasErrors: !errors.isEmpty,
             errors: errors.map { stored in
                 let e = stored.error
                 return ErrorRowView(account: stored.account, region: e.region, call: e.service + ":" + e.operation,

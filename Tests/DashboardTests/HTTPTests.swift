@@ -12,7 +12,10 @@ struct HTTPTests {
             #expect(page.status == 200)
             #expect(page.header("Content-Type") == "text/html; charset=utf-8")
             for id in 1...3 { #expect(page.body.contains("data-scan=\"\(id)\"")) }
-            #expect(page.body.contains("aria-label=\"Failing findings by severity per scan\""))
+            // One trend chart per target: the organisation's two scans and the single account's one.
+            #expect(HTMLText.count("aria-label=\"Failing findings by severity per scan\"", in: page.body) == 2)
+            #expect(page.body.contains("Failing findings by severity · org org:111111111111</h2>"))
+            #expect(page.body.contains("Failing findings by severity · account 333333333333</h2>"))
             // Scan 2: critical 1 (bucket), high 3 (alice, queue, topic), 4 failing, 1 muted, 1 error.
             let two = try #require(HTMLText.row(page.body, "data-scan=\"2\""))
             #expect(two.contains("<td class=\"num sev-critical\">1</td><td class=\"num sev-high\">3</td><td class=\"num sev-medium\">0</td>"))
@@ -69,6 +72,7 @@ struct HTTPTests {
             let sandbox = try #require(HTMLText.row(ous, ">Root/Sandbox</td>"))
             #expect(sandbox.contains("<td class=\"num sev-low\">1</td>"))
             #expect(page.body.contains("Every part of every account was read."))
+            #expect(!page.body.contains("id=\"errors\""))
         }
     }
 
