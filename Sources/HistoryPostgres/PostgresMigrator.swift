@@ -23,8 +23,11 @@ enum PostgresMigrator {
         // newer Mamori has migrated before anything is changed.
         var applied: Set<String> = try await session.transaction(doing: "preparing the history schema") { s throws(HistoryError) in
             try await lock(s)
-            if let schema = location.schema {
-                try await s.rows("CREATE SCHEMA IF NOT EXISTS \(schema)", doing: "creating schema \(schema)")
+            // Only when missing: even CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the
+            // database, which a role given just its own schema does not have.
+            if let schema = location.schema,
+               try await s.rows("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)], doing: "looking for schema \(schema)").isEmpty {
+                try await s.rows("CREATE SCHEMA \(schema)", doing: "creating schema \(schema)")
             }
             try await s.rows("CREATE TABLE IF NOT EXISTS mamori_migrations (id TEXT PRIMARY KEY, applied_at DOUBLE PRECISION)",
                              doing: "creating the migrations table")

@@ -75,6 +75,32 @@ struct PostgresServerTests {
         }
     }
 
+    /// A role that owns only its schema (no CREATE on the database, PostgreSQL's default for
+    /// non-owners) can use it; in a schema it does not own it gets the permission message.
+    @Test func roleWithOnlyItsOwnSchema() async throws {
+        let role = "mamori_role_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try await PostgresHistoryStore(location: try PostgresLocation(url: try url()), upTo: nil, maximumConnections: 1, migrate: false)
+        try await admin.execute("CREATE ROLE \(role) LOGIN")
+        try await admin.execute("CREATE SCHEMA \(role) AUTHORIZATION \(role)")
+        do {
+            let base = try url(user: role)
+            let store = try await PostgresHistoryStore(url: base + "&schema=\(role)")
+            let scan = try await store.beginScan(Sample.newScan())
+            #expect(scan.id == 1)
+            await store.close()
+            let error = await #expect(throws: HistoryError.self) {
+                _ = try await PostgresHistoryStore(url: base + "&schema=\(role)_other")
+            }
+            #expect(error?.description.contains("user '\(role)' may not do this at 127.0.0.1:") == true)
+            #expect(error?.description.contains("permission denied for database") == true)
+        } catch {
+            Issue.record(error)
+        }
+        try await admin.execute("DROP SCHEMA \(role) CASCADE")
+        try await admin.execute("DROP ROLE \(role)")
+        await admin.close()
+    }
+
     @Test func missingDatabaseIsNamed() async throws {
         let error = await #expect(throws: HistoryError.self) {
             _ = try await PostgresHistoryStore(url: try url(database: "no_such_history"))
