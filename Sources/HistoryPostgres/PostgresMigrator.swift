@@ -1,5 +1,6 @@
 import Foundation
 import History
+import PostgresNIO
 
 /// Applies `HistorySchema.migrations` (the PostgreSQL DDL) in order, recording each in
 /// `mamori_migrations`. Every step runs in its own transaction under a database-wide advisory
@@ -29,8 +30,12 @@ enum PostgresMigrator {
                try await s.rows("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)], doing: "looking for schema \(schema)").isEmpty {
                 try await s.rows("CREATE SCHEMA \(schema)", doing: "creating schema \(schema)")
             }
-            try await s.rows("CREATE TABLE IF NOT EXISTS mamori_migrations (id TEXT PRIMARY KEY, applied_at DOUBLE PRECISION)",
-                             doing: "creating the migrations table")
+            // Likewise only when missing, so a read-only role (a dashboard's) can open a migrated store.
+            if try await s.rows("SELECT to_regclass('mamori_migrations') IS NULL AS missing", doing: "looking for the migrations table")
+                .first.map({ (try? $0.makeRandomAccess()["missing"].decode(Bool.self)) ?? true }) ?? true {
+                try await s.rows("CREATE TABLE mamori_migrations (id TEXT PRIMARY KEY, applied_at DOUBLE PRECISION)",
+                                 doing: "creating the migrations table")
+            }
             return try await appliedIDs(s)
         }
         if let unknown = applied.sorted().first(where: { !known.contains($0) }) {

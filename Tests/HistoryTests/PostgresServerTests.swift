@@ -101,6 +101,29 @@ struct PostgresServerTests {
         await admin.close()
     }
 
+    /// A role that may only read (USAGE on the schema, SELECT on the tables) opens a migrated
+    /// store and lists its scans: opening writes nothing when there is nothing to migrate.
+    @Test func readOnlyRoleOpensAMigratedStore() async throws {
+        let role = "mamori_reader_\(UInt32.random(in: 0...UInt32.max))"
+        try await withStore(.postgres) { store, database in
+            _ = try await store.beginScan(Sample.newScan())
+            let admin = try await PostgresHistoryStore(location: try PostgresLocation(url: try url()), upTo: nil, maximumConnections: 1, migrate: false)
+            try await admin.execute("CREATE ROLE \(role) LOGIN")
+            try await admin.execute("GRANT USAGE ON SCHEMA \(database.schema) TO \(role)")
+            try await admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA \(database.schema) TO \(role)")
+            do {
+                let reader = try await PostgresHistoryStore(url: try url(user: role) + "&schema=\(database.schema)")
+                #expect(try await reader.scans(limit: nil).map(\.id) == [1])
+                await reader.close()
+            } catch {
+                Issue.record(error)
+            }
+            try await admin.execute("DROP OWNED BY \(role)")
+            try await admin.execute("DROP ROLE \(role)")
+            await admin.close()
+        }
+    }
+
     @Test func missingDatabaseIsNamed() async throws {
         let error = await #expect(throws: HistoryError.self) {
             _ = try await PostgresHistoryStore(url: try url(database: "no_such_history"))
