@@ -1,6 +1,5 @@
 import Foundation
 import History
-import PostgresNIO
 
 /// Applies `HistorySchema.migrations` (the PostgreSQL DDL) in order, recording each in
 /// `mamori_migrations`. Every step runs in its own transaction under a database-wide advisory
@@ -31,8 +30,7 @@ enum PostgresMigrator {
                 try await s.rows("CREATE SCHEMA \(schema)", doing: "creating schema \(schema)")
             }
             // Likewise only when missing, so a read-only role (a dashboard's) can open a migrated store.
-            if try await s.rows("SELECT to_regclass('mamori_migrations') IS NULL AS missing", doing: "looking for the migrations table")
-                .first.map({ (try? $0.makeRandomAccess()["missing"].decode(Bool.self)) ?? true }) ?? true {
+            if try await !s.rows("SELECT 1 WHERE to_regclass('mamori_migrations') IS NULL", doing: "looking for the migrations table").isEmpty {
                 try await s.rows("CREATE TABLE mamori_migrations (id TEXT PRIMARY KEY, applied_at DOUBLE PRECISION)",
                                  doing: "creating the migrations table")
             }
