@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore"]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy"]),

@@ -57,7 +57,11 @@ public final class SQLiteHistoryStore: HistoryStore {
     public func beginScan(_ scan: NewScan) async throws(HistoryError) -> ScanRecord {
         let id: Int64 = try await write { db in
             // Shards of one run start at about the same time, possibly in several processes: the
-            // first insert wins and everyone reads the same row.
+            // first insert wins and everyone reads the same row. Looking first keeps joiners from
+            // using up AUTOINCREMENT ids on conflicting inserts.
+            if let runId = scan.runId, let existing = try Int64.fetchOne(db, sql: "SELECT id FROM scans WHERE run_id = ?", arguments: [runId]) {
+                return existing
+            }
             try db.execute(sql: """
                 INSERT INTO scans (run_id, kind, target, parameters, started_at, state, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO NOTHING
