@@ -44,7 +44,8 @@ struct ShardTests {
         #expect(scans.count == 1, "all shards write into one scan: \(history.stdout)")
         #expect(scans.first?["pending"] as? Int == 0)
         #expect(scans.first?["runId"] as? String == "nightly")
-        let report = try Mamori.run(["report", "render", "--scan", "1", "--db", db, "--format", "json", "--all"])
+        let id = scans.first?["id"] as? Int ?? 0
+        let report = try Mamori.run(["report", "render", "--scan", String(id), "--db", db, "--format", "json", "--all"])
         return (try lines(report.stdout), perShard)
     }
 
