@@ -21,7 +21,7 @@ ACCOUNTS=${ACCOUNTS:-20 100 200}
 PROWLER_ACCOUNTS=${PROWLER_ACCOUNTS:-5}
 MAX_ACCOUNTS=${MAX_ACCOUNTS:-4}   # mamori's default --max-accounts
 REGIONS=(us-east-1 eu-west-1)
-SERVICES=(iam ec2 s3 sns sqs cloudtrail guardduty securityhub)
+read -r -a SERVICES <<< "${PROWLER_SERVICES:-iam ec2 s3 sns sqs cloudtrail guardduty securityhub}"  # what mamori checks
 OUT=bench-out/org; mkdir -p "$OUT"
 scripts/setup-python.sh
 
@@ -65,22 +65,26 @@ stop_estate() {
 trap stop_estate EXIT
 
 requests() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
+# CPU seconds the estate (moto) has used so far: shows whether moto is the bottleneck.
+estate_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$ESTATE_PID/stat"; }
 
 measure() {  # name, accounts scanned, request log, command...
   local name=$1 scanned=$2 log=$3; shift 3
-  local before after
-  before=$(requests "$log")
+  local before after cpu_before cpu_after
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)  # the machine is shared: how busy it was
+  before=$(requests "$log"); cpu_before=$(estate_cpu)
   /usr/bin/time -v "$@" > "$OUT/$name.stdout" 2> "$OUT/$name.time" || true
-  after=$(requests "$log")
-  python3 - "$name" "$scanned" "$((after - before))" "$OUT/$name.time" >> "$OUT/results.tsv" <<'PY'
+  after=$(requests "$log"); cpu_after=$(estate_cpu)
+  python3 - "$name" "$scanned" "$((after - before))" "$OUT/$name.time" "$cpu_before" "$cpu_after" "$load" >> "$OUT/results.tsv" <<'PY'
 import re, sys
 name, scanned, reqs, timing = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), open(sys.argv[4]).read()
+moto_cpu = float(sys.argv[6]) - float(sys.argv[5])
 wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", timing).group(1)
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).group(1))
 cpu = sum(float(re.search(rf"{k} time \(seconds\): (\S+)", timing).group(1)) for k in ("User", "System"))
 parts = [float(p) for p in wall.split(":")]
 seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-print(f"{name}\t{scanned}\t{seconds:.1f}\t{cpu:.1f}\t{reqs}\t{reqs / max(seconds, 0.01):.0f}\t{rss / 1024:.0f}\t{seconds / scanned:.2f}")
+print(f"{name}\t{scanned}\t{seconds:.1f}\t{cpu:.1f}\t{moto_cpu:.1f}\t{reqs}\t{reqs / max(seconds, 0.01):.0f}\t{rss / 1024:.0f}\t{seconds / scanned:.2f}\t{sys.argv[7]}")
 PY
 }
 
@@ -129,15 +133,18 @@ for n in $ACCOUNTS; do
     cat > "$OUT/prowler-loop.sh" <<EOF
 #!/usr/bin/env bash
 while read -r account; do
+  start=\$(date +%s.%N)
   AWS_ENDPOINT_URL="$ENDPOINT" "$PROWLER" aws --no-banner --role "arn:aws:iam::\$account:role/OrganizationAccountAccessRole" \\
     --services ${SERVICES[*]} --region ${REGIONS[*]} --output-formats json-ocsf \\
     --output-directory "$OUT/prowler/\$account" --output-filename findings > "$OUT/prowler-\$account.log" 2>&1 || true
+  echo "\$account \$(awk "BEGIN {printf \\"%.1f\\", \$(date +%s.%N) - \$start}")" >> "$OUT/prowler-per-account.txt"
 done < "$OUT/subset.txt"
 EOF
     chmod +x "$OUT/prowler-loop.sh"
-    rm -rf "$OUT/prowler"
+    rm -rf "$OUT/prowler" "$OUT/prowler-per-account.txt"
     echo "prowler: $k member accounts, one run each" >&2
     measure "prowler-loop-$k" "$k" "$OUT/requests-$n.jsonl" "$OUT/prowler-loop.sh"
+    sed 's/^/prowler run for account (wall s): /' "$OUT/prowler-per-account.txt" >> "$OUT/checks.txt"
     python3 - "$OUT/prowler" "$OUT/subset.txt" <<'PY' | tee -a "$OUT/checks.txt" >&2
 import collections, glob, json, sys
 accounts = open(sys.argv[2]).read().split()
@@ -164,8 +171,8 @@ done
 python3 - "$OUT/results.tsv" > "$OUT/results.md" <<'PY'
 import sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().splitlines() if l]
-print("| run | accounts scanned | wall (s) | CPU (s) | requests | requests/s | peak RSS (MB) | s/account |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| run | accounts scanned | wall (s) | tool CPU (s) | moto CPU (s) | requests | requests/s | peak RSS (MB) | s/account | load at start |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 by = {r[0]: r for r in rows}
