@@ -14,11 +14,10 @@ member, in each of --regions, with the same small risky estate (see seed_member)
 --members writes the account ids, their OU paths and what was seeded, so the benchmark can
 check a scan's findings against what is really there.
 
-Speed: IAM users and S3 buckets are seeded through moto's backend objects directly (the same
-objects the server answers from, keyed by account id and region) instead of ~25 HTTP calls per
-account, and moto
-loads only its 44 base AMIs per EC2 backend instead of its full "latest AMIs" catalogue (about
-a second per account and region otherwise). Every backend a scan touches is created while
+Speed: users, buckets and instances go into moto's backend objects directly (the same objects
+the server answers from, keyed by account id and region) instead of ~25 HTTP calls per account,
+and moto loads only its 44 base AMIs per EC2 backend instead of its full "latest AMIs" catalogue
+(about a second per account and region otherwise). Every backend a scan touches is created while
 seeding, so the timed scan measures moto serving requests, not moto building backends.
 """
 import argparse
@@ -48,7 +47,7 @@ from moto_estate import client, days_ago, honour_restorable_by, serve, serve_unt
 OUS = [("Prod", None), ("Payments", "Prod"), ("Data", "Prod"), ("Dev", None), ("Sandbox", "Dev"),
        ("Security", None)]
 
-# Each member account, per account (IAM and S3 are global) and per region (EC2, SNS, SQS).
+# What each member account gets: IAM users and buckets once, instances in every region.
 USERS = {  # name: (console password, MFA, access key age in days or None)
     "alice": (True, False, None),     # console without MFA
     "bob": (True, True, None),        # console with MFA
