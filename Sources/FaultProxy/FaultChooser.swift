@@ -21,12 +21,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// Decides, request by request, whether to inject a fault and which one. Decisions are drawn
 /// in arrival order from one seeded sequence, so a run with the same seed and the same request
-/// order injects the same faults.
+/// order injects the same faults. Whether a request is spoiled is a coin with the configured
+/// rate; which fault it gets is dealt from a shuffled bag of every enabled kind, so a run with
+/// a handful of faults already shows each kind (a uniform pick can miss one in a short run).
 public struct FaultChooser: Sendable {
     public let rate: Double
     public let serviceRates: [String: Double]
     public let faults: [FaultKind]
     private var generator: SeededGenerator
+    private var bag: [FaultKind] = []
 
     public init(rate: Double, serviceRates: [String: Double] = [:], faults: [FaultKind] = FaultKind.allCases, seed: UInt64) {
         self.rate = rate
@@ -45,12 +48,11 @@ public struct FaultChooser: Sendable {
         return rate
     }
 
-    /// The fault for the next request, or nil to pass it through untouched. Always draws two
-    /// numbers so one service's override does not shift the choices made for the others.
+    /// The fault for the next request, or nil to pass it through untouched.
     public mutating func choose(service: String?) -> FaultKind? {
         let roll = generator.unit()
-        let pick = generator.next()
         guard !faults.isEmpty, roll < rate(for: service) else { return nil }
-        return faults[Int(pick % UInt64(faults.count))]
+        if bag.isEmpty { bag = faults.shuffled(using: &generator) }
+        return bag.removeLast()
     }
 }

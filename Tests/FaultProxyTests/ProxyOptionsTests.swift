@@ -70,6 +70,10 @@ struct FaultChooserTests {
             let count = picks.filter { $0 == kind }.count
             #expect(count > 850 && count < 1_150, "\(kind): \(count)")
         }
+        // Dealt from a bag: every run of six faults holds each kind once.
+        for start in stride(from: 0, to: picks.count - 6, by: 6) {
+            #expect(Set(picks[start..<start + 6]).count == 6)
+        }
     }
 
     @Test func serviceRateOverridesTheGlobalRate() {
