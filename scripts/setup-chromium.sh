@@ -11,8 +11,9 @@ if command -v chromium >/dev/null 2>&1; then
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: apt-get not found; install Chromium with your package manager and put 'chromium' on PATH" >&2
-    exit 2
+    # Not Debian/Ubuntu: the browser tests skip with a message; the rest of the suite still runs.
+    echo "note: apt-get not found; install Chromium and put 'chromium' on PATH to run the dashboard's browser tests" >&2
+    exit 0
 fi
 
 SUDO=""

@@ -74,7 +74,9 @@ struct DashboardResponder: HTTPResponder {
     /// so it does not stay in the address bar, the history or a copied link.
     func signIn(_ request: Request) -> Response {
         let rest = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("token=") && $0 != "token" }
-        let location = request.uri.path + (rest.isEmpty ? "" : "?" + rest.joined(separator: "&"))
+        // One leading slash only: "//host/x" would be a protocol-relative link to another site.
+        let path = "/" + request.uri.path.drop { $0 == "/" || $0 == "\\" }
+        let location = path + (rest.isEmpty ? "" : "?" + rest.joined(separator: "&"))
         var headers = HTTPFields()
         headers[.location] = location
         headers[.setCookie] = "\(TokenGate.cookieName)=\(gate.cookieValue ?? ""); Path=/; HttpOnly; SameSite=Strict"

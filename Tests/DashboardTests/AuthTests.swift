@@ -54,6 +54,17 @@ struct AuthTests {
         }
     }
 
+    @Test func signInRedirectStaysOnThisSite() async throws {
+        try await TestServer.with(token: Self.token) { server in
+            let encoded = "s3cret%20token%3B%3D%21"
+            let slashes = try await server.get("//evil.example/x?token=\(encoded)")
+            #expect(slashes.status == 303)
+            #expect(slashes.header("Location") == "/evil.example/x")
+            let backslash = try await server.get("/\\evil.example?token=\(encoded)")
+            #expect(backslash.header("Location") == "/evil.example")
+        }
+    }
+
     @Test func noTokenConfiguredMeansOpen() async throws {
         try await TestServer.with { server in
             let r7 = try await server.get("/")
