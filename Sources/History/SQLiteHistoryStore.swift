@@ -164,9 +164,7 @@ public final class SQLiteHistoryStore: HistoryStore {
     static func addCounts(_ db: Database, to scans: inout [ScanRecord]) throws {
         guard !scans.isEmpty else { return }
         let index = Dictionary(uniqueKeysWithValues: scans.enumerated().map { ($0.element.id, $0.offset) })
-        let ids = scans.map { String($0.id) }.joined(separator: ",")
-        let sql = "SELECT scan_id, k, n FROM (\(HistorySchema.countsQuery)) WHERE scan_id IN (\(ids))"
-        for row in try Row.fetchAll(db, sql: sql) {
+        for row in try Row.fetchAll(db, sql: HistorySchema.countsQuery(ids: scans.map(\.id))) {
             guard let scan: Int64 = row["scan_id"], let position = index[scan], let key: String = row["k"], let n: Int = row["n"] else { continue }
             RowCoding.apply(count: key, n, to: &scans[position])
         }

@@ -141,12 +141,17 @@ public enum HistorySchema {
     public static let accountColumns = "account_id, name, ou_path, state, finished_at, inventory, metrics"
     public static let scanColumns = "id, run_id, kind, target, parameters, started_at, finished_at, state, tool_version"
 
-    /// Per-scan counts for `scans()`: failing not-muted findings by severity, muted, errors, accounts.
-    public static let countsQuery = """
-        SELECT scan_id, 'f:' || severity AS k, COUNT(*) AS n FROM findings WHERE status = 'fail' AND muted_reason IS NULL GROUP BY scan_id, severity
-        UNION ALL SELECT scan_id, 'muted', COUNT(*) FROM findings WHERE muted_reason IS NOT NULL GROUP BY scan_id
-        UNION ALL SELECT scan_id, 'errors', COUNT(*) FROM scan_errors GROUP BY scan_id
-        UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts WHERE state <> 'pending' GROUP BY scan_id
-        UNION ALL SELECT scan_id, 'pending', COUNT(*) FROM scan_accounts WHERE state = 'pending' GROUP BY scan_id
-        """
+    /// Per-scan counts for `scans()`: failing not-muted findings by severity, muted, errors,
+    /// accounts, pending accounts; rows `(scan_id, k, n)`. `ids` is a list of scan ids (integers
+    /// only): each branch filters by it so the indexes are used, not the whole history.
+    public static func countsQuery(ids: [Int64]) -> String {
+        let list = ids.map(String.init).joined(separator: ",")
+        return """
+            SELECT scan_id, 'f:' || severity AS k, COUNT(*) AS n FROM findings WHERE scan_id IN (\(list)) AND status = 'fail' AND muted_reason IS NULL GROUP BY scan_id, severity
+            UNION ALL SELECT scan_id, 'muted', COUNT(*) FROM findings WHERE scan_id IN (\(list)) AND muted_reason IS NOT NULL GROUP BY scan_id
+            UNION ALL SELECT scan_id, 'errors', COUNT(*) FROM scan_errors WHERE scan_id IN (\(list)) GROUP BY scan_id
+            UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts WHERE scan_id IN (\(list)) AND state <> 'pending' GROUP BY scan_id
+            UNION ALL SELECT scan_id, 'pending', COUNT(*) FROM scan_accounts WHERE scan_id IN (\(list)) AND state = 'pending' GROUP BY scan_id
+            """
+    }
 }

@@ -258,9 +258,7 @@ public final class PostgresHistoryStore: HistoryStore {
     static func addCounts(_ s: PostgresSession, to scans: inout [ScanRecord]) async throws(HistoryError) {
         guard !scans.isEmpty else { return }
         let index = Dictionary(uniqueKeysWithValues: scans.enumerated().map { ($0.element.id, $0.offset) })
-        let ids = scans.map { String($0.id) }.joined(separator: ",")
-        let sql = "SELECT scan_id, k, n FROM (\(HistorySchema.countsQuery)) AS counts WHERE scan_id IN (\(ids))"
-        for row in try await s.rows(sql, doing: "counting findings") {
+        for row in try await s.rows(HistorySchema.countsQuery(ids: scans.map(\.id)), doing: "counting findings") {
             let values = PostgresSession.values(row)
             guard let scan = values.integer("scan_id"), let position = index[scan], let key = values.text("k"),
                   let n = values.integer("n") else { continue }

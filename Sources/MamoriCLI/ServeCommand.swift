@@ -22,8 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("History store: a SQLite file (default ~/.mamori/mamori.sqlite, or $MAMORI_DB).", valueName: "path"))
-    var db: String?
+    @OptionGroup var history: HistoryOptions
 
     @Option(help: ArgumentHelp("Address to listen on. Anything but a loopback address exposes the findings to the network.", valueName: "host"))
     var bind: String = DashboardConfiguration.defaultHost
@@ -46,18 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
             let configuration = DashboardConfiguration(host: bind, port: port, token: token)
             for warning in configuration.warnings { FileHandle.standardError.write(Data("mamori: \(warning)\n".utf8)) }
 
-            // LEAD: open via HistoryDatabase (HistoryOptions: postgres:// URLs and $MAMORI_DB in one place).
-            let location = ((db ?? environment["MAMORI_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "~/.mamori/mamori.sqlite") as NSString)
-                .expandingTildeInPath
-            guard !location.hasPrefix("postgres://") && !location.hasPrefix("postgresql://") else {
-                throw CLIError("mamori serve reads SQLite history stores only in this build; copy the scans to a SQLite file or use `mamori history`")
-            }
+            let location = history.location
             // The dashboard only reads: a mistyped path should say so, not create an empty store.
-            guard FileManager.default.fileExists(atPath: location) else {
+            guard HistoryDatabase.isPostgres(location) || FileManager.default.fileExists(atPath: location) else {
                 throw CLIError("no history store at \(location): record scans first with `mamori scan --db \(location)`, or pass --db")
             }
-            let store: any HistoryStore
-            do { store = try SQLiteHistoryStore(path: location) } catch { throw CLIError("\(error)") }
+            let store = try await history.open()
 
             let server: DashboardServer
             do { server = try await DashboardServer(store: store, configuration: configuration) }
