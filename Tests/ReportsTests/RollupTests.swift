@@ -38,3 +38,27 @@ struct RollupTests {
         #expect(rollup.accounts.map(\.key) == ["111111111111"])
     }
 }
+
+/// Organisation scans combine per-account metrics; the result must equal metrics over the whole estate.
+struct MetricsCombinationTests {
+    @Test func combiningAccountsEqualsMeasuringTheEstate() throws {
+        var second = Fixture.inventory.accounts[0]
+        second.accountId = "444455556666"
+        second.iam?.users.removeLast()
+        let first = Fixture.inventory.accounts[0]
+        let both = Inventory(collectedAt: Fixture.now, accounts: [first, second])
+        let whole = PostureMetrics.compute(inventory: both, evaluation: Evaluator.evaluate(both))
+        let parts = [first, second].map { account -> PostureMetrics in
+            let single = Inventory(collectedAt: Fixture.now, accounts: [account])
+            return PostureMetrics.compute(inventory: single, evaluation: Evaluator.evaluate(single))
+        }
+        let combined = try #require(PostureMetrics.combine(parts, measuredAt: Fixture.now))
+        #expect(combined.accounts == 2)
+        #expect(combined.metrics == whole.metrics)
+        #expect(combined.metrics.first { $0.id == "org.multiple_accounts" }?.verdict == .better)
+    }
+
+    @Test func nothingToCombine() {
+        #expect(PostureMetrics.combine([], measuredAt: Fixture.now) == nil)
+    }
+}
