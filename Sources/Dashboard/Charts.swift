@@ -1,26 +1,15 @@
 import Foundation
 import MamoriCore
+import Reports
 
 /// Inline SVG charts (no script, nothing fetched: the CSP allows neither). Same palette and bar
 /// layout as the static HTML report's charts, drawn from counts because the dashboard has them
 /// per scan without loading findings. Only numbers and fixed words go into the markup.
 enum Charts {
-    static let colors: [Severity: String] = [.critical: "#8b0000", .high: "#d9480f", .medium: "#e8a317", .low: "#1c7ed6", .info: "#868e96"]
+    static let colors = HTMLCharts.colors
 
-    /// One bar per severity, most severe on top.
-    static func severity(_ counts: [Severity: Int]) -> String {
-        let maximum = max(1, counts.values.max() ?? 0)
-        var svg = "<svg class=\"chart\" role=\"img\" aria-label=\"Failing findings by severity\" viewBox=\"0 0 420 150\" width=\"420\" height=\"150\">"
-        for (row, severity) in Severity.allCases.reversed().enumerated() {
-            let count = counts[severity] ?? 0
-            let width = Int((Double(count) / Double(maximum) * 280).rounded())
-            let y = 8 + row * 28
-            svg += "<text x=\"0\" y=\"\(y + 15)\">\(severity.rawValue)</text>"
-            svg += "<rect x=\"70\" y=\"\(y)\" width=\"\(max(width, count > 0 ? 2 : 0))\" height=\"20\" fill=\"\(colors[severity] ?? "#888")\"></rect>"
-            svg += "<text x=\"\(76 + width)\" y=\"\(y + 15)\">\(count)</text>"
-        }
-        return svg + "</svg>"
-    }
+    /// One bar per severity, most severe on top (the static report's chart).
+    static func severity(_ counts: [Severity: Int]) -> String { HTMLCharts.severity(counts: counts) }
 
     /// A point of the trend: one scan's failing counts.
     struct TrendPoint: Sendable, Hashable {

@@ -43,8 +43,8 @@ extension DashboardPages {
             combined = metrics != nil
         }
         let rows = (metrics?.metrics ?? []).map { metric in
-            MetricRowView(id: metric.id, title: metric.title, note: metric.note, ours: Self.ours(metric.value),
-                          population: "\(Self.number(metric.population.percent))% of \(metric.population.of)",
+            MetricRowView(id: metric.id, title: metric.title, note: metric.note, ours: MetricsReport.ours(metric.value),
+                          population: "\(MetricsReport.number(metric.population.percent))% of \(metric.population.of)",
                           verdict: metric.verdict.rawValue, verdictClass: metric.verdict.rawValue.replacingOccurrences(of: " ", with: "-"))
         }
         let view = MetricsView(scanId: id, target: scan.target, hasMetrics: metrics != nil, combined: combined,
@@ -58,17 +58,5 @@ extension DashboardPages {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
-
-    /// "3/12 (25%)", "yes"/"no" for organisation-level rows, "n/a" without a denominator
-    /// (the wording of `mamori report metrics`).
-    static func ours(_ value: MetricValue) -> String {
-        guard let percent = value.percent else { return "n/a (none \(value.of.hasPrefix("organisation") ? "read" : "scanned"))" }
-        if value.total == 1, value.of.hasPrefix("organisation") { return value.count == 1 ? "yes" : "no" }
-        return "\(value.count)/\(value.total) (\(number(percent))%)"
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

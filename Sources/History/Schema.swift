@@ -9,130 +9,76 @@ public enum HistorySchema {
         public var postgres: [String]
     }
 
+    /// The first schema, written once: `{serial}`, `{ref}` and `{real}` become each database's types.
+    static let v1: [String] = [
+        """
+        CREATE TABLE scans (
+          id {serial},
+          kind TEXT NOT NULL,
+          target TEXT NOT NULL,
+          parameters TEXT NOT NULL DEFAULT '',
+          started_at {real} NOT NULL,
+          finished_at {real},
+          state TEXT NOT NULL,
+          tool_version TEXT NOT NULL,
+          metrics TEXT)
+        """,
+        """
+        CREATE TABLE scan_accounts (
+          scan_id {ref} NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+          account_id TEXT NOT NULL,
+          name TEXT,
+          ou_path TEXT,
+          state TEXT NOT NULL,
+          finished_at {real} NOT NULL,
+          inventory TEXT NOT NULL DEFAULT '{}',
+          PRIMARY KEY (scan_id, account_id))
+        """,
+        """
+        CREATE TABLE findings (
+          id {serial},
+          scan_id {ref} NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+          account_id TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          check_id TEXT NOT NULL,
+          title TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          status TEXT NOT NULL,
+          region TEXT NOT NULL,
+          resource TEXT NOT NULL,
+          resource_type TEXT NOT NULL,
+          message TEXT NOT NULL,
+          remediation TEXT NOT NULL,
+          muted_reason TEXT)
+        """,
+        "CREATE INDEX findings_by_scan ON findings(scan_id, account_id)",
+        """
+        CREATE TABLE scan_errors (
+          id {serial},
+          scan_id {ref} NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+          account_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          service TEXT NOT NULL,
+          operation TEXT NOT NULL,
+          region TEXT NOT NULL,
+          resource TEXT,
+          message TEXT NOT NULL)
+        """,
+        "CREATE INDEX errors_by_scan ON scan_errors(scan_id, account_id)",
+    ]
+
+    /// Renames and moves (resource unique ids), shared runs of sharded scans, per-account metrics:
+    /// the same statements in both dialects.
+    static let v2: [String] = [
+        "ALTER TABLE findings ADD COLUMN resource_uid TEXT",
+        "ALTER TABLE scans ADD COLUMN run_id TEXT",
+        "CREATE UNIQUE INDEX scans_by_run ON scans(run_id)",
+        "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
+    ]
+
     public static let migrations: [Migration] = [
-        Migration(id: "v1-initial", sqlite: [
-            """
-            CREATE TABLE scans (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              kind TEXT NOT NULL,
-              target TEXT NOT NULL,
-              parameters TEXT NOT NULL DEFAULT '',
-              started_at REAL NOT NULL,
-              finished_at REAL,
-              state TEXT NOT NULL,
-              tool_version TEXT NOT NULL,
-              metrics TEXT)
-            """,
-            """
-            CREATE TABLE scan_accounts (
-              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              name TEXT,
-              ou_path TEXT,
-              state TEXT NOT NULL,
-              finished_at REAL NOT NULL,
-              inventory TEXT NOT NULL DEFAULT '{}',
-              PRIMARY KEY (scan_id, account_id))
-            """,
-            """
-            CREATE TABLE findings (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              fingerprint TEXT NOT NULL,
-              check_id TEXT NOT NULL,
-              title TEXT NOT NULL,
-              severity TEXT NOT NULL,
-              status TEXT NOT NULL,
-              region TEXT NOT NULL,
-              resource TEXT NOT NULL,
-              resource_type TEXT NOT NULL,
-              message TEXT NOT NULL,
-              remediation TEXT NOT NULL,
-              muted_reason TEXT)
-            """,
-            "CREATE INDEX findings_by_scan ON findings(scan_id, account_id)",
-            """
-            CREATE TABLE scan_errors (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              kind TEXT NOT NULL,
-              service TEXT NOT NULL,
-              operation TEXT NOT NULL,
-              region TEXT NOT NULL,
-              resource TEXT,
-              message TEXT NOT NULL)
-            """,
-            "CREATE INDEX errors_by_scan ON scan_errors(scan_id, account_id)",
-        ], postgres: [
-            """
-            CREATE TABLE scans (
-              id BIGSERIAL PRIMARY KEY,
-              kind TEXT NOT NULL,
-              target TEXT NOT NULL,
-              parameters TEXT NOT NULL DEFAULT '',
-              started_at DOUBLE PRECISION NOT NULL,
-              finished_at DOUBLE PRECISION,
-              state TEXT NOT NULL,
-              tool_version TEXT NOT NULL,
-              metrics TEXT)
-            """,
-            """
-            CREATE TABLE scan_accounts (
-              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              name TEXT,
-              ou_path TEXT,
-              state TEXT NOT NULL,
-              finished_at DOUBLE PRECISION NOT NULL,
-              inventory TEXT NOT NULL DEFAULT '{}',
-              PRIMARY KEY (scan_id, account_id))
-            """,
-            """
-            CREATE TABLE findings (
-              id BIGSERIAL PRIMARY KEY,
-              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              fingerprint TEXT NOT NULL,
-              check_id TEXT NOT NULL,
-              title TEXT NOT NULL,
-              severity TEXT NOT NULL,
-              status TEXT NOT NULL,
-              region TEXT NOT NULL,
-              resource TEXT NOT NULL,
-              resource_type TEXT NOT NULL,
-              message TEXT NOT NULL,
-              remediation TEXT NOT NULL,
-              muted_reason TEXT)
-            """,
-            "CREATE INDEX findings_by_scan ON findings(scan_id, account_id)",
-            """
-            CREATE TABLE scan_errors (
-              id BIGSERIAL PRIMARY KEY,
-              scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
-              account_id TEXT NOT NULL,
-              kind TEXT NOT NULL,
-              service TEXT NOT NULL,
-              operation TEXT NOT NULL,
-              region TEXT NOT NULL,
-              resource TEXT,
-              message TEXT NOT NULL)
-            """,
-            "CREATE INDEX errors_by_scan ON scan_errors(scan_id, account_id)",
-        ]),
-        // Renames and moves (resource unique ids), shared runs of sharded scans, per-account metrics.
-        Migration(id: "v2-uids-runs", sqlite: [
-            "ALTER TABLE findings ADD COLUMN resource_uid TEXT",
-            "ALTER TABLE scans ADD COLUMN run_id TEXT",
-            "CREATE UNIQUE INDEX scans_by_run ON scans(run_id)",
-            "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
-        ], postgres: [
-            "ALTER TABLE findings ADD COLUMN resource_uid TEXT",
-            "ALTER TABLE scans ADD COLUMN run_id TEXT",
-            "CREATE UNIQUE INDEX scans_by_run ON scans(run_id)",
-            "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
-        ]),
+        Migration(id: "v1-initial", sqlite: v1.map { SQLDialect.sqlite.render($0) }, postgres: v1.map { SQLDialect.postgres.render($0) }),
+        Migration(id: "v2-uids-runs", sqlite: v2, postgres: v2),
     ]
 
     /// Column lists shared by both stores' queries.
@@ -153,5 +99,19 @@ public enum HistorySchema {
             UNION ALL SELECT scan_id, 'accounts', COUNT(*) FROM scan_accounts WHERE scan_id IN (\(list)) AND state <> 'pending' GROUP BY scan_id
             UNION ALL SELECT scan_id, 'pending', COUNT(*) FROM scan_accounts WHERE scan_id IN (\(list)) AND state = 'pending' GROUP BY scan_id
             """
+    }
+}
+
+/// The two SQL dialects of the history store.
+public enum SQLDialect: Sendable {
+    case sqlite, postgres
+
+    /// Replaces the type placeholders of a shared statement.
+    func render(_ statement: String) -> String {
+        let types: [(String, String)] = switch self {
+        case .sqlite: [("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"), ("{ref}", "INTEGER"), ("{real}", "REAL")]
+        case .postgres: [("{serial}", "BIGSERIAL PRIMARY KEY"), ("{ref}", "BIGINT"), ("{real}", "DOUBLE PRECISION")]
+        }
+        return types.reduce(statement) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 }

@@ -2,11 +2,16 @@ import Foundation
 import MamoriCore
 
 /// Inline SVG charts (no script, no library): severity breakdown and the trend over past scans.
-enum HTMLCharts {
-    static let colors: [Severity: String] = [.critical: "#8b0000", .high: "#d9480f", .medium: "#e8a317", .low: "#1c7ed6", .info: "#868e96"]
+/// The dashboard draws the same charts.
+public enum HTMLCharts {
+    public static let colors: [Severity: String] = [.critical: "#8b0000", .high: "#d9480f", .medium: "#e8a317", .low: "#1c7ed6", .info: "#868e96"]
 
     static func severity(_ failing: [Finding]) -> String {
-        let counts = HTMLReport.counts(failing)
+        severity(counts: HTMLReport.counts(failing))
+    }
+
+    /// One bar per severity, most severe on top. Only numbers and fixed words go into the markup.
+    public static func severity(counts: [Severity: Int]) -> String {
         let maximum = max(1, counts.values.max() ?? 0)
         var svg = "<svg class=\"chart\" role=\"img\" aria-label=\"Failing findings by severity\" viewBox=\"0 0 420 150\" width=\"420\" height=\"150\">"
         for (row, severity) in Severity.allCases.reversed().enumerated() {

@@ -28,13 +28,14 @@ public enum MetricsReport {
     }
 
     /// "3/12 (25%)", "yes"/"no" for organisation-level rows, "n/a" without a denominator.
-    static func ours(_ value: MetricValue) -> String {
+    public static func ours(_ value: MetricValue) -> String {
         guard let percent = value.percent else { return "n/a (none \(value.of.hasPrefix("organisation") ? "read" : "scanned"))" }
         if value.total == 1, value.of.hasPrefix("organisation") { return value.count == 1 ? "yes" : "no" }
         return "\(value.count)/\(value.total) (\(number(percent))%)"
     }
 
-    static func number(_ value: Double) -> String {
+    /// A percentage without a needless ".0".
+    public static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
