@@ -25,6 +25,10 @@ public final class SQLiteHistoryStore: HistoryStore {
     }
 
     func migrate(upTo: String?) throws(HistoryError) {
+        // Several processes may open a new store at once (parallel scans, shards on one machine):
+        // one migrates while the others wait, then find the work done.
+        let lock = try FileLock(path: path + ".lock")
+        defer { lock.release() }
         var migrator = DatabaseMigrator()
         for migration in HistorySchema.migrations {
             migrator.registerMigration(migration.id) { db in

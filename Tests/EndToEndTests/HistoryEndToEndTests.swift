@@ -82,6 +82,12 @@ struct HistoryEndToEndTests {
         #expect(table.stdout.contains("RENAMED OR MOVED"))
         #expect(table.stdout.contains("history-new-public"))
 
+        // The HTML report's trend comes from the history: the first scan has no past, the second one has.
+        let firstHTML = try Mamori.run(["report", "render", "--scan", "1", "--db", db, "--format", "html"])
+        let secondHTML = try Mamori.run(["report", "render", "--scan", "2", "--db", db, "--format", "html"])
+        #expect(firstHTML.stdout.contains("No earlier scans recorded yet"))
+        #expect(secondHTML.stdout.contains("Trend over past scans") && !secondHTML.stdout.contains("No earlier scans recorded yet"))
+
         // CI gate: new findings fail the diff; the same scan compared with itself has none.
         #expect(try Mamori.run(["diff", "--db", db, "--fail-on", "new"]).status == 1)
         #expect(try Mamori.run(["diff", "2", "2", "--db", db, "--fail-on", "new"]).status == 0)
