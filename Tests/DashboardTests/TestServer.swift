@@ -88,7 +88,9 @@ enum RawHTTP {
         #endif
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        // Generous: in the full suite, end-to-end tests block concurrency threads while they wait for
+        // child processes, and this in-process server then answers late, not wrongly.
+        var timeout = timeval(tv_sec: 300, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -21,7 +21,9 @@ struct ProxyServerTests {
     }
 
     func request(_ url: URL, service: String, body: String, contentType: String = "application/x-www-form-urlencoded; charset=utf-8") -> URLRequest {
-        var request = URLRequest(url: url, timeoutInterval: 10)
+        // Generous: in the full suite, end-to-end tests block concurrency threads while they wait for
+        // child processes, and the in-process servers then answer late, not wrongly.
+        var request = URLRequest(url: url, timeoutInterval: 300)
         request.httpMethod = "POST"
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         request.setValue("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1/\(service)/aws4_request, SignedHeaders=host, Signature=0",
