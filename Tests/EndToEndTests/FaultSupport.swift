@@ -31,15 +31,8 @@ final class FaultProxyProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         do { try process.run() } catch { throw EstateError("cannot start \(binary): \(error)") }
-        var buffer = Data()
-        while true {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { throw EstateError("mamori-fault-proxy exited before it was ready (status \(process.isRunning ? -1 : process.terminationStatus))") }
-            buffer.append(chunk)
-            if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
-                return FaultProxyProcess(endpoint: String(line.dropFirst("READY ".count)), logPath: log, process: process, stdin: stdin)
-            }
-        }
+        let endpoint = try readyEndpoint(stdout, orElse: "mamori-fault-proxy exited before it was ready (status \(process.isRunning ? -1 : process.terminationStatus))")
+        return FaultProxyProcess(endpoint: endpoint, logPath: log, process: process, stdin: stdin)
     }
 
     /// Closes stdin, which the proxy takes as the signal to exit.

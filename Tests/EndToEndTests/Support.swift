@@ -37,14 +37,20 @@ final class MotoEstate: Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         do { try process.run() } catch { throw EstateError("cannot start python3: \(error)") }
         // The estate prints "READY <endpoint>" once seeded.
-        var buffer = Data()
-        while true {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { throw EstateError("the moto estate exited before it was ready (is moto[server] installed?)") }
-            buffer.append(chunk)
-            if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
-                return MotoEstate(endpoint: String(line.dropFirst("READY ".count)), requestLog: log, process: process)
-            }
+        let endpoint = try readyEndpoint(stdout, orElse: "the moto estate exited before it was ready (is moto[server] installed?)")
+        return MotoEstate(endpoint: endpoint, requestLog: log, process: process)
+    }
+}
+
+/// Reads a helper process's standard output up to its `READY <endpoint>` line.
+func readyEndpoint(_ stdout: Pipe, orElse failure: @autoclosure () -> String) throws(EstateError) -> String {
+    var buffer = Data()
+    while true {
+        let chunk = stdout.fileHandleForReading.availableData
+        if chunk.isEmpty { throw EstateError(failure()) }
+        buffer.append(chunk)
+        if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
+            return String(line.dropFirst("READY ".count))
         }
     }
 }
