@@ -182,8 +182,8 @@ struct OrgScan: Sendable {
             let collected = Inventory(accounts: [inventory])
             var result = Evaluator.evaluate(collected, config: config)
             result.accounts[member.id] = label
-            let stored = ScanHistory.result(account: inventory, evaluation: result, at: collected.collectedAt)
-            let metrics = stored.account.metrics.flatMap { try? JSONDecoder.history.decode(PostureMetrics.self, from: $0) }
+            let metrics = PostureMetrics.compute(inventory: collected, evaluation: result)
+            let stored = ScanHistory.result(account: inventory, evaluation: result, metrics: metrics, at: collected.collectedAt)
             return AccountOutcome(evaluation: result, stored: stored, metrics: metrics)
         } catch {
             if Task.isCancelled { return nil }

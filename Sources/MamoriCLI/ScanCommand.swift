@@ -106,7 +106,7 @@ struct ScanCommand: AsyncParsableCommand {
         do {
             let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))",
                                                          startedAt: inventory.collectedAt, toolVersion: MamoriVersion.string))
-            try await store.record(ScanHistory.result(account: account, evaluation: evaluation, at: inventory.collectedAt), scan: scan.id)
+            try await store.record(ScanHistory.result(account: account, evaluation: evaluation, metrics: metrics, at: inventory.collectedAt), scan: scan.id)
             try await store.finishScan(scan.id, state: ScanHistory.state(evaluation), finishedAt: Date(),
                                        metrics: try? metrics.map { try JSONEncoder.history.encode($0) })
             return scan.id

@@ -9,10 +9,10 @@ import Reports
 enum ScanHistory {
     /// One account's results, ready to store: findings, muted findings, errors, inventory counts
     /// and the account's posture metrics (combined into the estate's at the end).
-    static func result(account: AccountInventory, evaluation: Evaluation, state: AccountState = .done, at date: Date) -> AccountResult {
+    static func result(account: AccountInventory, evaluation: Evaluation, metrics posture: PostureMetrics?, state: AccountState = .done,
+                       at date: Date) -> AccountResult {
         let id = account.accountId
-        let single = Inventory(collectedAt: date, accounts: [account])
-        let metrics = try? JSONEncoder.history.encode(PostureMetrics.compute(inventory: single, evaluation: evaluation))
+        let metrics = try? posture.map { try JSONEncoder.history.encode($0) }
         let record = AccountRecord(accountId: id, name: account.accountName, ouPath: account.ouPath, state: state, finishedAt: date,
                                    inventory: counts(account), metrics: metrics)
         return AccountResult(account: record,
