@@ -16,12 +16,21 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Shared vocabulary: findings, severities, configuration.
         .target(name: "MamoriCore", dependencies: ["Yams"], resources: [.copy("Resources")]),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
-        .target(name: "AWSClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Transport: AsyncHTTPClient (connection pools, timeouts, proxies, no cancellation deadlock).
+        .target(name: "AWSClient", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
         .target(name: "PolicyAnalysis"),
         // The collected inventory: plain Codable values, saved and re-evaluated offline.
@@ -83,8 +92,10 @@ let package = Package(
         .testTarget(name: "RespondTests", dependencies: ["Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore", "MamoriTestSupport"]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy"]),
+        // Shared by the test targets: child processes with deadlines (no test can hang the suite).
+        .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy", "MamoriTestSupport"]),
     ]
 )

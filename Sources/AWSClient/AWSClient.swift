@@ -15,7 +15,7 @@ public struct ClientConfiguration: Sendable {
 
     public init(endpoints: EndpointResolver = EndpointResolver(), retry: RetryPolicy = RetryPolicy(),
                 timeout: TimeInterval = 30, maxConcurrentRequests: Int = 16, maxConcurrentRequestsPerRegion: Int = 8,
-                transport: any HTTPTransport = URLSessionTransport(), userAgent: String = "mamori/0.1") {
+                transport: any HTTPTransport = AsyncHTTPTransport.shared, userAgent: String = "mamori/0.1") {
         self.endpoints = endpoints
         self.retry = retry
         self.timeout = timeout
@@ -156,6 +156,8 @@ public final class AWSClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            // A cancelled scan (Ctrl-C) sends nothing more and reports an interruption, not an AWS error.
+            if Task.isCancelled { throw AWSError.cancelled(operation: operation) }
             do throws(AWSError) {
                 let creds = try await credentials.credentials()
                 var request = template
@@ -169,7 +171,11 @@ public final class AWSClient: Sendable {
                 await regional.acquire()
                 await limiter.acquire()
                 let result: Result<HTTPResponse, AWSError>
-                do { result = .success(try await configuration.transport.send(request, timeout: configuration.timeout)) }
+                let transport = configuration.transport, timeout = configuration.timeout, sending = request
+                // Abandoned, never cancelled, when the caller is cancelled (see `Abandoning`).
+                do { result = .success(try await Abandoning.run(operation: operation) { () async throws(AWSError) -> HTTPResponse in
+                    try await transport.send(sending, timeout: timeout)
+                }) }
                 catch { result = .failure(error) }
                 await limiter.release()
                 await regional.release()
@@ -186,7 +192,7 @@ public final class AWSClient: Sendable {
                 guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
                 let delay = policy.delay(afterAttempt: attempt, throttled: error.isThrottling)
                 try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
-                if Task.isCancelled { throw error }
+                if Task.isCancelled { throw AWSError.cancelled(operation: operation) }
             }
         }
     }

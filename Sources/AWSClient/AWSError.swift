@@ -10,6 +10,9 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
     case decoding(String)
     /// No usable credentials, or the credential source failed.
     case credentials(String)
+    /// The caller's task was cancelled (Ctrl-C): the request was abandoned, not failed. Never an AWS
+    /// or permission problem, never retried.
+    case cancelled(operation: String)
 
     public var description: String {
         switch self {
@@ -22,7 +25,15 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
             return "unreadable response: \(reason)"
         case let .credentials(reason):
             return "credentials: \(reason)"
+        case let .cancelled(operation):
+            return "\(operation): interrupted"
         }
+    }
+
+    /// The request was abandoned because the task was cancelled.
+    public var isCancellation: Bool {
+        if case .cancelled = self { return true }
+        return false
     }
 
     public var code: String? {
@@ -72,7 +83,7 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
             return isThrottling || Self.transientCodes.contains(code) || (status >= 500 && !Self.unsupportedCodes.contains(code))
         case .transport: return true
         case .decoding: return true
-        case .credentials: return false
+        case .credentials, .cancelled: return false
         }
     }
 

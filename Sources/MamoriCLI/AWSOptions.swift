@@ -50,7 +50,16 @@ struct AWSOptions: ParsableArguments {
 
     func configuration() throws -> ClientConfiguration {
         ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL), retry: try retryPolicy(),
-                            maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2))
+                            maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2),
+                            transport: try transport())
+    }
+
+    /// HTTPS_PROXY/HTTP_PROXY/NO_PROXY and AWS_CA_BUNDLE (else the profile's `ca_bundle`).
+    func transport() throws -> AsyncHTTPTransport {
+        let env = environment
+        let bundle = (try? ProfileFiles.load(environment: env))?.profiles[profile ?? env["AWS_PROFILE"] ?? "default"]?["ca_bundle"]
+        do { return try AsyncHTTPTransport.make(.fromEnvironment(env, caBundle: env["AWS_CA_BUNDLE"] ?? bundle)) }
+        catch { throw CLIError(error.description) }
     }
 
     /// --max-attempts, then AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, then the profile, as the AWS CLI reads them.

@@ -10,6 +10,8 @@ struct Mamori: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Organisation scans stop cleanly on Ctrl-C: trap from the start, before any work.
+            if let scan = command as? ScanCommand, scan.organization.org { SignalTrap.arm() }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -36,9 +36,10 @@ struct OrgScan: Sendable {
 
     func run() async throws -> OrgOutcome {
         let started = Date()
-        let identity = try await AccountCollector(client: base, homeRegion: homeRegion).identity()
+        let identity = try await interruptible(nil) { try await AccountCollector(client: base, homeRegion: homeRegion).identity() }
         let members: [MemberAccount]
-        do { members = try await OrganizationLister(client: base, region: homeRegion).accounts() }
+        do { members = try await interruptible(nil) { try await OrganizationLister(client: base, region: homeRegion).accounts() } }
+        catch let error as SignalTrap.Interrupted { throw error }
         catch { throw CLIError("cannot list the organisation's accounts from \(identity.account) (run from the management or a delegated administrator account): \(error)") }
         var (targets, skipped) = try options.select(members)
         if let shard = options.shard {
@@ -47,10 +48,12 @@ struct OrgScan: Sendable {
         }
         let target = "org:\(identity.account)"
         let parameters = "\(options.fingerprint);regions=\(scope.text)"
-        let scan = try await openScan(target: target, parameters: parameters, started: started)
+        let scan = try await interruptible(nil) { try await openScan(target: target, parameters: parameters, started: started) }
         var finishedBefore: Set<String> = []
         if let scan, let store, options.resume {
-            finishedBefore = Set(try await store.accounts(scan: scan.id).filter { $0.state == .done || $0.state == .skipped }.map(\.accountId))
+            finishedBefore = try await interruptible(scan.id) {
+                Set(try await store.accounts(scan: scan.id).filter { $0.state == .done || $0.state == .skipped }.map(\.accountId))
+            }
             if !finishedBefore.isEmpty { Console.error("resuming scan \(scan.id): \(finishedBefore.count) account(s) already done") }
         }
 
@@ -96,6 +99,18 @@ struct OrgScan: Sendable {
             final = try await Self.uncancelled { [final] in try await conclude(final, scan: scan, store: store, interrupted: interrupted) }
         }
         return final
+    }
+
+    /// A step before any account is scanned: failing because of Ctrl-C is an interruption, never
+    /// an AWS, permission or store error (a cancelled request says "cancelled", which misled users).
+    func interruptible<T: Sendable>(_ scanId: Int64?, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() }
+        catch {
+            if Task.isCancelled || (error as? AWSError)?.isCancellation == true || error is CancellationError {
+                throw SignalTrap.Interrupted(scanId: scanId, underlying: "\(error)")
+            }
+            throw error
+        }
     }
 
     /// Stores still work after Ctrl-C: the database layer honours task cancellation, and what is

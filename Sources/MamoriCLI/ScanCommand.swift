@@ -52,29 +52,11 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.run {
+            if organization.org { return try await scanOrganization() }
             let config = try output.loadConfig()
             let client = try aws.client()
             let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
             let store = noHistory ? nil : try await history.open()
-            if organization.org {
-                if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
-                let scan = OrgScan(base: client, options: organization, scope: scope, homeRegion: aws.homeRegion(), config: config,
-                                   store: store, toolVersion: MamoriVersion.string, progress: Console.progress(enabled: !quiet))
-                let outcome = try await SignalTrap.cancelling { try await scan.run() }
-                Console.clearProgress(enabled: !quiet)
-                if outcome.interrupted {
-                    Console.error("interrupted: \(outcome.finished) account(s) finished and stored\(store == nil ? "" : "; continue with the same command and --resume")")
-                }
-                var trend: [ScanSummary] = []
-                if let store { trend = await ScanHistory.trend(store, kind: .org, target: outcome.target, before: outcome.scanId) }
-                let input = ReportInput(evaluation: outcome.evaluation, findings: output.all ? outcome.evaluation.findings : outcome.evaluation.failures,
-                                        generatedAt: outcome.startedAt, toolVersion: MamoriVersion.string, metrics: outcome.metrics, history: trend,
-                                        accountNames: outcome.evaluation.accounts.mapValues(\.name))
-                let code = try output.emit(outcome.evaluation, input: input)
-                let final = outcome.interrupted ? 3 : try await applyFailOn(code, store: store, scanId: outcome.scanId)
-                await store?.close()
-                return final
-            }
             let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
                                              progress: Console.progress(enabled: !quiet))
             let account: AccountInventory
@@ -98,6 +80,43 @@ struct ScanCommand: AsyncParsableCommand {
             await store?.close()
             return final
         }
+    }
+
+    /// `scan --org`: Ctrl-C (SIGINT/SIGTERM) is trapped from the first step on, so an interruption at
+    /// any moment ends with "interrupted" and exit 3, never with an AWS or store error.
+    func scanOrganization() async throws -> Int32 {
+        if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
+        let (config, client) = (try output.loadConfig(), try aws.client())
+        let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
+        let (options, homeRegion, quiet, noHistory, history) = (organization, aws.homeRegion(), quiet, noHistory, history)
+        let outcome: OrgOutcome
+        let store: (any HistoryStore)?
+        do {
+            (outcome, store) = try await SignalTrap.cancelling {
+                let store = noHistory ? nil : try await history.open()
+                let scan = OrgScan(base: client, options: options, scope: scope, homeRegion: homeRegion, config: config,
+                                   store: store, toolVersion: MamoriVersion.string, progress: Console.progress(enabled: !quiet))
+                do { return (try await scan.run(), store) }
+                catch { await store?.close(); throw error }
+            }
+        } catch let interrupted as SignalTrap.Interrupted {
+            Console.clearProgress(enabled: !quiet)
+            Console.error("interrupted before any account was scanned\(interrupted.scanId.map { "; scan \($0) is stored: continue it with the same command and --resume" } ?? ": nothing was stored")")
+            return 3
+        }
+        Console.clearProgress(enabled: !quiet)
+        if outcome.interrupted {
+            Console.error("interrupted: \(outcome.finished) account(s) finished and stored\(store == nil ? "" : "; continue with the same command and --resume")")
+        }
+        var trend: [ScanSummary] = []
+        if let store { trend = await ScanHistory.trend(store, kind: .org, target: outcome.target, before: outcome.scanId) }
+        let input = ReportInput(evaluation: outcome.evaluation, findings: output.all ? outcome.evaluation.findings : outcome.evaluation.failures,
+                                generatedAt: outcome.startedAt, toolVersion: MamoriVersion.string, metrics: outcome.metrics, history: trend,
+                                accountNames: outcome.evaluation.accounts.mapValues(\.name))
+        let code = try output.emit(outcome.evaluation, input: input)
+        let final = outcome.interrupted ? 3 : try await applyFailOn(code, store: store, scanId: outcome.scanId)
+        await store?.close()
+        return final
     }
 
     /// Stores a one-account scan and returns its id.

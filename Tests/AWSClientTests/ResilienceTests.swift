@@ -111,12 +111,12 @@ struct TransientFailureTests {
 
     @Test func aBodyShorterThanItsContentLengthIsATransportError() {
         let short = HTTPResponse(status: 200, headers: ["Content-Length": "120"], body: Data(repeating: 0x41, count: 60))
-        #expect(URLSessionTransport.truncation(of: short, method: "POST") == 60)
-        #expect(URLSessionTransport.truncation(of: short, method: "HEAD") == nil)
+        #expect(ResponseIntegrity.truncation(of: short, method: "POST") == 60)
+        #expect(ResponseIntegrity.truncation(of: short, method: "HEAD") == nil)
         let whole = HTTPResponse(status: 200, headers: ["Content-Length": "60"], body: Data(repeating: 0x41, count: 60))
-        #expect(URLSessionTransport.truncation(of: whole, method: "POST") == nil)
+        #expect(ResponseIntegrity.truncation(of: whole, method: "POST") == nil)
         let gzip = HTTPResponse(status: 200, headers: ["Content-Length": "20", "Content-Encoding": "gzip"], body: Data(repeating: 0x41, count: 5))
-        #expect(URLSessionTransport.truncation(of: gzip, method: "GET") == nil)
+        #expect(ResponseIntegrity.truncation(of: gzip, method: "GET") == nil)
     }
 }
 

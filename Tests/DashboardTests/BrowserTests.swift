@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import MamoriCore
 import Testing
 
@@ -108,19 +109,10 @@ struct BrowserTests {
     static func runBlocking(_ chromium: String, _ arguments: [String]) throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                             "--hide-scrollbars", "--user-data-dir=\(profile.path)"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // A hung browser must not hang the suite.
-        let deadline = DispatchTime.now() + .seconds(120)
-        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        // A hung browser must not hang the suite: killed after two minutes.
+        let outcome = try ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                                                      "--hide-scrollbars", "--user-data-dir=\(profile.path)"] + arguments,
+                                           deadline: 120, name: "chromium --headless")
+        return String(decoding: outcome.stdout, as: UTF8.self)
     }
 }

@@ -31,13 +31,17 @@ final class FaultProxyProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         do { try process.run() } catch { throw EstateError("cannot start \(binary): \(error)") }
-        let endpoint = try readyEndpoint(stdout, orElse: "mamori-fault-proxy exited before it was ready (status \(process.isRunning ? -1 : process.terminationStatus))")
+        let endpoint = try readyEndpoint(stdout, process: process, orElse: "mamori-fault-proxy exited before it was ready (status \(process.isRunning ? -1 : process.terminationStatus))")
         return FaultProxyProcess(endpoint: endpoint, logPath: log, process: process, stdin: stdin)
     }
 
     /// Closes stdin, which the proxy takes as the signal to exit.
     func stop() {
         try? stdin.fileHandleForWriting.close()
+        // A proxy that does not exit cannot hang the suite.
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 
 /// The history store through the real binary: every scan stored, `history`, `diff` with renamed
@@ -10,20 +11,14 @@ struct HistoryEndToEndTests {
     /// Runs boto3 against the estate (the same credentials moto gives the default account).
     static func boto(_ code: String) throws {
         let endpoint = try estate.get().endpoint
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", "-c", """
             import boto3
             iam = boto3.client("iam", endpoint_url="\(endpoint)", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
             s3 = boto3.client("s3", endpoint_url="\(endpoint)", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
             \(code)
-            """]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw EstateError("boto3 failed: \(message)") }
+            """], deadline: 120, name: "boto3 seeding")
+        let message = String(decoding: outcome.stderr, as: UTF8.self)
+        guard outcome.status == 0 else { throw EstateError("boto3 failed: \(message)") }
     }
 
     static let publicPolicy = #"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}'"#

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 
 /// `scan --org --resume`: killed or interrupted mid-scan, the resumed scan ends with exactly the
@@ -20,14 +21,12 @@ struct ResumeTests {
 
     /// Starts a scan and stops it once the store shows at least one finished account.
     func startAndStop(_ db: String, signal: Int32) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Mamori.binary)
-        process.arguments = try arguments(db)
-        process.environment = Mamori.environment()
+        let child = ChildProcess(Mamori.binary, try arguments(db), environment: Mamori.environment(), name: "mamori scan --org")
+        let process = child.process
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let err = Pipe()
         process.standardError = err
-        try process.run()
+        try child.start(deadline: 180)
         let deadline = Date().addingTimeInterval(120)
         var stopped = false
         while process.isRunning && Date() < deadline {
@@ -40,9 +39,10 @@ struct ResumeTests {
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        process.waitUntilExit()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        try child.wait(stderr: stderr)
         #expect(stopped, "the scan finished before it could be stopped; the test proves nothing")
-        return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
     }
 
     func storedScans(_ db: String) throws -> [[String: Any]] {

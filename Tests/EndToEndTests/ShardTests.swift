@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 
 /// `scan --org --shard I/N --run NAME`: N processes scan disjoint shards into one store and
@@ -21,22 +22,20 @@ struct ShardTests {
 
     /// Runs three shard workers at once and returns the merged report's findings and each worker's accounts.
     func shardedRun(db: String) throws -> (merged: [String], perShard: [Set<String>]) {
-        var processes: [(Process, Pipe)] = []
+        var processes: [(ChildProcess, Pipe)] = []
         for index in 0..<3 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Mamori.binary)
-            process.arguments = try arguments() + ["--db", db, "--shard", "\(index)/3", "--run", "nightly"]
-            process.environment = Mamori.environment()
+            let child = ChildProcess(Mamori.binary, try arguments() + ["--db", db, "--shard", "\(index)/3", "--run", "nightly"],
+                                     environment: Mamori.environment(), name: "mamori scan --org --shard \(index)/3")
             let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            processes.append((process, out))
+            child.process.standardOutput = out
+            child.process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try child.start(deadline: 300)
+            processes.append((child, out))
         }
         var perShard: [Set<String>] = []
-        for (process, out) in processes {
+        for (child, out) in processes {
             let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            try child.wait()
             perShard.append(Set(try lines(String(decoding: data, as: UTF8.self)).map { String($0.split(separator: "|")[2]) }))
         }
         let history = try Mamori.run(["history", "--db", db, "--format", "json"])
@@ -66,12 +65,8 @@ struct ShardTests {
     func shardsShareOnePostgreSQL() throws {
         guard let admin = Self.postgresURL else { return }
         let name = "mamori_shard_\(UInt32.random(in: 0...UInt32.max))"
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", admin, "-q", "-c", "CREATE DATABASE \(name)"]
-        try psql.run()
-        psql.waitUntilExit()
-        #expect(psql.terminationStatus == 0)
+        let psql = try ChildProcess.run("/usr/bin/env", ["psql", admin, "-q", "-c", "CREATE DATABASE \(name)"], deadline: 60)
+        #expect(psql.status == 0)
         var components = URLComponents(string: admin)
         components?.path = "/\(name)"
         try check(db: components?.string ?? admin)

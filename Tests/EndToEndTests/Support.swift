@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 
 /// The demo estate served by `Tests/Support/moto_estate.py` (moto, in-process, 127.0.0.1 only),
@@ -36,18 +37,27 @@ final class MotoEstate: Sendable {
         process.standardInput = stdin
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         do { try process.run() } catch { throw EstateError("cannot start python3: \(error)") }
-        // The estate prints "READY <endpoint>" once seeded.
-        let endpoint = try readyEndpoint(stdout, orElse: "the moto estate exited before it was ready (is moto[server] installed?)")
+        // The estate prints "READY <endpoint>" once seeded; one that never does is killed.
+        let endpoint = try readyEndpoint(stdout, process: process, orElse: "the moto estate exited before it was ready (is moto[server] installed?)")
         return MotoEstate(endpoint: endpoint, requestLog: log, process: process)
     }
 }
 
-/// Reads a helper process's standard output up to its `READY <endpoint>` line.
-func readyEndpoint(_ stdout: Pipe, orElse failure: @autoclosure () -> String) throws(EstateError) -> String {
+/// Reads a helper process's standard output up to its `READY <endpoint>` line. A helper that is
+/// not ready within `deadline` seconds is killed (its pipe then ends) and the test fails.
+func readyEndpoint(_ stdout: Pipe, process: Process, deadline: TimeInterval = 180,
+                   orElse failure: @autoclosure () -> String) throws(EstateError) -> String {
+    let pid = process.processIdentifier
+    let ready = DispatchSemaphore(value: 0)
+    let killer = Thread {
+        if ready.wait(timeout: .now() + deadline) == .timedOut { kill(pid, SIGKILL) }
+    }
+    killer.start()
+    defer { ready.signal() }
     var buffer = Data()
     while true {
         let chunk = stdout.fileHandleForReading.availableData
-        if chunk.isEmpty { throw EstateError(failure()) }
+        if chunk.isEmpty { throw EstateError("\(failure()) (or it was not ready within \(Int(deadline)) s)") }
         buffer.append(chunk)
         if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
             return String(line.dropFirst("READY ".count))
@@ -96,30 +106,14 @@ enum Mamori {
         return env
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = Mamori.environment(), cwd: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        // Read both pipes concurrently so a large report cannot fill one and block the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    /// Runs the binary to completion. Past `deadline` seconds it is killed and the test fails with
+    /// its stacks and standard error (see `ChildProcess`).
+    static func run(_ arguments: [String], environment: [String: String] = Mamori.environment(), cwd: String? = nil,
+                    deadline: TimeInterval = 300) throws -> Run {
+        let outcome = try ChildProcess.run(binary, arguments, environment: environment, cwd: cwd, deadline: deadline,
+                                           name: "mamori " + arguments.prefix(3).joined(separator: " "))
+        return Run(status: outcome.status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
+                   stderr: String(decoding: outcome.stderr, as: UTF8.self))
     }
 
     static func tempDir() -> String {
