@@ -1,6 +1,6 @@
 import ArgumentParser
-
 import Foundation
+import MamoriCore
 
 /// The `mamori` command: a thin layer over the Mamori libraries.
 @main
@@ -33,11 +33,11 @@ struct Mamori: AsyncParsableCommand {
         version: MamoriVersion.string,
         subcommands: [
             ScanCommand.self, CheckCommand.self, PolicyCommand.self, HistoryCommand.self, DiffCommand.self, ServeCommand.self,
-            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self,
+            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self, VersionCommand.self,
         ]
     )
 }
 
 enum MamoriVersion {
-    static let string = "0.1.0"
+    static let string = BuildInfo.version
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds the release artifact: dist/mamori-VERSION-linux-x86_64.tar.gz with
+#   bin/mamori                      the binary, Swift runtime and Foundation linked statically
+#                                   (--static-swift-stdlib) and SQLite linked statically
+#   bin/Mamori_*.resources          data the binary reads (known AWS accounts, dashboard templates)
+#   share/mamori/rules/             the shipped SIGMA rules
+#   share/bash-completion/…, share/zsh/…, share/fish/…   shell completions
+#   share/man/man1/                 man pages (swift-argument-parser's generate-manual plugin)
+#   LICENSE, NOTICE, README.md
+# plus dist/…tar.gz.sha256 and dist/mamori-VERSION.cdx.json (CycloneDX SBOM from Package.resolved).
+# The binary needs only glibc, libstdc++, libgcc_s and zlib from the system (Debian's base system);
+# Tests/release/test-release.sh checks that in a scrubbed environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRATCH=${MAMORI_RELEASE_SCRATCH:-.build-release}
+VERSION=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/MamoriCore/BuildInfo.swift)
+[ -n "$VERSION" ] || { echo "release.sh: cannot read the version from Sources/MamoriCore/BuildInfo.swift" >&2; exit 2; }
+COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+if [ "$COMMIT" != unknown ] && ! git diff --quiet HEAD -- Sources Package.swift Package.resolved 2>/dev/null; then COMMIT="$COMMIT-dirty"; fi
+# SOURCE_DATE_EPOCH (reproducible builds) wins over the clock.
+if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then BUILT=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ); else BUILT=$(date -u +%Y-%m-%dT%H:%M:%SZ); fi
+SWIFT_VERSION=$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -1)
+ARCH=$(uname -m)
+NAME="mamori-$VERSION-linux-$ARCH"
+SQLITE_A=$(ls /usr/lib/"$ARCH"-linux-gnu/libsqlite3.a 2>/dev/null || true)
+[ -n "$SQLITE_A" ] || { echo "release.sh: libsqlite3.a not found (apt-get install libsqlite3-dev)" >&2; exit 2; }
+
+echo "== building $NAME (commit $COMMIT, Swift $SWIFT_VERSION) in $SCRATCH" >&2
+# SQLite: the static archive first; --as-needed drops the shared libsqlite3 that GRDB's module map
+# also names, so the binary does not depend on libsqlite3-0 (not in Debian's base system).
+build_flags=(-c release --static-swift-stdlib --product mamori --scratch-path "$SCRATCH"
+  -Xcc "-DMAMORI_GIT_COMMIT=\"$COMMIT\"" -Xcc "-DMAMORI_BUILD_DATE=\"$BUILT\"" -Xcc "-DMAMORI_SWIFT_VERSION=\"$SWIFT_VERSION\""
+  -Xlinker --as-needed -Xlinker "$SQLITE_A")
+swift build "${build_flags[@]}"
+BIN_DIR=$(swift build "${build_flags[@]}" --show-bin-path)
+
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+ROOT="$STAGE/$NAME"
+mkdir -p "$ROOT/bin" "$ROOT/share/mamori" "$ROOT/share/man/man1" \
+  "$ROOT/share/bash-completion/completions" "$ROOT/share/zsh/site-functions" "$ROOT/share/fish/vendor_completions.d"
+cp "$BIN_DIR/mamori" "$ROOT/bin/"
+strip "$ROOT/bin/mamori"
+for bundle in "$BIN_DIR"/*.resources; do
+  case "$(basename "$bundle")" in Mamori_*) cp -R "$bundle" "$ROOT/bin/" ;; esac
+done
+cp -R rules "$ROOT/share/mamori/"
+cp LICENSE NOTICE README.md "$ROOT/"
+"$ROOT/bin/mamori" --generate-completion-script bash > "$ROOT/share/bash-completion/completions/mamori"
+"$ROOT/bin/mamori" --generate-completion-script zsh > "$ROOT/share/zsh/site-functions/_mamori"
+"$ROOT/bin/mamori" --generate-completion-script fish > "$ROOT/share/fish/vendor_completions.d/mamori.fish"
+# Man pages from the same help text (multi-page: mamori.1, mamori.scan.1, …).
+swift package --scratch-path "$SCRATCH" plugin generate-manual --multi-page --output-directory "$ROOT/share/man/man1" >/dev/null 2>&1 \
+  || swift package --scratch-path "$SCRATCH" generate-manual --multi-page >/dev/null
+if [ -z "$(ls "$ROOT/share/man/man1" 2>/dev/null)" ]; then
+  cp "$SCRATCH"/plugins/GenerateManual/outputs/*/* "$ROOT/share/man/man1/" 2>/dev/null \
+    || cp "$SCRATCH"/plugins/GenerateManual/outputs/* "$ROOT/share/man/man1/"
+fi
+ls "$ROOT"/share/man/man1/mamori.1 >/dev/null
+
+mkdir -p dist
+TARBALL="dist/$NAME.tar.gz"
+# Stable order and owners so the same inputs give the same archive.
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$BUILT" -C "$STAGE" -czf "$TARBALL" "$NAME"
+(cd dist && sha256sum "$NAME.tar.gz" > "$NAME.tar.gz.sha256")
+python3 scripts/sbom.py Package.resolved "$SCRATCH/checkouts" "$VERSION" > "dist/mamori-$VERSION.cdx.json"
+echo "$TARBALL"
