@@ -97,15 +97,26 @@ public enum Catalog {
     public static let sharedAMI = CheckDefinition(
         id: "ec2.shared_ami_untrusted", title: "AMI shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Image",
         rationale: "Any account can share an AMI with yours without consent; a malicious image can be shared in and launched by mistake.",
-        remediation: "Block its use with an IAM/SCP condition on ec2:Owner for ec2:RunInstances (mamori amis plan prints it); ask the owner to stop sharing.")
+        remediation: "Block its use with an IAM/SCP condition on ec2:Owner for ec2:RunInstances (mamori amis plan prints it; it never lists an untrusted owner). "
+            + "This account cannot deregister or unshare an AMI shared into it: stop using it and ask the owner to remove the launch permission.")
     public static let sharedSnapshot = CheckDefinition(
         id: "ec2.shared_snapshot_untrusted", title: "EBS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Snapshot",
         rationale: "Shared snapshots can carry malicious data into volumes; sharing cannot be refused.",
-        remediation: "Deny ec2:CreateVolume on shared snapshots (ec2:ParentSnapshot arn:aws:ec2:*::snapshot/*) except from approved sources.")
+        // Seed 002: IAM has no way to say "only snapshots owned by these accounts" for CreateVolume,
+        // so the advice must not promise an exception it cannot express.
+        remediation: "Stop using it: create no volumes from it and replace volumes already made from it. This account cannot delete or unshare a snapshot "
+            + "shared into it; only the owner can, so ask the owner to remove the create-volume permission. What IAM can express: a Deny of "
+            + "ec2:CreateVolume (and ec2:CopySnapshot, which would make a copy your own) on this snapshot's ARN, arn:aws:ec2:REGION::snapshot/SNAPSHOT-ID, "
+            + "one snapshot at a time. What it cannot: no condition key restricts ec2:CreateVolume by the snapshot's owner and snapshot ARNs carry no "
+            + "account ID, so there is no deny-except-trusted-owners policy; a blanket Deny on arn:aws:ec2:*::snapshot/* also blocks volumes from "
+            + "your own snapshots (restores, AWS Backup).")
     public static let sharedDBSnapshot = CheckDefinition(
         id: "rds.shared_snapshot_untrusted", title: "RDS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsRdsDbSnapshot",
         rationale: "A database restored from a foreign snapshot runs someone else's data and users.",
-        remediation: "Do not restore it; deny rds:RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot on snapshots outside your organisation.")
+        remediation: "Do not restore or copy it. This account cannot delete or unshare a snapshot shared into it; only the owner can, so ask the owner "
+            + "to remove this account from the snapshot's restore attribute. RDS snapshot ARNs carry the owner's account ID, so a Deny of "
+            + "rds:RestoreDBInstanceFromDBSnapshot, rds:RestoreDBClusterFromSnapshot, rds:CopyDBSnapshot and rds:CopyDBClusterSnapshot on "
+            + "arn:aws:rds:*:OWNER-ACCOUNT:snapshot:* and arn:aws:rds:*:OWNER-ACCOUNT:cluster-snapshot:* blocks that owner's snapshots without touching yours.")
 
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,

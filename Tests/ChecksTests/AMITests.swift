@@ -133,4 +133,29 @@ struct AMITests {
         #expect(!trusted.untrustedOwners.contains { $0.ownerId == "555566667777" })
         #expect(!trusted.regions[0].affectedInstances.contains("i-partner"))
     }
+
+    /// Seed 002: IAM cannot express "deny volume creation except from approved snapshot owners", and the
+    /// receiving account cannot delete what was shared into it. The advice must say both, and promise nothing else.
+    @Test func sharedResourceAdviceSaysWhatIAMCanAndCannotDo() {
+        let ebs = Catalog.sharedSnapshot.remediation
+        #expect(!ebs.localizedCaseInsensitiveContains("approved sources"))
+        #expect(!ebs.localizedCaseInsensitiveContains("except from"))
+        #expect(ebs.contains("no condition key restricts ec2:CreateVolume by the snapshot's owner"))
+        #expect(ebs.contains("also blocks volumes from your own snapshots"))
+        #expect(ebs.contains("cannot delete or unshare"))
+        #expect(ebs.contains("ask the owner"))
+        #expect(Catalog.sharedDBSnapshot.remediation.contains("cannot delete or unshare"))
+        #expect(!Catalog.sharedDBSnapshot.remediation.contains("outside your organisation"), "no policy for that was shown to work")
+        #expect(Catalog.sharedAMI.remediation.contains("cannot deregister or unshare"))
+
+        var r = region(Self.images, instances: [])
+        r.images?.sharedSnapshots = [SharedSnapshot(id: "snap-1", ownerId: "555566667777", kind: "ebs")]
+        r.images?.sharedDBSnapshots = [SharedSnapshot(id: "db-export", arn: "arn:aws:rds:eu-west-1:555566667777:snapshot:db-export", ownerId: "555566667777", kind: "rds")]
+        let findings = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+        let snapshot = findings.first { $0.check == "ec2.shared_snapshot_untrusted" }
+        #expect(snapshot?.message.contains("Only the owner can unshare it") == true)
+        #expect(snapshot?.message.contains("deny ec2:CreateVolume on arn:aws:ec2:eu-west-1::snapshot/snap-1") == true)
+        #expect(snapshot?.remediation == Catalog.sharedSnapshot.remediation)
+        #expect(findings.first { $0.check == "rds.shared_snapshot_untrusted" }?.message.contains("Only the owner can unshare it") == true)
+    }
 }
