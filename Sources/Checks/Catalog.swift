@@ -60,6 +60,26 @@ public enum Catalog {
         id: "ec2.imds_default_not_required", title: "Region default does not require IMDSv2", severity: .low, resourceType: "AwsAccount",
         rationale: "IMDSv2 is not the default for new instances; the account-level default makes it so.",
         remediation: "aws ec2 modify-instance-metadata-defaults --http-tokens required --region REGION")
+    public static let imdsNotEnforced = CheckDefinition(
+        id: "ec2.imds_v2_not_enforced", title: "Region does not enforce IMDSv2 at launch", severity: .low, resourceType: "AwsAccount",
+        rationale: "The default only applies when a launch says nothing: a launch or a modify call that asks for HttpTokens=optional still gets IMDSv1. "
+            + "HttpTokensEnforced=enabled makes EC2 refuse those. Low on its own; medium while instances in the region already accept IMDSv1, "
+            + "which shows launches still opt out.",
+        remediation: "After every launch path requires IMDSv2: aws ec2 modify-instance-metadata-defaults --http-tokens required --http-tokens-enforced enabled --region REGION")
+    public static let instanceHopLimit = CheckDefinition(
+        id: "ec2.instance_imds_hop_limit", title: "EC2 instance lets the IMDSv2 token travel more than one hop", severity: .medium,
+        resourceType: "AwsEc2Instance",
+        rationale: "HttpPutResponseHopLimit above 1 lets the IMDSv2 token reach anything one hop further (containers, forwarded or proxied "
+            + "traffic) and with it the instance role's credentials; only container hosts need 2. Medium when IMDSv2 is required (the hop "
+            + "limit is then the barrier that is missing); low when IMDSv1 is still accepted, since the hop limit only governs the token and "
+            + "ec2.instance_imdsv2_not_required already reports the larger hole.",
+        remediation: "aws ec2 modify-instance-metadata-options --instance-id ID --http-put-response-hop-limit 1")
+    public static let templateHopLimit = CheckDefinition(
+        id: "ec2.launch_template_imds_hop_limit", title: "Launch template lets the IMDSv2 token travel more than one hop", severity: .medium,
+        resourceType: "AwsEc2LaunchTemplate",
+        rationale: "Every instance launched from the template gets the hop limit (FSBP AutoScaling.4 for launch configurations). Medium when "
+            + "the template requires IMDSv2, low when it accepts IMDSv1 (reported by ec2.launch_template_imdsv2_not_required).",
+        remediation: "Create a template version with MetadataOptions HttpPutResponseHopLimit=1 and make it the default (2 only for container hosts).")
     public static let noCloudTrail = CheckDefinition(
         id: "cloudtrail.no_multi_region_trail", title: "No multi-region CloudTrail trail is logging", severity: .high, resourceType: "AwsAccount",
         rationale: "Without a trail, a leaked key's activity cannot be reconstructed beyond 90 days of event history.",
@@ -121,6 +141,7 @@ public enum Catalog {
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
+        imdsNotEnforced, instanceHopLimit, templateHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
         instanceAMI, templateAMI, launchConfigurationAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
     ]
