@@ -9,8 +9,23 @@ public struct AMIRolloutPlan: Sendable, Codable {
     public var providers: [String]
     /// Per region: current state and what each phase affects.
     public var regions: [RegionPlan]
-    /// In-use AMIs the recommended criteria leave out (unknown public owners, unresolvable images).
+    /// In-use AMIs the recommended criteria leave out: every image whose owner is not trusted, and
+    /// images that cannot be described.
     public var excluded: [ExcludedImage]
+    /// Owners of in-use AMIs that are not trusted (shared privately, known vendor, unknown public).
+    /// Never in `providers` or the SCP: a human decides with `--trust-account`.
+    public var untrustedOwners: [UntrustedOwner]
+
+    public struct UntrustedOwner: Sendable, Codable, Hashable {
+        public var ownerId: String
+        /// "account 111122223333 (Vendor)".
+        public var label: String
+        /// `AMIOrigin` raw value: "shared", "public-known-vendor" or "public-unknown".
+        public var origin: String
+        public var images: [ExcludedImage] = []
+        /// "REGION instance i-…", "REGION launch template NAME (lt-…)", … : what stops launching once enabled.
+        public var wouldBreak: [String] = []
+    }
 
     public struct ExcludedImage: Sendable, Codable, Hashable {
         public var region: String
@@ -67,15 +82,19 @@ public struct AMIRolloutPlan: Sendable, Codable {
     }
 }
 
-/// Builds the rollout plan: criteria that keep every AMI in use allowed, except those from
-/// unknown public owners, which the plan names so a human decides.
+/// Builds the rollout plan: criteria that keep every in-use AMI of a trusted origin allowed (verified
+/// providers, the account, the trust list, the region's current criteria). Every other owner of an
+/// in-use AMI — shared privately, known vendor or unknown public — is never put into the criteria or
+/// the SCP silently: the plan lists it with the resources that would break, and `--trust-account`
+/// (or `trust:` in mamori.yml) is how a human lets it in.
 public enum AMIPlanner {
     public static func plan(_ account: AccountInventory, trusted: Set<String>) -> AMIRolloutPlan {
         let trust = AMITrust(account: account.accountId, trusted: trusted)
         var providers: [String] = ["amazon"]
         var accounts = Set(trusted)
         var excluded: [AMIRolloutPlan.ExcludedImage] = []
-        var excludedIds = Set<String>()
+        var excludedIds: [String: Set<String>] = [:]  // region → image ids left out
+        var owners: [String: AMIRolloutPlan.UntrustedOwner] = [:]
         for region in account.regional {
             for imageId in inUse(region) {
                 let verdict = trust.classify(imageId, images: region.images)
@@ -84,33 +103,54 @@ public enum AMIPlanner {
                     if let alias = verdict.ownerAlias, !providers.contains(alias) { providers.append(alias) }
                 case .own:
                     break  // the account's own AMIs are never restricted
-                case .trusted, .allowed, .shared, .publicVendor:
+                case .trusted, .allowed:
                     if let owner = verdict.ownerId { accounts.insert(owner) }
-                case .publicUnknown:
+                case .shared, .publicVendor, .publicUnknown, .unknown:
                     excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
-                    excludedIds.insert(imageId)
-                case .unknown:
-                    excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
-                    excludedIds.insert(imageId)
+                    excludedIds[region.region, default: []].insert(imageId)
+                    guard let ownerId = verdict.ownerId else { continue }  // undescribable: no owner to decide on
+                    var owner = owners[ownerId] ?? .init(ownerId: ownerId, label: verdict.ownerLabel, origin: verdict.origin.rawValue)
+                    owner.images.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
+                    owners[ownerId] = owner
                 }
             }
         }
         providers += accounts.sorted()
         let regions = account.regional.map { region -> AMIRolloutPlan.RegionPlan in
-            let images = region.images
-            let templates = (region.launchTemplates ?? []).filter { t in [t.imageId, t.latestImageId].contains { $0.map(excludedIds.contains) == true } }
-            let configs = Set((images?.launchConfigurations ?? []).filter { $0.imageId.map(excludedIds.contains) == true }.map(\.name))
-            let templateIds = Set(templates.map(\.id))
-            let groups = (images?.autoScalingGroups ?? []).filter {
-                $0.launchConfiguration.map(configs.contains) == true || $0.launchTemplateId.map(templateIds.contains) == true
-            }
+            let affected = affected(region, by: excludedIds[region.region] ?? [])
             return AMIRolloutPlan.RegionPlan(
-                region: region.region, currentState: images?.allowedImages?.state ?? "unknown", managedBy: images?.allowedImages?.managedBy,
-                affectedInstances: (region.instances ?? []).filter { $0.state != "terminated" && $0.imageId.map(excludedIds.contains) == true }.map(\.id),
-                affectedTemplates: templates.map { "\($0.name) (\($0.id))" },
-                affectedGroups: groups.map(\.name))
+                region: region.region, currentState: region.images?.allowedImages?.state ?? "unknown", managedBy: region.images?.allowedImages?.managedBy,
+                affectedInstances: affected.instances, affectedTemplates: affected.templates, affectedGroups: affected.groups)
         }
-        return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded)
+        let untrusted = owners.values.sorted { $0.ownerId < $1.ownerId }.map { owner -> AMIRolloutPlan.UntrustedOwner in
+            var owner = owner
+            for region in account.regional {
+                let ids = Set(owner.images.filter { $0.region == region.region }.map(\.imageId))
+                guard !ids.isEmpty else { continue }
+                let affected = affected(region, by: ids)
+                owner.wouldBreak += affected.instances.map { "\(region.region) instance \($0)" }
+                    + affected.templates.map { "\(region.region) launch template \($0)" }
+                    + affected.configurations.map { "\(region.region) launch configuration \($0)" }
+                    + affected.groups.map { "\(region.region) Auto Scaling group \($0)" }
+            }
+            return owner
+        }
+        return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded, untrustedOwners: untrusted)
+    }
+
+    /// The resources of a region that use one of `imageIds`, i.e. stop launching once those images are not allowed.
+    static func affected(_ region: RegionInventory, by imageIds: Set<String>)
+        -> (instances: [String], templates: [String], configurations: [String], groups: [String]) {
+        let images = region.images
+        let templates = (region.launchTemplates ?? []).filter { t in [t.imageId, t.latestImageId].contains { $0.map(imageIds.contains) == true } }
+        let configs = (images?.launchConfigurations ?? []).filter { $0.imageId.map(imageIds.contains) == true }.map(\.name)
+        let configNames = Set(configs)
+        let templateIds = Set(templates.map(\.id))
+        let groups = (images?.autoScalingGroups ?? []).filter {
+            $0.launchConfiguration.map(configNames.contains) == true || $0.launchTemplateId.map(templateIds.contains) == true
+        }
+        let instances = (region.instances ?? []).filter { $0.state != "terminated" && $0.imageId.map(imageIds.contains) == true }.map(\.id)
+        return (instances, templates.map { "\($0.name) (\($0.id))" }, configs, groups.map(\.name))
     }
 
     /// The AMIs a region uses: instances that are not terminated, launch templates (default and

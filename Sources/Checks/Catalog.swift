@@ -60,6 +60,26 @@ public enum Catalog {
         id: "ec2.imds_default_not_required", title: "Region default does not require IMDSv2", severity: .low, resourceType: "AwsAccount",
         rationale: "IMDSv2 is not the default for new instances; the account-level default makes it so.",
         remediation: "aws ec2 modify-instance-metadata-defaults --http-tokens required --region REGION")
+    public static let imdsNotEnforced = CheckDefinition(
+        id: "ec2.imds_v2_not_enforced", title: "Region does not enforce IMDSv2 at launch", severity: .low, resourceType: "AwsAccount",
+        rationale: "The default only applies when a launch says nothing: a launch or a modify call that asks for HttpTokens=optional still gets IMDSv1. "
+            + "HttpTokensEnforced=enabled makes EC2 refuse those. Low on its own; medium while instances in the region already accept IMDSv1, "
+            + "which shows launches still opt out.",
+        remediation: "After every launch path requires IMDSv2: aws ec2 modify-instance-metadata-defaults --http-tokens required --http-tokens-enforced enabled --region REGION")
+    public static let instanceHopLimit = CheckDefinition(
+        id: "ec2.instance_imds_hop_limit", title: "EC2 instance lets the IMDSv2 token travel more than one hop", severity: .medium,
+        resourceType: "AwsEc2Instance",
+        rationale: "HttpPutResponseHopLimit above 1 lets the IMDSv2 token reach anything one hop further (containers, forwarded or proxied "
+            + "traffic) and with it the instance role's credentials; only container hosts need 2. Medium when IMDSv2 is required (the hop "
+            + "limit is then the barrier that is missing); low when IMDSv1 is still accepted, since the hop limit only governs the token and "
+            + "ec2.instance_imdsv2_not_required already reports the larger hole.",
+        remediation: "aws ec2 modify-instance-metadata-options --instance-id ID --http-put-response-hop-limit 1")
+    public static let templateHopLimit = CheckDefinition(
+        id: "ec2.launch_template_imds_hop_limit", title: "Launch template lets the IMDSv2 token travel more than one hop", severity: .medium,
+        resourceType: "AwsEc2LaunchTemplate",
+        rationale: "Every instance launched from the template gets the hop limit (FSBP AutoScaling.4 for launch configurations). Medium when "
+            + "the template requires IMDSv2, low when it accepts IMDSv1 (reported by ec2.launch_template_imdsv2_not_required).",
+        remediation: "Create a template version with MetadataOptions HttpPutResponseHopLimit=1 and make it the default (2 only for container hosts).")
     public static let noCloudTrail = CheckDefinition(
         id: "cloudtrail.no_multi_region_trail", title: "No multi-region CloudTrail trail is logging", severity: .high, resourceType: "AwsAccount",
         rationale: "Without a trail, a leaked key's activity cannot be reconstructed beyond 90 days of event history.",
@@ -97,19 +117,31 @@ public enum Catalog {
     public static let sharedAMI = CheckDefinition(
         id: "ec2.shared_ami_untrusted", title: "AMI shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Image",
         rationale: "Any account can share an AMI with yours without consent; a malicious image can be shared in and launched by mistake.",
-        remediation: "Block its use with an IAM/SCP condition on ec2:Owner for ec2:RunInstances (mamori amis plan prints it); ask the owner to stop sharing.")
+        remediation: "Block its use with an IAM/SCP condition on ec2:Owner for ec2:RunInstances (mamori amis plan prints it; it never lists an untrusted owner). "
+            + "This account cannot deregister or unshare an AMI shared into it: stop using it and ask the owner to remove the launch permission.")
     public static let sharedSnapshot = CheckDefinition(
         id: "ec2.shared_snapshot_untrusted", title: "EBS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsEc2Snapshot",
         rationale: "Shared snapshots can carry malicious data into volumes; sharing cannot be refused.",
-        remediation: "Deny ec2:CreateVolume on shared snapshots (ec2:ParentSnapshot arn:aws:ec2:*::snapshot/*) except from approved sources.")
+        // Seed 002: IAM has no way to say "only snapshots owned by these accounts" for CreateVolume,
+        // so the advice must not promise an exception it cannot express.
+        remediation: "Stop using it: create no volumes from it and replace volumes already made from it. This account cannot delete or unshare a snapshot "
+            + "shared into it; only the owner can, so ask the owner to remove the create-volume permission. What IAM can express: a Deny of "
+            + "ec2:CreateVolume (and ec2:CopySnapshot, which would make a copy your own) on this snapshot's ARN, arn:aws:ec2:REGION::snapshot/SNAPSHOT-ID, "
+            + "one snapshot at a time. What it cannot: no condition key restricts ec2:CreateVolume by the snapshot's owner and snapshot ARNs carry no "
+            + "account ID, so there is no deny-except-trusted-owners policy; a blanket Deny on arn:aws:ec2:*::snapshot/* also blocks volumes from "
+            + "your own snapshots (restores, AWS Backup).")
     public static let sharedDBSnapshot = CheckDefinition(
         id: "rds.shared_snapshot_untrusted", title: "RDS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsRdsDbSnapshot",
         rationale: "A database restored from a foreign snapshot runs someone else's data and users.",
-        remediation: "Do not restore it; deny rds:RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot on snapshots outside your organisation.")
+        remediation: "Do not restore or copy it. This account cannot delete or unshare a snapshot shared into it; only the owner can, so ask the owner "
+            + "to remove this account from the snapshot's restore attribute. RDS snapshot ARNs carry the owner's account ID, so a Deny of "
+            + "rds:RestoreDBInstanceFromDBSnapshot, rds:RestoreDBClusterFromSnapshot, rds:CopyDBSnapshot and rds:CopyDBClusterSnapshot on "
+            + "arn:aws:rds:*:OWNER-ACCOUNT:snapshot:* and arn:aws:rds:*:OWNER-ACCOUNT:cluster-snapshot:* blocks that owner's snapshots without touching yours.")
 
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
+        imdsNotEnforced, instanceHopLimit, templateHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
         instanceAMI, templateAMI, launchConfigurationAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
     ]

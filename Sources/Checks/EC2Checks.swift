@@ -2,7 +2,7 @@ import Foundation
 import Inventory
 import MamoriCore
 
-/// IMDSv2 enforcement on instances, launch templates and the regional default.
+/// IMDSv2 enforcement and the token hop limit on instances, launch templates and the regional default.
 enum EC2Checks {
     static func evaluate(_ region: RegionInventory, account: String) -> [Finding] {
         var findings: [Finding] = []
@@ -41,6 +41,7 @@ enum EC2Checks {
                                                                message: "Launch template \(template.name) \(version) \(why)."))
             }
         }
+        findings += hopLimits(region, account: account)
         if let defaults = region.imdsDefaults {
             let resource = "arn:aws:ec2:\(region.region):\(account):instance-metadata-defaults"
             findings.append(defaults.httpTokens == "required"
@@ -48,6 +49,68 @@ enum EC2Checks {
                 : Catalog.imdsDefault.finding(.fail, account: account, region: region.region, resource: resource,
                     message: "The account default in \(region.region) does not require IMDSv2 (HttpTokens \(defaults.httpTokens ?? "not set")).",
                     resourceType: "AwsAccount"))
+            findings.append(enforced(defaults, region: region, account: account, resource: resource))
+        }
+        return findings
+    }
+
+    /// `HttpTokensEnforced`: absent means no account-level preference, i.e. not enforced.
+    static func enforced(_ defaults: IMDSDefaults, region: RegionInventory, account: String, resource: String) -> Finding {
+        if defaults.httpTokensEnforced == "enabled" {
+            return Catalog.imdsNotEnforced.finding(.pass, account: account, region: region.region, resource: resource,
+                message: "EC2 in \(region.region) refuses launches and changes that would allow IMDSv1 (HttpTokensEnforced enabled).")
+        }
+        let v1 = (region.instances ?? []).filter { !["terminated", "shutting-down"].contains($0.state) && $0.metadata.httpEndpoint != "disabled"
+            && $0.metadata.httpTokens != "required" }.count
+        let evidence = v1 == 0 ? "" : " \(v1) instance(s) in the region accept IMDSv1 now, so launches still opt out."
+        return Catalog.imdsNotEnforced.finding(.fail, account: account, region: region.region, resource: resource,
+            message: "EC2 in \(region.region) does not enforce IMDSv2 (HttpTokensEnforced \(defaults.httpTokensEnforced ?? "not set")): a launch that asks for "
+                + "HttpTokens=optional still gets IMDSv1\(defaults.httpTokens == "required" ? ", whatever the default says" : "").\(evidence)",
+            severity: v1 == 0 ? .low : .medium, resourceType: "AwsAccount")
+    }
+
+    /// `HttpPutResponseHopLimit` above 1 outside container hosts. An unset limit (templates) is not
+    /// judged: the instance then gets the AMI's or the account's default, which the instance finding shows.
+    static func hopLimits(_ region: RegionInventory, account: String) -> [Finding] {
+        var findings: [Finding] = []
+        let r = region.region
+        func imageMarker(_ imageId: String?) -> String? {
+            ContainerHosts.marker(imageName: imageId.flatMap { region.images?.images[$0]?.name })
+        }
+        func judge(_ check: CheckDefinition, _ what: String, _ metadata: MetadataOptions, container: String?, resource: String) -> Finding? {
+            guard let limit = metadata.httpPutResponseHopLimit else { return nil }
+            if metadata.httpEndpoint == "disabled" {
+                return check.finding(.pass, account: account, region: r, resource: resource, message: "\(what) has the metadata endpoint disabled.")
+            }
+            if limit <= 1 {
+                return check.finding(.pass, account: account, region: r, resource: resource, message: "\(what) keeps the IMDSv2 token on the host (hop limit \(limit)).")
+            }
+            if let container {
+                return check.finding(.pass, account: account, region: r, resource: resource,
+                    message: "\(what) has hop limit \(limit) and runs containers (\(container)), which need it to reach IMDSv2.")
+            }
+            let v2 = metadata.httpTokens == "required"
+            return check.finding(.fail, account: account, region: r, resource: resource,
+                message: "\(what) has HttpPutResponseHopLimit \(limit) and shows no sign of running containers: the IMDSv2 token, and with it the "
+                    + "role's credentials, reaches anything \(limit - 1) hop(s) beyond the instance."
+                    + (v2 ? "" : " IMDSv1 is still accepted, which is the larger hole (the hop limit only governs the IMDSv2 token)."),
+                severity: v2 ? .medium : .low)
+        }
+        for instance in region.instances ?? [] where !["terminated", "shutting-down"].contains(instance.state) {
+            if let finding = judge(Catalog.instanceHopLimit, "Instance \(instance.id)", instance.metadata,
+                                   container: instance.containerMarker ?? imageMarker(instance.imageId),
+                                   resource: "arn:aws:ec2:\(r):\(account):instance/\(instance.id)") {
+                findings.append(finding)
+            }
+        }
+        for template in region.launchTemplates ?? [] {
+            guard let metadata = template.metadata else { continue }  // unreadable: the IMDSv2 check already says so
+            let version = template.defaultVersion.map { "default version \($0)" } ?? "default version"
+            if let finding = judge(Catalog.templateHopLimit, "Launch template \(template.name) \(version)", metadata,
+                                   container: template.containerMarker ?? imageMarker(template.imageId),
+                                   resource: "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)") {
+                findings.append(finding)
+            }
         }
         return findings
     }

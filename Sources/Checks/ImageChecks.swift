@@ -80,17 +80,18 @@ enum ImageChecks {
             guard let ownerId = image.ownerId, !trust.trusted.contains(ownerId), ownerId != account else { continue }
             let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
             findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
-                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by untrusted \(owner(ownerId)). \(inUse)",
+                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by untrusted \(owner(ownerId)). \(inUse) Only the owner can unshare it.",
                 severity: used.contains(image.id) ? .high : .medium))
         }
         for snapshot in images.sharedSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
             findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",
-                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by untrusted \(owner(snapshot.ownerId)). Volumes made from it would carry that account's data."))
+                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by untrusted \(owner(snapshot.ownerId)). Volumes made from it would carry that account's data. "
+                    + "Only the owner can unshare it; to block it here, deny ec2:CreateVolume on arn:aws:ec2:\(r)::snapshot/\(snapshot.id) (IAM cannot deny by snapshot owner)."))
         }
         for snapshot in images.sharedDBSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
             let kind = snapshot.kind == "rds-cluster" ? "RDS cluster snapshot" : "RDS snapshot"
             findings.append(Catalog.sharedDBSnapshot.finding(.fail, account: account, region: r, resource: snapshot.arn ?? snapshot.id,
-                message: "\(kind) \(snapshot.id) was shared into the account by untrusted \(owner(snapshot.ownerId))."))
+                message: "\(kind) \(snapshot.id) was shared into the account by untrusted \(owner(snapshot.ownerId)). Only the owner can unshare it."))
         }
         return findings
     }

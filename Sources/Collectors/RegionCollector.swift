@@ -13,7 +13,9 @@ struct RegionCollector {
         async let templates = context.attempt(.ec2, "DescribeLaunchTemplates", region: region) { try await fetchLaunchTemplates() }
         async let defaults = context.attempt(.ec2, "GetInstanceMetadataDefaults", region: region) { () async throws -> IMDSDefaults in
             let result = try await context.client.query(.ec2, region: region, action: "GetInstanceMetadataDefaults")
-            return IMDSDefaults(httpTokens: result.path("accountLevel", "httpTokens")?.text)
+            // Absent fields mean "no account-level preference".
+            return IMDSDefaults(httpTokens: result.path("accountLevel", "httpTokens")?.text,
+                                httpTokensEnforced: result.path("accountLevel", "httpTokensEnforced")?.text)
         }
         async let topics = context.attempt(.sns, "ListTopics", region: region) { try await fetchTopics() }
         async let queues = context.attempt(.sqs, "ListQueues", region: region) { try await fetchQueues() }
@@ -42,12 +44,12 @@ struct RegionCollector {
                 for item in reservation.list("instancesSet") {
                     guard let id = item.string("instanceId") else { continue }
                     let options = item.child("metadataOptions")
-                    let template = item.list("tagSet").first { $0.string("key") == "aws:ec2launchtemplate:id" }?.string("value")
+                    let tags = item.list("tagSet")
+                    let template = tags.first { $0.string("key") == "aws:ec2launchtemplate:id" }?.string("value")
                     result.append(EC2Instance(
                         id: id, state: item.path("instanceState", "name")?.text ?? "unknown", imageId: item.string("imageId"),
-                        launched: item.date("launchTime"),
-                        metadata: MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint")),
-                        launchTemplateId: template))
+                        launched: item.date("launchTime"), metadata: Self.metadataOptions(options), launchTemplateId: template,
+                        containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") })))
                 }
             }
         }
@@ -61,7 +63,8 @@ struct RegionCollector {
             for item in page.list("launchTemplates") {
                 guard let id = item.string("launchTemplateId") else { continue }
                 templates.append(LaunchTemplate(id: id, name: item.string("launchTemplateName") ?? id,
-                                                defaultVersion: item.string("defaultVersionNumber").flatMap(Int.init)))
+                                                defaultVersion: item.string("defaultVersionNumber").flatMap(Int.init),
+                                                containerMarker: ContainerHosts.marker(tagKeys: item.list("tagSet").compactMap { $0.string("key") })))
             }
         }
         let context = self.context
@@ -76,9 +79,13 @@ struct RegionCollector {
             let items = versions ?? []
             let defaultItem = items.first { $0.bool("defaultVersion") == true } ?? items.first
             if let data = defaultItem?.child("launchTemplateData") {
-                let options = data.child("metadataOptions")
-                template.metadata = MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint"))
+                template.metadata = Self.metadataOptions(data.child("metadataOptions"))
                 template.imageId = data.string("imageId")
+                // Tags the template puts on its instances, then the user data (decoded here, never kept).
+                let launchTags = data.list("tagSpecificationSet").flatMap { $0.list("tagSet").compactMap { $0.string("key") } }
+                let userData = data.string("userData").flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+                template.containerMarker = template.containerMarker ?? ContainerHosts.marker(tagKeys: launchTags)
+                    ?? ContainerHosts.marker(userData: userData)
             }
             let latest = items.max { (Int($0.string("versionNumber") ?? "") ?? 0) < (Int($1.string("versionNumber") ?? "") ?? 0) }
             template.latestVersion = latest?.string("versionNumber").flatMap(Int.init)
@@ -87,6 +94,12 @@ struct RegionCollector {
             }
             return template
         }
+    }
+
+    /// `metadataOptions` of an instance or a launch template version.
+    static func metadataOptions(_ options: XElement?) -> MetadataOptions {
+        MetadataOptions(httpTokens: options?.string("httpTokens"), httpEndpoint: options?.string("httpEndpoint"),
+                        httpPutResponseHopLimit: options?.string("httpPutResponseHopLimit").flatMap(Int.init))
     }
 
     func fetchTopics() async throws -> [SNSTopic] {

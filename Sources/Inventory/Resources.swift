@@ -95,9 +95,12 @@ public struct MetadataOptions: Codable, Sendable, Hashable {
     public var httpTokens: String?
     /// "enabled" or "disabled".
     public var httpEndpoint: String?
-    public init(httpTokens: String? = nil, httpEndpoint: String? = nil) {
+    /// How many network hops the IMDSv2 token (the PUT response) may travel; nil when not set.
+    public var httpPutResponseHopLimit: Int?
+    public init(httpTokens: String? = nil, httpEndpoint: String? = nil, httpPutResponseHopLimit: Int? = nil) {
         self.httpTokens = httpTokens
         self.httpEndpoint = httpEndpoint
+        self.httpPutResponseHopLimit = httpPutResponseHopLimit
     }
 }
 
@@ -109,8 +112,11 @@ public struct EC2Instance: Codable, Sendable {
     public var launched: Date?
     public var metadata: MetadataOptions
     public var launchTemplateId: String?
+    /// Why the instance looks like a container host (e.g. "tag eks:cluster-name"); nil when nothing says so.
+    public var containerMarker: String?
     public init(id: String, state: String, imageId: String? = nil, launched: Date? = nil,
-                metadata: MetadataOptions = MetadataOptions(), launchTemplateId: String? = nil) {
+                metadata: MetadataOptions = MetadataOptions(), launchTemplateId: String? = nil, containerMarker: String? = nil) {
+        self.containerMarker = containerMarker
         self.id = id
         self.state = state
         self.imageId = imageId
@@ -130,8 +136,11 @@ public struct LaunchTemplate: Codable, Sendable {
     public var latestVersion: Int?
     /// The latest version's AMI when it differs from the default's.
     public var latestImageId: String?
+    /// Why the template looks like it launches container hosts (tags, user data); nil when nothing says so.
+    public var containerMarker: String?
     public init(id: String, name: String, defaultVersion: Int? = nil, metadata: MetadataOptions? = nil, imageId: String? = nil,
-                latestVersion: Int? = nil, latestImageId: String? = nil) {
+                latestVersion: Int? = nil, latestImageId: String? = nil, containerMarker: String? = nil) {
+        self.containerMarker = containerMarker
         self.latestVersion = latestVersion
         self.latestImageId = latestImageId
         self.id = id
@@ -144,8 +153,45 @@ public struct LaunchTemplate: Codable, Sendable {
 
 /// The region's default metadata settings for new instances.
 public struct IMDSDefaults: Codable, Sendable, Hashable {
+    /// "required", "optional" or nil (no account-level preference).
     public var httpTokens: String?
-    public init(httpTokens: String? = nil) { self.httpTokens = httpTokens }
+    /// "enabled" makes EC2 refuse launches and changes that would allow IMDSv1; "disabled" or nil does not.
+    public var httpTokensEnforced: String?
+    public init(httpTokens: String? = nil, httpTokensEnforced: String? = nil) {
+        self.httpTokens = httpTokens
+        self.httpTokensEnforced = httpTokensEnforced
+    }
+}
+
+/// Whether a host runs containers, from the names AWS's container services and common tools put on
+/// it. Containers sit one network hop behind the host, so they need an IMDS hop limit of 2; elsewhere a
+/// limit above 1 only lets the IMDSv2 token travel further than the instance.
+public enum ContainerHosts {
+    /// Tag keys (exact, or prefixes ending in "/") set by EKS, ECS, Karpenter and Kubernetes.
+    static let tagKeys = ["eks:cluster-name", "aws:eks:cluster-name", "eks:nodegroup-name", "AmazonECSManaged",
+                          "aws:ecs:clusterName", "aws:ecs:cluster-name", "karpenter.sh/nodepool", "karpenter.sh/provisioner-name",
+                          "kubernetes.io/cluster/", "k8s.io/cluster-autoscaler/"]
+    /// AMI name fragments of container-optimised images.
+    static let imageNames = ["amazon-eks", "eks-node", "-ecs-", "ecs-optimized", "ecs-hvm", "bottlerocket"]
+    /// User data lines that join a cluster (EKS bootstrap, nodeadm, the ECS agent's config).
+    static let userData = ["/etc/eks/bootstrap.sh", "node.eks.aws", "ECS_CLUSTER=", "/etc/ecs/ecs.config"]
+
+    /// "tag KEY" for the first container tag among `keys`.
+    public static func marker(tagKeys keys: [String]) -> String? {
+        keys.first { key in tagKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 } }.map { "tag \($0)" }
+    }
+
+    /// "AMI NAME" when the image name is a container-optimised image's.
+    public static func marker(imageName name: String?) -> String? {
+        guard let name, imageNames.contains(where: { name.lowercased().contains($0) }) else { return nil }
+        return "AMI \"\(name)\""
+    }
+
+    /// "user data joins a cluster" when the (decoded) user data does; the user data itself is never kept.
+    public static func marker(userData text: String?) -> String? {
+        guard let text, userData.contains(where: text.contains) else { return nil }
+        return "user data joins a container cluster"
+    }
 }
 
 /// A CloudTrail trail as seen from one region.

@@ -28,7 +28,8 @@ struct AmisPlanCommand: AsyncParsableCommand {
     @Option(help: "Plan from an inventory saved by `mamori scan --save` instead of scanning (no network).")
     var inventory: String?
 
-    @Option(name: .customLong("trust-account"), help: "An account whose AMIs you trust (repeatable).")
+    @Option(name: .customLong("trust-account"),
+            help: "An account whose AMIs you trust (repeatable). Untrusted owners of AMIs in use are listed, never put into the criteria or the SCP; this is how you let one in.")
     var trustAccounts: [String] = []
 
     @Option(help: "Set the criteria and switch the regions to this state: audit-mode or enabled.")
@@ -111,9 +112,21 @@ enum AMIPlanText {
     static func render(_ plan: AMIRolloutPlan, account: String) -> String {
         var out = "Allowed AMIs rollout plan for account \(account)\n\n"
         out += "Recommended image providers: \(plan.providers.joined(separator: ", "))\n"
-        if !plan.excluded.isEmpty {
-            out += "\nLeft out on purpose (in use, but from unknown public owners or not describable):\n"
-            for image in plan.excluded { out += "  \(image.region) \(image.imageId): \(image.reason)\n" }
+        if !plan.untrustedOwners.isEmpty {
+            out += "\nUntrusted owners of AMIs in use — left out of the criteria and the SCP; decide for each:\n"
+            out += "  trust it (--trust-account ID, or trust: in mamori.yml) to put it into the policy, or move these resources to a trusted AMI.\n"
+            for owner in plan.untrustedOwners {
+                out += "  \(owner.label) (\(owner.origin)):\n"
+                for image in owner.images { out += "    \(image.region) \(image.imageId): \(image.reason)\n" }
+                if !owner.wouldBreak.isEmpty {
+                    out += "    would break once enabled (instances keep running but cannot be replaced): \(owner.wouldBreak.joined(separator: ", "))\n"
+                }
+            }
+        }
+        let undescribable = plan.excluded.filter { image in !plan.untrustedOwners.contains { $0.images.contains(image) } }
+        if !undescribable.isEmpty {
+            out += "\nLeft out (in use, but the owner could not be read):\n"
+            for image in undescribable { out += "  \(image.region) \(image.imageId): \(image.reason)\n" }
         }
         out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(plan.criteriaJSON)\n"
         out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(plan.declarativePolicyJSON(state: "audit-mode"))\n"

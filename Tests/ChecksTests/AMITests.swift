@@ -75,7 +75,7 @@ struct AMITests {
                                                 ("i-partner", "ami-partner"), ("i-own", "ami-own")])
         r.launchTemplates = [LaunchTemplate(id: "lt-1", name: "web", imageId: "ami-evil")]
         r.images?.autoScalingGroups = [AutoScalingGroup(name: "web-asg", launchTemplateId: "lt-1")]
-        let plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: ["222233334444"])
+        let plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: ["222233334444", "555566667777"])
         #expect(plan.providers == ["amazon", "aws-marketplace", "222233334444", "555566667777"])
         #expect(plan.excluded.map(\.imageId) == ["ami-evil"])
         #expect(plan.regions[0].affectedInstances == ["i-evil"])
@@ -90,5 +90,72 @@ struct AMITests {
         #expect(!declarative.contains("aws-marketplace"))
         #expect(plan.scpJSON.contains("\"111122223333\""), "the SCP must not deny the account's own AMIs")
         #expect(plan.scpJSON.contains("arn:aws:ec2:*::image/*"))
+    }
+
+    /// `ec2.shared_ami_untrusted` flags an in-use AMI shared by an untrusted account and says to block
+    /// it with the plan's ec2:Owner policy: the plan must not allow that owner behind the user's back.
+    @Test func planNeverPutsAnUntrustedOwnerIntoThePolicy() throws {
+        var r = region(Self.images, instances: [("i-aws", "ami-aws"), ("i-partner", "ami-partner"), ("i-canonical", "ami-canonical"),
+                                                ("i-evil", "ami-evil"), ("i-gone", "ami-missing")])
+        r.launchTemplates = [LaunchTemplate(id: "lt-2", name: "batch", imageId: "ami-aws", latestImageId: "ami-partner")]
+        r.images?.launchConfigurations = [LaunchConfiguration(name: "legacy", imageId: "ami-partner")]
+        r.images?.autoScalingGroups = [AutoScalingGroup(name: "batch-asg", launchTemplateId: "lt-2"),
+                                       AutoScalingGroup(name: "legacy-asg", launchConfiguration: "legacy")]
+        r.images?.sharedImages = [Self.images[4]]
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(plan.providers == ["amazon"])
+        for owner in ["555566667777", "099720109477", "444455556666"] {
+            #expect(!plan.criteriaJSON.contains(owner))
+            #expect(!plan.scpJSON.contains(owner))
+            #expect(!plan.declarativePolicyJSON(state: "audit-mode").contains(owner))
+        }
+        #expect(plan.untrustedOwners.map(\.ownerId) == ["099720109477", "444455556666", "555566667777"])
+        #expect(plan.untrustedOwners.map(\.origin) == ["public-known-vendor", "public-unknown", "shared"])
+        let partner = try #require(plan.untrustedOwners.last)
+        #expect(partner.images.map(\.imageId) == ["ami-partner"])
+        #expect(partner.wouldBreak == ["eu-west-1 instance i-partner", "eu-west-1 launch template batch (lt-2)",
+                                       "eu-west-1 launch configuration legacy", "eu-west-1 Auto Scaling group batch-asg",
+                                       "eu-west-1 Auto Scaling group legacy-asg"])
+        #expect(Set(plan.excluded.map(\.imageId)) == ["ami-partner", "ami-canonical", "ami-evil", "ami-missing"])
+        #expect(Set(plan.regions[0].affectedInstances) == ["i-partner", "i-canonical", "i-evil", "i-gone"])
+        #expect(plan.blocksInUse)
+
+        // The check that flags the shared AMI and the plan agree.
+        let flagged = Evaluator.evaluate(Inventory(accounts: [inventory])).failures.filter { $0.check == "ec2.shared_ami_untrusted" }
+        #expect(flagged.map(\.resource) == ["arn:aws:ec2:eu-west-1::image/ami-partner"])
+        #expect(flagged.first?.severity == .high)
+
+        // Trusting the owner explicitly is what puts it into the policy.
+        let trusted = AMIPlanner.plan(inventory, trusted: ["555566667777"])
+        #expect(trusted.providers == ["amazon", "555566667777"])
+        #expect(trusted.scpJSON.contains("\"555566667777\""))
+        #expect(!trusted.untrustedOwners.contains { $0.ownerId == "555566667777" })
+        #expect(!trusted.regions[0].affectedInstances.contains("i-partner"))
+    }
+
+    /// Seed 002: IAM cannot express "deny volume creation except from approved snapshot owners", and the
+    /// receiving account cannot delete what was shared into it. The advice must say both, and promise nothing else.
+    @Test func sharedResourceAdviceSaysWhatIAMCanAndCannotDo() {
+        let ebs = Catalog.sharedSnapshot.remediation
+        #expect(!ebs.localizedCaseInsensitiveContains("approved sources"))
+        #expect(!ebs.localizedCaseInsensitiveContains("except from"))
+        #expect(ebs.contains("no condition key restricts ec2:CreateVolume by the snapshot's owner"))
+        #expect(ebs.contains("also blocks volumes from your own snapshots"))
+        #expect(ebs.contains("cannot delete or unshare"))
+        #expect(ebs.contains("ask the owner"))
+        #expect(Catalog.sharedDBSnapshot.remediation.contains("cannot delete or unshare"))
+        #expect(!Catalog.sharedDBSnapshot.remediation.contains("outside your organisation"), "no policy for that was shown to work")
+        #expect(Catalog.sharedAMI.remediation.contains("cannot deregister or unshare"))
+
+        var r = region(Self.images, instances: [])
+        r.images?.sharedSnapshots = [SharedSnapshot(id: "snap-1", ownerId: "555566667777", kind: "ebs")]
+        r.images?.sharedDBSnapshots = [SharedSnapshot(id: "db-export", arn: "arn:aws:rds:eu-west-1:555566667777:snapshot:db-export", ownerId: "555566667777", kind: "rds")]
+        let findings = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+        let snapshot = findings.first { $0.check == "ec2.shared_snapshot_untrusted" }
+        #expect(snapshot?.message.contains("Only the owner can unshare it") == true)
+        #expect(snapshot?.message.contains("deny ec2:CreateVolume on arn:aws:ec2:eu-west-1::snapshot/snap-1") == true)
+        #expect(snapshot?.remediation == Catalog.sharedSnapshot.remediation)
+        #expect(findings.first { $0.check == "rds.shared_snapshot_untrusted" }?.message.contains("Only the owner can unshare it") == true)
     }
 }

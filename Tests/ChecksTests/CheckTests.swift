@@ -124,6 +124,68 @@ struct CheckTests {
         #expect(!unknown.findings.contains { $0.check == "ec2.imds_default_not_required" })
     }
 
+    @Test func imdsTokensEnforcedOnAccountDefaults() {
+        func finding(_ defaults: IMDSDefaults?, v1Instance: Bool = false) -> Finding? {
+            var region = RegionInventory(region: "eu-west-1")
+            region.instances = [EC2Instance(id: "i-1", state: "running", metadata: MetadataOptions(httpTokens: v1Instance ? "optional" : "required"))]
+            region.imdsDefaults = defaults
+            return evaluate(AccountInventory(accountId: account, regional: [region])).findings.first { $0.check == "ec2.imds_v2_not_enforced" }
+        }
+        #expect(finding(nil) == nil, "GetInstanceMetadataDefaults not answered: unknown, never compliant nor a finding")
+        #expect(finding(IMDSDefaults(httpTokens: "required", httpTokensEnforced: "enabled"))?.status == .pass)
+        let required = finding(IMDSDefaults(httpTokens: "required", httpTokensEnforced: "disabled"))
+        #expect(required?.status == .fail)
+        #expect(required?.severity == .low)
+        #expect(required?.message.contains("whatever the default says") == true)
+        // Absent means no account-level preference: not enforced.
+        let unset = finding(IMDSDefaults(), v1Instance: true)
+        #expect(unset?.status == .fail)
+        #expect(unset?.severity == .medium, "instances already accept IMDSv1: launches still opt out")
+        #expect(unset?.message.contains("not set") == true)
+        #expect(unset?.resourceType == "AwsAccount")
+    }
+
+    @Test func imdsHopLimitOutsideContainerHosts() {
+        var region = RegionInventory(region: "eu-west-1")
+        func instance(_ id: String, tokens: String = "required", limit: Int?, endpoint: String = "enabled", image: String? = nil, marker: String? = nil) -> EC2Instance {
+            EC2Instance(id: id, state: "running", imageId: image,
+                        metadata: MetadataOptions(httpTokens: tokens, httpEndpoint: endpoint, httpPutResponseHopLimit: limit), containerMarker: marker)
+        }
+        region.instances = [
+            instance("i-one", limit: 1), instance("i-two", limit: 2), instance("i-v1-three", tokens: "optional", limit: 3),
+            instance("i-off", limit: 5, endpoint: "disabled"), instance("i-eks", limit: 2, marker: ContainerHosts.marker(tagKeys: ["Name", "kubernetes.io/cluster/prod"])),
+            instance("i-ecs-ami", limit: 2, image: "ami-ecs"), instance("i-unknown", limit: nil),
+        ]
+        var images = ImageInventory(images: ["ami-ecs": AMIRecord(id: "ami-ecs", ownerAlias: "amazon", name: "al2023-ami-ecs-hvm-2023.0.20250101-kernel-6.1-x86_64")])
+        images.allowedImages = nil
+        region.images = images
+        region.launchTemplates = [
+            LaunchTemplate(id: "lt-2", name: "web", defaultVersion: 4, metadata: MetadataOptions(httpTokens: "required", httpPutResponseHopLimit: 2)),
+            LaunchTemplate(id: "lt-eks", name: "nodes", defaultVersion: 1, metadata: MetadataOptions(httpTokens: "required", httpPutResponseHopLimit: 2),
+                           containerMarker: ContainerHosts.marker(userData: "#!/bin/bash\n/etc/eks/bootstrap.sh prod")),
+            LaunchTemplate(id: "lt-unset", name: "unset", defaultVersion: 1, metadata: MetadataOptions(httpTokens: "required")),
+        ]
+        let evaluation = evaluate(AccountInventory(accountId: account, regional: [region]))
+        let instances = evaluation.findings.filter { $0.check == "ec2.instance_imds_hop_limit" }
+        func status(_ id: String) -> FindingStatus? { instances.first { $0.resource.hasSuffix("/\(id)") }?.status }
+        #expect(Set(instances.filter { $0.status == .fail }.map { String($0.resource.split(separator: "/").last!) }) == ["i-two", "i-v1-three"])
+        #expect(instances.first { $0.resource.hasSuffix("/i-two") }?.severity == .medium)
+        #expect(instances.first { $0.resource.hasSuffix("/i-v1-three") }?.severity == .low, "IMDSv1 is the larger hole, reported by its own check")
+        #expect(status("i-one") == .pass)
+        #expect(status("i-off") == .pass)
+        #expect(status("i-eks") == .pass)
+        #expect(instances.first { $0.resource.hasSuffix("/i-eks") }?.message.contains("tag kubernetes.io/cluster/prod") == true)
+        #expect(status("i-ecs-ami") == .pass)
+        #expect(status("i-unknown") == nil, "no hop limit read, nothing judged")
+        let templates = evaluation.findings.filter { $0.check == "ec2.launch_template_imds_hop_limit" }
+        #expect(templates.filter { $0.status == .fail }.map(\.resource) == ["arn:aws:ec2:eu-west-1:111122223333:launch-template/lt-2"])
+        #expect(templates.first { $0.resource.hasSuffix("lt-eks") }?.status == .pass)
+        #expect(!templates.contains { $0.resource.hasSuffix("lt-unset") })
+        #expect(ContainerHosts.marker(tagKeys: ["Name", "team"]) == nil)
+        #expect(ContainerHosts.marker(imageName: "amzn2-ami-hvm-2.0-x86_64-gp2") == nil)
+        #expect(ContainerHosts.marker(userData: "ECS_CLUSTER=prod >> /etc/ecs/ecs.config") != nil)
+    }
+
     @Test func detectiveControlsAndGuardrails() {
         var east = RegionInventory(region: "us-east-1")
         east.trails = [Trail(name: "t", arn: "arn:trail", homeRegion: "us-east-1", multiRegion: true, logging: false)]

@@ -16,6 +16,18 @@ struct AmisTests {
         #expect((excluded.first?["reason"] as? String)?.contains("444455556666") == true)
         let regions = plan?["regions"] as? [[String: Any]] ?? []
         #expect(regions.first?["currentState"] as? String == "unknown", "moto does not serve GetAllowedImagesSettings")
+        #expect((plan?["untrustedOwners"] as? [[String: Any]])?.map { $0["ownerId"] as? String } == ["444455556666"])
+
+        // Without --trust-account the image builder's shared AMI (in use) is flagged by
+        // ec2.shared_ami_untrusted, so the plan must not allow its owner: it lists it instead.
+        let untrusted = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1"], cwd: Mamori.tempDir())
+        #expect(untrusted.status == 1, "\(untrusted.stderr)")
+        let providersLine = untrusted.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended image providers:") }
+        #expect(providersLine == "Recommended image providers: amazon")
+        #expect(untrusted.stdout.contains("account 666677778888 (shared):"))
+        #expect(untrusted.stdout.contains("--trust-account ID"))
+        let policies = untrusted.stdout.components(separatedBy: "4. Phases per region:")[0]
+        #expect(!policies.components(separatedBy: "1. Criteria")[1].contains("666677778888"), "neither criteria, declarative policy nor SCP")
     }
 
     @Test func applyRefusesEnabledWhileInUseImagesWouldBeBlocked() throws {

@@ -22,6 +22,8 @@ struct ScanTests {
         "ec2.instance_imdsv2_not_required us-east-1",
         "ec2.instance_imdsv2_not_required eu-west-1",
         "ec2.launch_template_imdsv2_not_required us-east-1",
+        "ec2.instance_imds_hop_limit us-east-1",           // IMDSv2 required, hop limit 2, no containers
+        "ec2.launch_template_imds_hop_limit us-east-1",    // demo-v2-template; demo-eks-nodes passes (eks:cluster-name)
         "cloudtrail.no_multi_region_trail root",
         "guardduty.disabled eu-west-1",
         "securityhub.disabled eu-west-1",
@@ -99,6 +101,11 @@ struct ScanTests {
         #expect(passing.contains { $0.contains("from amazon (verified provider)") })
         let shared = findings.filter { $0["check"] as? String == "ec2.shared_ami_untrusted" }
         #expect(shared.map { Self.ownerAccount($0["message"] as? String ?? "") } == ["555566667777"])
+        // The hop limit as DescribeInstances / DescribeLaunchTemplateVersions report it; the EKS node template passes.
+        let hops = findings.filter { ($0["check"] as? String)?.hasSuffix("imds_hop_limit") == true }
+        #expect(hops.contains { $0["status"] as? String == "fail" && ($0["message"] as? String)?.contains("HttpPutResponseHopLimit 2") == true })
+        #expect(hops.contains { $0["status"] as? String == "pass" && ($0["message"] as? String)?.contains("demo-eks-nodes") == true
+            && ($0["message"] as? String)?.contains("tag eks:cluster-name") == true })
         let bad = try Mamori.run(["scan", "--endpoint-url", MotoEstate.demo().endpoint, "--trust-account", "12345"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("12-digit"))

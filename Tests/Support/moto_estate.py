@@ -198,12 +198,17 @@ def seed_demo(endpoint):
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "legacy-v1"}]}])
+    # IMDSv2 required, but the token may travel a hop beyond the instance, which runs no containers.
     ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                      MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
+                      MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 2})
     ec2.create_launch_template(LaunchTemplateName="demo-v1-template",
                                LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "optional"}})
     ec2.create_launch_template(LaunchTemplateName="demo-v2-template",
-                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "required"}})
+                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}})
+    # An EKS node template: hop limit 2 is what its containers need, so it passes.
+    ec2.create_launch_template(LaunchTemplateName="demo-eks-nodes",
+                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}},
+                               TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "eks:cluster-name", "Value": "demo"}]}])
     ec2_eu = client(endpoint, "ec2", "eu-west-1")
     image_eu = ec2_eu.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ec2_eu.run_instances(ImageId=image_eu, MinCount=1, MaxCount=1, InstanceType="t3.micro")
