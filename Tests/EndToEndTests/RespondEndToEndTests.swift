@@ -243,6 +243,29 @@ final class RespondEstate: Sendable {
                 == ["before ec2:TerminateInstances", "after ec2:TerminateInstances", "before ec2:DeleteKeyPair", "after ec2:DeleteKeyPair"])
     }
 
+    /// #16: an unusable --secret-file (or --report) stops --apply before any change: the exposed key stays active, no journal.
+    @Test func unusableOutputsChangeNothing() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let cwd = Mamori.tempDir()
+        try "old".write(toFile: "\(cwd)/exists.ini", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: "\(cwd)/dangling.ini", withDestinationPath: "\(cwd)/nowhere")
+        for (path, reason) in [("\(cwd)/exists.ini", "already exists"), ("\(cwd)/dangling.ini", "dangling symbolic link"),
+                               ("\(cwd)/missing/key.ini", "does not exist"), ("/dev/stdout", "existing file or device")] {
+            let run = try estate.respond([key, "--apply", "--secret-file", path, "--offline-trail"], cwd: cwd)
+            #expect(run.status == 2, "\(path): \(run.stdout)")
+            #expect(run.stderr.contains(reason) && run.stderr.contains("nothing was changed"), "\(path): \(run.stderr)")
+            #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        }
+        let badReport = try estate.respond([key, "--apply", "--secret-file", "\(cwd)/new.ini", "--report", "\(cwd)/missing/report.md"], cwd: cwd)
+        #expect(badReport.status == 2)
+        #expect(badReport.stderr.contains("--report \(cwd)/missing/report.md: the folder \(cwd)/missing does not exist; nothing was changed"))
+        #expect(!FileManager.default.fileExists(atPath: "\(cwd)/new.ini"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        #expect(!FileManager.default.fileExists(atPath: "\(cwd)/.mamori/journal"))
+        #expect(try String(contentsOfFile: "\(cwd)/exists.ini", encoding: .utf8) == "old")
+    }
+
     @Test func badInputIsAClearError() throws {
         let run = try Mamori.run(["respond", "leaked-key", "ASIAIOSFODNN7EXAMPLE", "--endpoint-url", "http://127.0.0.1:9"])
         #expect(run.status == 2)
