@@ -88,6 +88,13 @@ enum ReportAssembler {
         var text = "Access key \(r.keyId) (\(user), account \(account)) was exposed. "
         text += "Done: " + (done.isEmpty ? "nothing has been changed yet" : done.joined(separator: "; ")) + ". "
         if !notDone.isEmpty { text += "Not done: " + notDone.joined(separator: "; ") + ". " }
+        let others = r.otherActiveKeys.filter { $0.note != "the replacement created by this response" }
+        if others.isEmpty {
+            text += "No other active access keys were found in the account. "
+        } else {
+            text += "The account has \(others.count) other active access key(s) (\(others.map { "\($0.accessKeyId) of \($0.user)" }.joined(separator: ", "))); "
+                + "they were not rotated as part of this response. "
+        }
         if r.mode == "finish" {
             text += "The CloudTrail review and sweep are in the report of the earlier run. "
         } else {

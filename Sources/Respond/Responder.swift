@@ -101,6 +101,11 @@ public struct Responder: Sendable {
                                                                   journal: journal, client: client, notes: &report.notes)
             }
         }
+        progress("listing the account's other active access keys")
+        report.otherActiveKeys = await AccountKeys.otherActive(
+            except: options.keyId, exposedUser: identity.userName,
+            replacement: rotation.first { $0.kind == .createKey && $0.state == .done }?.keyId,
+            chain: Set(report.followedKeys), client: client, region: home, now: options.now, notes: &report.notes)
         ReportAssembler.finish(&report, history: history)
         return report
     }

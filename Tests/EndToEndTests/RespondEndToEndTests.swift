@@ -133,6 +133,12 @@ final class RespondEstate: Sendable {
         #expect(plan.stdout.contains("- GuardDuty: on"))
         #expect(!FileManager.default.fileExists(atPath: journals))
         #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        // #15: the account's other active keys are listed (owner, age, last use), and the reply does not claim them.
+        let aliceKey = try #require(estate.facts["aliceKey"])
+        #expect(plan.stdout.contains("## Other active access keys in the account"))
+        #expect(plan.stdout.contains("| alice | \(aliceKey) | 300 days | never |"))
+        #expect(plan.stdout.contains("| backdoor | \(backdoorKey) |") && plan.stdout.contains("created by the leaked key's chain"))
+        #expect(plan.stdout.contains("they were not rotated as part of this response"))
 
         // 2. --apply, interrupted by the test hook right after the new key was created.
         let secretFile = "\(cwd)/new-key.ini"
@@ -192,7 +198,10 @@ final class RespondEstate: Sendable {
         for text in [journalText, plan.stdout, interrupted.stdout, interrupted.stderr, resumed.stdout, resumed.stderr,
                      again.stdout, finished.stdout, finished.stderr] {
             #expect(!text.contains(secret))
+            #expect(!text.contains("All keys rotated"))
         }
+        #expect(finished.stdout.contains("Done: deleted the exposed key \(key)."))
+        #expect(finished.stdout.contains("\(aliceKey) of alice"))
     }
 
     @Test func printSecretAndFindingsInput() throws {

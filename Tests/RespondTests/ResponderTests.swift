@@ -136,3 +136,25 @@ import Testing
         #expect(text.hasPrefix("[DRAFT"))
     }
 }
+
+extension SupportSummaryTests {
+    /// #15: one key handled is never "All keys rotated": the reply names the keys left as they were.
+    @Test func oneRotatedKeyIsNotAllKeys() {
+        var r = report(rotation: [RotationStep(kind: .createKey, state: .done, detail: "", keyId: "AKIANEWREPLACEMENT01"),
+                                  RotationStep(kind: .deactivateKey, state: .done, detail: "", keyId: leaked)], status: "Active")
+        r.otherActiveKeys = [
+            OtherAccessKey(user: "deployer", accessKeyId: "AKIANEWREPLACEMENT01", createDate: nil, ageDays: 0, lastUse: nil,
+                           note: "the replacement created by this response"),
+            OtherAccessKey(user: "alice", accessKeyId: "AKIAALICE00000000001", createDate: nil, ageDays: 300,
+                           lastUse: LastUse(date: nil, region: nil, service: nil), note: nil),
+        ]
+        ReportAssembler.finish(&r, history: JournalHistory(files: [], entries: []))
+        #expect(!r.supportSummary.contains("All keys rotated"))
+        #expect(r.supportSummary.contains("Done: created the replacement key AKIANEWREPLACEMENT01; deactivated the exposed key \(leaked)."))
+        #expect(r.supportSummary.contains("Not done: \(leaked) is deactivated but not yet deleted."))
+        #expect(r.supportSummary.contains("1 other active access key(s) (AKIAALICE00000000001 of alice); they were not rotated"))
+        let markdown = ReportRenderer.markdown(r)
+        #expect(markdown.contains("| alice | AKIAALICE00000000001 | 300 days | never |  |"))
+        #expect(markdown.contains("| deployer | AKIANEWREPLACEMENT01 | 0 days | unknown | the replacement created by this response |"))
+    }
+}
