@@ -82,6 +82,14 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 if found.keys.isEmpty { throw CLIError("no AKIA key IDs in \(fromFindings)") }
                 keys = found.keys
             }
+            // Every output is checked before the first change (the secret file is claimed by the responder).
+            if let report {
+                for key in keys {
+                    for path in Self.reportPaths(report, key: key, many: keys.count > 1) {
+                        if let problem = OutputFiles.problem(reportFile: path) { throw CLIError("--report \(path): \(problem); nothing was changed") }
+                    }
+                }
+            }
             let client = try aws.client()
             var worst: Int32 = 0
             for key in keys {
@@ -108,14 +116,22 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 let json = try ReportRenderer.json(result)
                 print(format == "json" ? json : markdown, terminator: "")
                 if let report {
-                    let base = keys.count > 1 ? "\(report).\(key)" : report
-                    try markdown.write(toFile: base, atomically: true, encoding: .utf8)
-                    try json.write(toFile: base.hasSuffix(".md") ? String(base.dropLast(3)) + ".json" : base + ".json", atomically: true, encoding: .utf8)
+                    let paths = Self.reportPaths(report, key: key, many: keys.count > 1)
+                    try markdown.write(toFile: paths[0], atomically: true, encoding: .utf8)
+                    try json.write(toFile: paths[1], atomically: true, encoding: .utf8)
                 }
                 worst = max(worst, result.needsHuman.isEmpty ? 0 : 1)
             }
             return worst
         }
+    }
+}
+
+extension RespondLeakedKeyCommand {
+    /// The Markdown and JSON files `--report PATH` writes for `key`.
+    static func reportPaths(_ report: String, key: String, many: Bool) -> [String] {
+        let base = many ? "\(report).\(key)" : report
+        return [base, base.hasSuffix(".md") ? String(base.dropLast(3)) + ".json" : base + ".json"]
     }
 }
 

@@ -35,6 +35,8 @@ public struct IncidentReport: Codable, Sendable {
     /// IDs removed in this run with `--remove ID --apply`.
     public var removed: [String]
     public var guardrails: GuardrailReport?
+    /// The account's other active access keys (owner, age, last use): they were not rotated.
+    public var otherActiveKeys: [OtherAccessKey] = []
     public var notes: [StepNote]
     public var needsHuman: [String]
     public var timeline: [TimelineEntry]

@@ -74,13 +74,7 @@ public enum KeyIdentifier {
             notes.append(StepNote(step: "identify", level: .error, message: "cannot confirm the account: \(error)"))
         }
         do {
-            let used = try await client.query(.iam, region: region, action: "GetAccessKeyLastUsed", ["AccessKeyId": keyId])
-            identity.userName = used.string("UserName")
-            if let last = used.child("AccessKeyLastUsed") {
-                identity.lastUse = LastUse(date: AWSDate.parse(last.string("LastUsedDate")),
-                                           region: last.string("Region").flatMap { $0 == "N/A" ? nil : $0 },
-                                           service: last.string("ServiceName").flatMap { $0 == "N/A" ? nil : $0 })
-            }
+            (identity.userName, identity.lastUse) = try await lastUse(of: keyId, client: client, region: region)
         } catch {
             notes.append(StepNote(step: "identify", level: .warning, message: "GetAccessKeyLastUsed failed (\(error)); searching every user's keys"))
         }
@@ -111,6 +105,15 @@ public enum KeyIdentifier {
                                   message: "no IAM user in this account owns \(keyId): it was deleted already, belongs to the root user, or to another account"))
         }
         return identity
+    }
+
+    /// `GetAccessKeyLastUsed`: the key's user and its last use (nil date when never used).
+    static func lastUse(of keyId: String, client: AWSClient, region: String) async throws(AWSError) -> (user: String?, lastUse: LastUse?) {
+        let used = try await client.query(.iam, region: region, action: "GetAccessKeyLastUsed", ["AccessKeyId": keyId])
+        guard let last = used.child("AccessKeyLastUsed") else { return (used.string("UserName"), nil) }
+        return (used.string("UserName"), LastUse(date: AWSDate.parse(last.string("LastUsedDate")),
+                                                 region: last.string("Region").flatMap { $0 == "N/A" ? nil : $0 },
+                                                 service: last.string("ServiceName").flatMap { $0 == "N/A" ? nil : $0 }))
     }
 
     static func listKeys(_ user: String, client: AWSClient, region: String) async throws(AWSError) -> [AccessKeyInfo] {

@@ -59,17 +59,49 @@ enum ReportAssembler {
         for note in report.notes where note.level == .error { human.append("Could not complete \(note.step): \(note.message)") }
         report.needsHuman = human
 
-        let removed = report.resources.filter { $0.attributedToLeak && !report.removed.contains($0.id) }.isEmpty
-        report.supportSummary = """
-            We have responded to the exposure of access key \(report.keyId) (account \(report.identity.callerAccount ?? report.identity.decodedAccount ?? "unknown")). \
-            \(rotated ? "The exposed key has been deactivated and replaced\(deleted ? " and deleted" : "")" : "The exposed key has NOT been rotated yet"). \
-            \(rotated ? "All keys rotated. " : "")We reviewed CloudTrail (\(report.eventsRead) events, \(report.flaggedEvents.count) flagged) and swept \(report.regions.count) regions; \
-            unauthorised resources reviewed\(removed ? " and removed" : ", removal pending"). \
-            Guardrails: \(guardrailLine(report.guardrails)).
-            """
-        if !rotated || !removed {
-            report.supportSummary = "[DRAFT: not true yet, see 'Still needs a human'] " + report.supportSummary
+        report.supportSummary = supportSummary(report, history: history)
+    }
+
+    /// The reply to AWS: only what happened. Every claim comes from a step that is done, a live key
+    /// state or a removal made; what is not done is said as plainly.
+    static func supportSummary(_ r: IncidentReport, history: JournalHistory) -> String {
+        let account = r.identity.callerAccount ?? r.identity.decodedAccount ?? "unknown"
+        let user = r.identity.userName.map { "IAM user \($0)" } ?? "owner not found"
+        var done: [String] = []
+        var notDone: [String] = []
+        let created = r.rotation.first { $0.kind == .createKey && $0.state == .done }
+        if let created, let id = created.keyId { done.append("created the replacement key \(id)") }
+        else if let other = r.rotation.first(where: { $0.kind == .createKey && $0.state == .skipped }), let id = other.keyId {
+            notDone.append("no replacement key was created (the user already had the active key \(id))")
+        } else { notDone.append("no replacement key has been created yet") }
+        let deleted = r.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
+        let deactivated = deleted || r.identity.key?.status == "Inactive" || r.rotation.contains { $0.kind == .deactivateKey && $0.state == .done }
+        if deleted { done.append("deleted the exposed key \(r.keyId)") }
+        else if deactivated { done.append("deactivated the exposed key \(r.keyId)"); notDone.append("\(r.keyId) is deactivated but not yet deleted") }
+        else { notDone.append("the exposed key \(r.keyId) is still active") }
+        let attributed = r.resources.filter(\.attributedToLeak).map(\.id)
+        let earlier = history.entries.filter { $0.step == "remove-resource" && $0.phase == "after" }.compactMap(\.result)
+        let removed = earlier + r.removed.filter { !earlier.contains($0) }
+        if !removed.isEmpty { done.append("removed \(removed.joined(separator: ", "))") }
+        let remaining = attributed.filter { !removed.contains($0) }
+        if !remaining.isEmpty { notDone.append("resources attributed to the leak are still present: \(remaining.joined(separator: ", "))") }
+        var text = "Access key \(r.keyId) (\(user), account \(account)) was exposed. "
+        text += "Done: " + (done.isEmpty ? "nothing has been changed yet" : done.joined(separator: "; ")) + ". "
+        if !notDone.isEmpty { text += "Not done: " + notDone.joined(separator: "; ") + ". " }
+        let others = r.otherActiveKeys.filter { $0.note != "the replacement created by this response" }
+        if others.isEmpty {
+            text += "No other active access keys were found in the account. "
+        } else {
+            text += "The account has \(others.count) other active access key(s) (\(others.map { "\($0.accessKeyId) of \($0.user)" }.joined(separator: ", "))); "
+                + "they were not rotated as part of this response. "
         }
+        if r.mode == "finish" {
+            text += "The CloudTrail review and sweep are in the report of the earlier run. "
+        } else {
+            text += "We reviewed CloudTrail (\(r.eventsRead) events, \(r.flaggedEvents.count) flagged) and swept \(r.regions.count) regions for resources created since \(AWSDate.format(r.since)). "
+        }
+        text += "Guardrails on: \(guardrailLine(r.guardrails))."
+        return notDone.isEmpty ? text : "[DRAFT: not true yet, see 'Still needs a human'] " + text
     }
 
     static func guardrailLine(_ g: GuardrailReport?) -> String {

@@ -90,6 +90,19 @@ public enum ReportRenderer {
             }
         }
         out.append("")
+        out.append("## Other active access keys in the account")
+        if r.otherActiveKeys.isEmpty { out.append("None found (only the keys above; see Notes if the list could not be read).") }
+        else {
+            out.append("Not rotated by this response: decide for each whether it must be rotated too.")
+            out.append("")
+            out.append("| User | Key | Age | Last used | Note |")
+            out.append("|---|---|---|---|---|")
+            for k in r.otherActiveKeys {
+                let used = k.lastUse.map { $0.date.map { "\(date($0))" + " (\(k.lastUse?.service ?? "?") in \(k.lastUse?.region ?? "?"))" } ?? "never" } ?? "unknown"
+                out.append("| \(cell(k.user)) | \(k.accessKeyId) | \(k.ageDays.map { "\($0) days" } ?? "unknown") | \(used) | \(cell(k.note ?? "")) |")
+            }
+        }
+        out.append("")
         out.append("## Timeline")
         for t in r.timeline { out.append("- \(date(t.time)) \(t.what)") }
         out.append("")

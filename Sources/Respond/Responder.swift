@@ -70,13 +70,20 @@ public struct Responder: Sendable {
             // Refuse before any change: deactivating without a saved replacement would break the user's applications.
             throw RespondInputError("--apply creates a replacement key: pass --secret-file PATH (a new file, mode 0600) or --print-secret for its secret")
         }
+        // Every output is checked before the first change: the secret file is claimed now, so a path
+        // that cannot take the secret stops the run while the account is untouched.
+        var secretFile: SecretFileClaim?
+        if changing, case .file(let path) = options.secretDestination, rotation.contains(where: { $0.kind == .createKey && $0.state == .planned }) {
+            secretFile = try SecretFileClaim(path)
+        }
+        defer { secretFile?.release() }
         var journal: Journal?
         let removing = options.apply && !options.remove.isEmpty
         if changing && (rotation.contains { $0.state == .planned } || removing) {
             journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")
         }
         if let journal, let user = identity.userName, rotation.contains(where: { $0.state == .planned }) {
-            let executor = RotationExecutor(client: client, region: home, secretDestination: options.secretDestination,
+            let executor = RotationExecutor(client: client, region: home, secretFile: secretFile,
                                             failAfterStep: options.failAfterStep, printSecret: printSecret)
             rotation = try await executor.run(rotation, user: user, journal: journal, notes: &notes)
         }
@@ -94,6 +101,11 @@ public struct Responder: Sendable {
                                                                   journal: journal, client: client, notes: &report.notes)
             }
         }
+        progress("listing the account's other active access keys")
+        report.otherActiveKeys = await AccountKeys.otherActive(
+            except: options.keyId, exposedUser: identity.userName,
+            replacement: rotation.first { $0.kind == .createKey && $0.state == .done }?.keyId,
+            chain: Set(report.followedKeys), client: client, region: home, now: options.now, notes: &report.notes)
         ReportAssembler.finish(&report, history: history)
         return report
     }

@@ -133,6 +133,12 @@ final class RespondEstate: Sendable {
         #expect(plan.stdout.contains("- GuardDuty: on"))
         #expect(!FileManager.default.fileExists(atPath: journals))
         #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        // #15: the account's other active keys are listed (owner, age, last use), and the reply does not claim them.
+        let aliceKey = try #require(estate.facts["aliceKey"])
+        #expect(plan.stdout.contains("## Other active access keys in the account"))
+        #expect(plan.stdout.contains("| alice | \(aliceKey) | 300 days | never |"))
+        #expect(plan.stdout.contains("| backdoor | \(backdoorKey) |") && plan.stdout.contains("created by the leaked key's chain"))
+        #expect(plan.stdout.contains("they were not rotated as part of this response"))
 
         // 2. --apply, interrupted by the test hook right after the new key was created.
         let secretFile = "\(cwd)/new-key.ini"
@@ -192,7 +198,10 @@ final class RespondEstate: Sendable {
         for text in [journalText, plan.stdout, interrupted.stdout, interrupted.stderr, resumed.stdout, resumed.stderr,
                      again.stdout, finished.stdout, finished.stderr] {
             #expect(!text.contains(secret))
+            #expect(!text.contains("All keys rotated"))
         }
+        #expect(finished.stdout.contains("Done: deleted the exposed key \(key)."))
+        #expect(finished.stdout.contains("\(aliceKey) of alice"))
     }
 
     @Test func printSecretAndFindingsInput() throws {
@@ -241,6 +250,29 @@ final class RespondEstate: Sendable {
         let removals = try journalLines(journals).filter { $0["step"] as? String == "remove-resource" }
         #expect(removals.map { "\($0["phase"] ?? "") \($0["call"] ?? "")" }
                 == ["before ec2:TerminateInstances", "after ec2:TerminateInstances", "before ec2:DeleteKeyPair", "after ec2:DeleteKeyPair"])
+    }
+
+    /// #16: an unusable --secret-file (or --report) stops --apply before any change: the exposed key stays active, no journal.
+    @Test func unusableOutputsChangeNothing() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let cwd = Mamori.tempDir()
+        try "old".write(toFile: "\(cwd)/exists.ini", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: "\(cwd)/dangling.ini", withDestinationPath: "\(cwd)/nowhere")
+        for (path, reason) in [("\(cwd)/exists.ini", "already exists"), ("\(cwd)/dangling.ini", "dangling symbolic link"),
+                               ("\(cwd)/missing/key.ini", "does not exist"), ("/dev/stdout", "existing file or device")] {
+            let run = try estate.respond([key, "--apply", "--secret-file", path, "--offline-trail"], cwd: cwd)
+            #expect(run.status == 2, "\(path): \(run.stdout)")
+            #expect(run.stderr.contains(reason) && run.stderr.contains("nothing was changed"), "\(path): \(run.stderr)")
+            #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        }
+        let badReport = try estate.respond([key, "--apply", "--secret-file", "\(cwd)/new.ini", "--report", "\(cwd)/missing/report.md"], cwd: cwd)
+        #expect(badReport.status == 2)
+        #expect(badReport.stderr.contains("--report \(cwd)/missing/report.md: the folder \(cwd)/missing does not exist; nothing was changed"))
+        #expect(!FileManager.default.fileExists(atPath: "\(cwd)/new.ini"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        #expect(!FileManager.default.fileExists(atPath: "\(cwd)/.mamori/journal"))
+        #expect(try String(contentsOfFile: "\(cwd)/exists.ini", encoding: .utf8) == "old")
     }
 
     @Test func badInputIsAClearError() throws {

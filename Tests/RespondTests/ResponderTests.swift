@@ -55,3 +55,106 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: options.journalDirectory))
     }
 }
+
+/// #16: an unusable `--secret-file` stops `--apply` before the first change.
+@Suite struct UnusableSecretFileTests {
+    func transport() -> RecordedTransport {
+        RecordedTransport([
+            "GetCallerIdentity": ["<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"],
+            "GetAccessKeyLastUsed": ["<GetAccessKeyLastUsedResponse><GetAccessKeyLastUsedResult><UserName>deployer</UserName></GetAccessKeyLastUsedResult></GetAccessKeyLastUsedResponse>"],
+            "ListAccessKeys": ["<ListAccessKeysResponse><ListAccessKeysResult><IsTruncated>false</IsTruncated><AccessKeyMetadata><member><AccessKeyId>\(leaked)</AccessKeyId><Status>Active</Status></member></AccessKeyMetadata></ListAccessKeysResult></ListAccessKeysResponse>"],
+            "ListAttachedUserPolicies": ["<ListAttachedUserPoliciesResponse><ListAttachedUserPoliciesResult><IsTruncated>false</IsTruncated><AttachedPolicies/></ListAttachedUserPoliciesResult></ListAttachedUserPoliciesResponse>"],
+            "CreateAccessKey": ["<CreateAccessKeyResponse><CreateAccessKeyResult><AccessKey><UserName>deployer</UserName><AccessKeyId>AKIANEWREPLACEMENT01</AccessKeyId><Status>Active</Status><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey></AccessKey></CreateAccessKeyResult></CreateAccessKeyResponse>"],
+            "UpdateAccessKey": ["<UpdateAccessKeyResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></UpdateAccessKeyResponse>"],
+        ])
+    }
+
+    @Test(arguments: ["exists", "dangling-link", "missing-folder", "/dev/stdout"])
+    func unusableSecretFileChangesNothing(_ kind: String) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("respond-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path: String
+        switch kind {
+        case "exists": path = "\(dir)/key.ini"; try "old".write(toFile: path, atomically: true, encoding: .utf8)
+        case "dangling-link": path = "\(dir)/key.ini"; try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "\(dir)/nowhere")
+        case "missing-folder": path = "\(dir)/no/such/folder/key.ini"
+        default: path = kind
+        }
+        let transport = transport()
+        var options = RespondOptions(keyId: leaked)
+        options.apply = true
+        options.offlineTrail = true
+        options.secretDestination = .file(path)
+        options.journalDirectory = "\(dir)/journal"
+        await #expect(throws: RespondInputError.self) {
+            _ = try await Responder(client: recordedClient(transport), options: options, printSecret: { _, _ in }).run()
+        }
+        let writes = transport.requests.map(\.operation).filter { ["CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"].contains($0) }
+        #expect(writes.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: options.journalDirectory))
+        if kind == "exists" { #expect(try String(contentsOfFile: path, encoding: .utf8) == "old") }
+    }
+
+    @Test func reasonsNameTheProblem() {
+        #expect(OutputFiles.problem(newFile: "/dev/stdout")?.contains("existing file or device") == true)
+        #expect(OutputFiles.problem(newFile: "/no/such/folder/x")?.contains("does not exist") == true)
+        #expect(OutputFiles.problem(reportFile: "/dev/stdout") != nil)
+        #expect(OutputFiles.problem(newFile: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path) == nil)
+    }
+}
+
+/// The reply to AWS says only what happened.
+@Suite struct SupportSummaryTests {
+    func report(rotation: [RotationStep], status: String = "Active", resources: [SuspectResource] = [], removed: [String] = []) -> IncidentReport {
+        let key = AccessKeyInfo(accessKeyId: leaked, status: status, createDate: nil)
+        let identity = KeyIdentity(keyId: leaked, decodedAccount: "123456789012", callerAccount: "123456789012", accountConfirmed: true,
+                                   userName: "deployer", key: key, userKeys: [key], lastUse: nil, ageDays: nil)
+        return IncidentReport(keyId: leaked, generated: Date(), mode: "apply", identity: identity, quarantine: nil, rotation: rotation,
+                              journal: nil, earlierJournals: [], since: Date(), regions: ["us-east-1"], followedKeys: [leaked],
+                              followedUsers: [], followedRoles: [], events: [], eventsRead: 0, resources: resources, removed: removed,
+                              guardrails: nil, notes: [], needsHuman: [], timeline: [], supportSummary: "")
+    }
+
+    @Test func failedReplacementIsNotCalledReplacedOrRotated() {
+        var r = report(rotation: [RotationStep(kind: .createKey, state: .failed, detail: "create", keyId: nil),
+                                  RotationStep(kind: .deactivateKey, state: .blocked, detail: "deactivate", keyId: leaked)])
+        let backdoor = SuspectResource(type: "iam-user", id: "backdoor", region: "global", created: nil, createdBy: nil,
+                                       attributedToLeak: true, removal: "aws iam delete-user --user-name backdoor")
+        let instance = SuspectResource(type: "ec2-instance", id: "i-0abc", region: "eu-west-1", created: nil, createdBy: nil,
+                                       attributedToLeak: true, removal: "aws ec2 terminate-instances")
+        r.resources = [backdoor, instance]
+        r.removed = ["i-0abc"]
+        ReportAssembler.finish(&r, history: JournalHistory(files: [], entries: []))
+        let text = r.supportSummary
+        #expect(!text.contains("replaced"))
+        #expect(!text.contains("rotated"))
+        #expect(!text.contains("deactivated"))
+        #expect(text.contains("Done: removed i-0abc."))
+        #expect(text.contains("still present: backdoor"))
+        #expect(text.contains("no replacement key has been created yet"))
+        #expect(text.contains("the exposed key \(leaked) is still active"))
+        #expect(text.hasPrefix("[DRAFT"))
+    }
+}
+
+extension SupportSummaryTests {
+    /// #15: one key handled is never "All keys rotated": the reply names the keys left as they were.
+    @Test func oneRotatedKeyIsNotAllKeys() {
+        var r = report(rotation: [RotationStep(kind: .createKey, state: .done, detail: "", keyId: "AKIANEWREPLACEMENT01"),
+                                  RotationStep(kind: .deactivateKey, state: .done, detail: "", keyId: leaked)], status: "Active")
+        r.otherActiveKeys = [
+            OtherAccessKey(user: "deployer", accessKeyId: "AKIANEWREPLACEMENT01", createDate: nil, ageDays: 0, lastUse: nil,
+                           note: "the replacement created by this response"),
+            OtherAccessKey(user: "alice", accessKeyId: "AKIAALICE00000000001", createDate: nil, ageDays: 300,
+                           lastUse: LastUse(date: nil, region: nil, service: nil), note: nil),
+        ]
+        ReportAssembler.finish(&r, history: JournalHistory(files: [], entries: []))
+        #expect(!r.supportSummary.contains("All keys rotated"))
+        #expect(r.supportSummary.contains("Done: created the replacement key AKIANEWREPLACEMENT01; deactivated the exposed key \(leaked)."))
+        #expect(r.supportSummary.contains("Not done: \(leaked) is deactivated but not yet deleted."))
+        #expect(r.supportSummary.contains("1 other active access key(s) (AKIAALICE00000000001 of alice); they were not rotated"))
+        let markdown = ReportRenderer.markdown(r)
+        #expect(markdown.contains("| alice | AKIAALICE00000000001 | 300 days | never |  |"))
+        #expect(markdown.contains("| deployer | AKIANEWREPLACEMENT01 | 0 days | unknown | the replacement created by this response |"))
+    }
+}
