@@ -19,14 +19,17 @@ public struct CredentialOptions: Sendable {
 
 /// The AWS CLI's credential chain, with one deliberate difference: the instance metadata service
 /// is used only on EC2 or when asked (AWS-2025-021: off EC2, a rogue IMDS can hand out credentials).
+/// Every way to it goes through `IMDSGate`, which is decided before any request is sent.
 public enum CredentialChain {
     public static func resolve(_ options: CredentialOptions, configuration: ClientConfiguration,
-                               onEC2: @autoclosure () -> Bool = IMDSCredentialProvider.runningOnEC2()) throws(AWSError) -> any CredentialProvider {
+                               onEC2: @autoclosure @escaping () -> Bool = IMDSCredentialProvider.runningOnEC2()) throws(AWSError) -> any CredentialProvider {
         let env = options.environment
         let profileName = options.profile ?? env["AWS_PROFILE"] ?? env["AWS_DEFAULT_PROFILE"]
         if let profileName {
             let files = try ProfileFiles.load(environment: env)
-            return try profileProvider(profileName, files: files, options: options, configuration: configuration, seen: [])
+            let context = Context(options: options, files: files, active: files.profiles[profileName] ?? [:],
+                                  configuration: configuration, onEC2: onEC2)
+            return try profileProvider(profileName, context, seen: [])
         }
         let environment = EnvironmentCredentialProvider(environment: env)
         if environment.isConfigured { return environment }
@@ -36,17 +39,34 @@ public enum CredentialChain {
                 configuration: configuration, region: options.region))
         }
         let files = try ProfileFiles.load(environment: env)
+        let context = Context(options: options, files: files, active: files.profiles["default"] ?? [:],
+                              configuration: configuration, onEC2: onEC2)
         if files.profiles["default"].map(hasCredentials) == true {
-            return try profileProvider("default", files: files, options: options, configuration: configuration, seen: [])
+            return try profileProvider("default", context, seen: [])
         }
-        if let container = ContainerCredentialProvider(environment: env, transport: configuration.transport) {
+        if let container = try containerProvider(context, purpose: "the container credentials endpoint") {
             return RefreshingCredentialProvider(container)
         }
-        if let imds = try imdsProvider(options, configuration: configuration, onEC2: onEC2()) { return imds }
+        // Last resort: ask the gate without throwing, so the user hears about every option at once.
+        let refusal = IMDSGate.refusal(allowIMDS: options.allowIMDS, environment: env, onEC2: onEC2)
+        if refusal == nil { return RefreshingCredentialProvider(try imdsProvider(context, purpose: "the credential chain")) }
+        let why = refusal == .disabled
+            ? "The instance metadata service is not used: AWS_EC2_METADATA_DISABLED=true, which --allow-imds does not override."
+            : "The instance metadata service is not used outside EC2 unless --allow-imds is given."
         throw AWSError.credentials("""
             no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, or configure \
-            ~/.aws/credentials. The instance metadata service is not used outside EC2 unless --allow-imds is given.
+            ~/.aws/credentials. \(why)
             """)
+    }
+
+    /// What resolving one chain needs at every step. `active` is the chosen profile's settings,
+    /// which say where the metadata service is (as in the AWS CLI).
+    struct Context {
+        let options: CredentialOptions
+        let files: ProfileFiles
+        let active: [String: String]
+        let configuration: ClientConfiguration
+        let onEC2: () -> Bool
     }
 
     static func hasCredentials(_ settings: [String: String]) -> Bool {
@@ -54,15 +74,27 @@ public enum CredentialChain {
             .contains { settings[$0] != nil }
     }
 
-    static func imdsProvider(_ options: CredentialOptions, configuration: ClientConfiguration, onEC2: Bool) throws(AWSError) -> (any CredentialProvider)? {
-        if options.environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" { return nil }
-        guard options.allowIMDS || onEC2 else { return nil }
-        return RefreshingCredentialProvider(IMDSCredentialProvider(environment: options.environment, transport: configuration.transport))
+    /// The metadata service's credentials, if the gate allows them for `purpose`.
+    static func imdsProvider(_ context: Context, purpose: String) throws(AWSError) -> IMDSCredentialProvider {
+        try IMDSGate.check(purpose, allowIMDS: context.options.allowIMDS, environment: context.options.environment, onEC2: context.onEC2)
+        return IMDSCredentialProvider(endpoint: try IMDSEndpoint.resolve(environment: context.options.environment, profile: context.active),
+                                      transport: context.configuration.transport)
     }
 
-    static func profileProvider(_ name: String, files: ProfileFiles, options: CredentialOptions,
-                                configuration: ClientConfiguration, seen: Set<String>) throws(AWSError) -> any CredentialProvider {
-        guard let settings = files.profiles[name] else {
+    /// The container endpoint, or nil when none is set. A full URI that reaches the metadata
+    /// service is metadata credentials under another name, so it passes the same gate.
+    static func containerProvider(_ context: Context, purpose: String) throws(AWSError) -> ContainerCredentialProvider? {
+        let env = context.options.environment
+        guard let container = try ContainerCredentialProvider(environment: env, transport: context.configuration.transport) else { return nil }
+        if try IMDSEndpoint.resolve(environment: env, profile: context.active).isReached(by: container.url) {
+            try IMDSGate.check("\(purpose) \(container.url)", allowIMDS: context.options.allowIMDS, environment: env, onEC2: context.onEC2)
+        }
+        return container
+    }
+
+    static func profileProvider(_ name: String, _ context: Context, seen: Set<String>) throws(AWSError) -> any CredentialProvider {
+        let options = context.options, configuration = context.configuration
+        guard let settings = context.files.profiles[name] else {
             throw AWSError.credentials("profile '\(name)' is not in ~/.aws/config or ~/.aws/credentials")
         }
         guard !seen.contains(name) else { throw AWSError.credentials("profile '\(name)' has a source_profile loop") }
@@ -79,18 +111,19 @@ public enum CredentialChain {
                 if sourceProfile == name, settings["aws_access_key_id"] != nil {
                     source = try staticProvider(settings, name: name)
                 } else {
-                    source = try profileProvider(sourceProfile, files: files, options: options, configuration: configuration, seen: seen.union([name]))
+                    source = try profileProvider(sourceProfile, context, seen: seen.union([name]))
                 }
             } else if let credentialSource = settings["credential_source"] {
+                let purpose = "profile '\(name)' (credential_source = \(credentialSource))"
                 switch credentialSource {
                 case "Environment": source = EnvironmentCredentialProvider(environment: options.environment)
                 case "EcsContainer":
-                    guard let container = ContainerCredentialProvider(environment: options.environment, transport: configuration.transport) else {
+                    guard let container = try containerProvider(context, purpose: purpose) else {
                         throw AWSError.credentials("profile '\(name)': credential_source EcsContainer but no container endpoint is set")
                     }
                     source = container
                 case "Ec2InstanceMetadata":
-                    source = IMDSCredentialProvider(environment: options.environment, transport: configuration.transport)
+                    source = try imdsProvider(context, purpose: purpose)
                 default:
                     throw AWSError.credentials("profile '\(name)': unknown credential_source '\(credentialSource)'")
                 }

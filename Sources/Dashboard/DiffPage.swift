@@ -48,8 +48,8 @@ extension DashboardPages {
         let after = try await scan(b)
         let old = try await cache.findings(of: before)
         let new = try await cache.findings(of: after)
-        let unreadable = try await unreadableAccounts(a) .union(try await unreadableAccounts(b))
-        let diff = ScanDiff.compare(old: old.findings, new: new.findings, unreadableAccounts: unreadable)
+        // The same comparison as `mamori diff` (ScanDiff's rule), with findings from the page cache.
+        let diff = ScanDiff.compare(old: old.findings, oldAccounts: try await accounts(a), new: new.findings, newAccounts: try await accounts(b))
         let limit = configuration.diffLimit
         let view = DiffView(
             chosen: true, a: a, b: b, aLabel: Self.label(before), bLabel: Self.label(after),
@@ -61,15 +61,13 @@ extension DashboardPages {
             open: (diff.moved + diff.open.filter { $0.previousResource == nil }).prefix(limit)
                 .map { Self.row($0.finding, status: .fail, scan: b, previousResource: $0.previousResource) },
             newTruncated: diff.new.count > limit, fixedTruncated: diff.fixed.count > limit, openTruncated: diff.open.count > limit,
-            limit: limit, unreadable: unreadable.isEmpty ? nil : unreadable.sorted().joined(separator: ", "),
+            limit: limit, unreadable: diff.uncomparableAccounts.isEmpty ? nil : diff.uncomparableAccounts.joined(separator: ", "),
             older: options(selected: a), newer: options(selected: b))
         return Page(title: "Scan #\(a) → #\(b)", template: "diff", view: view)
     }
 
-    /// Accounts a scan could not read at all: their findings are missing, not fixed.
-    func unreadableAccounts(_ scan: Int64) async throws(PageError) -> Set<String> {
-        let accounts = try await read { () async throws(HistoryError) in try await store.accounts(scan: scan) }
-        return Set(accounts.filter { $0.state == .failed }.map(\.accountId))
+    func accounts(_ scan: Int64) async throws(PageError) -> [AccountRecord] {
+        try await read { () async throws(HistoryError) in try await store.accounts(scan: scan) }
     }
 
     static func label(_ scan: ScanRecord) -> String {

@@ -2,6 +2,12 @@ import Foundation
 import MamoriCore
 
 /// What changed between two scans: failing, not muted findings matched by fingerprint.
+///
+/// The one rule for comparing scans, used by `mamori diff`, `scan --fail-on new` and the dashboard:
+/// an account that could not be read in *either* scan cannot be compared, so its findings are left
+/// out of both sides (neither new, fixed nor still open) and listed in `uncomparableAccounts`.
+/// Otherwise an account that failed only in the earlier scan would make all its findings "new",
+/// and one that failed only in the later scan would make them all "fixed".
 public struct ScanDiff: Sendable, Hashable {
     /// A finding open in both scans; `previous` is set when the resource was renamed or moved
     /// (same unique id or same IAM name, different ARN or path).
@@ -13,13 +19,32 @@ public struct ScanDiff: Sendable, Hashable {
     public var new: [StoredFinding]
     public var fixed: [StoredFinding]
     public var open: [StillOpen]
+    /// Accounts left out because either scan could not read them, sorted.
+    public var uncomparableAccounts: [String] = []
 
     /// Findings whose resource changed name or place between the scans.
     public var moved: [StillOpen] { open.filter { $0.previousResource != nil } }
 
-    /// Compares `old` (the earlier scan) with `new` (the later one). Findings that were muted,
-    /// passing, or in an account the later scan could not read are not "fixed": an unreadable
-    /// account is left out of both sides so a failed scan never looks like a clean-up.
+    /// Accounts that cannot be compared: those either scan could not read at all.
+    public static func uncomparableAccounts(earlier: [AccountRecord], later: [AccountRecord]) -> Set<String> {
+        Set((earlier + later).filter { $0.state == .failed }.map(\.accountId))
+    }
+
+    /// Compares two stored scans, `earlier` before `later`: the comparison every caller uses.
+    public static func compare(_ store: any HistoryStore, from earlier: Int64, to later: Int64) async throws(HistoryError) -> ScanDiff {
+        compare(old: try await store.findings(scan: earlier), oldAccounts: try await store.accounts(scan: earlier),
+                new: try await store.findings(scan: later), newAccounts: try await store.accounts(scan: later))
+    }
+
+    /// Compares two scans' findings given each scan's accounts (for callers that already hold the
+    /// findings, such as the dashboard's cache).
+    public static func compare(old: [StoredFinding], oldAccounts: [AccountRecord],
+                               new: [StoredFinding], newAccounts: [AccountRecord]) -> ScanDiff {
+        compare(old: old, new: new, unreadableAccounts: uncomparableAccounts(earlier: oldAccounts, later: newAccounts))
+    }
+
+    /// Compares `old` (the earlier scan) with `new` (the later one), leaving out `unreadableAccounts`
+    /// on both sides. Findings that were muted or passing are not "fixed".
     public static func compare(old: [StoredFinding], new: [StoredFinding], unreadableAccounts: Set<String> = []) -> ScanDiff {
         func failing(_ findings: [StoredFinding]) -> [String: StoredFinding] {
             var byPrint: [String: StoredFinding] = [:]
@@ -47,6 +72,6 @@ public struct ScanDiff: Sendable, Hashable {
                 < (b.finding.check, b.finding.account, b.finding.region, b.finding.resource)
         }
         return ScanDiff(new: added.sorted(by: order), fixed: fixed.sorted(by: order),
-                        open: open.sorted { order($0.finding, $1.finding) })
+                        open: open.sorted { order($0.finding, $1.finding) }, uncomparableAccounts: unreadableAccounts.sorted())
     }
 }

@@ -12,7 +12,9 @@ struct DiffCommand: AsyncParsableCommand {
             Without arguments compares the newest scan with the previous scan of the same account or
             organisation; with one, that scan with its predecessor. Findings are matched by a stable
             fingerprint (check, account, region, resource identity): a renamed IAM user or one moved
-            to another path, or an account moved to another OU, is still the same finding.
+            to another path, or an account moved to another OU, is still the same finding. An account
+            that could not be read in either scan cannot be compared: its findings are left out of
+            both (neither new nor fixed) and the output names it.
             Exit codes: 0, or 1 with --fail-on new when there are new findings; 2 error.
             Examples:
               mamori diff
@@ -40,7 +42,7 @@ struct DiffCommand: AsyncParsableCommand {
         try await Console.run {
             let store = try await history.open()
             let (a, b) = try await pair(store)
-            let diff = try await Self.compare(store, a, b)
+            let diff = try await ScanDiff.compare(store, from: a.id, to: b.id)
             await store.close()
             switch format {
             case .json:
@@ -71,10 +73,11 @@ struct DiffCommand: AsyncParsableCommand {
         return (earlier, later)
     }
 
-    /// The diff of two stored scans; accounts the later scan could not read at all are left out.
-    static func compare(_ store: any HistoryStore, _ a: ScanRecord, _ b: ScanRecord) async throws -> ScanDiff {
-        let unreadable = Set(try await store.accounts(scan: b.id).filter { $0.state == .failed }.map(\.accountId))
-        return ScanDiff.compare(old: try await store.findings(scan: a.id), new: try await store.findings(scan: b.id), unreadableAccounts: unreadable)
+    /// Names the accounts left out of the comparison, or nil when every account could be compared.
+    static func uncomparableNote(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String? {
+        guard !diff.uncomparableAccounts.isEmpty else { return nil }
+        return "note: left out, could not be read in scan \(a.id) or \(b.id) (their findings are unknown, neither new nor fixed): "
+            + diff.uncomparableAccounts.joined(separator: ", ")
     }
 
     static func text(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String {
@@ -83,6 +86,7 @@ struct DiffCommand: AsyncParsableCommand {
         if b.state == .partial || b.state == .interrupted {
             text += "note: scan \(b.id) is \(b.state.rawValue): findings in parts it could not read may show as fixed; see `mamori history`\n"
         }
+        if let note = uncomparableNote(diff, a, b) { text += note + "\n" }
         func section(_ title: String, _ findings: [StoredFinding]) {
             guard !findings.isEmpty else { return }
             text += "\n\(title)\n"
@@ -126,6 +130,8 @@ struct DiffDocument: Encodable {
     var new: [Item]
     var fixed: [Item]
     var open: [Item]
+    /// Accounts either scan could not read: left out of new, fixed and open.
+    var uncomparableAccounts: [String]
 
     init(from: ScanRecord, to: ScanRecord, diff: ScanDiff) {
         self.from = from
@@ -133,5 +139,6 @@ struct DiffDocument: Encodable {
         new = diff.new.map { Item(fingerprint: $0.fingerprint, finding: $0.finding) }
         fixed = diff.fixed.map { Item(fingerprint: $0.fingerprint, finding: $0.finding) }
         open = diff.open.map { Item(fingerprint: $0.finding.fingerprint, finding: $0.finding.finding, previousResource: $0.previousResource) }
+        uncomparableAccounts = diff.uncomparableAccounts
     }
 }

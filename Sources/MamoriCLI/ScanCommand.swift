@@ -147,8 +147,9 @@ struct ScanCommand: AsyncParsableCommand {
                 Console.error("--fail-on new: no earlier scan of \(current.target) in the history, so every finding is new")
                 return code
             }
-            let diff = try await DiffCommand.compare(store, previous, current)
+            let diff = try await ScanDiff.compare(store, from: previous.id, to: current.id)
             Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
+            if let note = DiffCommand.uncomparableNote(diff, previous, current) { Console.error(note) }
             return code == 1 ? (diff.new.isEmpty ? 0 : 1) : code
         }
     }

@@ -95,6 +95,84 @@ struct CredentialTests {
         } throws: { _ in true }
     }
 
+    /// Every path to metadata-service credentials, as (name, profile, extra environment).
+    static let imdsPaths: [(String, String?, [String: String])] = [
+        ("chain", nil, [:]),
+        ("credential_source", "instance", [:]),
+        ("source_profile", "chained", [:]),
+        ("container full URI", nil, ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:7/latest/meta-data/iam/security-credentials/r"]),
+        ("EcsContainer", "container", ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:7/latest/meta-data/iam/security-credentials/r"]),
+    ]
+
+    func imdsHome() throws -> String {
+        try home(config: """
+            [profile instance]
+            role_arn = arn:aws:iam::1:role/r
+            credential_source = Ec2InstanceMetadata
+            [profile chained]
+            role_arn = arn:aws:iam::1:role/s
+            source_profile = instance
+            [profile container]
+            role_arn = arn:aws:iam::1:role/r
+            credential_source = EcsContainer
+            """)
+    }
+
+    /// Resolves, and if that succeeds fetches, counting what reached the transport.
+    func attempt(_ profile: String?, _ env: [String: String], allow: Bool, onEC2: Bool) async -> (error: String?, sent: Int) {
+        let transport = ReplayTransport([])
+        let configuration = ClientConfiguration(endpoints: EndpointResolver(override: URL(string: "http://127.0.0.1:1")), transport: transport)
+        do {
+            let provider = try CredentialChain.resolve(CredentialOptions(profile: profile, allowIMDS: allow, environment: env, region: "us-east-1"),
+                                                       configuration: configuration, onEC2: onEC2)
+            _ = try? await provider.credentials()
+            return (nil, transport.sent.count)
+        } catch {
+            return ("\(error)", transport.sent.count)
+        }
+    }
+
+    @Test(arguments: imdsPaths.indices) func noPathReachesTheMetadataServiceOffEC2(_ index: Int) async throws {
+        let (name, profile, extra) = Self.imdsPaths[index]
+        let env = ["HOME": try imdsHome(), "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:7"].merging(extra) { a, _ in a }
+        let off = await attempt(profile, env, allow: false, onEC2: false)
+        #expect(off.sent == 0, "\(name)")
+        #expect(off.error?.contains("--allow-imds") == true, "\(name): \(off.error ?? "no error")")
+        // AWS_EC2_METADATA_DISABLED=true wins over --allow-imds and over being on EC2.
+        let disabled = await attempt(profile, env.merging(["AWS_EC2_METADATA_DISABLED": "TRUE"]) { _, b in b }, allow: true, onEC2: true)
+        #expect(disabled.sent == 0, "\(name)")
+        #expect(disabled.error?.contains("AWS_EC2_METADATA_DISABLED=true") == true, "\(name): \(disabled.error ?? "no error")")
+        // The control: allowed, the same settings do reach the endpoint.
+        let allowed = await attempt(profile, env, allow: true, onEC2: false)
+        #expect(allowed.error == nil && allowed.sent > 0, "\(name): \(allowed.error ?? "")")
+    }
+
+    @Test func metadataEndpointComesFromEnvironmentThenProfileThenMode() throws {
+        #expect(try IMDSEndpoint.resolve(environment: [:], profile: [:]) == .ipv4)
+        #expect(try IMDSEndpoint.resolve(environment: [:], profile: ["ec2_metadata_service_endpoint_mode": "IPv6"]) == .ipv6)
+        let profile = try IMDSEndpoint.resolve(environment: [:], profile: ["ec2_metadata_service_endpoint": "http://127.0.0.1:8080"])
+        #expect(profile.host == "127.0.0.1" && profile.port == 8080)
+        let env = try IMDSEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://[::1]:9"],
+                                           profile: ["ec2_metadata_service_endpoint": "http://127.0.0.1:8080"])
+        #expect(env.host == "[::1]" && env.port == 9)
+        #expect(throws: AWSError.self) { try IMDSEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"], profile: [:]) }
+    }
+
+    @Test func containerFullURIOverPlainHTTPMustBeLocal() throws {
+        let transport = ReplayTransport([])
+        #expect(throws: AWSError.self) {
+            _ = try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://203.0.113.5/creds"], transport: transport)
+        }
+        #expect(throws: AWSError.self) {
+            _ = try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.169.254/latest/meta-data/iam/security-credentials/r"],
+                                                transport: transport)
+        }
+        #expect(try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"],
+                                                transport: transport) != nil)
+        #expect(try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://creds.example.com/x"],
+                                                transport: transport) != nil)
+    }
+
     @Test func ec2DetectionReadsFirmwareOnly() {
         #expect(IMDSCredentialProvider.runningOnEC2 { $0.hasSuffix("sys_vendor") ? "Amazon EC2\n" : nil })
         #expect(IMDSCredentialProvider.runningOnEC2 { $0.hasSuffix("board_asset_tag") ? "i-0123456789abcdef0" : nil })
@@ -106,7 +184,8 @@ struct CredentialTests {
             ok("TOKEN"), ok("my-role\n"),
             ok(#"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#),
         ])
-        let creds = try await IMDSCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1"], transport: transport).credentials()
+        let endpoint = try IMDSEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1"], profile: [:])
+        let creds = try await IMDSCredentialProvider(endpoint: endpoint, transport: transport).credentials()
         #expect(creds.accessKeyId == "ASIAIMDS")
         #expect(transport.sent[0].method == "PUT")
         #expect(transport.sent[1].header("X-aws-ec2-metadata-token") == "TOKEN")

@@ -247,6 +247,38 @@ struct HTTPTests {
         }
     }
 
+    /// Scans where different accounts failed: the page and `mamori diff` (ScanDiff.compare on the
+    /// store) leave out both, so neither calls the findings of the account that was unreadable before "new".
+    @Test func diffAgreesWithTheCLIWhenDifferentAccountsFailed() async throws {
+        try await TestServer.with { server in
+            let store = server.store
+            let x = "555555555555", y = "666666666666"
+            let onlyLater = Fixtures.finding("s3.bucket_public", "S3 bucket is public", .critical, account: x, region: "us-east-1",
+                                             resource: "arn:aws:s3:::x-bucket", type: "AwsS3Bucket", message: "public")
+            let onlyEarlier = Fixtures.finding("sqs.queue_public", "SQS queue is public", .high, account: y, region: "us-east-1",
+                                               resource: "arn:aws:sqs:us-east-1:\(y):q", type: "AwsSqsQueue", message: "public")
+            let first = try await store.beginScan(NewScan(kind: .org, target: "org:555555555555", startedAt: Fixtures.day15, toolVersion: "0.1.0"))
+            try await store.record(Fixtures.result(x, name: "x", ou: "Root", [], state: .failed), scan: first.id)
+            try await store.record(Fixtures.result(y, name: "y", ou: "Root", [onlyEarlier]), scan: first.id)
+            try await store.finishScan(first.id, state: .partial, finishedAt: Fixtures.day15, metrics: nil)
+            let second = try await store.beginScan(NewScan(kind: .org, target: "org:555555555555", startedAt: Fixtures.day15.addingTimeInterval(60), toolVersion: "0.1.0"))
+            try await store.record(Fixtures.result(x, name: "x", ou: "Root", [onlyLater]), scan: second.id)
+            try await store.record(Fixtures.result(y, name: "y", ou: "Root", [], state: .failed), scan: second.id)
+            try await store.finishScan(second.id, state: .partial, finishedAt: Fixtures.day15, metrics: nil)
+
+            let cli = try await ScanDiff.compare(store, from: first.id, to: second.id)
+            #expect(cli.new.isEmpty && cli.fixed.isEmpty && cli.open.isEmpty)
+            #expect(cli.uncomparableAccounts == [x, y])
+            let page = try await server.get("/diff?a=\(first.id)&b=\(second.id)")
+            #expect(page.status == 200)
+            for (id, expected) in [("new", cli.new.count), ("fixed", cli.fixed.count), ("open", cli.open.count)] {
+                let count = HTMLText.element(page.body, id: id).map { HTMLText.count("data-fingerprint-row", in: $0) } ?? 0
+                #expect(count == expected, "\(id)")
+            }
+            #expect(page.body.contains("left out (their findings are unknown, not fixed): \(x), \(y)"))
+        }
+    }
+
     @Test func metricsPageComparesWithThePopulation() async throws {
         try await TestServer.with { server in
             let page = try await server.get("/scans/2/metrics")

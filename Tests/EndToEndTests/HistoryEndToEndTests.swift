@@ -62,6 +62,7 @@ struct HistoryEndToEndTests {
         func items(_ key: String) -> [[String: Any]] { doc[key] as? [[String: Any]] ?? [] }
         func finding(_ item: [String: Any]) -> [String: Any] { item["finding"] as? [String: Any] ?? [:] }
         let new = items("new").map(finding)
+        #expect(doc["uncomparableAccounts"] as? [String] == [], "every account was read in both scans")
         #expect(new.contains { $0["check"] as? String == "s3.bucket_public" && ($0["resource"] as? String)?.hasSuffix("history-new-public") == true })
         #expect(!new.contains { ($0["resource"] as? String)?.hasSuffix("user/ops/anna") == true }, "the renamed user is not new")
         let fixed = items("fixed").map(finding)

@@ -94,6 +94,29 @@ struct ScanDiffTests {
         #expect(diff.open.map(\.finding.finding.check) == ["a-check"])
     }
 
+    /// An account unreadable in either scan is left out: one that failed only in the earlier scan
+    /// does not make its findings "new" (what `mamori diff` did when it looked at the later scan only).
+    @Test func accountUnreadableInEitherScanIsLeftOut() async throws {
+        let database = TestDatabase(.sqlite)
+        let store = try await database.open()
+        let readable = Sample.finding("a-check")
+        let back = Sample.finding("b-check", account: Sample.other, resource: "arn:aws:iam::444455556666:user/carol")
+        let earlier = try await store.beginScan(Sample.newScan(kind: .org, target: "org:1"))
+        try await store.record(AccountResult(account: Sample.accountRecord(state: .done), findings: [stored(readable)], errors: []), scan: earlier.id)
+        try await store.record(AccountResult(account: Sample.accountRecord(Sample.other, state: .failed), findings: [], errors: []), scan: earlier.id)
+        let later = try await store.beginScan(Sample.newScan(kind: .org, target: "org:1", startedAt: Sample.start.addingTimeInterval(60)))
+        try await store.record(AccountResult(account: Sample.accountRecord(state: .done), findings: [stored(readable)], errors: []), scan: later.id)
+        try await store.record(AccountResult(account: Sample.accountRecord(Sample.other, state: .done), findings: [stored(back)], errors: []), scan: later.id)
+        let diff = try await ScanDiff.compare(store, from: earlier.id, to: later.id)
+        #expect(diff.new.isEmpty)
+        #expect(diff.fixed.isEmpty)
+        #expect(diff.open.map(\.finding.finding.check) == ["a-check"])
+        #expect(diff.uncomparableAccounts == [Sample.other])
+        #expect(ScanDiff.uncomparableAccounts(earlier: [Sample.accountRecord(state: .failed)], later: [Sample.accountRecord(Sample.other, state: .failed)])
+                == [Sample.account, Sample.other])
+        await store.close()
+    }
+
     @Test func orderIsSeverityThenCheckAccountRegionResource() {
         let findings = [
             Sample.finding("z-check", severity: .low),
