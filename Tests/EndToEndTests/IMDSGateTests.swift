@@ -18,7 +18,7 @@ final class FakeIMDS: Sendable {
         process.standardInput = stdin
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        endpoint = try readyEndpoint(stdout, orElse: "the fake metadata service exited before it was ready")
+        endpoint = try readyEndpoint(stdout, process: process, orElse: "the fake metadata service exited before it was ready")
     }
 
     /// `METHOD PATH` of every request received so far.
