@@ -28,8 +28,12 @@ SQLITE_A=$(ls /usr/lib/"$ARCH"-linux-gnu/libsqlite3.a 2>/dev/null || true)
 echo "== building $NAME (commit $COMMIT, Swift $SWIFT_VERSION) in $SCRATCH" >&2
 # SQLite: the static archive first; --as-needed drops the shared libsqlite3 that GRDB's module map
 # also names, so the binary does not depend on libsqlite3-0 (not in Debian's base system).
-build_flags=(-c release --static-swift-stdlib --product mamori --scratch-path "$SCRATCH"
-  -Xcc "-DMAMORI_GIT_COMMIT=\"$COMMIT\"" -Xcc "-DMAMORI_BUILD_DATE=\"$BUILT\"" -Xcc "-DMAMORI_SWIFT_VERSION=\"$SWIFT_VERSION\""
+# The stamp is a header on a fixed include path: only Sources/CBuildInfo recompiles when it changes.
+STAMP_DIR="$(cd "$(dirname "$SCRATCH")" && pwd)/$(basename "$SCRATCH")/stamp"
+mkdir -p "$STAMP_DIR"
+stamp=$(printf '#define MAMORI_GIT_COMMIT "%s"\n#define MAMORI_BUILD_DATE "%s"\n#define MAMORI_SWIFT_VERSION "%s"\n' "$COMMIT" "$BUILT" "$SWIFT_VERSION")
+[ "$(cat "$STAMP_DIR/mamori_build_stamp.h" 2>/dev/null)" = "$stamp" ] || printf '%s\n' "$stamp" > "$STAMP_DIR/mamori_build_stamp.h"
+build_flags=(-c release --static-swift-stdlib --product mamori --scratch-path "$SCRATCH" -Xcc "-I$STAMP_DIR"
   -Xlinker --as-needed -Xlinker "$SQLITE_A")
 swift build "${build_flags[@]}"
 BIN_DIR=$(swift build "${build_flags[@]}" --show-bin-path)

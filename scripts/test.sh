@@ -31,3 +31,5 @@ else
   swift test --skip-build --filter EndToEndTests
 fi
 scripts/validate-reports.sh
+# The release tarball: a static release build, then the binary run in a scrubbed environment.
+scripts/test-release.sh

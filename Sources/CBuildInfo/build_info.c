@@ -1,6 +1,10 @@
-// The values come from -Xcc -D flags given by scripts/release.sh: Swift has no compile-time
-// environment, and a generated source file would dirty the work tree.
+// The values come from a header scripts/release.sh writes into its build folder and puts on the
+// include path (-Xcc -I…): Swift has no compile-time environment, a generated source file would
+// dirty the work tree, and -D flags that change with every commit would rebuild every module.
 #include "build_info.h"
+#if __has_include("mamori_build_stamp.h")
+#include "mamori_build_stamp.h"
+#endif
 
 #ifndef MAMORI_GIT_COMMIT
 #define MAMORI_GIT_COMMIT ""
