@@ -29,4 +29,17 @@ import Testing
         #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{9B}" || $0 == "\u{202E}" })
         #expect(text.contains("x\\x1b[2J\\u{9B}\\u{202E}\\nFAKE ROW"))
     }
+
+    /// `mamori policy` quotes actions and principals from a policy someone else wrote.
+    @Test func policyTextEscapesHostileValues() throws {
+        let dir = Mamori.tempDir()
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage\u001b]0;pwned\u0007\u202e\nFAKE ROW","Resource":"*"}]}"#
+        try policy.write(toFile: "\(dir)/policy.json", atomically: true, encoding: .utf8)
+        let run = try Mamori.run(["policy", "\(dir)/policy.json", "--type", "sqs"])
+        #expect(run.status != 2, "\(run.stderr)")
+        let out = run.stdout + run.stderr
+        #expect(!out.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" }, "\(out)")
+        #expect(!out.split(separator: "\n").contains { $0.hasPrefix("FAKE ROW") }, "\(out)")
+        #expect(run.stdout.contains("sqs:SendMessage\\x1b]0;pwned\\x07\\u{202E}\\nFAKE ROW"), "\(out)")
+    }
 }
