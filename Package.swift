@@ -54,7 +54,7 @@ let package = Package(
         // Leaked AWS key scanner.
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
-        .target(name: "LogDetect", dependencies: ["Yams", "StreamIO"]),
+        .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
         .target(name: "IaCScan", dependencies: ["MamoriCore"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).

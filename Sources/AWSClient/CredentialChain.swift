@@ -86,7 +86,10 @@ public enum CredentialChain {
     static func containerProvider(_ context: Context, purpose: String) throws(AWSError) -> ContainerCredentialProvider? {
         let env = context.options.environment
         guard let container = try ContainerCredentialProvider(environment: env, transport: context.configuration.transport) else { return nil }
-        if try IMDSEndpoint.resolve(environment: env, profile: context.active).isReached(by: container.url) {
+        // An unreadable endpoint setting is reported when the metadata service is used, not here;
+        // the link-local addresses are recognised whatever it says.
+        let imds = (try? IMDSEndpoint.resolve(environment: env, profile: context.active)) ?? .ipv4
+        if imds.isReached(by: container.url) {
             try IMDSGate.check("\(purpose) \(container.url)", allowIMDS: context.options.allowIMDS, environment: env, onEC2: context.onEC2)
         }
         return container

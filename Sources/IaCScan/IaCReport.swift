@@ -19,21 +19,23 @@ extension IaCScanResult {
 public enum IaCReport {
     /// Terminal text: one block per finding (`file:line:col  rule  severity`, message, fix), then
     /// parse errors and skipped files, then a one-line summary.
+    /// File names, labels and values come from the scanned tree: each goes through `TerminalText`.
     public static func text(_ result: IaCScanResult) -> String {
+        let safe = TerminalText.sanitize
         var out = ""
         for f in result.findings {
-            out += "\(f.file):\(f.line):\(f.column)  \(f.rule)  \(f.severity.rawValue.uppercased())  \(f.resource)\n"
-            out += "    \(f.message)\n"
-            out += "    fix: \(f.fix)\n\n"
+            out += "\(safe(f.file)):\(f.line):\(f.column)  \(safe(f.rule))  \(f.severity.rawValue.uppercased())  \(safe(f.resource))\n"
+            out += "    \(safe(f.message))\n"
+            out += "    fix: \(safe(f.fix))\n\n"
         }
         if !result.errors.isEmpty {
             out += "Files that could not be scanned (fix them, or the result is incomplete):\n"
-            for e in result.errors { out += "  \(e.display)\n" }
+            for e in result.errors { out += "  \(safe(e.display))\n" }
             out += "\n"
         }
         if !result.skipped.isEmpty {
             out += "Skipped:\n"
-            for e in result.skipped { out += "  \(e.display)\n" }
+            for e in result.skipped { out += "  \(safe(e.display))\n" }
             out += "\n"
         }
         var counts: [String] = []

@@ -1,20 +1,23 @@
 import Foundation
+import MamoriCore
 
 /// Terminal and JSON output for `mamori imds`.
 public enum ImdsRendering {
     /// The terminal summary: one block per alert, then malformed lines and throughput.
+    /// Addresses, URLs and file names come from the logs: each goes through `TerminalText`.
     public static func text(_ report: ScanReport) -> String {
+        let safe = TerminalText.sanitize
         var out = ""
         if report.alerts.isEmpty {
             out += "No IMDS traffic found.\n"
         } else {
             out += "\(report.alerts.count) alert\(report.alerts.count == 1 ? "" : "s"): traffic to the EC2 instance metadata service on this network\n\n"
             for a in report.alerts {
-                out += "  \(a.source) -> \(a.destination)   \(a.count) request\(a.count == 1 ? "" : "s")\n"
-                out += "    seen      \(a.firstSeen ?? "?") .. \(a.lastSeen ?? "?")\n"
-                out += "    example   \(a.exampleRequest)\n"
-                out += "    matched   \(a.matchedSelections.joined(separator: ", "))  (rule \(a.rules.joined(separator: ", ")))\n"
-                out += "    at        \(a.file):\(a.line)\n\n"
+                out += "  \(safe(a.source)) -> \(safe(a.destination))   \(a.count) request\(a.count == 1 ? "" : "s")\n"
+                out += "    seen      \(safe(a.firstSeen ?? "?")) .. \(safe(a.lastSeen ?? "?"))\n"
+                out += "    example   \(safe(a.exampleRequest))\n"
+                out += "    matched   \(safe(a.matchedSelections.joined(separator: ", ")))  (rule \(safe(a.rules.joined(separator: ", "))))\n"
+                out += "    at        \(safe(a.file)):\(a.line)\n\n"
             }
         }
         if report.suppressed > 0 {
@@ -22,13 +25,13 @@ public enum ImdsRendering {
         }
         if report.malformedCount > 0 {
             out += "\(report.malformedCount) malformed line\(report.malformedCount == 1 ? "" : "s") skipped (counted, not evaluated):\n"
-            for m in report.malformed { out += "  \(m.file):\(m.line): \(m.reason)\n" }
+            for m in report.malformed { out += "  \(safe(m.file)):\(m.line): \(safe(m.reason))\n" }
             if report.malformedCount > report.malformed.count {
                 out += "  … and \(report.malformedCount - report.malformed.count) more (--max-malformed N lists more)\n"
             }
         }
         for f in report.files where f.error != nil {
-            out += "error: \(f.file): \(f.error ?? "")\n"
+            out += "error: \(safe(f.file)): \(safe(f.error ?? ""))\n"
         }
         let rate = report.seconds > 0 ? Double(report.lines) / report.seconds : 0
         out += String(format: "Scanned %d line%@ (%.1f MB) in %d file%@ in %.2f s (%.2f M lines/s).\n",
@@ -56,8 +59,9 @@ public enum ImdsRendering {
             case .fail: mark = "FAIL"
             case .info: mark = "info"
             }
-            out += "[\(mark)] \(item.message)\n"
-            if !item.fix.isEmpty { out += "       fix: \(item.fix)\n" }
+            // Messages quote local settings (an endpoint URL, a route): not ours either.
+            out += "[\(mark)] \(TerminalText.sanitize(item.message))\n"
+            if !item.fix.isEmpty { out += "       fix: \(TerminalText.sanitize(item.fix))\n" }
         }
         return out
     }

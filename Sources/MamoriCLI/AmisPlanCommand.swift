@@ -81,7 +81,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
             let change = AllowedImagesChange(client: client, journal: journal)
             for region in plan.regions {
                 try await change.apply(region: region.region, providers: plan.providers, state: apply.rawValue, previousState: region.currentState)
-                print("  \(region.region): \(region.currentState) → \(apply.rawValue)")
+                print("  \(TerminalText.sanitize(region.region)): \(TerminalText.sanitize(region.currentState)) → \(apply.rawValue)")
             }
             return 0
         }
@@ -107,38 +107,41 @@ struct AmisPlanCommand: AsyncParsableCommand {
     }
 }
 
-/// The human form of the plan.
+/// The human form of the plan. Image names, owners and resource names come from AWS (public AMI
+/// names from anyone): every value goes through `TerminalText`, the JSON blocks line by line (a
+/// JSON string cannot hold a raw line break, so only the encoder's own lines are kept).
 enum AMIPlanText {
     static func render(_ plan: AMIRolloutPlan, account: String) -> String {
-        var out = "Allowed AMIs rollout plan for account \(account)\n\n"
-        out += "Recommended image providers: \(plan.providers.joined(separator: ", "))\n"
+        let safe = TerminalText.sanitize
+        var out = "Allowed AMIs rollout plan for account \(safe(account))\n\n"
+        out += "Recommended image providers: \(safe(plan.providers.joined(separator: ", ")))\n"
         if !plan.untrustedOwners.isEmpty {
             out += "\nUntrusted owners of AMIs in use — left out of the criteria and the SCP; decide for each:\n"
             out += "  trust it (--trust-account ID, or trust: in mamori.yml) to put it into the policy, or move these resources to a trusted AMI.\n"
             for owner in plan.untrustedOwners {
-                out += "  \(owner.label) (\(owner.origin)):\n"
-                for image in owner.images { out += "    \(image.region) \(image.imageId): \(image.reason)\n" }
+                out += "  \(safe(owner.label)) (\(safe(owner.origin))):\n"
+                for image in owner.images { out += "    \(safe(image.region)) \(safe(image.imageId)): \(safe(image.reason))\n" }
                 if !owner.wouldBreak.isEmpty {
-                    out += "    would break once enabled (instances keep running but cannot be replaced): \(owner.wouldBreak.joined(separator: ", "))\n"
+                    out += "    would break once enabled (instances keep running but cannot be replaced): \(safe(owner.wouldBreak.joined(separator: ", ")))\n"
                 }
             }
         }
         let undescribable = plan.excluded.filter { image in !plan.untrustedOwners.contains { $0.images.contains(image) } }
         if !undescribable.isEmpty {
             out += "\nLeft out (in use, but the owner could not be read):\n"
-            for image in undescribable { out += "  \(image.region) \(image.imageId): \(image.reason)\n" }
+            for image in undescribable { out += "  \(safe(image.region)) \(safe(image.imageId)): \(safe(image.reason))\n" }
         }
-        out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(plan.criteriaJSON)\n"
-        out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(plan.declarativePolicyJSON(state: "audit-mode"))\n"
-        out += "\n3. SCP / IAM guardrail that also blocks other owners' AMIs:\n\(plan.scpJSON)\n"
+        out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(TerminalText.sanitizeLines(plan.criteriaJSON))\n"
+        out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(TerminalText.sanitizeLines(plan.declarativePolicyJSON(state: "audit-mode")))\n"
+        out += "\n3. SCP / IAM guardrail that also blocks other owners' AMIs:\n\(TerminalText.sanitizeLines(plan.scpJSON))\n"
         out += "\n4. Phases per region:\n"
         for region in plan.regions {
-            let managed = region.managedBy.map { ", managed by \($0)" } ?? ""
-            out += "  \(region.region) (now: \(region.currentState)\(managed))\n"
+            let managed = region.managedBy.map { ", managed by \(safe($0))" } ?? ""
+            out += "  \(safe(region.region)) (now: \(safe(region.currentState))\(managed))\n"
             out += "    scan:       \(region.affectedInstances.count) instance(s) run AMIs outside the criteria\(list(region.affectedInstances))\n"
             let since: String
             if let start = region.auditModeSince, let date = ISO8601.parse(start) {
-                since = "on since \(start) (\(Int(Date().timeIntervalSince(date) / 86_400)) days)"
+                since = "on since \(safe(start)) (\(Int(Date().timeIntervalSince(date) / 86_400)) days)"
             } else if region.currentState == "audit-mode" {
                 since = "on for an unknown time (no EnableAllowedImagesSettings event in the last 90 days of CloudTrail history)"
             } else {
@@ -153,5 +156,5 @@ enum AMIPlanText {
         return out
     }
 
-    static func list(_ items: [String]) -> String { items.isEmpty ? "" : ": " + items.joined(separator: ", ") }
+    static func list(_ items: [String]) -> String { items.isEmpty ? "" : ": " + items.map(TerminalText.sanitize).joined(separator: ", ") }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MamoriCore
 
 /// A user-facing error: printed as is, exit code 2.
 struct CLIError: Error, CustomStringConvertible {
@@ -10,14 +11,14 @@ struct CLIError: Error, CustomStringConvertible {
 /// Standard error output and the progress line.
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("mamori: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("mamori: \(TerminalText.sanitizeLines(message))\n".utf8))
     }
 
     /// A progress callback: a single rewritten line on a terminal, nothing otherwise.
     static func progress(enabled: Bool) -> @Sendable (String) -> Void {
         guard enabled, isatty(STDERR_FILENO) == 1 else { return { _ in } }
         return { message in
-            FileHandle.standardError.write(Data("\r\u{1B}[K… \(message)".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K… \(TerminalText.sanitize(message))".utf8))
         }
     }
 

@@ -77,11 +77,11 @@ struct DiffCommand: AsyncParsableCommand {
     static func uncomparableNote(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String? {
         guard !diff.uncomparableAccounts.isEmpty else { return nil }
         return "note: left out, could not be read in scan \(a.id) or \(b.id) (their findings are unknown, neither new nor fixed): "
-            + diff.uncomparableAccounts.joined(separator: ", ")
+            + TerminalText.sanitize(diff.uncomparableAccounts.joined(separator: ", "))
     }
 
     static func text(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String {
-        var text = "Scan \(a.id) (\(TextTable.time(a.startedAt))) → scan \(b.id) (\(TextTable.time(b.startedAt))), \(b.target)\n"
+        var text = "Scan \(a.id) (\(TextTable.time(a.startedAt))) → scan \(b.id) (\(TextTable.time(b.startedAt))), \(TerminalText.sanitize(b.target))\n"
         text += "\(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open (\(diff.moved.count) renamed or moved)\n"
         if b.state == .partial || b.state == .interrupted {
             text += "note: scan \(b.id) is \(b.state.rawValue): findings in parts it could not read may show as fixed; see `mamori history`\n"

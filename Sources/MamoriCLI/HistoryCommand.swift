@@ -59,9 +59,11 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 }
 
-/// Plain aligned columns for history and diff output.
+/// Plain aligned columns for history and diff output. Cells hold stored names (resources, targets)
+/// that came from accounts: each goes through `TerminalText`, so none can break a row.
 enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
+    static func render(header: [String], rows unsafeRows: [[String]]) -> String {
+        let rows = unsafeRows.map { $0.map(TerminalText.sanitize) }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {

@@ -62,14 +62,14 @@ struct IacCommand: AsyncParsableCommand {
         }
         if format != .text || output != nil {
             // Machine formats keep stdout clean; errors still reach the terminal.
-            for e in result.errors { FileHandle.standardError.write(Data("mamori iac: \(e.display)\n".utf8)) }
+            for e in result.errors { FileHandle.standardError.write(Data("mamori iac: \(TerminalText.sanitize(e.display))\n".utf8)) }
         }
         if !result.findings.isEmpty { throw ExitCode(1) }
         if !result.errors.isEmpty { throw ExitCode(2) }
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("mamori iac: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("mamori iac: \(TerminalText.sanitizeLines(message))\n".utf8))
         return ExitCode(2)
     }
 }

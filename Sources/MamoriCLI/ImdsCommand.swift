@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LogDetect
+import MamoriCore
 
 /// `mamori imds`: IMDS spoofing detection for networks outside AWS (bulletin AWS-2025-021).
 struct ImdsCommand: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct ImdsCommand: AsyncParsableCommand {
 /// Prints to stderr and exits 2: the CLI's error path.
 enum ImdsCLI {
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("mamori imds: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitizeLines(message))\n".utf8))
         Foundation.exit(2)
     }
 
@@ -103,7 +104,7 @@ struct ImdsScanCommand: AsyncParsableCommand {
             let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
             ImdsCLI.write(output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report))
             for f in report.files where f.error != nil {
-                FileHandle.standardError.write(Data("mamori imds: \(f.file): \(f.error ?? "")\n".utf8))
+                FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitize(f.file)): \(TerminalText.sanitize(f.error ?? ""))\n".utf8))
             }
             if !report.alerts.isEmpty { throw ExitCode(1) }
             if report.hasErrors { throw ExitCode(2) }

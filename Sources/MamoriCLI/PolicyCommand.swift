@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MamoriCore
 import PolicyAnalysis
 
 /// `mamori policy FILE --type s3|sns|sqs [--account ID] [--format text|json]`:
@@ -47,7 +48,7 @@ struct PolicyCommand: AsyncParsableCommand {
         } catch {
             fail("\(file == "-" ? "standard input" : file): \(error.description)")
         }
-        print(format == "json" ? verdict.renderJSON(type: resourceType) : verdict.renderText(), terminator: "")
+        print(format == "json" ? verdict.renderJSON(type: resourceType) : verdict.renderText(escaping: TerminalText.sanitize), terminator: "")
         if verdict.isPublic { throw ExitCode(1) }
     }
 
@@ -74,7 +75,7 @@ struct PolicyCommand: AsyncParsableCommand {
     }
 
     private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("mamori policy: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("mamori policy: \(TerminalText.sanitizeLines(message))\n".utf8))
         Foundation.exit(2)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MamoriCore
 import SecretScan
 
 /// Helpers of `mamori secrets` that are not flag parsing.
@@ -29,7 +30,7 @@ enum SecretsRun {
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.sanitizeLines(message) + "\n").utf8))
     }
 
     static func fail(_ message: String) -> Never {

@@ -5,8 +5,10 @@ extension PolicyVerdict {
     public var verdictWord: String { isPublic ? "public" : "not public" }
 
     /// The text `mamori policy` prints: the verdict, then one indented reason per line.
-    public func renderText() -> String {
-        ([verdictWord] + reasons.map { "  - \($0)" }).joined(separator: "\n") + "\n"
+    /// `escaping` makes each reason safe to print (the CLI passes MamoriCore's terminal
+    /// sanitiser: reasons quote principals and conditions from the policy, which is not ours).
+    public func renderText(escaping: (String) -> String = { $0 }) -> String {
+        ([verdictWord] + reasons.map { "  - \(escaping($0))" }).joined(separator: "\n") + "\n"
     }
 
     /// The JSON `mamori policy --format json` prints: `{"verdict", "public", "type", "reasons"}`.

@@ -54,19 +54,7 @@ public enum MarkdownReport {
         return Data(out.utf8)
     }
 
-    /// Neutralises Markdown and inline HTML: entities for < > &, backslashes for the rest, no line breaks.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "[", "]", "|", "~": out += "\\" + String(character)
-            case "\n", "\r", "\r\n", "\t": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Neutralises control characters (TerminalText), Markdown and inline HTML: the report is read
+    /// on terminals as well as rendered.
+    static func escape(_ text: String) -> String { TerminalText.markdown(text) }
 }

@@ -4,7 +4,8 @@ import Inventory
 import MamoriCore
 
 /// The default human report: a table of findings, muted findings with their reasons, and what
-/// could not be read.
+/// could not be read. Every value from the account (names, messages, mute reasons, error text)
+/// goes through `TerminalText`: only the severity colours are ours to send as escape codes.
 public struct TerminalReport: Sendable {
     public var color: Bool
     public var width: Int
@@ -15,11 +16,12 @@ public struct TerminalReport: Sendable {
     }
 
     public func render(_ evaluation: Evaluation, findings: [Finding]) -> String {
+        let safe = TerminalText.sanitize
         var out = ""
         if findings.isEmpty {
             out += "No failing findings.\n"
         } else {
-            let rows = findings.map { [label($0), $0.check, $0.region, shorten($0.resource, 48), $0.message] }
+            let rows = findings.map { [label($0), safe($0.check), safe($0.region), shorten(safe($0.resource), 48), safe($0.message)] }
             out += table(header: ["SEVERITY", "CHECK", "REGION", "RESOURCE", "MESSAGE"], rows: rows)
         }
         let failing = evaluation.failures
@@ -37,25 +39,25 @@ public struct TerminalReport: Sendable {
             }
             out += "\nPer account:\n"
             for row in rollup.accounts {
-                out += line(row, name: "\(row.key) \(evaluation.accounts[row.key].map { "\($0.name) [\($0.ouPath)]" } ?? "")")
+                out += line(row, name: "\(safe(row.key)) \(evaluation.accounts[row.key].map { "\(safe($0.name)) [\(safe($0.ouPath))]" } ?? "")")
             }
             if !rollup.ous.isEmpty {
                 out += "\nPer OU (accounts in it and below):\n"
-                for row in rollup.ous { out += line(row, name: "\(row.key) (\(row.label))") }
+                for row in rollup.ous { out += line(row, name: "\(safe(row.key)) (\(safe(row.label)))") }
             }
         }
         if !evaluation.muted.isEmpty {
             out += "\nMuted:\n"
             for muted in evaluation.muted {
-                out += "  \(muted.finding.check) \(muted.finding.resource): \(muted.reason)\n"
+                out += "  \(safe(muted.finding.check)) \(safe(muted.finding.resource)): \(safe(muted.reason))\n"
             }
         }
         let errors = evaluation.errors.sorted { $0.key < $1.key }.flatMap { account, list in list.map { (account, $0) } }
         if !errors.isEmpty {
             out += "\nPartial scan: \(errors.count) part(s) could not be read:\n"
             for (account, error) in errors {
-                let resource = error.resource.map { " \($0)" } ?? ""
-                out += "  [\(error.kind.rawValue)] \(account) \(error.region) \(error.service):\(error.operation)\(resource): \(error.message)\n"
+                let resource = error.resource.map { " \(safe($0))" } ?? ""
+                out += "  [\(error.kind.rawValue)] \(safe(account)) \(safe(error.region)) \(safe(error.service)):\(safe(error.operation))\(resource): \(safe(error.message))\n"
             }
         }
         return out

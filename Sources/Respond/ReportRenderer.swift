@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// Renders an ``IncidentReport`` as Markdown or JSON. Neither ever holds a secret: the report has none.
 public enum ReportRenderer {
@@ -63,7 +64,7 @@ public enum ReportRenderer {
                 out.append("| Time | Event | Key | Region | Details | Flag |")
                 out.append("|---|---|---|---|---|---|")
                 for e in r.events {
-                    out.append("| \(date(e.time)) | \(e.name) | \(e.accessKeyId ?? "-") | \(e.region) | \(cell(e.summary + (e.errorCode.map { " error=\($0)" } ?? ""))) | \(e.flagged ? "**flagged**" : "") |")
+                    out.append("| \(date(e.time)) | \(cell(e.name)) | \(cell(e.accessKeyId ?? "-")) | \(cell(e.region)) | \(cell(e.summary + (e.errorCode.map { " error=\($0)" } ?? ""))) | \(e.flagged ? "**flagged**" : "") |")
                 }
             }
             out.append("")
@@ -73,7 +74,7 @@ public enum ReportRenderer {
                 out.append("| Type | ID | Region | Created | Created by | Removal (after review) |")
                 out.append("|---|---|---|---|---|---|")
                 for res in r.resources {
-                    out.append("| \(res.type) | \(res.id) | \(res.region) | \(date(res.created)) | \(cell((res.attributedToLeak ? "**leaked key chain** " : "") + (res.createdBy ?? "unknown"))) | `\(res.removal)` |")
+                    out.append("| \(cell(res.type)) | \(cell(res.id)) | \(cell(res.region)) | \(date(res.created)) | \(res.attributedToLeak ? "**leaked key chain** " : "")\(cell(res.createdBy ?? "unknown")) | `\(res.removal)` |")
                 }
             }
             if !r.removed.isEmpty {
@@ -119,8 +120,11 @@ public enum ReportRenderer {
         out.append("## Summary for AWS Support")
         out.append("")
         out.append("> \(r.supportSummary)")
-        return out.joined(separator: "\n") + "\n"
+        // Names and CloudTrail parameters come from the account, some from the attacker: no line
+        // may carry a control character or a line break of its own.
+        return out.map(TerminalText.sanitize).joined(separator: "\n") + "\n"
     }
 
-    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    /// A table cell: control characters, HTML and Markdown (`|` among it) escaped.
+    static func cell(_ text: String) -> String { TerminalText.markdown(text) }
 }

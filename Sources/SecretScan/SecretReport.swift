@@ -53,8 +53,10 @@ public enum SecretReport {
             if let v = f.verification {
                 notes.append("verify: \(v.status)" + (v.arn.map { " \($0)" } ?? "") + (v.detail.map { " (\($0))" } ?? ""))
             }
+            // File and archive member names, git authors and verification details come from
+            // outside: every cell goes through TerminalText.
             return ["\(f.file):\(f.line):\(f.column)", f.type.rawValue, f.keyId ?? "-", f.account ?? "-",
-                    f.secret?.redacted ?? "-", f.confidence.rawValue, notes.joined(separator: "; ")]
+                    f.secret?.redacted ?? "-", f.confidence.rawValue, notes.joined(separator: "; ")].map(TerminalText.sanitize)
         }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < header.count - 1 { widths[i] = max(widths[i], c.count) } }

@@ -40,3 +40,44 @@ import Testing
         #expect(result.filtered(minimum: .high).findings.count == 1)
     }
 }
+
+/// File names and HCL labels come from the scanned tree: the text report shows their control
+/// characters escaped and never lets a newline start a line of its own.
+@Suite struct HostileTextTests {
+    static let hostile = "evil\u{1B}]8;;https://attacker.example\u{07}x\u{1B}[2J\r\u{08}\u{9B}31m\u{202E}fdp.tf\u{2066}\nFAKE ROW"
+
+    @Test func textEscapesHostileFileNamesAndLabels() throws {
+        let result = IaCScanResult(
+            findings: [IaCFinding(rule: .terraform, severity: .high, file: "./\(Self.hostile).tf", location: SourceLocation(line: 1, column: 1),
+                                  resource: "data.aws_ami.\(Self.hostile)", message: "name filter \(Self.hostile)", fix: "f")],
+            errors: [IaCFileError(file: Self.hostile, line: 1, column: 1, message: Self.hostile)],
+            filesScanned: 1)
+        let text = IaCReport.text(result)
+        let raw = text.unicodeScalars.filter { $0 != "\n" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value) || [0x202E, 0x2066].contains($0.value)) }
+        #expect(raw.isEmpty)
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("FAKE ROW") })
+        #expect(text.contains("evil\\x1b]8;;https://attacker.example\\x07x\\x1b[2J\\r\\x08\\u{9B}31m\\u{202E}fdp.tf\\u{2066}\\nFAKE ROW"))
+    }
+
+    @Test func hostileLabelInARealFileIsEscaped() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-iac-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("ami\u{1B}[2J\u{9B}\nFAKE ROW.tf")
+        try """
+            data "aws_ami" "x\u{1B}]0;pwned\u{07}" {
+              most_recent = true
+              filter {
+                name   = "name"
+                values = ["ubuntu-\u{202E}*"]
+              }
+            }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try await IaCScanner().scan(paths: [dir.path])
+        #expect(!result.findings.isEmpty, "the wildcard lookup is a finding")
+        let text = IaCReport.text(result)
+        let raw = text.unicodeScalars.filter { $0 != "\n" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value) || [0x202E, 0x2066].contains($0.value)) }
+        #expect(raw.isEmpty, "\(text)")
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("FAKE ROW") })
+        #expect(text.contains("ami\\x1b[2J\\u{9B}\\nFAKE ROW.tf"), "\(text)")
+    }
+}
