@@ -2,8 +2,13 @@
 /// `not`, parentheses, `1 of X`, `all of X`, `them`. Precedence: not > and > or.
 /// Aggregations (`| count() …`) are not supported and reported as such.
 struct ConditionParser {
+    /// Deepest nesting of parentheses and `not` accepted. Real rules nest a few levels; a hostile
+    /// rule with 20,000 parentheses or a long `not not …` chain overflowed the stack (a crash).
+    static let maxDepth = 64
+
     private var tokens: [String]
     private var index = 0
+    private var depth = 0
     private let file: String
 
     init(_ text: String, file: String) throws(LogDetectError) {
@@ -58,9 +63,18 @@ struct ConditionParser {
     private mutating func parseNot() throws(LogDetectError) -> ConditionExpr {
         if peekLower() == "not" {
             index += 1
+            try enter()
+            defer { depth -= 1 }
             return .not(try parseNot())
         }
         return try parsePrimary()
+    }
+
+    private mutating func enter() throws(LogDetectError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw .invalidRule(file: file, reason: "the condition nests parentheses or 'not' deeper than \(Self.maxDepth) levels")
+        }
     }
 
     private mutating func parsePrimary() throws(LogDetectError) -> ConditionExpr {
@@ -69,6 +83,8 @@ struct ConditionParser {
         }
         if token == "(" {
             index += 1
+            try enter()
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard peekLower() == ")" else { throw .invalidRule(file: file, reason: "missing ')' in the condition") }
             index += 1

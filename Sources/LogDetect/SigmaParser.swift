@@ -139,6 +139,9 @@ public enum SigmaParser {
                     guard let text = value.plainText, RegexCache.compile(text, modifiers: modifiers) != nil else {
                         throw .invalidRule(file: file, reason: "'\(value.plainText ?? "null")' under \(key) is not a valid regular expression")
                     }
+                    if let reason = RegexCache.catastrophicReason(text) {
+                        throw .invalidRule(file: file, reason: "'\(text)' under \(key) is refused: \(reason)")
+                    }
                 }
             }
             matchers.append(FieldMatcher(field: field, modifiers: modifiers, values: values))
