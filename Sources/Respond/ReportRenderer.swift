@@ -14,7 +14,7 @@ public enum ReportRenderer {
         func date(_ d: Date?) -> String { d.map(AWSDate.format) ?? "unknown" }
         out.append("# Leaked key response: \(r.keyId)")
         out.append("")
-        out.append("Mode: **\(r.mode)**\(r.mode == "plan" ? " (dry run: nothing was changed; add --apply to rotate)" : ""). Generated \(date(r.generated)).")
+        out.append("Mode: **\(r.mode)**\(r.mode == "plan" ? " (dry run: nothing was changed; --apply creates the replacement)" : ""). Generated \(date(r.generated)).")
         out.append("")
         out.append("## 1. Identify")
         let id = r.identity
@@ -50,6 +50,11 @@ public enum ReportRenderer {
         for step in r.rotation { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
         if r.rotation.isEmpty { out.append("Nothing to rotate.") }
         if let journal = r.journal { out.append(""); out.append("Journal: `\(journal)`") }
+        if !r.goBack.isEmpty {
+            out.append("")
+            out.append("How to go back:")
+            for line in r.goBack { out.append("- \(line)") }
+        }
         if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
         if r.mode != "finish" {
             out.append("")
