@@ -39,6 +39,8 @@ public struct IncidentReport: Codable, Sendable {
     public var otherActiveKeys: [OtherAccessKey] = []
     public var notes: [StepNote]
     public var needsHuman: [String]
+    /// For the root user's key: the procedure a human follows (never automated).
+    public var rootProcedure: [String] = []
     /// How to go back from the state this run left, as commands.
     public var goBack: [String] = []
     public var timeline: [TimelineEntry]

@@ -49,6 +49,14 @@ enum ReportAssembler {
         if let quarantine = report.quarantine, quarantine.isQuarantined, !deleted {
             human.append("Keep \(quarantine.attached.joined(separator: ", ")) attached to \(report.identity.userName ?? "the user") until the response is complete")
         }
+        if let quarantine = report.quarantine, let user = report.identity.userName, quarantine.deniesLookupEvents,
+           quarantine.explanation(user: user, callerArn: report.identity.callerArn).contains(where: { $0.hasPrefix("Mamori is running as") }) {
+            human.append("Mamori runs as the quarantined user \(user), which is denied cloudtrail:LookupEvents: run the review again as another principal (--profile)")
+        }
+        if report.identity.rootKey {
+            report.rootProcedure = rootProcedure(report)
+            human.append("\(report.keyId) is most likely the root user's key: follow the root key procedure (Mamori never changes the root user)")
+        }
         // Chain members the sweep found are listed once, with their removal command, below.
         let swept = Set(report.resources.filter(\.attributedToLeak).map(\.id)).union(report.removed)
         for key in report.followedKeys where key != report.keyId && key.hasPrefix("AKIA") && !swept.contains(key) {
@@ -74,9 +82,27 @@ enum ReportAssembler {
         report.goBack = goBack(report)
     }
 
+    /// The seed's root-user steps, for a human: sign in as root, remove the key, MFA, review.
+    static func rootProcedure(_ r: IncidentReport) -> [String] {
+        let mfa = r.guardrails?.protection.first { $0.name == "Root MFA" }?.state ?? "unknown"
+        return [
+            "Sign in to the AWS console as the root user of account \(r.identity.callerAccount ?? r.identity.decodedAccount ?? "?") "
+                + "(its e-mail address, password and MFA device): only the root user can manage its access keys.",
+            "If a workload uses \(r.keyId), give it an IAM role (or an IAM user with only the permissions it needs) and move it first: "
+                + "the root user should have no access key at all. Do not create a new root key.",
+            "Security credentials → Access keys: deactivate \(r.keyId), check that nothing broke, then delete it.",
+            "Enable MFA on the root user (Root MFA is \(mfa) in the guardrails below), change the root password, and check that the "
+                + "account's e-mail address and alternate contacts were not changed.",
+            "Review what the key did: CloudTrail events of the root user (userIdentity.type Root), and the review and sweep in this report; "
+                + "then reply to AWS with what was done.",
+        ]
+    }
+
     /// How to go back from where the key stands now, as commands (not only in the journal).
     static func goBack(_ r: IncidentReport) -> [String] {
-        guard let user = r.identity.userName else { return [] }
+        guard let user = r.identity.userName else {
+            return r.identity.rootKey ? ["Mamori changed nothing: the root user's key is handled by hand (see the root key procedure)."] : []
+        }
         var back: [String] = []
         let undo = r.journal.map { " (or `mamori respond undo \($0) --apply`, which reverses this run's changes)" } ?? ""
         let deleted = r.rotation.contains { $0.kind == .deleteKey && $0.state == .done }

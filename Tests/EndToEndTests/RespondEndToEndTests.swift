@@ -118,6 +118,8 @@ final class RespondEstate: Sendable {
         #expect(plan.stdout.contains("(40 days ago)"))
         #expect(plan.stdout.contains("Last used:") && plan.stdout.contains("in eu-west-1 by ec2"))
         #expect(plan.stdout.contains("AWS attached **AWSCompromisedKeyQuarantineV2**"))
+        #expect(plan.stdout.contains("It also denies `cloudtrail:LookupEvents` to deployer: the CloudTrail review must run as another principal."))
+        #expect(plan.stdout.contains("The seed does not recommend removing it before the response is complete"))
         #expect(plan.stdout.contains("[planned] create-key: create a new access key for deployer"))
         #expect(plan.stdout.contains("[later] deactivate-key: after every workload uses the replacement: `mamori respond leaked-key \(key) --deactivate`"))
         #expect(plan.stdout.contains("[later] delete-key"))

@@ -158,3 +158,49 @@ extension SupportSummaryTests {
         #expect(markdown.contains("| deployer | AKIANEWREPLACEMENT01 | 0 days | unknown | the replacement created by this response |"))
     }
 }
+
+/// #15: the root user's key gets a procedure for a human, never a change.
+@Suite struct RootKeyTests {
+    @Test func rootKeyGetsGuidanceAndNoChange() async throws {
+        let account = "581039954779"  // decoded offline from AKIAIOSFODNN7EXAMPLE
+        let transport = RecordedTransport([
+            "GetCallerIdentity": ["<GetCallerIdentityResponse><GetCallerIdentityResult><Account>\(account)</Account><Arn>arn:aws:iam::\(account):user/responder</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>"],
+            "GetAccessKeyLastUsed": ["HTTP 404 <ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>no such key</Message></Error></ErrorResponse>"],
+            "ListUsers": ["<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated><Users/></ListUsersResult></ListUsersResponse>",
+                          "<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated><Users/></ListUsersResult></ListUsersResponse>"],
+            "GetAccountSummary": ["<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap><entry><key>AccountAccessKeysPresent</key><value>1</value></entry><entry><key>AccountMFAEnabled</key><value>0</value></entry></SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>"],
+        ])
+        var options = RespondOptions(keyId: leaked)
+        options.apply = true
+        options.secretDestination = .standardOutput
+        options.regions = ["us-east-1"]
+        options.offlineTrail = true
+        options.journalDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("respond-\(UUID().uuidString)").path
+        let report = try await Responder(client: recordedClient(transport), options: options, printSecret: { _, _ in }).run()
+        #expect(report.identity.rootKey)
+        #expect(report.rotation.isEmpty)
+        #expect(report.rootProcedure.count == 5)
+        #expect(report.rootProcedure[0].hasPrefix("Sign in to the AWS console as the root user of account \(account)"))
+        #expect(report.rootProcedure.contains { $0.contains("Do not create a new root key") })
+        #expect(report.needsHuman.contains { $0.contains("root key procedure") })
+        let markdown = ReportRenderer.markdown(report)
+        #expect(markdown.contains("## Root key procedure (guidance only: Mamori never changes the root user)"))
+        #expect(markdown.contains("most likely the account's **root user**"))
+        let writes = transport.requests.map(\.operation).filter { ["CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"].contains($0) }
+        #expect(writes.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: options.journalDirectory))
+    }
+
+    @Test func quarantineV2ExplainsLookupEventsAndKeepingIt() {
+        let status = QuarantineStatus(attached: ["AWSCompromisedKeyQuarantineV2"], deniedActions: ["cloudtrail:LookupEvents", "iam:CreateUser"], error: nil)
+        #expect(status.deniesLookupEvents)
+        let asOther = status.explanation(user: "deployer", callerArn: "arn:aws:iam::123456789012:user/responder")
+        #expect(asOther.contains { $0.contains("denies `cloudtrail:LookupEvents` to deployer: the CloudTrail review must run as another principal") })
+        #expect(asOther.contains { $0.contains("does not recommend removing it before the response is complete") })
+        #expect(!asOther.contains { $0.hasPrefix("Mamori is running as") })
+        let asItself = status.explanation(user: "deployer", callerArn: "arn:aws:iam::123456789012:user/deployer")
+        #expect(asItself.contains { $0.hasPrefix("Mamori is running as deployer itself") })
+        let v1 = QuarantineStatus(attached: ["AWSCompromisedKeyQuarantine"], deniedActions: ["iam:CreateUser"], error: nil)
+        #expect(!v1.deniesLookupEvents)
+    }
+}
