@@ -145,7 +145,10 @@ enum ReportAssembler {
         let earlier = history.entries.filter { $0.step == "remove-resource" && $0.phase == "after" }.compactMap(\.result)
         let removed = earlier + r.removed.filter { !earlier.contains($0) }
         if !removed.isEmpty { done.append("removed \(removed.joined(separator: ", "))") }
-        let remaining = attributed.filter { !removed.contains($0) }
+        // What the attacker made and nobody removed, including users, roles and keys only CloudTrail names.
+        let made = attributed + r.followedUsers + r.followedRoles + r.followedKeys.filter { $0 != r.keyId && $0.hasPrefix("AKIA") }
+        var seen = Set<String>()
+        let remaining = made.filter { !removed.contains($0) && seen.insert($0).inserted }
         if !remaining.isEmpty { notDone.append("resources attributed to the leak are still present: \(remaining.joined(separator: ", "))") }
         var text = "Access key \(r.keyId) (\(user), account \(account)) was exposed. "
         text += "Done: " + (done.isEmpty ? "nothing has been changed yet" : done.joined(separator: "; ")) + ". "

@@ -124,13 +124,15 @@ import Testing
                                        attributedToLeak: true, removal: "aws ec2 terminate-instances")
         r.resources = [backdoor, instance]
         r.removed = ["i-0abc"]
+        r.followedUsers = ["backdoor"]
+        r.followedRoles = ["ops-admin"]
         ReportAssembler.finish(&r, history: JournalHistory(files: [], entries: []))
         let text = r.supportSummary
         #expect(!text.contains("replaced"))
         #expect(!text.contains("rotated"))
         #expect(!text.contains("deactivated"))
         #expect(text.contains("Done: removed i-0abc."))
-        #expect(text.contains("still present: backdoor"))
+        #expect(text.contains("resources attributed to the leak are still present: backdoor, ops-admin"))
         #expect(text.contains("no replacement key has been created yet"))
         #expect(text.contains("the exposed key \(leaked) is still active"))
         #expect(text.hasPrefix("[DRAFT"))
