@@ -22,8 +22,7 @@ public struct QuarantineStatus: Codable, Sendable {
     /// text alike (one wording, see `Catalog.quarantinePolicy`).
     public func explanation(user: String, callerArn: String?) -> [String] {
         guard isQuarantined else { return [] }
-        var lines = ["It denies \(deniedActions.count) action(s) to \(user), among them the ones attackers use first "
-            + "(creating users, keys and login profiles, launching instances, changing policies)."]
+        var lines = ["It denies the \(deniedActions.count) action(s) listed above to \(user), whichever key or session \(user) uses."]
         if deniesLookupEvents {
             lines.append("It also denies `cloudtrail:LookupEvents` to \(user): the CloudTrail review must run as another principal.")
             if let callerArn, callerArn.hasSuffix(":user/\(user)") || callerArn.hasSuffix("/\(user)") && callerArn.contains(":user/") {

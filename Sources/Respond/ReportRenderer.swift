@@ -55,12 +55,12 @@ public enum ReportRenderer {
         for step in r.rotation { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
         if r.rotation.isEmpty { out.append("Nothing to rotate.") }
         if let journal = r.journal { out.append(""); out.append("Journal: `\(journal)`") }
+        if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
         if !r.goBack.isEmpty {
             out.append("")
             out.append("How to go back:")
             for line in r.goBack { out.append("- \(line)") }
         }
-        if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
         if r.mode != "finish" {
             out.append("")
             out.append("## 4. CloudTrail review")
