@@ -35,7 +35,7 @@ public enum Catalog {
     public static let quarantinePolicy = CheckDefinition(
         id: "iam.compromised_key_quarantine", title: "AWS quarantined a principal for a leaked key", severity: .critical, resourceType: "AwsIamUser",
         rationale: "AWS attaches AWSCompromisedKeyQuarantine* when it finds an exposed access key: a key of this principal has leaked.",
-        remediation: "Follow the leaked-key response: keep the policy attached, rotate the key, review CloudTrail and every region for rogue resources, then remove the policy.")
+        remediation: "Follow the leaked-key response (mamori respond leaked-key KEY): create a replacement key, move the workloads, deactivate then delete the exposed key, review CloudTrail and every region. Keep the policy attached until the response is complete: the seed does not recommend removing it before. AWSCompromisedKeyQuarantineV2/V3 also deny cloudtrail:LookupEvents to this identity, so run the CloudTrail review as another principal.")
     public static let publicBucket = CheckDefinition(
         id: "s3.bucket_public", title: "S3 bucket is public", severity: .critical, resourceType: "AwsS3Bucket",
         rationale: "Public buckets leak data and, through logs and config files, credentials; 36% of organisations have one.",

@@ -108,7 +108,8 @@ enum IAMChecks {
             guard !hits.isEmpty else { continue }
             let type = kind == "user" ? "AwsIamUser" : kind == "role" ? "AwsIamRole" : "AwsIamGroup"
             findings.append(Catalog.quarantinePolicy.finding(.fail, account: account, region: globalRegion, resource: arn,
-                message: "IAM \(kind) \(name) has \(hits.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")) attached: AWS believes one of its access keys is exposed.",
+                message: "IAM \(kind) \(name) has \(hits.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")) attached: AWS believes one of its access keys is exposed."
+                    + (hits.contains { $0.hasSuffix("V2") || $0.hasSuffix("V3") } ? " It also denies cloudtrail:LookupEvents to \(name): review CloudTrail as another principal." : ""),
                 resourceType: type))
         }
         return findings

@@ -6,8 +6,9 @@ import Respond
 struct RespondLeakedKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leaked-key",
-        abstract: "Respond to an exposed access key: plan by default, change with --apply, delete the old key with --finish.",
+        abstract: "Respond to an exposed access key in the seed's order: plan by default; --apply creates the replacement, --deactivate turns the old key off after the workloads moved, --finish deletes it.",
         discussion: """
+            Every phase is journaled, can be re-run, and its report says how to go back (see `mamori respond undo`).
             Exit codes: 0 nothing left to do, 1 something still needs a human (the report says what), 2 error.
             Test hook: MAMORI_TEST_FAIL_AFTER_STEP=create-key|deactivate-key|delete-key stops the run right after that step (for --resume tests).
             """
@@ -19,13 +20,22 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     @Option(help: "Read key IDs from `mamori secrets --format json` output (a file, or - for stdin).")
     var fromFindings: String?
 
-    @Flag(help: "Make the changes: create the replacement key and deactivate the exposed one.")
+    @Flag(help: "Phase 1: create the replacement key and hand over its secret (the exposed key stays active).")
     var apply = false
 
     @Flag(help: "Continue an interrupted --apply run from its journal.")
     var resume = false
 
-    @Flag(help: "Delete the deactivated key (run after you checked that nothing broke).")
+    @Flag(help: "Phase 2: deactivate the exposed key, after every workload uses the replacement.")
+    var deactivate = false
+
+    @Option(help: "--deactivate refuses while the exposed key was used within this many minutes.")
+    var quietMinutes: Int = 15
+
+    @Flag(help: "--deactivate even when the key was used recently or its user has no other active key.")
+    var force = false
+
+    @Flag(help: "Phase 3: delete the deactivated key (run after you checked that nothing broke).")
     var finish = false
 
     @Option(help: "Start of the exposure window (YYYY-MM-DD or ISO 8601; default: the key's creation).")
@@ -61,8 +71,11 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
         if (keyId == nil) == (fromFindings == nil) { throw ValidationError("give either a key ID or --from-findings FILE") }
         if !["markdown", "json"].contains(format) { throw ValidationError("--format must be markdown or json") }
         if secretFile != nil && printSecret { throw ValidationError("--secret-file and --print-secret exclude each other") }
-        if finish && (apply || resume) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement") }
-        if finish && !remove.isEmpty { throw ValidationError("--remove needs the review: use it with --apply, not --finish") }
+        if finish && (apply || resume || deactivate) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement or turned it off") }
+        if deactivate && (apply || resume) { throw ValidationError("--deactivate runs on its own, after --apply and after every workload moved to the replacement") }
+        if (finish || deactivate) && !remove.isEmpty { throw ValidationError("--remove needs the review: use it with --apply, not --deactivate or --finish") }
+        if quietMinutes < 0 { throw ValidationError("--quiet-minutes must be 0 or more") }
+        if force && !deactivate { throw ValidationError("--force only applies to --deactivate") }
         if let since, RespondDates.parse(since) == nil { throw ValidationError("--since '\(since)' is not a date (example: 2026-01-31)") }
     }
 
@@ -97,6 +110,9 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 options.apply = apply || resume
                 options.resume = resume
                 options.finish = finish
+                options.deactivate = deactivate
+                options.quietMinutes = quietMinutes
+                options.force = force
                 options.since = since.flatMap(RespondDates.parse)
                 options.cloudtrailPaths = cloudtrail
                 options.regions = aws.regions

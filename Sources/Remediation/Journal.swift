@@ -24,11 +24,18 @@ public actor Journal {
     public init(directory: String = ".mamori/journal", name: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        path = "\(directory)/\(name)-\(stamp).jsonl"
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw JournalError("cannot create the journal \(path)")
+        // Two runs within one second must not share (and so overwrite) a journal: create exclusively.
+        var candidate = "\(directory)/\(name)-\(stamp).jsonl"
+        var fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var attempt = 1
+        while fd < 0 && errno == EEXIST && attempt < 100 {
+            candidate = "\(directory)/\(name)-\(stamp)-\(attempt).jsonl"
+            fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            attempt += 1
         }
+        path = candidate
+        guard fd >= 0 else { throw JournalError("cannot create the journal \(candidate): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         self.handle = handle
     }
 

@@ -10,7 +10,7 @@ public struct TimelineEntry: Codable, Sendable {
 public struct IncidentReport: Codable, Sendable {
     public var keyId: String
     public var generated: Date
-    /// "plan" (dry run), "apply", "resume" or "finish".
+    /// "plan" (dry run), "apply", "resume", "deactivate" or "finish".
     public var mode: String
     public var identity: KeyIdentity
     public var quarantine: QuarantineStatus?
@@ -39,6 +39,10 @@ public struct IncidentReport: Codable, Sendable {
     public var otherActiveKeys: [OtherAccessKey] = []
     public var notes: [StepNote]
     public var needsHuman: [String]
+    /// For the root user's key: the procedure a human follows (never automated).
+    public var rootProcedure: [String] = []
+    /// How to go back from the state this run left, as commands.
+    public var goBack: [String] = []
     public var timeline: [TimelineEntry]
     /// Ready to paste into the reply to AWS Support.
     public var supportSummary: String

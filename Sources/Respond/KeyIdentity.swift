@@ -34,6 +34,11 @@ public struct KeyIdentity: Codable, Sendable {
     public var lastUse: LastUse?
     /// Days since the key was created.
     public var ageDays: Int?
+    /// The ARN of the credentials Mamori runs with.
+    public var callerArn: String? = nil
+    /// True when the key is (most likely) the account root user's: no IAM user owns it and the
+    /// account reports a root access key. Its response is guidance only.
+    public var rootKey = false
 }
 
 /// A key ID that cannot belong to an IAM user: stop before calling AWS.
@@ -65,6 +70,7 @@ public enum KeyIdentifier {
         do {
             let caller = try await client.query(.sts, region: region, action: "GetCallerIdentity")
             identity.callerAccount = caller.string("Account")
+            identity.callerArn = caller.string("Arn")
             identity.accountConfirmed = decoded != nil && decoded == identity.callerAccount
             if let decoded, let callerAccount = identity.callerAccount, decoded != callerAccount {
                 notes.append(StepNote(step: "identify", level: .warning,
@@ -78,7 +84,12 @@ public enum KeyIdentifier {
         } catch {
             notes.append(StepNote(step: "identify", level: .warning, message: "GetAccessKeyLastUsed failed (\(error)); searching every user's keys"))
         }
-        if identity.userName == nil {
+        // IAM names the root user's keys' owner "root" where it names one at all: not an IAM user.
+        if identity.userName == "root" || identity.userName == "<root_account>" {
+            identity.userName = nil
+            identity.rootKey = true
+        }
+        if identity.userName == nil && !identity.rootKey {
             do {
                 for user in try await client.queryAll(.iam, region: region, action: "ListUsers", list: "Users") {
                     guard let name = user.string("UserName") else { continue }
@@ -100,7 +111,19 @@ public enum KeyIdentifier {
                 notes.append(StepNote(step: "identify", level: .error, message: "cannot list the keys of \(user): \(error)"))
             }
         }
-        if identity.userName == nil {
+        if identity.userName == nil && !identity.rootKey && identity.accountConfirmed {
+            do {
+                let summary = try await client.query(.iam, region: region, action: "GetAccountSummary").list("SummaryMap")
+                identity.rootKey = summary.contains { $0.string("key") == "AccountAccessKeysPresent" && $0.string("value") == "1" }
+            } catch {
+                notes.append(StepNote(step: "identify", level: .warning, message: "GetAccountSummary failed (\(error)): cannot tell whether the root user has a key"))
+            }
+        }
+        if identity.rootKey {
+            notes.append(StepNote(step: "identify", level: .warning,
+                                  message: "no IAM user owns \(keyId) and the account's root user has an access key: it is most likely the root key. "
+                                      + "Mamori never changes the root user: follow the root key procedure in the report"))
+        } else if identity.userName == nil {
             notes.append(StepNote(step: "identify", level: .error,
                                   message: "no IAM user in this account owns \(keyId): it was deleted already, belongs to the root user, or to another account"))
         }

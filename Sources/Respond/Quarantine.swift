@@ -11,6 +11,29 @@ public struct QuarantineStatus: Codable, Sendable {
     public var error: String?
 
     public var isQuarantined: Bool { !attached.isEmpty }
+
+    /// V2 and V3 also deny `cloudtrail:LookupEvents`: the quarantined identity cannot review its own trail.
+    public var deniesLookupEvents: Bool {
+        deniedActions.contains { ["cloudtrail:lookupevents", "cloudtrail:*", "*"].contains($0.lowercased()) }
+            || attached.contains { $0.hasSuffix("V2") || $0.hasSuffix("V3") }
+    }
+
+    /// What the attached version blocks and why it stays, for the report and the scan's remediation
+    /// text alike (one wording, see `Catalog.quarantinePolicy`).
+    public func explanation(user: String, callerArn: String?) -> [String] {
+        guard isQuarantined else { return [] }
+        var lines = ["It denies the \(deniedActions.count) action(s) listed above to \(user), whichever key or session \(user) uses."]
+        if deniesLookupEvents {
+            lines.append("It also denies `cloudtrail:LookupEvents` to \(user): the CloudTrail review must run as another principal.")
+            if let callerArn, callerArn.hasSuffix(":user/\(user)") || callerArn.hasSuffix("/\(user)") && callerArn.contains(":user/") {
+                lines.append("Mamori is running as \(user) itself (\(callerArn)): LookupEvents will be denied. "
+                    + "Run the review again with another principal's credentials (`--profile`), or read the trail's S3 files or `--cloudtrail` exports.")
+            }
+        }
+        lines.append("The seed does not recommend removing it before the response is complete: keep it attached until the key is "
+            + "replaced, deactivated and deleted and the review is done; then removing it is your decision.")
+        return lines
+    }
 }
 
 /// Reads the quarantine policies AWS attaches when it finds an exposed key.

@@ -22,21 +22,40 @@ enum ReportAssembler {
         report.timeline = timeline
 
         var human: [String] = []
+        let flag: [RotationStep.Kind: String] = [.createKey: "--apply", .deactivateKey: "--deactivate", .deleteKey: "--finish"]
         for step in report.rotation {
             switch step.state {
-            case .planned: human.append("Run with --apply to \(step.detail)")
+            case .planned: human.append("Run with \(flag[step.kind] ?? "--apply") to \(step.detail)")
             case .blocked, .failed: human.append(step.detail)
             default: break
             }
         }
-        let rotated = report.rotation.contains { $0.kind == .deactivateKey && $0.state == .done }
-        let deleted = report.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
-        if rotated && !deleted && report.mode != "finish" {
-            human.append("Update every application that used \(report.keyId) to the new key, check nothing broke, then run "
-                + "`mamori respond leaked-key \(report.keyId) --finish` to delete it")
+        // The next phase, once the ones before it are through: one instruction at a time, in the seed's order.
+        if !report.rotation.contains(where: { [.planned, .blocked, .failed].contains($0.state) }),
+           let next = report.rotation.first(where: { $0.state == .later }) {
+            let user = report.identity.userName ?? "USER"
+            let replacement = report.rotation.first { $0.kind == .createKey && ($0.state == .done || $0.state == .skipped) }?.keyId
+            switch next.kind {
+            case .createKey: human.append("Create the replacement: `mamori respond leaked-key \(report.keyId) --apply --secret-file PATH`")
+            case .deactivateKey:
+                human.append("Move every workload that uses \(report.keyId) to \(replacement ?? "the replacement"), then run "
+                    + "`mamori respond leaked-key \(report.keyId) --deactivate` (it refuses while \(report.keyId) was used in the last minutes)")
+            case .deleteKey:
+                human.append("Check that nothing broke without \(report.keyId) (if something did: `aws iam update-access-key --user-name \(user) "
+                    + "--access-key-id \(report.keyId) --status Active`), then run `mamori respond leaked-key \(report.keyId) --finish` to delete it")
+            }
         }
+        let deleted = report.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
         if let quarantine = report.quarantine, quarantine.isQuarantined, !deleted {
             human.append("Keep \(quarantine.attached.joined(separator: ", ")) attached to \(report.identity.userName ?? "the user") until the response is complete")
+        }
+        if let quarantine = report.quarantine, let user = report.identity.userName, quarantine.deniesLookupEvents,
+           quarantine.explanation(user: user, callerArn: report.identity.callerArn).contains(where: { $0.hasPrefix("Mamori is running as") }) {
+            human.append("Mamori runs as the quarantined user \(user), which is denied cloudtrail:LookupEvents: run the review again as another principal (--profile)")
+        }
+        if report.identity.rootKey {
+            report.rootProcedure = rootProcedure(report)
+            human.append("\(report.keyId) is most likely the root user's key: follow the root key procedure (Mamori never changes the root user)")
         }
         // Chain members the sweep found are listed once, with their removal command, below.
         let swept = Set(report.resources.filter(\.attributedToLeak).map(\.id)).union(report.removed)
@@ -60,6 +79,48 @@ enum ReportAssembler {
         report.needsHuman = human
 
         report.supportSummary = supportSummary(report, history: history)
+        report.goBack = goBack(report)
+    }
+
+    /// The seed's root-user steps, for a human: sign in as root, remove the key, MFA, review.
+    static func rootProcedure(_ r: IncidentReport) -> [String] {
+        let mfa = r.guardrails?.protection.first { $0.name == "Root MFA" }?.state ?? "unknown"
+        return [
+            "Sign in to the AWS console as the root user of account \(r.identity.callerAccount ?? r.identity.decodedAccount ?? "?") "
+                + "(its e-mail address, password and MFA device): only the root user can manage its access keys.",
+            "If a workload uses \(r.keyId), give it an IAM role (or an IAM user with only the permissions it needs) and move it first: "
+                + "the root user should have no access key at all. Do not create a new root key.",
+            "Security credentials → Access keys: deactivate \(r.keyId), check that nothing broke, then delete it.",
+            "Enable MFA on the root user (Root MFA is \(mfa) in the guardrails below), change the root password, and check that the "
+                + "account's e-mail address and alternate contacts were not changed.",
+            "Review what the key did: CloudTrail events of the root user (userIdentity.type Root), and the review and sweep in this report; "
+                + "then reply to AWS with what was done.",
+        ]
+    }
+
+    /// How to go back from where the key stands now, as commands (not only in the journal).
+    static func goBack(_ r: IncidentReport) -> [String] {
+        guard let user = r.identity.userName else {
+            return r.identity.rootKey ? ["Mamori changed nothing: the root user's key is handled by hand (see the root key procedure)."] : []
+        }
+        var back: [String] = []
+        let undo = r.journal.map { " (or `mamori respond undo \($0) --apply`, which reverses this run's changes)" } ?? ""
+        let deleted = r.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
+        let inactive = r.identity.key?.status == "Inactive" || r.rotation.contains { $0.kind == .deactivateKey && $0.state == .done }
+        let created = r.rotation.first { $0.kind == .createKey && $0.state == .done }?.keyId
+        if deleted {
+            back.append("\(r.keyId) is deleted and cannot be restored. If a workload still needs a key, use \(created ?? "the replacement") "
+                + "or create another: `aws iam create-access-key --user-name \(user)`")
+        } else if inactive {
+            back.append("If something breaks, re-activate the old key: `aws iam update-access-key --user-name \(user) --access-key-id \(r.keyId) --status Active`"
+                + (r.mode == "deactivate" ? undo : ""))
+        } else if let created {
+            back.append("\(r.keyId) is still active: nothing broke. To withdraw the replacement: `aws iam delete-access-key --user-name \(user) --access-key-id \(created)`"
+                + (r.mode == "apply" || r.mode == "resume" ? undo : ""))
+        } else {
+            back.append("Nothing to go back from: no key was changed.")
+        }
+        return back
     }
 
     /// The reply to AWS: only what happened. Every claim comes from a step that is done, a live key
@@ -76,14 +137,18 @@ enum ReportAssembler {
         } else { notDone.append("no replacement key has been created yet") }
         let deleted = r.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
         let deactivated = deleted || r.identity.key?.status == "Inactive" || r.rotation.contains { $0.kind == .deactivateKey && $0.state == .done }
-        if deleted { done.append("deleted the exposed key \(r.keyId)") }
+        if deleted && r.identity.key == nil { done.append("the exposed key \(r.keyId) no longer exists") }
+        else if deleted { done.append("deleted the exposed key \(r.keyId)") }
         else if deactivated { done.append("deactivated the exposed key \(r.keyId)"); notDone.append("\(r.keyId) is deactivated but not yet deleted") }
         else { notDone.append("the exposed key \(r.keyId) is still active") }
         let attributed = r.resources.filter(\.attributedToLeak).map(\.id)
         let earlier = history.entries.filter { $0.step == "remove-resource" && $0.phase == "after" }.compactMap(\.result)
         let removed = earlier + r.removed.filter { !earlier.contains($0) }
         if !removed.isEmpty { done.append("removed \(removed.joined(separator: ", "))") }
-        let remaining = attributed.filter { !removed.contains($0) }
+        // What the attacker made and nobody removed, including users, roles and keys only CloudTrail names.
+        let made = attributed + r.followedUsers + r.followedRoles + r.followedKeys.filter { $0 != r.keyId && $0.hasPrefix("AKIA") }
+        var seen = Set<String>()
+        let remaining = made.filter { !removed.contains($0) && seen.insert($0).inserted }
         if !remaining.isEmpty { notDone.append("resources attributed to the leak are still present: \(remaining.joined(separator: ", "))") }
         var text = "Access key \(r.keyId) (\(user), account \(account)) was exposed. "
         text += "Done: " + (done.isEmpty ? "nothing has been changed yet" : done.joined(separator: "; ")) + ". "

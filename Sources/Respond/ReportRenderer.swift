@@ -15,13 +15,13 @@ public enum ReportRenderer {
         func date(_ d: Date?) -> String { d.map(AWSDate.format) ?? "unknown" }
         out.append("# Leaked key response: \(r.keyId)")
         out.append("")
-        out.append("Mode: **\(r.mode)**\(r.mode == "plan" ? " (dry run: nothing was changed; add --apply to rotate)" : ""). Generated \(date(r.generated)).")
+        out.append("Mode: **\(r.mode)**\(r.mode == "plan" ? " (dry run: nothing was changed; --apply creates the replacement)" : ""). Generated \(date(r.generated)).")
         out.append("")
         out.append("## 1. Identify")
         let id = r.identity
         out.append("- Account decoded from the key ID: \(id.decodedAccount ?? "not decodable")"
             + (id.callerAccount.map { id.accountConfirmed ? " (confirmed: Mamori is connected to \($0))" : " (NOT confirmed: Mamori is connected to \($0))" } ?? ""))
-        out.append("- Owner: \(id.userName.map { "IAM user `\($0)`" } ?? "not found")")
+        out.append("- Owner: \(id.userName.map { "IAM user `\($0)`" } ?? (id.rootKey ? "most likely the account's **root user** (no IAM user owns it; the account has a root access key)" : "not found"))")
         if let key = id.key {
             out.append("- Status: \(key.status); created \(date(key.createDate))\(id.ageDays.map { " (\($0) days ago)" } ?? "")")
         } else {
@@ -37,7 +37,7 @@ public enum ReportRenderer {
         if let q = r.quarantine {
             if q.isQuarantined {
                 out.append("AWS attached **\(q.attached.joined(separator: ", "))** to the user. It denies: \(q.deniedActions.map { "`\($0)`" }.joined(separator: ", ")).")
-                out.append("Leave it attached until the response is complete: it blocks the actions attackers use first.")
+                for line in q.explanation(user: id.userName ?? "the user", callerArn: id.callerArn) { out.append("- \(line)") }
             } else if let error = q.error {
                 out.append("Could not check: \(error)")
             } else {
@@ -46,12 +46,22 @@ public enum ReportRenderer {
         } else {
             out.append("Not checked (no owner found).")
         }
+        if !r.rootProcedure.isEmpty {
+            out.append("")
+            out.append("## Root key procedure (guidance only: Mamori never changes the root user)")
+            for (index, step) in r.rootProcedure.enumerated() { out.append("\(index + 1). \(step)") }
+        }
         out.append("")
         out.append("## 3. Rotate")
         for step in r.rotation { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
         if r.rotation.isEmpty { out.append("Nothing to rotate.") }
         if let journal = r.journal { out.append(""); out.append("Journal: `\(journal)`") }
         if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
+        if !r.goBack.isEmpty {
+            out.append("")
+            out.append("How to go back:")
+            for line in r.goBack { out.append("- \(line)") }
+        }
         if r.mode != "finish" {
             out.append("")
             out.append("## 4. CloudTrail review")

@@ -9,7 +9,13 @@ public struct RespondOptions: Sendable {
     public var apply = false
     /// Continue an interrupted `--apply` from its journal (implies `--apply`).
     public var resume = false
-    /// Delete the deactivated key, after the user confirmed nothing broke.
+    /// Phase 2: deactivate the old key, after the user moved the workloads to the replacement.
+    public var deactivate = false
+    /// `--deactivate` refuses while the old key was used within this many minutes.
+    public var quietMinutes = 15
+    /// `--deactivate` even when the old key was used recently or the user has no other active key.
+    public var force = false
+    /// Phase 3: delete the deactivated key, after the user confirmed nothing broke.
     public var finish = false
     public var since: Date?
     public var cloudtrailPaths: [String] = []
@@ -26,6 +32,13 @@ public struct RespondOptions: Sendable {
     public var now = Date()
 
     public init(keyId: String) { self.keyId = keyId }
+
+    /// The phase this run performs: one per run, in the seed's order.
+    public var phase: ResponsePhase {
+        if finish { return .finish }
+        if deactivate { return .deactivate }
+        return apply || resume ? .apply : .plan
+    }
 }
 
 /// Runs the response: identify, quarantine check, rotation, CloudTrail review, sweep, guardrails.
@@ -47,9 +60,10 @@ public struct Responder: Sendable {
 
     public func run() async throws -> IncidentReport {
         try KeyIdentifier.validate(options.keyId)
-        if options.finish && (options.apply || options.resume) {
-            throw RespondInputError("--finish deletes the old key and must run on its own, after --apply and after you checked nothing broke")
+        if [options.apply || options.resume, options.deactivate, options.finish].filter({ $0 }).count > 1 {
+            throw RespondInputError("--apply, --deactivate and --finish are phases: run them one at a time, in that order, each after you checked the previous one")
         }
+        let phase = options.phase
         let home = options.homeRegion
         var notes: [StepNote] = []
         progress("identifying \(options.keyId)")
@@ -64,8 +78,9 @@ public struct Responder: Sendable {
         if options.resume && history.files.isEmpty {
             throw RespondInputError("--resume: no journal for \(options.keyId) under \(options.journalDirectory) (run with --apply first)")
         }
-        var rotation = RotationPlanner.plan(identity: identity, history: history, finish: options.finish)
-        let changing = options.apply || options.resume || options.finish
+        var rotation = RotationPlanner.plan(identity: identity, history: history, phase: phase,
+                                            guard: DeactivationGuard(quietMinutes: options.quietMinutes, force: options.force, now: options.now))
+        let changing = phase != .plan
         if changing && options.secretDestination == nil && rotation.contains(where: { $0.kind == .createKey && $0.state == .planned }) {
             // Refuse before any change: deactivating without a saved replacement would break the user's applications.
             throw RespondInputError("--apply creates a replacement key: pass --secret-file PATH (a new file, mode 0600) or --print-secret for its secret")
@@ -89,12 +104,12 @@ public struct Responder: Sendable {
         }
         var report = IncidentReport(
             keyId: options.keyId, generated: options.now,
-            mode: options.finish ? "finish" : options.resume ? "resume" : options.apply ? "apply" : "plan",
+            mode: options.resume && phase == .apply ? "resume" : phase.rawValue,
             identity: identity, quarantine: quarantine, rotation: rotation, journal: journal?.path, earlierJournals: history.files,
             since: options.since ?? identity.key?.createDate ?? options.now.addingTimeInterval(-90 * 86_400),
             regions: [], followedKeys: [options.keyId], followedUsers: [], followedRoles: [], events: [], eventsRead: 0,
             resources: [], removed: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
-        if !options.finish {
+        if phase != .finish {
             await review(&report)
             if !options.remove.isEmpty {
                 report.removed = try await ResourceRemoval.remove(options.remove, from: report.resources, apply: options.apply,

@@ -80,6 +80,10 @@ struct CheckTests {
         let findings = failing(evaluate(AccountInventory(accountId: account, iam: iam)), "iam.compromised_key_quarantine")
         #expect(Set(findings.map(\.resource)) == ["arn:eve", "arn:role/ci"])
         #expect(findings.allSatisfy { $0.severity == .critical })
+        // V2/V3 deny LookupEvents to the identity; the remediation says so and says to keep the policy until the response is done.
+        #expect(findings.first { $0.resource == "arn:eve" }?.message.contains("denies cloudtrail:LookupEvents to eve") == true)
+        #expect(findings.first { $0.resource == "arn:role/ci" }?.message.contains("LookupEvents") == false)
+        #expect(findings.allSatisfy { $0.remediation.contains("does not recommend removing it before") && $0.remediation.contains("as another principal") })
     }
 
     @Test func bucketsAccountBlockNeutralisesPolicyAndACL() {

@@ -80,6 +80,11 @@ final class RespondEstate: Sendable {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    func undo(_ arguments: [String], cwd: String) throws -> Run {
+        try Mamori.run(["respond", "undo"] + arguments + ["--endpoint-url", endpoint, "--region", "us-east-1"],
+                       environment: Mamori.environment(), cwd: cwd)
+    }
+
     func respond(_ arguments: [String], cwd: String, extra: [String: String] = [:]) throws -> Run {
         try Mamori.run(["respond", "leaked-key"] + arguments + ["--endpoint-url", endpoint, "--region", "us-east-1", "--region", "eu-west-1"],
                        environment: Mamori.environment(extra: extra), cwd: cwd)
@@ -113,8 +118,12 @@ final class RespondEstate: Sendable {
         #expect(plan.stdout.contains("(40 days ago)"))
         #expect(plan.stdout.contains("Last used:") && plan.stdout.contains("in eu-west-1 by ec2"))
         #expect(plan.stdout.contains("AWS attached **AWSCompromisedKeyQuarantineV2**"))
+        #expect(plan.stdout.contains("It also denies `cloudtrail:LookupEvents` to deployer: the CloudTrail review must run as another principal."))
+        #expect(plan.stdout.contains("The seed does not recommend removing it before the response is complete"))
         #expect(plan.stdout.contains("[planned] create-key: create a new access key for deployer"))
-        #expect(plan.stdout.contains("[planned] deactivate-key"))
+        #expect(plan.stdout.contains("[later] deactivate-key: after every workload uses the replacement: `mamori respond leaked-key \(key) --deactivate`"))
+        #expect(plan.stdout.contains("[later] delete-key"))
+        #expect(plan.stdout.contains("Nothing to go back from: no key was changed."))
         // CloudTrail from the S3 trail: 10 records seeded, 9 by the leaked key or its chain (alice's CreateUser is not).
         #expect(plan.stdout.contains("10 events read"))
         #expect(plan.stdout.contains("9 by the leaked key or what it created; 8 flagged"))
@@ -161,47 +170,127 @@ final class RespondEstate: Sendable {
         #expect(lines[1]["result"] as? String == newKey)
         #expect(lines[1]["undo"] as? String == "aws iam delete-access-key --user-name deployer --access-key-id \(newKey)")
 
-        // 3. --resume: does not create another key, deactivates the exposed one.
+        // 3. --resume: does not create another key, and does NOT deactivate the exposed one (phase 1 only).
         let resumed = try estate.respond([key, "--resume", "--secret-file", "\(cwd)/unused.ini"], cwd: cwd)
         #expect(resumed.status == 1, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("[done] create-key: replacement key \(newKey) was created by an earlier run"))
-        #expect(resumed.stdout.contains("[done] deactivate-key"))
-        #expect(resumed.stdout.contains("then run `mamori respond leaked-key \(key) --finish`"))
+        #expect(resumed.stdout.contains("[later] deactivate-key"))
+        #expect(resumed.stdout.contains("Move every workload that uses \(key) to \(newKey), then run `mamori respond leaked-key \(key) --deactivate`"))
+        #expect(resumed.stdout.contains("To withdraw the replacement: `aws iam delete-access-key --user-name deployer --access-key-id \(newKey)`"))
         #expect(!FileManager.default.fileExists(atPath: "\(cwd)/unused.ini"))
-        #expect(try estate.keys(of: "deployer") == [[key, "Inactive"], [newKey, "Active"]].sorted { $0[0] < $1[0] })
-        lines = try journalLines(journals)
-        #expect(lines.map { "\($0["phase"] ?? "") \($0["step"] ?? "")" }
-                == ["before create-key", "after create-key", "before deactivate-key", "after deactivate-key"])
-        #expect(lines[3]["parameters"] as? [String: String] == ["UserName": "deployer", "AccessKeyId": key, "Status": "Inactive"])
+        #expect(try estate.keys(of: "deployer") == [[key, "Active"], [newKey, "Active"]].sorted { $0[0] < $1[0] })
+        #expect(try journalLines(journals).count == 2)
 
         // 4. Re-running --apply is idempotent: nothing planned, no journal written, no key created.
         let again = try estate.respond([key, "--apply", "--format", "json"], cwd: cwd)
         #expect(again.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         let states = (report["rotation"] as? [[String: Any]])?.compactMap { $0["state"] as? String }
-        #expect(states == ["done", "done"])
+        #expect(states == ["done", "later", "later"])
         #expect(report["journal"] == nil)
-        #expect(try journalLines(journals).count == 4)
+        #expect((report["goBack"] as? [String])?.first?.contains("delete-access-key") == true)
+        #expect(try journalLines(journals).count == 2)
         #expect(try estate.keys(of: "deployer").count == 2)
 
-        // 5. --finish deletes the deactivated key, journaled.
+        // 5. --deactivate refuses while the key was used within the quiet period (moto: 3 days ago; 5000 minutes > 3 days).
+        let refused = try estate.respond([key, "--deactivate", "--quiet-minutes", "5000"], cwd: cwd)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("[blocked] deactivate-key: \(key) was used"))
+        #expect(refused.stdout.contains("within the last 5000") && refused.stdout.contains("--force"))
+        #expect(try estate.keys(of: "deployer").contains([key, "Active"]))
+        #expect(try journalLines(journals).count == 2)
+
+        // 6. --deactivate (default quiet period): the old key is turned off, journaled; the report says how to go back.
+        let deactivated = try estate.respond([key, "--deactivate"], cwd: cwd)
+        #expect(deactivated.status == 1, "\(deactivated.stderr)")
+        #expect(deactivated.stdout.contains("Mode: **deactivate**"))
+        #expect(deactivated.stdout.contains("[done] deactivate-key: deactivate (not delete) \(key); last used"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Inactive"], [newKey, "Active"]].sorted { $0[0] < $1[0] })
+        let deactivation = try #require(try JSONSerialization.jsonObject(with: Data(try estate.respond([key, "--format", "json", "--offline-trail"], cwd: cwd).stdout.utf8)) as? [String: Any])
+        #expect((deactivation["rotation"] as? [[String: Any]])?.compactMap { $0["state"] as? String } == ["done", "done", "later"])
+        lines = try journalLines(journals)
+        #expect(lines.map { "\($0["phase"] ?? "") \($0["step"] ?? "")" }
+                == ["before create-key", "after create-key", "before deactivate-key", "after deactivate-key"])
+        #expect(lines[3]["parameters"] as? [String: String] == ["UserName": "deployer", "AccessKeyId": key, "Status": "Inactive"])
+        let deactivateJournal = try #require(deactivated.stdout.split(separator: "\n").first { $0.hasPrefix("Journal: `") }
+            .map { String($0.dropFirst("Journal: `".count).dropLast()) })
+        #expect(deactivated.stdout.contains("re-activate the old key: `aws iam update-access-key --user-name deployer --access-key-id \(key) --status Active`"
+            + " (or `mamori respond undo \(deactivateJournal) --apply`"))
+        #expect(deactivated.stdout.contains("then run `mamori respond leaked-key \(key) --finish` to delete it"))
+
+        // 7. undo: a dry run first, then --apply re-activates the old key (journaled); deactivate again.
+        let undoPlan = try estate.undo([deactivateJournal], cwd: cwd)
+        #expect(undoPlan.status == 0, "\(undoPlan.stdout)\(undoPlan.stderr)")
+        #expect(undoPlan.stdout.contains("[planned] deactivate-key: re-activate \(key) of deployer"))
+        #expect(try estate.keys(of: "deployer").contains([key, "Inactive"]))
+        let undone = try estate.undo([deactivateJournal, "--apply"], cwd: cwd)
+        #expect(undone.status == 0, "\(undone.stdout)\(undone.stderr)")
+        #expect(undone.stdout.contains("[done] deactivate-key: re-activate \(key) of deployer"))
+        #expect(try estate.keys(of: "deployer").contains([key, "Active"]))
+        #expect(try journalLines(journals).suffix(2).map { "\($0["phase"] ?? "") \($0["step"] ?? "") \($0["call"] ?? "")" }
+                == ["before undo-deactivate-key iam:UpdateAccessKey", "after undo-deactivate-key iam:UpdateAccessKey"])
+        #expect(try estate.undo([deactivateJournal, "--apply"], cwd: cwd).stdout.contains("[skipped] deactivate-key: \(key) of deployer is already active"))
+        let redone = try estate.respond([key, "--deactivate", "--offline-trail"], cwd: cwd)
+        #expect(redone.status == 1, "\(redone.stderr)")
+        #expect(try estate.keys(of: "deployer").contains([key, "Inactive"]))
+
+        // 8. --finish deletes the deactivated key, journaled; its undo says a deleted key cannot be restored.
         let finished = try estate.respond([key, "--finish"], cwd: cwd)
         #expect(finished.status == 0, "\(finished.stdout)\n\(finished.stderr)")
         #expect(finished.stdout.contains("[done] delete-key"))
+        #expect(finished.stdout.contains("\(key) is deleted and cannot be restored"))
         #expect(try estate.keys(of: "deployer") == [[newKey, "Active"]])
         lines = try journalLines(journals)
         #expect(lines.suffix(2).map { "\($0["phase"] ?? "") \($0["step"] ?? "")" } == ["before delete-key", "after delete-key"])
+        let finishJournal = try #require(finished.stdout.split(separator: "\n").first { $0.hasPrefix("Journal: `") }
+            .map { String($0.dropFirst("Journal: `".count).dropLast()) })
+        let undoDelete = try estate.undo([finishJournal, "--apply"], cwd: cwd)
+        #expect(undoDelete.status == 1)
+        #expect(undoDelete.stdout.contains("[impossible] delete-key: \(key) was deleted: a deleted key cannot be restored"))
 
         // The secret is in the 0600 file only: never in the journal or any output.
         let journalText = try FileManager.default.contentsOfDirectory(atPath: journals)
             .map { try String(contentsOfFile: "\(journals)/\($0)", encoding: .utf8) }.joined()
         for text in [journalText, plan.stdout, interrupted.stdout, interrupted.stderr, resumed.stdout, resumed.stderr,
-                     again.stdout, finished.stdout, finished.stderr] {
+                     again.stdout, refused.stdout, deactivated.stdout, deactivated.stderr, undone.stdout, finished.stdout, finished.stderr] {
             #expect(!text.contains(secret))
             #expect(!text.contains("All keys rotated"))
         }
-        #expect(finished.stdout.contains("Done: deleted the exposed key \(key)."))
+        #expect(finished.stdout.contains("deleted the exposed key \(key)."))
+        #expect(finished.stdout.contains("Done: created the replacement key \(newKey); deleted the exposed key \(key)."))
         #expect(finished.stdout.contains("\(aliceKey) of alice"))
+    }
+
+    /// Undoing phase 1 deletes the replacement, but never while the old key is off (that would leave no working key).
+    @Test func undoOfApplyKeepsAWorkingKey() throws {
+        let estate = try RespondEstate()
+        let key = try #require(estate.facts["leakedKey"])
+        let cwd = Mamori.tempDir()
+        func journal(_ run: Run) throws -> String {
+            try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("Journal: `") }.map { String($0.dropFirst("Journal: `".count).dropLast()) })
+        }
+        let applied = try estate.respond([key, "--apply", "--print-secret", "--offline-trail"], cwd: cwd)
+        #expect(applied.status == 1, "\(applied.stderr)")
+        let newKey = try #require(try estate.keys(of: "deployer").first { $0[0] != key }?[0])
+        let applyJournal = try journal(applied)
+        #expect(applied.stdout.contains("(or `mamori respond undo \(applyJournal) --apply`, which reverses this run's changes)"))
+        let deactivated = try estate.respond([key, "--deactivate", "--offline-trail"], cwd: cwd)
+        let deactivateJournal = try journal(deactivated)
+
+        let refused = try estate.undo([applyJournal, "--apply"], cwd: cwd)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("[refused] create-key: deleting the replacement \(newKey) would leave deployer without an active key"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Inactive"], [newKey, "Active"]].sorted { $0[0] < $1[0] })
+
+        #expect(try estate.undo([deactivateJournal, "--apply"], cwd: cwd).status == 0)
+        let undone = try estate.undo([applyJournal, "--apply"], cwd: cwd)
+        #expect(undone.status == 0, "\(undone.stdout)")
+        #expect(undone.stdout.contains("[done] create-key: delete the replacement \(newKey) of deployer"))
+        #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+
+        // The journals record the undo: the next --apply plans a new replacement instead of trusting the deleted one.
+        let plan = try estate.respond([key, "--offline-trail"], cwd: cwd)
+        #expect(plan.stdout.contains("[planned] create-key: create a new access key for deployer"))
     }
 
     @Test func printSecretAndFindingsInput() throws {
@@ -216,7 +305,7 @@ final class RespondEstate: Sendable {
         let keys = try estate.keys(of: "deployer")
         let newKey = try #require(keys.first { $0[0] != key }?[0])
         #expect(run.stdout.hasPrefix("New access key: \(newKey)\nSecret access key (shown once): "))
-        #expect(keys.contains([key, "Inactive"]))
+        #expect(keys.contains([key, "Active"]))
         let journals = "\(cwd)/.mamori/journal"
         let journal = try FileManager.default.contentsOfDirectory(atPath: journals).map { try String(contentsOfFile: "\(journals)/\($0)", encoding: .utf8) }.joined()
         let secret = String(run.stdout.split(separator: "\n")[1].split(separator: " ").last ?? "")
@@ -282,5 +371,11 @@ final class RespondEstate: Sendable {
         let both = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--apply", "--finish"])
         #expect(both.status == 2)
         #expect(both.stderr.contains("--finish runs on its own"))
+        let twoPhases = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--apply", "--deactivate"])
+        #expect(twoPhases.status == 2)
+        #expect(twoPhases.stderr.contains("--deactivate runs on its own"))
+        let force = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--apply", "--force"])
+        #expect(force.status == 2)
+        #expect(force.stderr.contains("--force only applies to --deactivate"))
     }
 }

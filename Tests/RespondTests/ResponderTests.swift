@@ -24,7 +24,7 @@ import Testing
         #expect(report.identity.ageDays == 55)
         #expect(report.identity.lastUse == LastUse(date: ISO8601DateFormatter().date(from: "2026-11-20T10:00:00Z"), region: "eu-west-1", service: "s3"))
         #expect(report.quarantine?.error?.contains("AccessDenied") == true)
-        #expect(report.rotation.map(\.state) == [.planned, .planned])
+        #expect(report.rotation.map(\.state) == [.planned, .later, .later])
         #expect(report.needsHuman.contains { $0.hasPrefix("Could not complete quarantine: cannot read deployer's policies") })
         // The sweep and guardrails ran (and failed here, with no recorded answers) instead of being skipped.
         #expect(report.notes.contains { $0.step == "sweep" && $0.message.hasPrefix("eu-west-1: DescribeInstances") })
@@ -124,13 +124,15 @@ import Testing
                                        attributedToLeak: true, removal: "aws ec2 terminate-instances")
         r.resources = [backdoor, instance]
         r.removed = ["i-0abc"]
+        r.followedUsers = ["backdoor"]
+        r.followedRoles = ["ops-admin"]
         ReportAssembler.finish(&r, history: JournalHistory(files: [], entries: []))
         let text = r.supportSummary
         #expect(!text.contains("replaced"))
         #expect(!text.contains("rotated"))
         #expect(!text.contains("deactivated"))
         #expect(text.contains("Done: removed i-0abc."))
-        #expect(text.contains("still present: backdoor"))
+        #expect(text.contains("resources attributed to the leak are still present: backdoor, ops-admin"))
         #expect(text.contains("no replacement key has been created yet"))
         #expect(text.contains("the exposed key \(leaked) is still active"))
         #expect(text.hasPrefix("[DRAFT"))
@@ -156,5 +158,51 @@ extension SupportSummaryTests {
         let markdown = ReportRenderer.markdown(r)
         #expect(markdown.contains("| alice | AKIAALICE00000000001 | 300 days | never |  |"))
         #expect(markdown.contains("| deployer | AKIANEWREPLACEMENT01 | 0 days | unknown | the replacement created by this response |"))
+    }
+}
+
+/// #15: the root user's key gets a procedure for a human, never a change.
+@Suite struct RootKeyTests {
+    @Test func rootKeyGetsGuidanceAndNoChange() async throws {
+        let account = "581039954779"  // decoded offline from AKIAIOSFODNN7EXAMPLE
+        let transport = RecordedTransport([
+            "GetCallerIdentity": ["<GetCallerIdentityResponse><GetCallerIdentityResult><Account>\(account)</Account><Arn>arn:aws:iam::\(account):user/responder</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>"],
+            "GetAccessKeyLastUsed": ["HTTP 404 <ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>no such key</Message></Error></ErrorResponse>"],
+            "ListUsers": ["<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated><Users/></ListUsersResult></ListUsersResponse>",
+                          "<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated><Users/></ListUsersResult></ListUsersResponse>"],
+            "GetAccountSummary": ["<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap><entry><key>AccountAccessKeysPresent</key><value>1</value></entry><entry><key>AccountMFAEnabled</key><value>0</value></entry></SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>"],
+        ])
+        var options = RespondOptions(keyId: leaked)
+        options.apply = true
+        options.secretDestination = .standardOutput
+        options.regions = ["us-east-1"]
+        options.offlineTrail = true
+        options.journalDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("respond-\(UUID().uuidString)").path
+        let report = try await Responder(client: recordedClient(transport), options: options, printSecret: { _, _ in }).run()
+        #expect(report.identity.rootKey)
+        #expect(report.rotation.isEmpty)
+        #expect(report.rootProcedure.count == 5)
+        #expect(report.rootProcedure[0].hasPrefix("Sign in to the AWS console as the root user of account \(account)"))
+        #expect(report.rootProcedure.contains { $0.contains("Do not create a new root key") })
+        #expect(report.needsHuman.contains { $0.contains("root key procedure") })
+        let markdown = ReportRenderer.markdown(report)
+        #expect(markdown.contains("## Root key procedure (guidance only: Mamori never changes the root user)"))
+        #expect(markdown.contains("most likely the account's **root user**"))
+        let writes = transport.requests.map(\.operation).filter { ["CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"].contains($0) }
+        #expect(writes.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: options.journalDirectory))
+    }
+
+    @Test func quarantineV2ExplainsLookupEventsAndKeepingIt() {
+        let status = QuarantineStatus(attached: ["AWSCompromisedKeyQuarantineV2"], deniedActions: ["cloudtrail:LookupEvents", "iam:CreateUser"], error: nil)
+        #expect(status.deniesLookupEvents)
+        let asOther = status.explanation(user: "deployer", callerArn: "arn:aws:iam::123456789012:user/responder")
+        #expect(asOther.contains { $0.contains("denies `cloudtrail:LookupEvents` to deployer: the CloudTrail review must run as another principal") })
+        #expect(asOther.contains { $0.contains("does not recommend removing it before the response is complete") })
+        #expect(!asOther.contains { $0.hasPrefix("Mamori is running as") })
+        let asItself = status.explanation(user: "deployer", callerArn: "arn:aws:iam::123456789012:user/deployer")
+        #expect(asItself.contains { $0.hasPrefix("Mamori is running as deployer itself") })
+        let v1 = QuarantineStatus(attached: ["AWSCompromisedKeyQuarantine"], deniedActions: ["iam:CreateUser"], error: nil)
+        #expect(!v1.deniesLookupEvents)
     }
 }

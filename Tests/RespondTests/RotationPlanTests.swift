@@ -14,24 +14,25 @@ import Testing
 
     let empty = JournalHistory(files: [], entries: [])
 
-    @Test func freeSlotPlansCreateThenDeactivate() {
-        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, finish: false)
-        #expect(steps.map(\.kind) == [.createKey, .deactivateKey])
-        #expect(steps.map(\.state) == [.planned, .planned])
+    @Test func applyCreatesTheReplacementAndLeavesTheOldKeyActive() {
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, phase: .apply)
+        #expect(steps.map(\.kind) == [.createKey, .deactivateKey, .deleteKey])
+        // The seed's order: the old key is turned off only after the workloads moved, in its own phase.
+        #expect(steps.map(\.state) == [.planned, .later, .later])
         #expect(steps[1].keyId == leaked)
+        #expect(steps[1].detail.contains("--deactivate"))
     }
 
     @Test func fullSlotsNameTheInactiveKeyToDeleteFirst() {
-        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOLDINACTIVE00001", "Inactive")]), history: empty, finish: false)
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOLDINACTIVE00001", "Inactive")]), history: empty, phase: .apply)
         #expect(steps[0].state == .blocked)
         #expect(steps[0].keyId == "AKIAOLDINACTIVE00001")
         #expect(steps[0].detail.contains("aws iam delete-access-key --user-name deployer --access-key-id AKIAOLDINACTIVE00001"))
-        // Deactivation is not held back by the missing replacement: the exposed key must stop working.
-        #expect(steps[1].state == .planned)
+        #expect(steps[1].state == .later)
     }
 
     @Test func anotherActiveKeyIsNotDuplicated() {
-        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOTHERACTIVE00001", "Active")]), history: empty, finish: false)
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAOTHERACTIVE00001", "Active")]), history: empty, phase: .apply)
         #expect(steps[0].state == .skipped)
         #expect(steps[0].keyId == "AKIAOTHERACTIVE00001")
     }
@@ -40,28 +41,53 @@ import Testing
         let after = try JournalEntries.make(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
                                   parameters: ["UserName": "deployer"], result: "AKIANEWREPLACEMENT01", undo: nil)
         let history = JournalHistory(files: ["j"], entries: [after])
-        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, finish: false)
-        #expect(steps.map(\.state) == [.done, .planned])
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, phase: .apply)
+        #expect(steps.map(\.state) == [.done, .later, .later])
         #expect(steps[0].keyId == "AKIANEWREPLACEMENT01")
-        // Everything done: re-running changes nothing.
-        let again = RotationPlanner.plan(identity: identity([(leaked, "Inactive"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, finish: false)
-        #expect(again.map(\.state) == [.done, .done])
+        // Everything of the first two phases done: re-running changes nothing.
+        let again = RotationPlanner.plan(identity: identity([(leaked, "Inactive"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, phase: .deactivate)
+        #expect(again.map(\.state) == [.done, .done, .later])
     }
 
     @Test func interruptedCreateIsFlaggedNotRepeated() throws {
         let before = try JournalEntries.make(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
                                    call: "iam:CreateAccessKey", parameters: ["UserName": "deployer"], result: nil, undo: nil)
         let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAORPHAN0000000001", "Active")]),
-                                         history: JournalHistory(files: ["j"], entries: [before]), finish: false)
+                                         history: JournalHistory(files: ["j"], entries: [before]), phase: .apply)
         #expect(steps[0].state == .blocked)
         #expect(steps[0].keyId == "AKIAORPHAN0000000001")
     }
 
+    /// `--deactivate` shows the last use and refuses while the key was used within the quiet period, unless `--force`.
+    @Test func deactivateRefusesWhileTheKeyIsInUse() {
+        var id = identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")])
+        let now = created.addingTimeInterval(86_400)
+        id.lastUse = LastUse(date: now.addingTimeInterval(-5 * 60), region: "eu-west-1", service: "s3")
+        let refused = RotationPlanner.plan(identity: id, history: empty, phase: .deactivate, guard: DeactivationGuard(quietMinutes: 15, now: now))
+        #expect(refused[1].state == .blocked)
+        #expect(refused[1].detail.contains("was used 5 minute(s) ago (s3 in eu-west-1), within the last 15"))
+        #expect(refused[1].detail.contains("--force"))
+        let quiet = RotationPlanner.plan(identity: id, history: empty, phase: .deactivate, guard: DeactivationGuard(quietMinutes: 4, now: now))
+        #expect(quiet[1].state == .planned)
+        #expect(quiet[1].detail.contains("last used"))
+        let forced = RotationPlanner.plan(identity: id, history: empty, phase: .deactivate, guard: DeactivationGuard(quietMinutes: 15, force: true, now: now))
+        #expect(forced[1].state == .planned)
+    }
+
+    /// Without a replacement, deactivating would leave the workloads with no key: refused unless `--force`.
+    @Test func deactivateNeedsAReplacement() {
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, phase: .deactivate)
+        #expect(steps.map(\.state) == [.later, .blocked, .later])
+        #expect(steps[1].detail.contains("has no other active key"))
+        let forced = RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, phase: .deactivate, guard: DeactivationGuard(force: true))
+        #expect(forced[1].state == .planned)
+    }
+
     @Test func finishNeedsAnInactiveKey() {
-        #expect(RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, finish: true).map(\.state) == [.blocked])
-        let steps = RotationPlanner.plan(identity: identity([(leaked, "Inactive")]), history: empty, finish: true)
-        #expect(steps.map(\.kind) == [.deleteKey])
-        #expect(steps.map(\.state) == [.planned])
+        #expect(RotationPlanner.plan(identity: identity([(leaked, "Active")]), history: empty, phase: .finish).last?.state == .blocked)
+        let steps = RotationPlanner.plan(identity: identity([(leaked, "Inactive")]), history: empty, phase: .finish)
+        #expect(steps.map(\.kind) == [.createKey, .deactivateKey, .deleteKey])
+        #expect(steps.map(\.state) == [.later, .done, .planned])
     }
 
     @Test func keyIdsAreValidatedBeforeAnyCall() {
