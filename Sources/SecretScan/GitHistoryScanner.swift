@@ -10,9 +10,11 @@ import StreamIO
 enum GitHistoryScanner {
     private static let marker: UInt8 = 0x1F
 
-    static func scan(repository: String, revisions: GitRevisions, options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+    /// `displayName` names the repository in messages (a URL without credentials for a clone).
+    static func scan(repository: String, displayName: String, revisions: GitRevisions,
+                     options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
         try GitProcess.checkRepository(repository)
-        let selection = try revisions.logArguments(repository: repository)
+        let selection = try revisions.logArguments(repository: repository, displayName: displayName)
         // `--` ends the revisions: a branch named like a file cannot be taken for a path.
         let git = try GitProcess(["-C", repository, "-c", "core.quotePath=false", "log", "-p",
                                   "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-renames",
@@ -135,10 +137,19 @@ enum GitHistoryScanner {
 
 extension SecretScanner {
     /// Scans the added lines of the commits `revisions` selects (default: every branch and tag) of
-    /// the repository at `repository`.
+    /// the repository at `repository`: a local path, or a URL (see ``GitRemote``) cloned bare into
+    /// a temporary directory that is removed afterwards.
     public static func scanGitHistory(repository: String, revisions: GitRevisions = .all,
                                       options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
-        var result = try GitHistoryScanner.scan(repository: repository, revisions: revisions, options: options)
+        var result: SecretScanResult
+        switch try GitRemote.classify(repository) {
+        case .local(let path):
+            result = try GitHistoryScanner.scan(repository: path, displayName: path, revisions: revisions, options: options)
+        case .remote(let remote):
+            let clone = try remote.cloneBare()
+            defer { clone.remove() }
+            result = try GitHistoryScanner.scan(repository: clone.path, displayName: remote.display, revisions: revisions, options: options)
+        }
         result.findings.sort { ($0.git?.date ?? "", $0.file, $0.line) < ($1.git?.date ?? "", $1.file, $1.line) }
         return result
     }

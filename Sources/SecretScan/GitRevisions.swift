@@ -24,27 +24,27 @@ public enum GitRevisions: Sendable, Hashable {
     /// The revision arguments of `git log`, after checking that each end names a commit of
     /// `repository` (so a typo, or a commit a shallow CI checkout lacks, is a clear error rather
     /// than git's "ambiguous argument").
-    func logArguments(repository: String) throws(SecretScanError) -> [String] {
+    func logArguments(repository: String, displayName: String) throws(SecretScanError) -> [String] {
         switch self {
         case .all:
             return ["--all"]
         case .since(let rev):
-            try Self.check(rev, in: repository)
+            try Self.check(rev, in: repository, displayName: displayName)
             return ["\(rev)..HEAD"]
         case let .range(from, to):
-            try Self.check(from, in: repository)
-            try Self.check(to, in: repository)
+            try Self.check(from, in: repository, displayName: displayName)
+            try Self.check(to, in: repository, displayName: displayName)
             return ["\(from)..\(to)"]
         }
     }
 
-    private static func check(_ rev: String, in repository: String) throws(SecretScanError) {
+    private static func check(_ rev: String, in repository: String, displayName: String) throws(SecretScanError) {
         // A leading dash would make git read the revision as an option.
         guard !rev.isEmpty, !rev.hasPrefix("-"), !rev.contains("..") else {
             throw .badRevision(rev, reason: "not a revision")
         }
         if try !GitProcess.succeeds(["-C", repository, "rev-parse", "--verify", "--quiet", "\(rev)^{commit}"]) {
-            throw .badRevision(rev, reason: "no such commit in \(repository) (a shallow CI checkout may lack it: "
+            throw .badRevision(rev, reason: "no such commit in \(displayName) (a shallow CI checkout may lack it: "
                                + "fetch the full history, e.g. actions/checkout with fetch-depth: 0)")
         }
     }

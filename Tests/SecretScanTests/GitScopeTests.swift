@@ -207,3 +207,79 @@ struct GitRangeTests {
         }
     }
 }
+
+/// `--git URL`: classification, credentials never shown, a bare clone removed afterwards.
+struct GitRemoteTests {
+    @Test func classification() throws {
+        let token = try GitRemote.classify("https://x-access-token:ghp_s3cretTOKEN@github.com/acme/app.git")
+        guard case .remote(let r) = token else { Issue.record("not remote"); return }
+        #expect(r.display == "https://***@github.com/acme/app.git")
+        for url in ["https://github.com/acme/app.git", "ssh://git@github.com/acme/app.git", "git@github.com:acme/app.git",
+                    "deploy@git.example.com:team/app", "file:///srv/git/app.git", "HTTPS://github.com/a/b"] {
+            guard case .remote(let r) = try GitRemote.classify(url) else { Issue.record("\(url) is a URL"); continue }
+            #expect(r.display == url)
+        }
+        for path in [".", "/srv/git/app.git", "../repo", "dir:with:colons", "./a@b:c", "C:repo", "user@host:"] {
+            #expect(try GitRemote.classify(path) == .local(path), "\(path)")
+        }
+        for bad in ["http://github.com/a/b", "git://github.com/a/b", "ftp://host/x", "https:///x", "https://tok@/x"] {
+            #expect(throws: SecretScanError.self, "\(bad)") { try GitRemote.classify(bad) }
+        }
+        do {
+            _ = try GitRemote.classify("http://user:hunter2@example.com/x")
+        } catch {
+            #expect(!"\(error)".contains("hunter2"))
+            #expect("\(error)".contains("unencrypted"))
+        }
+    }
+
+    @Test func scrubsCredentialsFromGitMessages() throws {
+        guard case .remote(let r) = try GitRemote.classify("https://bob:p%40ss@git.example.com/x.git") else {
+            Issue.record("not remote"); return
+        }
+        let message = r.scrub("fatal: unable to access 'https://bob:p%40ss@git.example.com/x.git/': auth for bob:p@ss failed")
+        #expect(!message.contains("p%40ss"))
+        #expect(!message.contains("p@ss"))
+        #expect(message.contains("https://***@git.example.com/x.git"))
+    }
+
+    /// A `file://` URL of a local bare repository: cloned, scanned (all, and a range), removed.
+    @Test func clonesScansAndRemoves() throws {
+        let h = GitRangeTests.History()
+        let bare = TempDir()
+        #expect(run(["git", "clone", "-q", "--bare", h.repo.path, bare.path + "/app.git"], in: bare.path) == 0)
+        let url = "file://" + bare.path + "/app.git"
+        let clonesBefore = Self.clones()
+
+        let all = try SecretScanner.scanGitHistory(repository: url, options: SecretScanOptions(workers: 1))
+        #expect(all.findings.map(\.git?.commit) == [h.added, h.readded, h.second])
+        #expect(all.findings.first?.file == "deploy/app.env")
+        let pr = try SecretScanner.scanGitHistory(repository: url, revisions: .since(h.removed), options: SecretScanOptions(workers: 1))
+        #expect(pr.findings.map(\.git?.commit) == [h.readded, h.second])
+        do {
+            _ = try SecretScanner.scanGitHistory(repository: url, revisions: .since("nope"), options: SecretScanOptions(workers: 1))
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains(url))
+            #expect(!"\(error)".contains("mamori-clone-"))
+        }
+        #expect(Self.clones().subtracting(clonesBefore).isEmpty)
+
+        // A URL with a token that cannot be cloned (nothing listens on loopback port 1): the
+        // error names the repository without the token, and nothing is left behind.
+        do {
+            _ = try SecretScanner.scanGitHistory(repository: "https://ci:ghp_s3cretTOKEN@127.0.0.1:1/acme/app.git",
+                                                 options: SecretScanOptions(workers: 1))
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains("s3cretTOKEN"))
+            #expect("\(error)".contains("cannot clone https://***@127.0.0.1:1/acme/app.git"))
+        }
+        #expect(Self.clones().subtracting(clonesBefore).isEmpty)
+    }
+
+    static func clones() -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+        return Set(names.filter { $0.hasPrefix("mamori-clone-") })
+    }
+}
