@@ -135,4 +135,55 @@ struct PreCommitTests {
         #expect((iac.stdout + iac.stderr).contains("mamori iac (changed files)"))
         #expect(try p.commitCount() == 2)
     }
+
+    /// The pull-request check through the binary: only the branch's commits, JSON output, a
+    /// baseline that a partial scan adds to, and the same history read through a `file://` URL.
+    @Test func pullRequestCheck() throws {
+        let p = Project()
+        defer { try? FileManager.default.removeItem(atPath: p.root) }
+        try FileManager.default.createDirectory(atPath: p.path, withIntermediateDirectories: true)
+        try #require(try p.git("init", "-q", "-b", "main").status == 0)
+        try p.write("old.env", "aws_access_key_id = \(Self.keyId)\naws_secret_access_key = \(Self.secret)\n")
+        try p.git("add", "-A")
+        try p.git("commit", "-q", "-m", "old key")
+        try p.git("checkout", "-q", "-b", "feature")
+        try p.write("new.env", "aws_access_key_id = AKIAZ2WQPL6XKDM4TJBR\n")
+        try p.git("add", "-A")
+        try p.git("commit", "-q", "-m", "new key")
+
+        let pr = try Mamori.run(["secrets", "--git", "--range", "main..feature", "--format", "json"], environment: p.environment, cwd: p.path)
+        #expect(pr.status == 1, "\(pr.stderr)")
+        let findings = try pr.json()
+        #expect(findings.map { $0["keyId"] as? String } == ["AKIAZ2WQPL6XKDM4TJBR"])
+        #expect(findings.first?["file"] as? String == "new.env")
+
+        // The baseline: one entry from a full scan, then the range adds its own without losing it.
+        let b = p.root + "/baseline.json"
+        #expect(try Mamori.run(["secrets", "--git", "--range", "HEAD~1..HEAD~1", "--baseline", b], environment: p.environment,
+                               cwd: p.path).status == 2)   // no such file yet: a clear error
+        let all = try Mamori.run(["secrets", "--git", ".", "--baseline", b, "--update-baseline"], environment: p.environment, cwd: p.path)
+        #expect(all.status == 0, "\(all.stderr)")
+        try p.write("newer.env", "aws_access_key_id = AKIAZ4RTWX7MKPLD3QNB\n")
+        try p.git("add", "-A")
+        try p.git("commit", "-q", "-m", "newer key")
+        let again = try Mamori.run(["secrets", "--git", "--since", "HEAD~1", "--baseline", b], environment: p.environment, cwd: p.path)
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("AKIAZ4RTWX7MKPLD3QNB"))
+        let add = try Mamori.run(["secrets", "--git", "--since", "HEAD~1", "--baseline", b, "--update-baseline"],
+                                 environment: p.environment, cwd: p.path)
+        #expect(add.status == 0)
+        let entries = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: b))) as? [String: Any]
+        #expect((entries?["findings"] as? [Any])?.count == 3)
+        #expect(try Mamori.run(["secrets", "--git", ".", "--baseline", b], environment: p.environment, cwd: p.path).status == 0)
+
+        // The same history by URL; the range flags need --git.
+        let url = "file://" + p.path
+        let remote = try Mamori.run(["secrets", "--git", url, "--range", "main..feature"], environment: p.environment, cwd: p.root)
+        #expect(remote.status == 1, "\(remote.stderr)")
+        #expect(remote.stdout.contains("AKIAZ2WQPL6XKDM4TJBR"))
+        #expect(!remote.stdout.contains(Self.keyId))
+        let misuse = try Mamori.run(["secrets", "--range", "main..feature"], environment: p.environment, cwd: p.path)
+        #expect(misuse.status == 2)
+        #expect(misuse.stderr.contains("use it with --git"))
+    }
 }

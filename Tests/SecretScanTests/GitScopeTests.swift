@@ -283,3 +283,15 @@ struct GitRemoteTests {
         return Set(names.filter { $0.hasPrefix("mamori-clone-") })
     }
 }
+
+struct BaselineMergeTests {
+    @Test func mergeKeepsOldEntriesAndAddsNewOnes() {
+        let a = scanText("key \(Planted.keyId)\n", name: "a.txt").findings
+        let b = scanText("key \(Planted.secondKeyId)\n", name: "b.txt").findings
+        let old = Baseline(findings: a)
+        let merged = old.merged(with: Baseline(findings: a + b))
+        #expect(merged.findings.count == 2)
+        #expect(merged.fingerprints == Set((a + b).map(\.fingerprint)))
+        #expect(old.merged(with: old).findings.count == 1)
+    }
+}
