@@ -9,6 +9,10 @@ struct SecretsCommand: AsyncParsableCommand {
         commandName: "secrets",
         abstract: "Find leaked AWS access keys in files, archives, container images, logs and git history.",
         discussion: """
+            Examples: `mamori secrets --staged` (pre-commit: exactly what is staged), \
+            `mamori secrets --git --range origin/main..HEAD` (a pull request's commits), \
+            `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed).
+
             Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr).
 
             Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full \
@@ -17,10 +21,10 @@ struct SecretsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Files or directories to scan; `-` reads standard input. Default: the current directory.")
+    @Argument(help: "Files or directories to scan; `-` reads standard input. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
 
-    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH.")
+    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH (a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory).")
     var git = false
 
     @Flag(help: "Scan exactly what is staged for the next commit (the git index, not the working tree) of the repository at PATH (pre-commit).")

@@ -72,7 +72,7 @@ public struct GitRemote: Sendable, Hashable {
 
     /// git's message with the credentials of this URL taken out.
     func scrub(_ message: String) -> String {
-        var out = message.replacingOccurrences(of: url, with: display)
+        var out = message.replacingOccurrences(of: url, with: display).replacingOccurrences(of: Self.placeholder, with: display)
         if let userInfo, !userInfo.isEmpty {
             out = out.replacingOccurrences(of: userInfo, with: "***")
             if let decoded = userInfo.removingPercentEncoding, decoded != userInfo {
@@ -81,6 +81,9 @@ public struct GitRemote: Sendable, Hashable {
         }
         return out
     }
+
+    /// What git is asked to clone; `url.<URL>.insteadOf` turns it into the real URL.
+    static let placeholder = "mamori-remote:"
 
     /// A bare clone in a private temporary directory; `remove()` deletes it.
     public struct Clone: Sendable {
@@ -101,12 +104,22 @@ public struct GitRemote: Sendable, Hashable {
         }
         let root = String(cString: made)
         let clone = Clone(path: root + "/repository.git", root: root)
-        var environment = ["GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"]
-        if ProcessInfo.processInfo.environment["GIT_SSH_COMMAND"] == nil {
+        // The URL reaches git through its environment, as the target of an `insteadOf` rewrite of
+        // a placeholder, never on the command line: a process's arguments are readable by every
+        // user of the machine (`ps`), its environment only by its owner; and the clone's config
+        // keeps the placeholder, not the credentials.
+        // Configuration already passed this way (a CI's auth header) is kept: ours is added after it.
+        let inherited = ProcessInfo.processInfo.environment
+        let index = inherited["GIT_CONFIG_COUNT"].flatMap(Int.init) ?? 0
+        var environment = ["GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
+                           "GIT_CONFIG_COUNT": String(index + 1), "GIT_CONFIG_KEY_\(index)": "url.\(url).insteadOf",
+                           "GIT_CONFIG_VALUE_\(index)": Self.placeholder]
+        if inherited["GIT_SSH_COMMAND"] == nil {
             environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         }
         do throws(SecretScanError) {
-            _ = try GitProcess.output(["clone", "--bare", "--quiet", "--", url, clone.path], environment: environment, scrub: scrub)
+            _ = try GitProcess.output(["clone", "--bare", "--quiet", "--", Self.placeholder, clone.path],
+                                      environment: environment, scrub: scrub)
         } catch {
             clone.remove()
             if case .gitFailed(let message) = error { throw .cloneFailed(display, reason: message) }

@@ -251,6 +251,16 @@ struct GitRemoteTests {
         let url = "file://" + bare.path + "/app.git"
         let clonesBefore = Self.clones()
 
+        // The URL reaches git through its environment, not its arguments; the clone's config
+        // keeps only the placeholder (with a token in the URL, the token is not stored either).
+        guard case .remote(let remote) = try GitRemote.classify(url) else { Issue.record("not remote"); return }
+        let direct = try remote.cloneBare()
+        let config = try String(contentsOfFile: direct.path + "/config", encoding: .utf8)
+        #expect(config.contains("url = \(GitRemote.placeholder)"))
+        #expect(!config.contains(bare.path))
+        direct.remove()
+        #expect(!FileManager.default.fileExists(atPath: direct.path))
+
         let all = try SecretScanner.scanGitHistory(repository: url, options: SecretScanOptions(workers: 1))
         #expect(all.findings.map(\.git?.commit) == [h.added, h.readded, h.second])
         #expect(all.findings.first?.file == "deploy/app.env")
