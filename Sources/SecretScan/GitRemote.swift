@@ -111,11 +111,15 @@ public struct GitRemote: Sendable, Hashable {
         // Configuration already passed this way (a CI's auth header) is kept: ours is added after it.
         let inherited = ProcessInfo.processInfo.environment
         let index = inherited["GIT_CONFIG_COUNT"].flatMap(Int.init) ?? 0
-        var environment = ["GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
-                           "GIT_CONFIG_COUNT": String(index + 1), "GIT_CONFIG_KEY_\(index)": "url.\(url).insteadOf",
-                           "GIT_CONFIG_VALUE_\(index)": Self.placeholder]
+        // A stalled transfer (under 1 KB/s for a minute) is abandoned rather than waited on forever.
+        let config = [("url.\(url).insteadOf", Self.placeholder), ("http.lowSpeedLimit", "1000"), ("http.lowSpeedTime", "60")]
+        var environment = ["GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_CONFIG_COUNT": String(index + config.count)]
+        for (i, (key, value)) in config.enumerated() {
+            environment["GIT_CONFIG_KEY_\(index + i)"] = key
+            environment["GIT_CONFIG_VALUE_\(index + i)"] = value
+        }
         if inherited["GIT_SSH_COMMAND"] == nil {
-            environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+            environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o ConnectTimeout=30 -o ServerAliveInterval=15 -o ServerAliveCountMax=4"
         }
         do throws(SecretScanError) {
             _ = try GitProcess.output(["clone", "--bare", "--quiet", "--", Self.placeholder, clone.path],
