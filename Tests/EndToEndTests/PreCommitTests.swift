@@ -118,6 +118,14 @@ struct PreCommitTests {
         #expect(!(second.stdout + second.stderr).contains("pW7xK2nR9vL4mQ8tZ3bY6cH1dF5gJ0sAeUkOiEwT"))
         try p.git("rm", "-q", "--cached", "deploy/other.env")
 
+        // `git commit -a` stages in a temporary index (GIT_INDEX_FILE): that is what is checked.
+        try p.write("README.md", "# demo\nkey: AKIAZ4RTWX7MKPLD3QNB\n")
+        let all = try p.git("commit", "-a", "-m", "commit -a")
+        #expect(all.status != 0)
+        #expect((all.stdout + all.stderr).contains("README.md:2"))
+        #expect(try p.commitCount() == 2)
+        try p.git("checkout", "--", "README.md")
+
         // mamori-iac: a changed Terraform file with an unpinned AMI look-up is refused.
         try p.write("infra/main.tf", """
             data "aws_ami" "web" {
