@@ -9,6 +9,10 @@ struct SecretsCommand: AsyncParsableCommand {
         commandName: "secrets",
         abstract: "Find leaked AWS access keys in files, archives, container images, logs and git history.",
         discussion: """
+            Examples: `mamori secrets --staged` (pre-commit: exactly what is staged), \
+            `mamori secrets --git --range origin/main..HEAD` (a pull request's commits), \
+            `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed).
+
             Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr).
 
             Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full \
@@ -17,11 +21,20 @@ struct SecretsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Files or directories to scan; `-` reads standard input. Default: the current directory.")
+    @Argument(help: "Files or directories to scan; `-` reads standard input. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
 
-    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH.")
+    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH (a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory).")
     var git = false
+
+    @Flag(help: "Scan exactly what is staged for the next commit (the git index, not the working tree) of the repository at PATH (pre-commit).")
+    var staged = false
+
+    @Option(help: ArgumentHelp("With --git: scan only the commits after REV up to HEAD (REV..HEAD).", valueName: "REV"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("With --git: scan only the commits in A..B (a pull request: BASE..HEAD).", valueName: "A..B"))
+    var range: String?
 
     @Flag(name: .customLong("no-ignore"), help: "Also scan files that .gitignore excludes.")
     var noIgnore = false
@@ -60,8 +73,20 @@ struct SecretsCommand: AsyncParsableCommand {
         if verify, let ci = ProcessInfo.processInfo.environment["CI"], !ci.isEmpty, ci.lowercased() != "false" {
             throw ValidationError(SecretsVerification.RefusedInCI().description)
         }
-        if git && paths.contains("-") {
-            throw ValidationError("--git reads a repository, not standard input")
+        if (git || staged) && paths.contains("-") {
+            throw ValidationError("--\(git ? "git" : "staged") reads a repository, not standard input")
+        }
+        if git && staged {
+            throw ValidationError("--staged and --git are exclusive: --staged scans the next commit, --git the existing ones")
+        }
+        if (since != nil || range != nil) && !git {
+            throw ValidationError("--\(since != nil ? "since" : "range") selects commits: use it with --git")
+        }
+        if since != nil && range != nil {
+            throw ValidationError("--since REV is --range REV..HEAD: give one of them")
+        }
+        if let range {
+            do { _ = try GitRevisions.parseRange(range) } catch { throw ValidationError(error.description) }
         }
     }
 
@@ -83,7 +108,9 @@ struct SecretsCommand: AsyncParsableCommand {
         var result: SecretScanResult
         do {
             if git {
-                result = try SecretsRun.scanRepositories(paths.isEmpty ? ["."] : paths, options: options)
+                result = try SecretsRun.scanRepositories(paths.isEmpty ? ["."] : paths, revisions: revisions(), options: options)
+            } else if staged {
+                result = try SecretsRun.scanStaged(paths.isEmpty ? ["."] : paths, options: options)
             } else {
                 result = SecretScanner.scan(paths: paths.isEmpty ? ["."] : paths, options: options)
             }
@@ -96,8 +123,15 @@ struct SecretsCommand: AsyncParsableCommand {
         var known = 0
         if let baseline {
             if updateBaseline {
-                do { try Baseline(findings: findings).save(path: baseline) } catch { SecretsRun.fail("\(error)") }
-                SecretsRun.note("wrote \(Baseline(findings: findings).findings.count) fingerprints to \(baseline)")
+                // A partial scan (the staged files, a range of commits) cannot know the findings
+                // outside it: it adds to an existing baseline instead of replacing it.
+                let partial = staged || since != nil || range != nil
+                let updated: Baseline
+                do {
+                    updated = try SecretsRun.updatedBaseline(findings, path: baseline, merging: partial)
+                    try updated.save(path: baseline)
+                } catch { SecretsRun.fail("\(error)") }
+                SecretsRun.note("wrote \(updated.findings.count) fingerprints to \(baseline)")
             }
             let knownPrints: Set<String>
             do { knownPrints = try Baseline.load(path: baseline).fingerprints } catch { SecretsRun.fail("\(error)") }
@@ -129,6 +163,15 @@ struct SecretsCommand: AsyncParsableCommand {
         }
         if !findings.isEmpty { throw ExitCode(1) }
         if !result.errors.isEmpty { throw ExitCode(2) }
+    }
+}
+
+extension SecretsCommand {
+    /// The commits `--git` scans.
+    func revisions() throws -> GitRevisions {
+        if let since { return .since(since) }
+        if let range { return try GitRevisions.parseRange(range) }
+        return .all
     }
 }
 

@@ -5,10 +5,10 @@ import SecretScan
 
 /// Helpers of `mamori secrets` that are not flag parsing.
 enum SecretsRun {
-    static func scanRepositories(_ paths: [String], options: SecretScanOptions) throws -> SecretScanResult {
+    static func scanRepositories(_ paths: [String], revisions: GitRevisions, options: SecretScanOptions) throws -> SecretScanResult {
         var merged = SecretScanResult(findings: [], dropped: [], stats: ScanStats(), errors: [])
         for p in paths {
-            let r = try SecretScanner.scanGitHistory(repository: p, options: options)
+            let r = try SecretScanner.scanGitHistory(repository: p, revisions: revisions, options: options)
             merged.findings += r.findings
             merged.dropped += r.dropped
             merged.errors += r.errors
@@ -16,6 +16,27 @@ enum SecretsRun {
             merged.stats.bytes += r.stats.bytes
         }
         return merged
+    }
+
+    /// `--staged`: the index of each repository.
+    static func scanStaged(_ paths: [String], options: SecretScanOptions) throws -> SecretScanResult {
+        var merged = SecretScanResult(findings: [], dropped: [], stats: ScanStats(), errors: [])
+        for p in paths {
+            let r = try SecretScanner.scanStaged(repository: p, options: options)
+            merged.findings += r.findings
+            merged.dropped += r.dropped
+            merged.errors += r.errors
+            merged.stats.add(r.stats)
+        }
+        return merged
+    }
+
+    /// The baseline `--update-baseline` writes: the current findings, plus (for a partial scan)
+    /// the entries already in the file.
+    static func updatedBaseline(_ findings: [SecretFinding], path: String, merging: Bool) throws -> Baseline {
+        let current = Baseline(findings: findings)
+        guard merging, FileManager.default.fileExists(atPath: path) else { return current }
+        return try Baseline.load(path: path).merged(with: current)
     }
 
     static func summary(_ s: ScanStats, elapsed: Double, findings: Int, known: Int, dropped: Int) -> String {

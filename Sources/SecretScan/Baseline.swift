@@ -25,6 +25,15 @@ public struct Baseline: Codable, Sendable {
 
     public var fingerprints: Set<String> { Set(findings.map(\.fingerprint)) }
 
+    /// This baseline plus the entries of `other` it lacks (a partial scan adds, never forgets).
+    public func merged(with other: Baseline) -> Baseline {
+        var out = self
+        var seen = fingerprints
+        for e in other.findings where seen.insert(e.fingerprint).inserted { out.findings.append(e) }
+        out.findings.sort { ($0.file, $0.fingerprint) < ($1.file, $1.fingerprint) }
+        return out
+    }
+
     public static func load(path: String) throws(SecretScanError) -> Baseline {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .badBaseline(path: path, reason: "the file cannot be read")

@@ -145,7 +145,7 @@ public struct ScanStats: Sendable, Hashable {
 
     public init() {}
 
-    mutating func add(_ o: ScanStats) {
+    public mutating func add(_ o: ScanStats) {
         files += o.files; bytes += o.bytes; archives += o.archives
         skippedBinary += o.skippedBinary; skippedIgnored += o.skippedIgnored; skippedSymlinks += o.skippedSymlinks
         skippedSpecial += o.skippedSpecial

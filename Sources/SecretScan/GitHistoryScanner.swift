@@ -1,7 +1,8 @@
 import Foundation
 import StreamIO
 
-/// Scans the lines every commit added, on every branch, by streaming `git log -p --all`.
+/// Scans the lines every commit added, on every branch (or in a range of commits), by streaming
+/// `git log -p`.
 ///
 /// Consecutive added lines of one hunk are scanned together, so a key ID and its secret on
 /// adjacent lines pair as they do in a file. A key that was added and later deleted is still
@@ -9,33 +10,22 @@ import StreamIO
 enum GitHistoryScanner {
     private static let marker: UInt8 = 0x1F
 
-    static func scan(repository: String, options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
-        try checkRepository(repository)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false", "log", "-p", "--all",
-                             "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-renames",
-                             "--format=%x1f%H%x1f%an <%ae>%x1f%aI"]
-        let out = Pipe()
-        // stderr goes to a file, not a pipe: git could fill a pipe nobody reads until stdout ends.
-        let errPath = NSTemporaryDirectory() + "mamori-git-\(UUID().uuidString).err"
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        guard let err = FileHandle(forWritingAtPath: errPath) else {
-            throw .gitFailed("cannot create a temporary file in \(NSTemporaryDirectory())")
-        }
-        defer { try? err.close() }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw .gitFailed("cannot start git: \(error.localizedDescription)") }
+    /// `displayName` names the repository in messages (a URL without credentials for a clone).
+    static func scan(repository: String, displayName: String, revisions: GitRevisions,
+                     options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+        try GitProcess.checkRepository(repository)
+        let selection = try revisions.logArguments(repository: repository, displayName: displayName)
+        // `--` ends the revisions: a branch named like a file cannot be taken for a path.
+        let git = try GitProcess(["-C", repository, "-c", "core.quotePath=false", "log", "-p",
+                                  "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", "--no-renames",
+                                  "--format=%x1f%H%x1f%an <%ae>%x1f%aI"] + selection + ["--"])
 
         let scanner = ContentScanner()
         var state = ParseState()
         var findings: [SecretFinding] = []
         var dropped: [DroppedCandidate] = []
         var stats = ScanStats()
-        let reader = LineReader(source: FileReader(descriptor: out.fileHandleForReading.fileDescriptor, name: "git log"))
+        let reader = LineReader(source: git.output)
         // One handler for every finished hunk, while streaming and at the end.
         func handle(_ hunk: Hunk) {
             for var hit in scanner.scanText(hunk.text, name: hunk.file) {
@@ -52,30 +42,15 @@ enum GitHistoryScanner {
                 state.consume(line.bytes, emit: handle)
             }
         } catch {
-            process.terminate()
+            git.abandon()
             throw .io(error)
         }
         state.flush(handle)
-        process.waitUntilExit()
-        let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        if process.terminationStatus != 0 {
-            throw .gitFailed(errText.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+        try git.finish()
         stats.add(scanner.stats)
         stats.files = 0
         stats.commits = state.commits
         return SecretScanResult(findings: findings, dropped: dropped, stats: stats, errors: scanner.errors)
-    }
-
-    private static func checkRepository(_ path: String) throws(SecretScanError) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", path, "rev-parse", "--git-dir"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw .gitFailed("cannot start git (is it installed?): \(error.localizedDescription)") }
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw .notAGitRepository(path) }
     }
 
     /// One block of consecutive added lines.
@@ -161,9 +136,20 @@ enum GitHistoryScanner {
 }
 
 extension SecretScanner {
-    /// Scans the added lines of every commit on every branch of the repository at `repository`.
-    public static func scanGitHistory(repository: String, options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
-        var result = try GitHistoryScanner.scan(repository: repository, options: options)
+    /// Scans the added lines of the commits `revisions` selects (default: every branch and tag) of
+    /// the repository at `repository`: a local path, or a URL (see ``GitRemote``) cloned bare into
+    /// a temporary directory that is removed afterwards.
+    public static func scanGitHistory(repository: String, revisions: GitRevisions = .all,
+                                      options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+        var result: SecretScanResult
+        switch try GitRemote.classify(repository) {
+        case .local(let path):
+            result = try GitHistoryScanner.scan(repository: path, displayName: path, revisions: revisions, options: options)
+        case .remote(let remote):
+            let clone = try remote.cloneBare()
+            defer { clone.remove() }
+            result = try GitHistoryScanner.scan(repository: clone.path, displayName: remote.display, revisions: revisions, options: options)
+        }
         result.findings.sort { ($0.git?.date ?? "", $0.file, $0.line) < ($1.git?.date ?? "", $1.file, $1.line) }
         return result
     }

@@ -10,6 +10,11 @@ public enum SecretScanError: Error, Sendable, CustomStringConvertible {
     case gitFailed(String)
     case badBaseline(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    case badRevision(String, reason: String)
+    /// A repository URL that is refused (plain http, an unknown scheme); the text is already
+    /// free of credentials.
+    case badRemote(String, reason: String)
+    case cloneFailed(String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +26,9 @@ public enum SecretScanError: Error, Sendable, CustomStringConvertible {
         case .gitFailed(let m): return "git failed: \(m)"
         case let .badBaseline(path, reason): return "cannot use baseline \(path): \(reason) (regenerate it with --update-baseline)"
         case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
+        case let .badRevision(rev, reason): return "bad revision '\(rev)': \(reason)"
+        case let .badRemote(url, reason): return "cannot scan \(url): \(reason)"
+        case let .cloneFailed(url, reason): return "cannot clone \(url): \(reason)"
         }
     }
 }
