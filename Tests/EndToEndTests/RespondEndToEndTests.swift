@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 
 /// The leaked-key estate of `Tests/Support/respond_estate.py`; one per test, because the tests change it.
@@ -18,6 +19,11 @@ final class RespondEstate: Sendable {
         process.standardInput = stdin
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
+        // An estate that never gets ready is killed, which ends its output and fails the test.
+        let pid = process.processIdentifier
+        let ready = DispatchSemaphore(value: 0)
+        Thread { if ready.wait(timeout: .now() + 180) == .timedOut { kill(pid, SIGKILL) } }.start()
+        defer { ready.signal() }
         var buffer = Data()
         var facts: [String: Any] = [:]
         var endpoint: String?
@@ -41,6 +47,9 @@ final class RespondEstate: Sendable {
 
     deinit {
         try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
@@ -51,14 +60,7 @@ final class RespondEstate: Sendable {
             c = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
             print(json.dumps(sorted([[k['AccessKeyId'], k['Status']] for k in c.list_access_keys(UserName=sys.argv[2])['AccessKeyMetadata']])))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, endpoint, user]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, endpoint, user], deadline: 120, name: "boto3 list_access_keys").stdout
         return (try JSONSerialization.jsonObject(with: data) as? [[String]]) ?? []
     }
 
@@ -69,14 +71,8 @@ final class RespondEstate: Sendable {
             c = boto3.client('ec2', endpoint_url=sys.argv[1], region_name=sys.argv[3], aws_access_key_id='testing', aws_secret_access_key='testing')
             print(c.describe_instances(InstanceIds=[sys.argv[2]])['Reservations'][0]['Instances'][0]['State']['Name'])
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, endpoint, id, region]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, endpoint, id, region], deadline: 120,
+                                        name: "boto3 describe_instances").stdout
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

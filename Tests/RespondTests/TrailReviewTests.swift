@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriTestSupport
 import Testing
 @testable import Respond
 
@@ -46,11 +47,7 @@ let leaked = "AKIAIOSFODNN7EXAMPLE"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let plain = "\(dir)/2026/11/20/a.json"
         try Self.file.write(toFile: plain, atomically: true, encoding: .utf8)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gzip.arguments = ["gzip", plain]
-        try gzip.run()
-        gzip.waitUntilExit()
+        _ = try ChildProcess.run("/usr/bin/env", ["gzip", plain], deadline: 60)
         try #"{"Records":[]}"#.write(toFile: "\(dir)/empty.json", atomically: true, encoding: .utf8)
         try "ignored".write(toFile: "\(dir)/README.txt", atomically: true, encoding: .utf8)
         try #"{"Records":[{"eventName":"CreateUser"}]}"#.write(toFile: "\(dir)/bad.json", atomically: true, encoding: .utf8)

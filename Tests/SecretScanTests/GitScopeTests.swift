@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 import Testing
 @testable import SecretScan
 
@@ -25,15 +26,7 @@ final class TestRepo {
     }
 
     func head() -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", path, "rev-parse", "HEAD"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = (try? ChildProcess.run("/usr/bin/env", ["git", "-C", path, "rev-parse", "HEAD"], deadline: 60))?.stdout ?? Data()
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

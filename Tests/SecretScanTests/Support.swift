@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 @testable import SecretScan
 
 /// Synthetic credentials used across the tests: random-looking, never issued by AWS.
@@ -47,16 +48,9 @@ func scanText(_ text: String, name: String = "input.txt", options: SecretScanOpt
 /// Runs a command, returns its exit status.
 @discardableResult
 func run(_ args: [String], in directory: String) -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = args
-    p.currentDirectoryURL = URL(fileURLWithPath: directory)
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    p.environment = ProcessInfo.processInfo.environment.merging(
+    let environment = ProcessInfo.processInfo.environment.merging(
         ["GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.com",
          "GIT_COMMITTER_NAME": "Test Author", "GIT_COMMITTER_EMAIL": "author@example.com"]) { _, new in new }
-    do { try p.run() } catch { return -1 }
-    p.waitUntilExit()
-    return p.terminationStatus
+    // A deadline, so a stuck git cannot hang the suite.
+    return (try? ChildProcess.run("/usr/bin/env", args, environment: environment, cwd: directory, deadline: 120))?.status ?? -1
 }
