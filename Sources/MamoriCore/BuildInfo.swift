@@ -1,4 +1,4 @@
-import CBuildInfo
+internal import CBuildInfo
 
 /// This binary's version and how it was built (`mamori version`). Release builds stamp the commit,
 /// date and Swift version (scripts/release.sh); development builds say so.
