@@ -63,6 +63,23 @@ echo "$out" | grep -q "main.tf" || fail "iac: $out"
 # The known-accounts list (a resource bundle next to the binary) loads without the build folder.
 expect 0 "mamori --help" "$root/bin/mamori" scan --help >/dev/null
 
+# The GitHub Action's two steps (action.yml) against a file:// "release page".
+version=$(echo "$name" | cut -d- -f2)
+mkdir -p "$work/releases/v$version" "$work/runner"
+cp "$tarball" "$work/releases/v$version/"
+sha=$(cut -d' ' -f1 "dist/$name.tar.gz.sha256")
+: > "$work/runner/path"; : > "$work/runner/output"
+env MAMORI_VERSION="$version" MAMORI_SHA256="$sha" MAMORI_RELEASE_URL="file://$work/releases" \
+  RUNNER_TEMP="$work/runner" GITHUB_PATH="$work/runner/path" scripts/action/install.sh >/dev/null || fail "action install"
+bad=$(printf '0%.0s' $(seq 1 64))
+env MAMORI_VERSION="$version" MAMORI_SHA256="$bad" MAMORI_RELEASE_URL="file://$work/releases" RUNNER_TEMP="$(mktemp -d)" \
+  scripts/action/install.sh >/dev/null 2>&1 && fail "action install accepted a wrong sha256"
+(cd "$work/in" && env PATH="$(cat "$work/runner/path"):/usr/bin:/bin" GITHUB_OUTPUT="$work/runner/output" MAMORI_COMMAND=secrets \
+  MAMORI_ARGS="repo" MAMORI_SARIF="$work/action.sarif" "$OLDPWD/scripts/action/run.sh" >/dev/null) || fail "action run"
+grep -qx "exit-code=1" "$work/runner/output" || fail "action exit-code output: $(cat "$work/runner/output")"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert r, "no results"' "$work/action.sarif" || fail "action SARIF"
+grep -qF "$secret" "$work/action.sarif" && fail "the action's SARIF holds the secret"
+
 # Libraries: only Debian's base system (libc6, libgcc-s1, libstdc++6, zlib1g are Priority: required).
 needed=$(objdump -p "$root/bin/mamori" | awk '/NEEDED/ {print $2}' | sort)
 allowed='^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|libgcc_s\.so\.1|libstdc\+\+\.so\.6|libz\.so\.1|ld-linux-x86-64\.so\.2)$'
