@@ -65,7 +65,7 @@ public enum IaCReport {
         let rules = IaCRule.all.map { rule in
             SarifRule(id: rule.id, name: rule.title, shortDescription: rule.title, fullDescription: rule.description,
                       help: "Pin the AMI owner (owners / --owners / Owners) to your own account, \"amazon\", or the publisher's account ID, or read the AMI ID from an SSM public parameter.",
-                      level: .error)
+                      level: .error, severity: .high, tags: ["iac", "whoami"])
         }
         let results = result.findings.map { f in
             SarifResult(ruleId: f.rule, level: SarifLevel(f.severity), message: "\(f.message) Fix: \(f.fix)",

@@ -53,19 +53,46 @@ public struct SarifRule: Codable, Sendable {
     public var fullDescription: SarifMessage?
     public var help: SarifMessage?
     public var defaultConfiguration: Configuration?
+    public var properties: Properties?
 
     public struct Configuration: Codable, Sendable {
         public var level: String
     }
 
+    /// What GitHub code scanning reads: `security-severity` (a CVSS-like score as a string, by
+    /// which it sorts and labels alerts) and `tags` (a "security" tag makes it a security alert).
+    public struct Properties: Codable, Sendable {
+        public var securitySeverity: String
+        public var tags: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case securitySeverity = "security-severity"
+            case tags
+        }
+    }
+
     public init(id: String, name: String? = nil, shortDescription: String, fullDescription: String? = nil,
-                help: String? = nil, level: SarifLevel? = nil) {
+                help: String? = nil, level: SarifLevel? = nil, severity: Severity? = nil, tags: [String] = []) {
         self.id = id
         self.name = name
         self.shortDescription = SarifMessage(text: shortDescription)
         self.fullDescription = fullDescription.map(SarifMessage.init(text:))
         self.help = help.map(SarifMessage.init(text:))
         self.defaultConfiguration = level.map { Configuration(level: $0.rawValue) }
+        self.properties = severity.map { Properties(securitySeverity: $0.securitySeverity, tags: ["security"] + tags) }
+    }
+}
+
+extension Severity {
+    /// GitHub's bands: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9; info is 0.0.
+    public var securitySeverity: String {
+        switch self {
+        case .critical: "9.5"
+        case .high: "8.0"
+        case .medium: "5.5"
+        case .low: "3.0"
+        case .info: "0.0"
+        }
     }
 }
 

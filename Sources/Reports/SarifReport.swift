@@ -8,7 +8,8 @@ public enum SarifReport {
     public static func render(_ input: ReportInput) throws -> Data {
         let rules = Catalog.all.map { check in
             SarifRule(id: check.id, name: check.title, shortDescription: check.title, fullDescription: check.rationale,
-                      help: check.remediation, level: SarifLevel(check.severity))
+                      help: check.remediation, level: SarifLevel(check.severity), severity: check.severity,
+                      tags: ["aws", String(check.id.split(separator: ".").first ?? "")])
         }
         let results = input.findings.map { finding in
             SarifResult(ruleId: finding.check, level: finding.status == .pass ? .none : SarifLevel(finding.severity),

@@ -15,7 +15,7 @@ public enum SecretReport {
         let rules = SecretFindingType.allCases.map { t in
             SarifRule(id: "mamori-secrets/\(t.rawValue)", name: t.title, shortDescription: "\(t.title) in plain text",
                       help: "Deactivate the key in IAM, check CloudTrail for its use, then remove it from the file and history "
-                          + "(`mamori respond leaked-key`).", level: .error)
+                          + "(`mamori respond leaked-key`).", level: .error, severity: .critical, tags: ["secrets", "aws"])
         }
         let results = findings.map { f in
             SarifResult(ruleId: "mamori-secrets/\(f.type.rawValue)", level: f.confidence == .low ? .warning : .error,

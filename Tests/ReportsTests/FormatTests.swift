@@ -36,6 +36,14 @@ import Testing
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect((driver["rules"] as? [Any])?.count == 28)
+        // GitHub code scanning sorts by security-severity and needs the "security" tag.
+        for rule in driver["rules"] as? [[String: Any]] ?? [] {
+            let properties = rule["properties"] as? [String: Any]
+            #expect(Double(properties?["security-severity"] as? String ?? "") != nil, "\(rule["id"] ?? "")")
+            #expect((properties?["tags"] as? [String])?.first == "security")
+        }
+        let rootRule = (driver["rules"] as? [[String: Any]])?.first { $0["id"] as? String == "iam.root_access_key" }
+        #expect((rootRule?["properties"] as? [String: Any])?["security-severity"] as? String == "9.5")
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.count == input.findings.count)
         let root = try #require(results.first { $0["ruleId"] as? String == "iam.root_access_key" })
