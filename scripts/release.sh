@@ -13,10 +13,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=${MAMORI_RELEASE_SCRATCH:-.build-release}
-VERSION=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/MamoriCore/BuildInfo.swift)
+VERSION=$(git show HEAD:Sources/MamoriCore/BuildInfo.swift | sed -n 's/.*static let version = "\(.*\)".*/\1/p')
 [ -n "$VERSION" ] || { echo "release.sh: cannot read the version from Sources/MamoriCore/BuildInfo.swift" >&2; exit 2; }
-COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
-if [ "$COMMIT" != unknown ] && ! git diff --quiet HEAD -- Sources Package.swift Package.resolved 2>/dev/null; then COMMIT="$COMMIT-dirty"; fi
+COMMIT=$(git rev-parse HEAD)
+# A release is built from the committed tree (HEAD), exported into the build folder, never from the
+# working tree: what is released is what the commit says, and editing files during the long release
+# build cannot break it. git writes only the files that changed since the last export, so the build
+# stays incremental.
+mkdir -p "$SCRATCH/src"
+SCRATCH_ABS="$(cd "$SCRATCH" && pwd)"
+SRC="$SCRATCH_ABS/src"
+GIT_INDEX_FILE="$SCRATCH_ABS/src.index" git --work-tree="$SRC" checkout -f HEAD -- .
+GIT_INDEX_FILE="$SCRATCH_ABS/src.index" git --work-tree="$SRC" clean -fdq -- . 2>/dev/null || true
 # SOURCE_DATE_EPOCH (reproducible builds) wins over the clock.
 if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then BUILT=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ); else BUILT=$(date -u +%Y-%m-%dT%H:%M:%SZ); fi
 SWIFT_VERSION=$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -1)
@@ -29,11 +37,11 @@ echo "== building $NAME (commit $COMMIT, Swift $SWIFT_VERSION) in $SCRATCH" >&2
 # SQLite: the static archive first; --as-needed drops the shared libsqlite3 that GRDB's module map
 # also names, so the binary does not depend on libsqlite3-0 (not in Debian's base system).
 # The stamp is a header on a fixed include path: only Sources/CBuildInfo recompiles when it changes.
-STAMP_DIR="$(cd "$(dirname "$SCRATCH")" && pwd)/$(basename "$SCRATCH")/stamp"
+STAMP_DIR="$SCRATCH_ABS/stamp"
 mkdir -p "$STAMP_DIR"
 stamp=$(printf '#define MAMORI_GIT_COMMIT "%s"\n#define MAMORI_BUILD_DATE "%s"\n#define MAMORI_SWIFT_VERSION "%s"\n' "$COMMIT" "$BUILT" "$SWIFT_VERSION")
 [ "$(cat "$STAMP_DIR/mamori_build_stamp.h" 2>/dev/null)" = "$stamp" ] || printf '%s\n' "$stamp" > "$STAMP_DIR/mamori_build_stamp.h"
-build_flags=(-c release --static-swift-stdlib --product mamori --scratch-path "$SCRATCH" -Xcc "-I$STAMP_DIR"
+build_flags=(-c release --static-swift-stdlib --product mamori --package-path "$SRC" --scratch-path "$SCRATCH_ABS/build" -Xcc "-I$STAMP_DIR"
   -Xlinker --as-needed -Xlinker "$SQLITE_A")
 swift build "${build_flags[@]}"
 BIN_DIR=$(swift build "${build_flags[@]}" --show-bin-path)
@@ -48,18 +56,18 @@ strip "$ROOT/bin/mamori"
 for bundle in "$BIN_DIR"/*.resources; do
   case "$(basename "$bundle")" in Mamori_*) cp -R "$bundle" "$ROOT/bin/" ;; esac
 done
-cp -R rules "$ROOT/share/mamori/"
-cp LICENSE NOTICE README.md "$ROOT/"
+cp -R "$SRC/rules" "$ROOT/share/mamori/"
+cp "$SRC/LICENSE" "$SRC/NOTICE" "$SRC/README.md" "$ROOT/"
 "$ROOT/bin/mamori" --generate-completion-script bash > "$ROOT/share/bash-completion/completions/mamori"
 "$ROOT/bin/mamori" --generate-completion-script zsh > "$ROOT/share/zsh/site-functions/_mamori"
 "$ROOT/bin/mamori" --generate-completion-script fish > "$ROOT/share/fish/vendor_completions.d/mamori.fish"
 # Man pages from the same help text (multi-page: mamori.1, mamori.scan.1, …).
-swift package --scratch-path "$SCRATCH" plugin generate-manual --multi-page --output-directory "$ROOT/share/man/man1" >/dev/null 2>&1 \
-  || swift package --scratch-path "$SCRATCH" generate-manual --multi-page >/dev/null
-if [ -z "$(ls "$ROOT/share/man/man1" 2>/dev/null)" ]; then
-  cp "$SCRATCH"/plugins/GenerateManual/outputs/*/* "$ROOT/share/man/man1/" 2>/dev/null \
-    || cp "$SCRATCH"/plugins/GenerateManual/outputs/* "$ROOT/share/man/man1/"
-fi
+# The plugin builds every product first; in debug, in the checkout's own .build (what the tests
+# build anyway), because a plugin build in the release folder would use other flags and make the
+# next release build start over.
+swift package plugin generate-manual --configuration debug --multi-page >/dev/null
+cp -R .build/plugins/GenerateManual/outputs/*/. "$ROOT/share/man/man1/" 2>/dev/null \
+  || cp -R .build/plugins/GenerateManual/outputs/. "$ROOT/share/man/man1/"
 ls "$ROOT"/share/man/man1/mamori.1 >/dev/null
 
 mkdir -p dist
@@ -67,5 +75,5 @@ TARBALL="dist/$NAME.tar.gz"
 # Stable order and owners so the same inputs give the same archive.
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$BUILT" -C "$STAGE" -czf "$TARBALL" "$NAME"
 (cd dist && sha256sum "$NAME.tar.gz" > "$NAME.tar.gz.sha256")
-python3 scripts/sbom.py Package.resolved "$SCRATCH/checkouts" "$VERSION" > "dist/mamori-$VERSION.cdx.json"
+python3 scripts/sbom.py "$SRC/Package.resolved" "$SCRATCH_ABS/build/checkouts" "$VERSION" > "dist/mamori-$VERSION.cdx.json"
 echo "$TARBALL"
