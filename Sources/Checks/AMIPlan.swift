@@ -89,7 +89,8 @@ public struct AMIRolloutPlan: Sendable, Codable {
 /// (or `trust:` in mamori.yml) is how a human lets it in.
 public enum AMIPlanner {
     public static func plan(_ account: AccountInventory, trusted: Set<String>) -> AMIRolloutPlan {
-        let trust = AMITrust(account: account.accountId, trusted: trusted)
+        let organization = Set(account.organizationTrust?.accounts ?? [])
+        let trust = AMITrust(account: account.accountId, trusted: trusted, organization: organization)
         var providers: [String] = ["amazon"]
         var accounts = Set(trusted)
         var excluded: [AMIRolloutPlan.ExcludedImage] = []
@@ -103,7 +104,7 @@ public enum AMIPlanner {
                     if let alias = verdict.ownerAlias, !providers.contains(alias) { providers.append(alias) }
                 case .own:
                     break  // the account's own AMIs are never restricted
-                case .trusted, .allowed:
+                case .organization, .trusted, .allowed:
                     if let owner = verdict.ownerId { accounts.insert(owner) }
                 case .shared, .publicVendor, .publicUnknown, .unknown:
                     excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))

@@ -8,6 +8,8 @@ public enum AMIOrigin: String, Codable, Sendable, CaseIterable {
     case verified
     /// Owned by the scanned account.
     case own = "self"
+    /// Owned by an account of the scanned account's organisation that the scan trusts.
+    case organization
     /// Owned by an account on the trust list.
     case trusted
     /// Matches the region's Allowed AMIs criteria.
@@ -21,12 +23,12 @@ public enum AMIOrigin: String, Codable, Sendable, CaseIterable {
     /// The image could not be described at all.
     case unknown
 
-    public var isTrusted: Bool { [.verified, .own, .trusted, .allowed].contains(self) }
+    public var isTrusted: Bool { [.verified, .own, .organization, .trusted, .allowed].contains(self) }
 
     /// Severity of using an image of this origin.
     public var severity: Severity {
         switch self {
-        case .verified, .own, .trusted, .allowed: .info
+        case .verified, .own, .organization, .trusted, .allowed: .info
         case .shared: .high
         case .publicVendor: .medium
         case .publicUnknown: .critical
@@ -57,6 +59,7 @@ public struct AMIClassification: Sendable, Hashable {
         switch origin {
         case .verified: return "AMI \(imageId)\(name) is from \(ownerLabel) (verified provider)\(via)."
         case .own: return "AMI \(imageId)\(name) is owned by this account\(via)."
+        case .organization: return "AMI \(imageId)\(name) is from organisation \(ownerLabel)\(via)."
         case .trusted: return "AMI \(imageId)\(name) is from trusted \(ownerLabel)\(via)."
         case .allowed: return "AMI \(imageId)\(name) from \(ownerLabel) matches the region's Allowed AMIs criteria\(via)."
         case .shared: return "AMI \(imageId)\(name) was shared privately by untrusted \(ownerLabel)\(via)."
@@ -67,17 +70,52 @@ public struct AMIClassification: Sendable, Hashable {
     }
 }
 
-/// Classifies AMIs against the trust list, the Allowed AMIs criteria and the bundled vendor list.
+/// Who owns a shared-in resource or an AMI, relative to the scanned account. Only the last two fail.
+public enum OwnerTrust: String, Codable, Sendable, CaseIterable {
+    case own, organization, trusted
+    case knownVendor = "known-vendor"
+    case unknown
+
+    public var isTrusted: Bool { [.own, .organization, .trusted].contains(self) }
+}
+
+/// Classifies AMIs and resource owners against the trust list, the organisation, the Allowed AMIs
+/// criteria and the bundled vendor list: the one home of that rule for checks and the plan.
 public struct AMITrust: Sendable {
     public static let verifiedAliases: Set<String> = ["amazon", "aws-marketplace", "aws-backup-vault"]
     public var account: String
     public var trusted: Set<String>
+    /// Trusted accounts of the organisation (scan --org, `trust: {organization: true}` or `ous:`).
+    public var organization: Set<String>
     public var known: KnownAccounts
 
-    public init(account: String, trusted: Set<String>, known: KnownAccounts = .bundled) {
+    public init(account: String, trusted: Set<String>, organization: Set<String> = [], known: KnownAccounts = .bundled) {
         self.account = account
         self.trusted = trusted
+        self.organization = organization
         self.known = known
+    }
+
+    public init(account: String, context: CheckContext) {
+        self.init(account: account, trusted: context.trustedAccounts, organization: context.organizationAccounts)
+    }
+
+    public func owner(_ id: String) -> OwnerTrust {
+        if id == account { return .own }
+        if organization.contains(id) { return .organization }
+        if trusted.contains(id) { return .trusted }
+        return known.name(of: id) == nil ? .unknown : .knownVendor
+    }
+
+    /// "unknown account 444455556666", "known vendor account 099720109477 (Canonical)", "organisation account …".
+    public func describe(_ id: String) -> String {
+        switch owner(id) {
+        case .own: "this account"
+        case .organization: "organisation account \(id)"
+        case .trusted: "trusted account \(id)"
+        case .knownVendor: "known vendor account \(id) (\(known.name(of: id) ?? "?")), which is not trusted"
+        case .unknown: "unknown account \(id)"
+        }
     }
 
     public func classify(_ imageId: String, images: ImageInventory?) -> AMIClassification {
@@ -91,6 +129,8 @@ public struct AMITrust: Sendable {
             result.origin = .verified
         } else if owner == account {
             result.origin = .own
+        } else if let owner, organization.contains(owner) {
+            result.origin = .organization
         } else if let owner, trusted.contains(owner) {
             result.origin = .trusted
         } else if matchesCriteria(image, images?.allowedImages) {

@@ -7,7 +7,7 @@ import MamoriCore
 enum ImageChecks {
     static func evaluate(_ region: RegionInventory, account: String, context: CheckContext) -> [Finding] {
         guard let images = region.images else { return [] }
-        let trust = AMITrust(account: account, trusted: context.trustedAccounts)
+        let trust = AMITrust(account: account, context: context)
         var findings: [Finding] = []
         let r = region.region
         for instance in region.instances ?? [] where instance.state != "terminated" {
@@ -73,25 +73,23 @@ enum ImageChecks {
         var findings: [Finding] = []
         let r = region.region
         let used = Set(AMIPlanner.inUse(region))
-        func owner(_ id: String) -> String {
-            trust.known.name(of: id).map { "account \(id) (\($0))" } ?? "account \(id)"
-        }
+        // Own, organisation and trusted owners pass silently; known vendors and unknown accounts fail.
         for image in images.sharedImages ?? [] {
-            guard let ownerId = image.ownerId, !trust.trusted.contains(ownerId), ownerId != account else { continue }
+            guard let ownerId = image.ownerId, !trust.owner(ownerId).isTrusted else { continue }
             let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
             findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
-                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by untrusted \(owner(ownerId)). \(inUse) Only the owner can unshare it.",
+                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by \(trust.describe(ownerId)). \(inUse) Only the owner can unshare it.",
                 severity: used.contains(image.id) ? .high : .medium))
         }
-        for snapshot in images.sharedSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+        for snapshot in images.sharedSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",
-                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by untrusted \(owner(snapshot.ownerId)). Volumes made from it would carry that account's data. "
+                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by \(trust.describe(snapshot.ownerId)). Volumes made from it would carry that account's data. "
                     + "Only the owner can unshare it; to block it here, deny ec2:CreateVolume on arn:aws:ec2:\(r)::snapshot/\(snapshot.id) (IAM cannot deny by snapshot owner)."))
         }
-        for snapshot in images.sharedDBSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+        for snapshot in images.sharedDBSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             let kind = snapshot.kind == "rds-cluster" ? "RDS cluster snapshot" : "RDS snapshot"
             findings.append(Catalog.sharedDBSnapshot.finding(.fail, account: account, region: r, resource: snapshot.arn ?? snapshot.id,
-                message: "\(kind) \(snapshot.id) was shared into the account by untrusted \(owner(snapshot.ownerId)). Only the owner can unshare it."))
+                message: "\(kind) \(snapshot.id) was shared into the account by \(trust.describe(snapshot.ownerId)). Only the owner can unshare it."))
         }
         return findings
     }

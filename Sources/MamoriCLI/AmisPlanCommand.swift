@@ -50,8 +50,9 @@ struct AmisPlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.run {
-            let account: AccountInventory
+            var account: AccountInventory
             var client: AWSClient?
+            let config = FileManager.default.fileExists(atPath: "mamori.yml") ? try MamoriConfig.load(path: "mamori.yml") : MamoriConfig()
             if let inventory {
                 guard let first = try InventoryFile.read(inventory).accounts.first else { throw CLIError("\(inventory) holds no account") }
                 account = first
@@ -62,9 +63,9 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(), progress: Console.progress(enabled: true))
                     .collect(regions: scope)
                 Console.clearProgress(enabled: true)
+                await OrganizationTrustStep.resolve(&account, config: config, client: live, region: aws.homeRegion())
             }
-            var trusted = Set(trustAccounts)
-            if FileManager.default.fileExists(atPath: "mamori.yml") { trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust) }
+            let trusted = Set(trustAccounts).union(config.trust)
             var plan = AMIPlanner.plan(account, trusted: trusted)
             if let client {
                 for index in plan.regions.indices where plan.regions[index].currentState == "audit-mode" {

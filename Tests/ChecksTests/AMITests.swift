@@ -158,4 +158,42 @@ struct AMITests {
         #expect(snapshot?.remediation == Catalog.sharedSnapshot.remediation)
         #expect(findings.first { $0.check == "rds.shared_snapshot_untrusted" }?.message.contains("Only the owner can unshare it") == true)
     }
+
+    /// Owners are own, organisation, trusted, known vendor or unknown; only the last two fail.
+    @Test func organisationTrustClassifiesAndPasses() throws {
+        let member = "555566667777", vendor = "099720109477", stranger = "444455556666"
+        let trust = AMITrust(account: account, trusted: ["222233334444"], organization: [member])
+        #expect([account, member, "222233334444", vendor, stranger].map(trust.owner) == [.own, .organization, .trusted, .knownVendor, .unknown])
+        #expect(trust.describe(vendor).contains("Canonical"))
+        let inventory = region(Self.images, instances: []).images
+        #expect(trust.classify("ami-partner", images: inventory).origin == .organization)
+
+        var r = region(Self.images, instances: [("i-partner", "ami-partner")])
+        r.images?.sharedImages = [Self.images[4]]
+        r.images?.sharedSnapshots = [SharedSnapshot(id: "snap-member", ownerId: member, kind: "ebs"),
+                                     SharedSnapshot(id: "snap-vendor", ownerId: vendor, kind: "ebs"),
+                                     SharedSnapshot(id: "snap-stranger", ownerId: stranger, kind: "ebs")]
+        r.images?.sharedDBSnapshots = [SharedSnapshot(id: "db-member", arn: "arn:aws:rds:eu-west-1:\(member):snapshot:db-member", ownerId: member, kind: "rds")]
+        var inventoryAccount = AccountInventory(accountId: account, regional: [r])
+        let without = Evaluator.evaluate(Inventory(accounts: [inventoryAccount])).failures
+        #expect(without.contains { $0.check == "ec2.shared_ami_untrusted" })
+        #expect(without.contains { $0.check == "ec2.instance_ami_untrusted" })
+
+        // The organisation recorded in the inventory (scan --org, or trust: {organization: true}).
+        inventoryAccount.organizationTrust = OrganizationTrust(source: "scan --org", accounts: [account, member])
+        let evaluation = Evaluator.evaluate(Inventory(accounts: [inventoryAccount]))
+        let failing = evaluation.failures
+        #expect(!failing.contains { $0.check == "ec2.shared_ami_untrusted" || $0.check == "ec2.instance_ami_untrusted" || $0.check == "rds.shared_snapshot_untrusted" })
+        #expect(failing.filter { $0.check == "ec2.shared_snapshot_untrusted" }.map { String($0.resource.split(separator: "/").last!) }.sorted()
+                == ["snap-stranger", "snap-vendor"])
+        #expect(failing.first { $0.resource.hasSuffix("snap-vendor") }?.message.contains("known vendor account 099720109477 (Canonical)") == true)
+        #expect(failing.first { $0.resource.hasSuffix("snap-stranger") }?.message.contains("unknown account 444455556666") == true)
+        let pass = evaluation.findings.first { $0.check == "ec2.instance_ami_untrusted" && $0.status == .pass }
+        #expect(pass?.message.contains("organisation account 555566667777") == true)
+
+        // The plan allows organisation owners.
+        let plan = AMIPlanner.plan(inventoryAccount, trusted: [])
+        #expect(plan.providers == ["amazon", member])
+        #expect(plan.untrustedOwners.isEmpty)
+    }
 }

@@ -342,8 +342,29 @@ def seed_org(endpoint):
             iam = boto3.client("iam", **session)
             iam.create_user(UserName="analyst")
             iam.create_login_profile(UserName="analyst", Password="Correct-Horse-3!")
+    share_into_management(endpoint, members["payments"])
     with open(os.environ.get("MAMORI_ORG_MEMBERS", os.devnull), "w") as out:
         json.dump({"accounts": members, "prod_ou": prod}, out)
+
+
+def share_into_management(endpoint, member):
+    """Seen from the management account as AWS would show it: an AMI and a snapshot the payments
+    member shared with it, and a snapshot an unknown account shared. moto keeps one backend per
+    account, so foreign ownership is set on the management account's backend objects."""
+    from moto.ec2.models import ec2_backends
+    ec2 = client(endpoint, "ec2")
+    backend = ec2_backends[ACCOUNT]["us-east-1"]
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    builder = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    image_id = ec2.create_image(InstanceId=builder, Name="payments-golden-2025")["ImageId"]
+    backend.amis[image_id].owner_id = member
+    backend.amis[image_id].launch_permissions = [{"UserId": ACCOUNT}]
+    ec2.terminate_instances(InstanceIds=[builder])
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    for owner, description in [(member, "payments export"), (ATTACKER, "unsolicited")]:
+        snapshot = backend.snapshots[ec2.create_snapshot(VolumeId=volume, Description=description)["SnapshotId"]]
+        snapshot.owner_id = owner
+        snapshot.create_volume_permission_userids = {ACCOUNT}
 
 
 def main():
