@@ -33,6 +33,72 @@ enum ImageChecks {
         }
         findings += allowedImages(region, images: images, trust: trust, account: account)
         findings += shared(region, images: images, trust: trust, account: account)
+        findings += sharedOut(region, images: images, trust: trust, account: account)
+        findings += blockPublicAccess(region, images: images, account: account)
+        return findings
+    }
+
+    /// The account's own AMIs and snapshots shared publicly (critical for disks and databases, high
+    /// for AMIs) or with accounts outside the trust (medium); organisation / OU ARNs (AMIs) are low,
+    /// since Mamori cannot tell whose organisation they name.
+    static func sharedOut(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
+        let r = region.region
+        let groups: [(CheckDefinition, [SharedOutResource]?)] = [(Catalog.sharedOutAMI, images.sharedOutImages),
+                                                                 (Catalog.sharedOutSnapshot, images.sharedOutSnapshots),
+                                                                 (Catalog.sharedOutDBSnapshot, images.sharedOutDBSnapshots)]
+        var findings: [Finding] = []
+        for (check, resources) in groups {
+            for resource in resources ?? [] {
+                let (noun, arn): (String, String) = switch resource.kind {
+                case "ami": ("AMI \(resource.id)\(resource.name.map { " \"\($0)\"" } ?? "")", "arn:aws:ec2:\(r)::image/\(resource.id)")
+                case "ebs": ("EBS snapshot \(resource.id)", "arn:aws:ec2:\(r)::snapshot/\(resource.id)")
+                case "rds-cluster": ("RDS cluster snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):cluster-snapshot:\(resource.id)")
+                default: ("RDS snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):snapshot:\(resource.id)")
+                }
+                let outside = resource.accounts.filter { !trust.owner($0).isTrusted }
+                let inside = resource.accounts.filter { trust.owner($0).isTrusted }
+                var parts: [String] = []
+                if resource.isPublic { parts.append("public (everyone can \(resource.kind == "ami" ? "launch" : "restore") it)") }
+                if !outside.isEmpty { parts.append("shared with \(outside.map(trust.describe).joined(separator: ", "))") }
+                if !resource.organizations.isEmpty { parts.append("shared with \(resource.organizations.joined(separator: ", "))") }
+                let within = inside.isEmpty ? "" : " Also shared with \(inside.map(trust.describe).joined(separator: ", ")), which is fine."
+                guard !parts.isEmpty else {
+                    findings.append(check.finding(.pass, account: account, region: r, resource: arn,
+                                                  message: "\(noun) is shared only with \(inside.map(trust.describe).joined(separator: ", "))."))
+                    continue
+                }
+                let severity: Severity = resource.isPublic ? (resource.kind == "ami" ? .high : .critical) : (outside.isEmpty ? .low : .medium)
+                findings.append(check.finding(.fail, account: account, region: r, resource: arn,
+                                              message: "\(noun) is \(parts.joined(separator: "; and ")).\(within)", severity: severity))
+            }
+        }
+        return findings
+    }
+
+    /// Account-level block public access for AMIs and snapshots; unknown (not answered) is no finding.
+    static func blockPublicAccess(_ region: RegionInventory, images: ImageInventory, account: String) -> [Finding] {
+        let r = region.region
+        let resource = "arn:aws:ec2:\(r):\(account):block-public-access"
+        var findings: [Finding] = []
+        if let state = images.imageBlockPublicAccess {
+            findings.append(state == "block-new-sharing"
+                ? Catalog.imageBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource, message: "AMIs in \(r) cannot be made public (block-new-sharing).")
+                : Catalog.imageBlockPublicAccess.finding(.fail, account: account, region: r, resource: resource,
+                    message: "Block public access for AMIs is \(state) in \(r): any AMI can be made public with one call."))
+        }
+        if let state = images.snapshotBlockPublicAccess {
+            switch state {
+            case "block-all-sharing":
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource,
+                    message: "EBS snapshots in \(r) cannot be public (block-all-sharing)."))
+            case "block-new-sharing":
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource,
+                    message: "New public sharing of EBS snapshots is blocked in \(r) (block-new-sharing); snapshots public before stay public, block-all-sharing hides them too."))
+            default:
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.fail, account: account, region: r, resource: resource,
+                    message: "Block public access for EBS snapshots is \(state) in \(r): any snapshot can be made public with one call."))
+            }
+        }
         return findings
     }
 

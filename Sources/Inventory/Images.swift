@@ -83,6 +83,35 @@ public struct SharedSnapshot: Codable, Sendable, Hashable {
     }
 }
 
+/// One of the account's own AMIs or snapshots that it shares with others (the other side of a
+/// shared-in resource). Only shared ones are kept.
+public struct SharedOutResource: Codable, Sendable, Hashable {
+    public var id: String
+    public var arn: String?
+    /// "ami", "ebs", "rds" or "rds-cluster".
+    public var kind: String
+    public var name: String?
+    /// Launchable / restorable by everyone.
+    public var isPublic: Bool
+    /// Account ids it is shared with.
+    public var accounts: [String]
+    /// Organization or OU ARNs it is shared with (AMIs only).
+    public var organizations: [String]
+
+    public init(id: String, arn: String? = nil, kind: String, name: String? = nil, isPublic: Bool = false, accounts: [String] = [],
+                organizations: [String] = []) {
+        self.id = id
+        self.arn = arn
+        self.kind = kind
+        self.name = name
+        self.isPublic = isPublic
+        self.accounts = accounts
+        self.organizations = organizations
+    }
+
+    public var isShared: Bool { isPublic || !accounts.isEmpty || !organizations.isEmpty }
+}
+
 /// Everything the whoAMI and shared-resource checks need for one region.
 public struct ImageInventory: Codable, Sendable {
     /// AMIs referenced by instances, launch templates and launch configurations, by id.
@@ -96,6 +125,15 @@ public struct ImageInventory: Codable, Sendable {
     public var sharedImages: [AMIRecord]?
     public var sharedSnapshots: [SharedSnapshot]?
     public var sharedDBSnapshots: [SharedSnapshot]?
+    /// Own AMIs, EBS snapshots and RDS DB/cluster snapshots shared publicly or with other accounts;
+    /// nil when they could not be listed (then never reported as compliant).
+    public var sharedOutImages: [SharedOutResource]?
+    public var sharedOutSnapshots: [SharedOutResource]?
+    public var sharedOutDBSnapshots: [SharedOutResource]?
+    /// `GetImageBlockPublicAccessState`: "block-new-sharing" or "unblocked"; nil when unknown.
+    public var imageBlockPublicAccess: String?
+    /// `GetSnapshotBlockPublicAccessState`: "block-all-sharing", "block-new-sharing" or "unblocked"; nil when unknown.
+    public var snapshotBlockPublicAccess: String?
 
     public init(images: [String: AMIRecord] = [:], unresolved: [String] = []) {
         self.images = images

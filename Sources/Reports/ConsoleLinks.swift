@@ -41,7 +41,8 @@ public enum ConsoleLinks {
         case "guardduty.disabled": "\(base)/guardduty/home?region=\(region)"
         case "securityhub.disabled": "\(base)/securityhub/home?region=\(region)"
         case "account.cost_guardrails": "\(base)/billing/home#/budgets"
-        case "ec2.imds_default_not_required", "ec2.imds_v2_not_enforced", "ec2.allowed_amis_not_enabled": "\(base)/ec2/home?region=\(region)#Settings:"
+        case "ec2.imds_default_not_required", "ec2.imds_v2_not_enforced", "ec2.allowed_amis_not_enabled",
+             "ec2.image_block_public_access_off", "ec2.snapshot_block_public_access_off": "\(base)/ec2/home?region=\(region)#Settings:"
         default: nil
         }
     }

@@ -196,4 +196,46 @@ struct AMITests {
         #expect(plan.providers == ["amazon", member])
         #expect(plan.untrustedOwners.isEmpty)
     }
+
+    /// Sharing out: own AMIs and snapshots public or shared outside the trust, and block public access.
+    @Test func sharingOutAndBlockPublicAccess() {
+        var r = region([], instances: [])
+        r.images?.sharedOutImages = [SharedOutResource(id: "ami-pub", kind: "ami", name: "internal-app", isPublic: true),
+                                     SharedOutResource(id: "ami-org", kind: "ami", accounts: ["555566667777"]),
+                                     SharedOutResource(id: "ami-ou", kind: "ami", organizations: ["arn:aws:organizations::999988887777:ou/o-abc/ou-ab12-34cd56ef"])]
+        r.images?.sharedOutSnapshots = [SharedOutResource(id: "snap-out", kind: "ebs", accounts: ["444455556666", "222233334444"]),
+                                        SharedOutResource(id: "snap-pub", kind: "ebs", isPublic: true)]
+        r.images?.sharedOutDBSnapshots = [SharedOutResource(id: "ledger", arn: "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:ledger",
+                                                            kind: "rds-cluster", isPublic: true),
+                                          SharedOutResource(id: "orders", kind: "rds", accounts: ["099720109477"])]
+        r.images?.imageBlockPublicAccess = "unblocked"
+        r.images?.snapshotBlockPublicAccess = "block-new-sharing"
+        var inventory = AccountInventory(accountId: account, regional: [r])
+        inventory.organizationTrust = OrganizationTrust(source: "trust.organization", accounts: ["555566667777"])
+        let evaluation = Evaluator.evaluate(Inventory(accounts: [inventory]), config: MamoriConfig(trust: ["222233334444"]))
+        func finding(_ suffix: String) -> Finding? { evaluation.findings.first { $0.resource.hasSuffix(suffix) && $0.check.hasSuffix("shared_out") } }
+        #expect(finding("image/ami-pub")?.severity == .high)
+        #expect(finding("image/ami-pub")?.message.contains("public") == true)
+        #expect(finding("image/ami-org")?.status == .pass, "shared with an organisation account only")
+        #expect(finding("image/ami-ou")?.severity == .low)
+        let out = finding("snapshot/snap-out")
+        #expect(out?.status == .fail && out?.severity == .medium)
+        #expect(out?.message.contains("unknown account 444455556666") == true)
+        #expect(out?.message.contains("Also shared with trusted account 222233334444, which is fine.") == true)
+        #expect(finding("snapshot/snap-pub")?.severity == .critical)
+        #expect(finding("cluster-snapshot:ledger")?.severity == .critical)
+        #expect(finding("cluster-snapshot:ledger")?.check == "rds.snapshot_shared_out")
+        #expect(finding("snapshot:orders")?.message.contains("known vendor account 099720109477 (Canonical)") == true)
+        let bpa = evaluation.findings.filter { $0.check.hasSuffix("block_public_access_off") }
+        #expect(bpa.first { $0.check == "ec2.image_block_public_access_off" }?.status == .fail)
+        #expect(bpa.first { $0.check == "ec2.snapshot_block_public_access_off" }?.status == .pass)
+        #expect(bpa.allSatisfy { $0.resourceType == "AwsAccount" })
+
+        // Not answered (an emulator, no permission): no finding either way.
+        r.images?.imageBlockPublicAccess = nil
+        r.images?.snapshotBlockPublicAccess = nil
+        r.images?.sharedOutSnapshots = nil
+        let unknown = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])]))
+        #expect(!unknown.findings.contains { $0.check.hasSuffix("block_public_access_off") || $0.check == "ec2.snapshot_shared_out" })
+    }
 }

@@ -34,6 +34,11 @@ struct ScanTests {
         "ec2.shared_ami_untrusted 666677778888",
         "ec2.shared_snapshot_untrusted 555566667777",
         "rds.shared_snapshot_untrusted 555566667777",
+        // Sharing out (share_out in moto_estate.py): "?" where the message names no other account.
+        "ec2.ami_shared_out ?",                       // own AMI made public
+        "ec2.snapshot_shared_out 444455556666",       // own EBS snapshot shared with an unknown account
+        "rds.snapshot_shared_out 444455556666",       // own DB snapshot shared with an unknown account
+        "rds.snapshot_shared_out ?",                  // own cluster snapshot made public
     ]
 
     static func key(_ finding: [String: Any], users: [String: String]) -> String {
