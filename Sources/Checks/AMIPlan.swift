@@ -40,7 +40,7 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var managedBy: String?
         /// Instances running an AMI outside the criteria (they keep running; replacing them fails once enabled).
         public var affectedInstances: [String]
-        /// Launch templates whose default or latest version would stop launching.
+        /// Launch templates with a version that would stop launching.
         public var affectedTemplates: [String]
         /// Auto Scaling groups that would fail to scale out.
         public var affectedGroups: [String]
@@ -143,7 +143,7 @@ public enum AMIPlanner {
     static func affected(_ region: RegionInventory, by imageIds: Set<String>)
         -> (instances: [String], templates: [String], configurations: [String], groups: [String]) {
         let images = region.images
-        let templates = (region.launchTemplates ?? []).filter { t in [t.imageId, t.latestImageId].contains { $0.map(imageIds.contains) == true } }
+        let templates = (region.launchTemplates ?? []).filter { !imageIds.isDisjoint(with: $0.allImageIds) }
         let configs = (images?.launchConfigurations ?? []).filter { $0.imageId.map(imageIds.contains) == true }.map(\.name)
         let configNames = Set(configs)
         let templateIds = Set(templates.map(\.id))
@@ -154,11 +154,11 @@ public enum AMIPlanner {
         return (instances, templates.map { "\($0.name) (\($0.id))" }, configs, groups.map(\.name))
     }
 
-    /// The AMIs a region uses: instances that are not terminated, launch templates (default and
-    /// latest versions) and launch configurations. The one definition the checks and the plan share.
+    /// The AMIs a region uses: instances that are not terminated, launch templates (every version)
+    /// and launch configurations. The one definition the checks and the plan share.
     static func inUse(_ region: RegionInventory) -> [String] {
         var ids = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
-        ids.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        ids.formUnion((region.launchTemplates ?? []).flatMap(\.allImageIds))
         ids.formUnion((region.images?.launchConfigurations ?? []).compactMap(\.imageId))
         return ids.filter { $0.hasPrefix("ami-") }.sorted()
     }

@@ -20,6 +20,7 @@ enum ImageChecks {
             let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
             let versions = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")"),
                             (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")")]
+                + otherVersions(template).map { (Optional($0.imageId), "\($0.label) (neither default nor latest, but launchable by number)") }
             for case let (imageId?, label) in versions where imageId.hasPrefix("ami-") {
                 findings.append(usage(Catalog.templateAMI, trust.classify(imageId, images: images),
                                       user: "Launch template \(template.name) \(label)", account: account, region: r, resource: arn))
@@ -100,6 +101,18 @@ enum ImageChecks {
             }
         }
         return findings
+    }
+
+    /// The AMIs of versions other than default and latest, one entry per AMI with its versions,
+    /// leaving out AMIs the default or latest version already uses.
+    static func otherVersions(_ template: LaunchTemplate) -> [(imageId: String, label: String)] {
+        let covered = Set([template.imageId, template.latestImageId].compactMap { $0 })
+        var byImage: [(imageId: String, versions: [Int])] = []
+        for other in template.otherVersionImages ?? [] where other.imageId.hasPrefix("ami-") && !covered.contains(other.imageId) {
+            if let index = byImage.firstIndex(where: { $0.imageId == other.imageId }) { byImage[index].versions.append(other.version) }
+            else { byImage.append((other.imageId, [other.version])) }
+        }
+        return byImage.map { ($0.imageId, ($0.versions.count == 1 ? "version " : "versions ") + $0.versions.map(String.init).joined(separator: ", ")) }
     }
 
     static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String) -> Finding {

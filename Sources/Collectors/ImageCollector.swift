@@ -28,7 +28,7 @@ struct ImageCollector {
         inventory.launchConfigurations = await autoscaling
         inventory.autoScalingGroups = await groups
         var referenced = Set(instances.compactMap(\.imageId))
-        referenced.formUnion(templates.flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        referenced.formUnion(templates.flatMap(\.allImageIds))
         referenced.formUnion((inventory.launchConfigurations ?? []).compactMap(\.imageId))
         // Resolve-only: AMI IDs that come from templates are not always AMI IDs (SSM parameters).
         let ids = referenced.filter { $0.hasPrefix("ami-") }.sorted()

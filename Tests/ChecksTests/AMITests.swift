@@ -238,4 +238,24 @@ struct AMITests {
         let unknown = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])]))
         #expect(!unknown.findings.contains { $0.check.hasSuffix("block_public_access_off") || $0.check == "ec2.snapshot_shared_out" })
     }
+
+    /// Any launch template version can be launched by number: an untrusted AMI only in an old
+    /// version is still a way in, and the plan counts it.
+    @Test func everyLaunchTemplateVersionCounts() {
+        var r = region(Self.images, instances: [])
+        r.launchTemplates = [LaunchTemplate(id: "lt-9", name: "api", defaultVersion: 3, imageId: "ami-aws", latestVersion: 5,
+                                            latestImageId: "ami-own")]
+        r.launchTemplates?[0].otherVersionImages = [TemplateVersionImage(version: 1, imageId: "ami-evil"), TemplateVersionImage(version: 2, imageId: "ami-evil"),
+                                                    TemplateVersionImage(version: 4, imageId: "ami-aws")]
+        #expect(r.launchTemplates?[0].allImageIds == ["ami-aws", "ami-own", "ami-evil"])
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let failing = Evaluator.evaluate(Inventory(accounts: [inventory])).failures.filter { $0.check == "ec2.launch_template_ami_untrusted" }
+        #expect(failing.count == 1)
+        #expect(failing.first?.message.contains("versions 1, 2 (neither default nor latest, but launchable by number)") == true)
+        #expect(failing.first?.severity == .critical)
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(plan.regions[0].affectedTemplates == ["api (lt-9)"])
+        #expect(plan.untrustedOwners.first?.wouldBreak == ["eu-west-1 launch template api (lt-9)"])
+        #expect(AMIPlanner.inUse(r).contains("ami-evil"))
+    }
 }

@@ -30,6 +30,7 @@ struct ScanTests {
         // whoAMI and shared resources (seed_images in moto_estate.py); no --trust-account here.
         "ec2.instance_ami_untrusted 444455556666",   // public look-alike from an unknown account
         "ec2.instance_ami_untrusted 666677778888",   // privately shared, not trusted without --trust-account
+        "ec2.launch_template_ami_untrusted 444455556666", // demo-batch version 2 only (neither default nor latest)
         "ec2.shared_ami_untrusted 555566667777",
         "ec2.shared_ami_untrusted 666677778888",
         "ec2.shared_snapshot_untrusted 555566667777",

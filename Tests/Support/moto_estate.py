@@ -251,6 +251,12 @@ def seed_images(ec2, base_image):
     foreign("partner-hardened-base-2025", PARTNER, {"UserId": ACCOUNT})
     trusted = foreign("golden-image-builder-2025", TRUSTED, {"UserId": ACCOUNT})
     ec2.terminate_instances(InstanceIds=[builder])
+    # The look-alike only in version 2 of 3: neither default (1) nor latest (3), launchable by number.
+    required = {"HttpTokens": "required"}
+    ec2.create_launch_template(LaunchTemplateName="demo-batch", LaunchTemplateData={"ImageId": base_image, "MetadataOptions": required})
+    for image in [lookalike, base_image]:
+        ec2.create_launch_template_version(LaunchTemplateName="demo-batch",
+                                           LaunchTemplateData={"ImageId": image, "MetadataOptions": required})
     ec2.run_instances(ImageId=lookalike, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       MetadataOptions={"HttpTokens": "required"},
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "whoami-victim"}]}])
