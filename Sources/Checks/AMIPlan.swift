@@ -148,18 +148,20 @@ public enum AMIPlanner {
         let configNames = Set(configs)
         let templateIds = Set(templates.map(\.id))
         let groups = (images?.autoScalingGroups ?? []).filter {
-            $0.launchConfiguration.map(configNames.contains) == true || $0.launchTemplateId.map(templateIds.contains) == true
+            $0.launchConfiguration.map(configNames.contains) == true || !templateIds.isDisjoint(with: $0.templateIds)
+                || !imageIds.isDisjoint(with: $0.overrideImageIds ?? [])
         }
         let instances = (region.instances ?? []).filter { $0.state != "terminated" && $0.imageId.map(imageIds.contains) == true }.map(\.id)
         return (instances, templates.map { "\($0.name) (\($0.id))" }, configs, groups.map(\.name))
     }
 
-    /// The AMIs a region uses: instances that are not terminated, launch templates (every version)
-    /// and launch configurations. The one definition the checks and the plan share.
+    /// The AMIs a region uses: instances that are not terminated, launch templates (every version),
+    /// launch configurations and Auto Scaling groups' override AMIs. The one definition the checks and the plan share.
     static func inUse(_ region: RegionInventory) -> [String] {
         var ids = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
         ids.formUnion((region.launchTemplates ?? []).flatMap(\.allImageIds))
         ids.formUnion((region.images?.launchConfigurations ?? []).compactMap(\.imageId))
+        ids.formUnion((region.images?.autoScalingGroups ?? []).flatMap { $0.overrideImageIds ?? [] })
         return ids.filter { $0.hasPrefix("ami-") }.sorted()
     }
 }

@@ -110,6 +110,11 @@ public enum Catalog {
         resourceType: "AwsAutoScalingLaunchConfiguration",
         rationale: "Auto Scaling keeps launching the image whenever it scales out.",
         remediation: "Move the group to a launch template with an AMI from a trusted owner.")
+    public static let groupOverrideAMI = CheckDefinition(
+        id: "autoscaling.group_override_ami_untrusted", title: "Auto Scaling group override uses an AMI from an untrusted owner", severity: .high,
+        resourceType: "AwsAutoScalingAutoScalingGroup",
+        rationale: "A mixed instances policy override's ImageId replaces the template's AMI whenever the group launches that instance type.",
+        remediation: "Point the override at an AMI of a trusted owner (aws autoscaling update-auto-scaling-group --mixed-instances-policy …), or drop its ImageId.")
     public static let allowedAMIs = CheckDefinition(
         id: "ec2.allowed_amis_not_enabled", title: "EC2 Allowed AMIs is not enforced", severity: .medium, resourceType: "AwsAccount",
         rationale: "Allowed AMIs stops launches from image providers you did not list; without it any public AMI can be launched.",
@@ -165,7 +170,7 @@ public enum Catalog {
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
         imdsNotEnforced, instanceHopLimit, templateHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
-        instanceAMI, templateAMI, launchConfigurationAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
+        instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
         sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,
     ]
 }

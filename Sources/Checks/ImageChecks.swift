@@ -32,6 +32,13 @@ enum ImageChecks {
             findings.append(usage(Catalog.launchConfigurationAMI, trust.classify(imageId, images: images),
                                   user: "Launch configuration \(config.name)", account: account, region: r, resource: arn))
         }
+        for group in images.autoScalingGroups ?? [] {
+            let arn = "arn:aws:autoscaling:\(r):\(account):autoScalingGroup:*:autoScalingGroupName/\(group.name)"
+            for imageId in Set(group.overrideImageIds ?? []).sorted() {
+                findings.append(usage(Catalog.groupOverrideAMI, trust.classify(imageId, images: images),
+                                      user: "Auto Scaling group \(group.name) (mixed instances policy override)", account: account, region: r, resource: arn))
+            }
+        }
         findings += allowedImages(region, images: images, trust: trust, account: account)
         findings += shared(region, images: images, trust: trust, account: account)
         findings += sharedOut(region, images: images, trust: trust, account: account)

@@ -30,6 +30,7 @@ struct ImageCollector {
         var referenced = Set(instances.compactMap(\.imageId))
         referenced.formUnion(templates.flatMap(\.allImageIds))
         referenced.formUnion((inventory.launchConfigurations ?? []).compactMap(\.imageId))
+        referenced.formUnion((inventory.autoScalingGroups ?? []).flatMap { $0.overrideImageIds ?? [] })
         // Resolve-only: AMI IDs that come from templates are not always AMI IDs (SSM parameters).
         let ids = referenced.filter { $0.hasPrefix("ami-") }.sorted()
         for batch in stride(from: 0, to: ids.count, by: 100).map({ Array(ids[$0..<min($0 + 100, ids.count)]) }) {
@@ -127,9 +128,13 @@ struct ImageCollector {
                              inputToken: "NextToken", outputToken: "NextToken") { page in
             groups += page.list("AutoScalingGroups").compactMap { item in
                 item.string("AutoScalingGroupName").map {
-                    AutoScalingGroup(name: $0, launchConfiguration: item.string("LaunchConfigurationName"),
-                                     launchTemplateId: item.path("LaunchTemplate", "LaunchTemplateId")?.text
-                                        ?? item.path("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification", "LaunchTemplateId")?.text)
+                    let overrides = item.path("MixedInstancesPolicy", "LaunchTemplate", "Overrides")?.children ?? []
+                    let templates = overrides.compactMap { $0.path("LaunchTemplateSpecification", "LaunchTemplateId")?.text }
+                    let images = overrides.compactMap { $0.string("ImageId") }
+                    return AutoScalingGroup(name: $0, launchConfiguration: item.string("LaunchConfigurationName"),
+                                            launchTemplateId: item.path("LaunchTemplate", "LaunchTemplateId")?.text
+                                                ?? item.path("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification", "LaunchTemplateId")?.text,
+                                            overrideTemplateIds: templates.isEmpty ? nil : templates, overrideImageIds: images.isEmpty ? nil : images)
                 }
             }
         }

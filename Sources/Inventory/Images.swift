@@ -49,11 +49,21 @@ public struct AutoScalingGroup: Codable, Sendable, Hashable {
     public var name: String
     public var launchConfiguration: String?
     public var launchTemplateId: String?
-    public init(name: String, launchConfiguration: String? = nil, launchTemplateId: String? = nil) {
+    /// Mixed instances policy overrides: launch templates other than the group's, and AMIs that
+    /// replace the template's (`Overrides[].ImageId`).
+    public var overrideTemplateIds: [String]?
+    public var overrideImageIds: [String]?
+    public init(name: String, launchConfiguration: String? = nil, launchTemplateId: String? = nil,
+                overrideTemplateIds: [String]? = nil, overrideImageIds: [String]? = nil) {
         self.name = name
         self.launchConfiguration = launchConfiguration
         self.launchTemplateId = launchTemplateId
+        self.overrideTemplateIds = overrideTemplateIds
+        self.overrideImageIds = overrideImageIds
     }
+
+    /// Every launch template the group can launch from.
+    public var templateIds: [String] { [launchTemplateId].compactMap { $0 } + (overrideTemplateIds ?? []) }
 }
 
 /// An Auto Scaling launch configuration's AMI.

@@ -23,6 +23,7 @@ public enum ConsoleLinks {
         case "AwsEc2Image": return "\(ec2)ImageDetails:imageId=\(escapedId)"
         case "AwsEc2Snapshot": return "\(ec2)SnapshotDetails:snapshotId=\(escapedId)"
         case "AwsAutoScalingLaunchConfiguration": return "\(ec2)LaunchConfigurations:"
+        case "AwsAutoScalingAutoScalingGroup": return "\(ec2)AutoScalingGroupDetails:id=\(escapedId)"
         case "AwsRdsDbSnapshot": return "\(base)/rds/home?region=\(region)#snapshots-list:"
         case "AwsSnsTopic": return "\(base)/sns/v3/home?region=\(region)#/topic/\(escape(finding.resource))"
         case "AwsSqsQueue":

@@ -258,4 +258,22 @@ struct AMITests {
         #expect(plan.untrustedOwners.first?.wouldBreak == ["eu-west-1 launch template api (lt-9)"])
         #expect(AMIPlanner.inUse(r).contains("ami-evil"))
     }
+
+    /// A mixed instances policy override's ImageId, or its own launch template, is a reference too.
+    @Test func autoScalingOverridesCount() {
+        var r = region(Self.images, instances: [])
+        r.launchTemplates = [LaunchTemplate(id: "lt-base", name: "base", defaultVersion: 1, imageId: "ami-aws"),
+                             LaunchTemplate(id: "lt-alt", name: "alt", defaultVersion: 1, imageId: "ami-partner")]
+        r.images?.autoScalingGroups = [AutoScalingGroup(name: "workers", launchTemplateId: "lt-base", overrideImageIds: ["ami-evil", "ami-evil"]),
+                                       AutoScalingGroup(name: "mixed", launchTemplateId: "lt-base", overrideTemplateIds: ["lt-alt"])]
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let failing = Evaluator.evaluate(Inventory(accounts: [inventory])).failures.filter { $0.check == "autoscaling.group_override_ami_untrusted" }
+        #expect(failing.count == 1)
+        #expect(failing.first?.resource.hasSuffix("autoScalingGroupName/workers") == true)
+        #expect(failing.first?.severity == .critical)
+        #expect(AMIPlanner.inUse(r).contains("ami-evil"))
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(Set(plan.regions[0].affectedGroups) == ["workers", "mixed"])
+        #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.wouldBreak == ["eu-west-1 Auto Scaling group workers"])
+    }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(log["version"] as? String == "2.1.0")
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
-        #expect((driver["rules"] as? [Any])?.count == 33)
+        #expect((driver["rules"] as? [Any])?.count == 34)
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.count == input.findings.count)
         let root = try #require(results.first { $0["ruleId"] as? String == "iam.root_access_key" })

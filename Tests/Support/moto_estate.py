@@ -257,6 +257,12 @@ def seed_images(ec2, base_image):
     for image in [lookalike, base_image]:
         ec2.create_launch_template_version(LaunchTemplateName="demo-batch",
                                            LaunchTemplateData={"ImageId": image, "MetadataOptions": required})
+    # ...and only as an Auto Scaling mixed instances policy override (the group's template is AWS's image).
+    batch = ec2.describe_launch_templates(LaunchTemplateNames=["demo-batch"])["LaunchTemplates"][0]["LaunchTemplateId"]
+    client(ec2.meta.endpoint_url, "autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="demo-workers", MinSize=0, MaxSize=0, DesiredCapacity=0, AvailabilityZones=["us-east-1a"],
+        MixedInstancesPolicy={"LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateId": batch, "Version": "1"},
+                                                 "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3.small", "ImageId": lookalike}]}})
     ec2.run_instances(ImageId=lookalike, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       MetadataOptions={"HttpTokens": "required"},
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "whoami-victim"}]}])
