@@ -14,7 +14,7 @@ enum ImageChecks {
             guard let imageId = instance.imageId else { continue }
             let arn = "arn:aws:ec2:\(r):\(account):instance/\(instance.id)"
             findings.append(usage(Catalog.instanceAMI, trust.classify(imageId, images: images), user: "Instance \(instance.id) (\(instance.state))",
-                                  account: account, region: r, resource: arn))
+                                  account: account, region: r, resource: arn, origin: provenance(instance, templates: region.launchTemplates ?? [])))
         }
         for template in region.launchTemplates ?? [] {
             let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
@@ -122,8 +122,22 @@ enum ImageChecks {
         return byImage.map { ($0.imageId, ($0.versions.count == 1 ? "version " : "versions ") + $0.versions.map(String.init).joined(separator: ", ")) }
     }
 
-    static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String) -> Finding {
-        let message = "\(user) uses \(verdict.explanation)"
+    /// How an instance came to run its AMI, from what EC2 records: launch time, the launch template
+    /// and version, the CloudFormation stack. Empty when nothing is known.
+    static func provenance(_ instance: EC2Instance, templates: [LaunchTemplate]) -> String {
+        var parts: [String] = []
+        if let launched = instance.launched { parts.append("launched \(launched.formatted(.iso8601))") }
+        if let id = instance.launchTemplateId {
+            let name = templates.first { $0.id == id }.map { "\($0.name) (\(id))" } ?? id
+            parts.append("from launch template \(name)\(instance.launchTemplateVersion.map { " version \($0)" } ?? "")")
+        }
+        if let stack = instance.stackName { parts.append("by CloudFormation stack \(stack)") }
+        return parts.isEmpty ? "" : " It was " + parts.joined(separator: ", ") + "."
+    }
+
+    static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String,
+                      origin: String = "") -> Finding {
+        let message = "\(user) uses \(verdict.explanation)\(origin)"
         return verdict.origin.isTrusted
             ? check.finding(.pass, account: account, region: region, resource: resource, message: message)
             : check.finding(.fail, account: account, region: region, resource: resource, message: message, severity: verdict.origin.severity)

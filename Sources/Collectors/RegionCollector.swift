@@ -45,11 +45,15 @@ struct RegionCollector {
                     guard let id = item.string("instanceId") else { continue }
                     let options = item.child("metadataOptions")
                     let tags = item.list("tagSet")
-                    let template = tags.first { $0.string("key") == "aws:ec2launchtemplate:id" }?.string("value")
-                    result.append(EC2Instance(
+                    func tag(_ key: String) -> String? { tags.first { $0.string("key") == key }?.string("value") }
+                    let template = tag("aws:ec2launchtemplate:id")
+                    var instance = EC2Instance(
                         id: id, state: item.path("instanceState", "name")?.text ?? "unknown", imageId: item.string("imageId"),
                         launched: item.date("launchTime"), metadata: Self.metadataOptions(options), launchTemplateId: template,
-                        containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") })))
+                        containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") }))
+                    instance.stackName = tag("aws:cloudformation:stack-name")
+                    instance.launchTemplateVersion = tag("aws:ec2launchtemplate:version")
+                    result.append(instance)
                 }
             }
         }

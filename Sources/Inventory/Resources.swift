@@ -114,6 +114,10 @@ public struct EC2Instance: Codable, Sendable {
     public var launchTemplateId: String?
     /// Why the instance looks like a container host (e.g. "tag eks:cluster-name"); nil when nothing says so.
     public var containerMarker: String?
+    /// The CloudFormation stack that launched it (`aws:cloudformation:stack-name` tag).
+    public var stackName: String?
+    /// The launch template version it came from (`aws:ec2launchtemplate:version` tag).
+    public var launchTemplateVersion: String?
     public init(id: String, state: String, imageId: String? = nil, launched: Date? = nil,
                 metadata: MetadataOptions = MetadataOptions(), launchTemplateId: String? = nil, containerMarker: String? = nil) {
         self.containerMarker = containerMarker

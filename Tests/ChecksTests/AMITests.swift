@@ -276,4 +276,19 @@ struct AMITests {
         #expect(Set(plan.regions[0].affectedGroups) == ["workers", "mixed"])
         #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.wouldBreak == ["eu-west-1 Auto Scaling group workers"])
     }
+
+    /// The finding says how the instance came to run the AMI.
+    @Test func instanceFindingsSayHowTheAMICameIn() {
+        var r = region(Self.images, instances: [])
+        var instance = EC2Instance(id: "i-evil", state: "running", imageId: "ami-evil", launched: ISO8601DateFormatter().date(from: "2026-03-01T10:00:00Z"),
+                                   metadata: MetadataOptions(httpTokens: "required"), launchTemplateId: "lt-1")
+        instance.launchTemplateVersion = "4"
+        instance.stackName = "payments-prod"
+        r.instances = [instance]
+        r.launchTemplates = [LaunchTemplate(id: "lt-1", name: "web", imageId: "ami-aws")]
+        let finding = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.instance_ami_untrusted" }
+        #expect(finding?.message.hasSuffix(" It was launched 2026-03-01T10:00:00Z, from launch template web (lt-1) version 4, by CloudFormation stack payments-prod.") == true,
+                "\(finding?.message ?? "")")
+    }
 }
