@@ -73,6 +73,39 @@ public struct AMIRolloutPlan: Sendable, Codable {
         ] as [String: Any]]])
     }
 
+    /// Why `--apply STATE` must not go ahead, or nil. A region managed by a declarative policy cannot
+    /// be changed through the API at all (the policy change is printed instead, `--force` or not);
+    /// enabling needs no in-use AMI blocked and audit mode on for `auditDays` (CloudTrail tells since
+    /// when), unless `force`.
+    public func refusal(apply state: String, auditDays: Int, force: Bool, now: Date = Date()) -> String? {
+        let managed = regions.filter { $0.managedBy == "declarative-policy" }.map(\.region)
+        if !managed.isEmpty {
+            return "refusing to apply: Allowed AMIs in \(managed.joined(separator: ", ")) is managed by an Organizations declarative policy, "
+                + "which the EC2 API cannot override. Change the policy (DECLARATIVE_POLICY_EC2) in the management account instead:\n"
+                + declarativePolicyJSON(state: state)
+        }
+        guard state == "enabled", !force else { return nil }
+        if blocksInUse {
+            return "refusing to enable Allowed AMIs: AMIs in use would be blocked (see above). Fix them, stay in audit mode, or pass --force"
+        }
+        let formatter = ISO8601DateFormatter()
+        var short: [String] = []
+        for region in regions where region.currentState != "enabled" {
+            if region.currentState != "audit-mode" {
+                short.append("\(region.region) is \(region.currentState), not in audit mode")
+            } else if let since = region.auditModeSince.flatMap(formatter.date(from:)) {
+                let days = Int(now.timeIntervalSince(since) / 86_400)
+                if days < auditDays { short.append("\(region.region) has been in audit mode for \(days) day(s)") }
+            } else {
+                short.append("\(region.region) is in audit mode since an unknown date (no EnableAllowedImagesSettings event in CloudTrail's 90 days)")
+            }
+        }
+        guard !short.isEmpty else { return nil }
+        return "refusing to enable Allowed AMIs: \(short.joined(separator: "; ")). Keep audit mode on for at least \(auditDays) days "
+            + "(--audit-days N), long enough to cover your image update cycle, scheduled and batch launches and seasonal peaks, and check "
+            + "that nothing in use shows ImageAllowed=false; --force overrides."
+    }
+
     /// Any in-use image would be blocked when enabled.
     public var blocksInUse: Bool { regions.contains { !$0.affectedInstances.isEmpty || !$0.affectedTemplates.isEmpty || !$0.affectedGroups.isEmpty } }
 

@@ -291,4 +291,27 @@ struct AMITests {
         #expect(finding?.message.hasSuffix(" It was launched 2026-03-01T10:00:00Z, from launch template web (lt-1) version 4, by CloudFormation stack payments-prod.") == true,
                 "\(finding?.message ?? "")")
     }
+
+    /// --apply: a declarative policy is changed in Organizations, never through the API; enabling
+    /// needs audit mode for long enough.
+    @Test func applyRefusals() {
+        func plan(_ state: String, since: String? = nil, managedBy: String? = nil) -> AMIRolloutPlan {
+            var region = AMIRolloutPlan.RegionPlan(region: "eu-west-1", currentState: state, managedBy: managedBy,
+                                                   affectedInstances: [], affectedTemplates: [], affectedGroups: [])
+            region.auditModeSince = since
+            return AMIRolloutPlan(account: account, providers: ["amazon"], regions: [region], excluded: [], untrustedOwners: [])
+        }
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        let declarative = plan("audit-mode", managedBy: "declarative-policy").refusal(apply: "enabled", auditDays: 30, force: true, now: now)
+        #expect(declarative?.contains("managed by an Organizations declarative policy") == true)
+        #expect(declarative?.contains("\"allowed_images_settings\"") == true && declarative?.contains("\"enabled\"") == true)
+        #expect(plan("disabled").refusal(apply: "audit-mode", auditDays: 30, force: false, now: now) == nil)
+        #expect(plan("disabled").refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("not in audit mode") == true)
+        let young = plan("audit-mode", since: "2026-05-20T00:00:00Z").refusal(apply: "enabled", auditDays: 30, force: false, now: now)
+        #expect(young?.contains("for 12 day(s)") == true)
+        #expect(young?.contains("seasonal peaks") == true)
+        #expect(plan("audit-mode", since: "2026-05-20T00:00:00Z").refusal(apply: "enabled", auditDays: 10, force: false, now: now) == nil)
+        #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("unknown date") == true)
+        #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
+    }
 }
