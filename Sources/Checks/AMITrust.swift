@@ -88,16 +88,19 @@ public struct AMITrust: Sendable {
     /// Trusted accounts of the organisation (scan --org, `trust: {organization: true}` or `ous:`).
     public var organization: Set<String>
     public var known: KnownAccounts
+    /// The moment the criteria's age conditions are measured from.
+    public var now: Date
 
-    public init(account: String, trusted: Set<String>, organization: Set<String> = [], known: KnownAccounts = .bundled) {
+    public init(account: String, trusted: Set<String>, organization: Set<String> = [], known: KnownAccounts = .bundled, now: Date = Date()) {
         self.account = account
         self.trusted = trusted
         self.organization = organization
         self.known = known
+        self.now = now
     }
 
     public init(account: String, context: CheckContext) {
-        self.init(account: account, trusted: context.trustedAccounts, organization: context.organizationAccounts)
+        self.init(account: account, trusted: context.trustedAccounts, organization: context.organizationAccounts, now: context.now)
     }
 
     public func owner(_ id: String) -> OwnerTrust {
@@ -143,11 +146,40 @@ public struct AMITrust: Sendable {
         return result
     }
 
-    /// True when an enabled or audit-mode criterion lists the image's owner or alias.
+    /// True when an enabled or audit-mode criterion allows the image (not counting "own AMIs are always allowed").
     func matchesCriteria(_ image: AMIRecord, _ settings: AllowedImagesState?) -> Bool {
         guard let settings, settings.state != "disabled" else { return false }
-        return settings.providers.contains { providers in
-            providers.contains { $0 == image.ownerId || $0 == image.ownerAlias }
+        return AllowedImagesCriteria.matches(image, settings, now: now)
+    }
+}
+
+/// Allowed AMIs evaluated offline with AWS's semantics: criteria are alternatives, inside one every
+/// given condition must hold, and the account's own AMIs are always allowed.
+public enum AllowedImagesCriteria {
+    public static func allows(_ image: AMIRecord, _ settings: AllowedImagesState, account: String, now: Date) -> Bool {
+        image.ownerId == account || matches(image, settings, now: now)
+    }
+
+    static func matches(_ image: AMIRecord, _ settings: AllowedImagesState, now: Date) -> Bool {
+        // Inventories saved before the conditions were read know only the providers.
+        let criteria = settings.criteria ?? settings.providers.map { ImageCriterion(providers: $0) }
+        return criteria.contains { holds($0, image, now: now) }
+    }
+
+    static func holds(_ criterion: ImageCriterion, _ image: AMIRecord, now: Date) -> Bool {
+        if let providers = criterion.providers, !providers.contains(where: { $0 == image.ownerId || $0 == image.ownerAlias }) { return false }
+        if let names = criterion.names, !names.contains(where: { pattern in image.name.map { Glob.matches(pattern, $0) } ?? false }) { return false }
+        if let codes = criterion.productCodes, Set(codes).isDisjoint(with: image.productCodes ?? []) { return false }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func date(_ text: String?) -> Date? { text.flatMap { formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) } }
+        if let days = criterion.maxDaysSinceCreated {
+            guard let created = date(image.created), now.timeIntervalSince(created) <= Double(days) * 86_400 else { return false }
         }
+        if let days = criterion.maxDaysSinceDeprecated, let deprecated = date(image.deprecationTime), deprecated <= now,
+           now.timeIntervalSince(deprecated) > Double(days) * 86_400 {
+            return false
+        }
+        return true
     }
 }

@@ -153,20 +153,32 @@ enum ImageChecks {
         let resource = "arn:aws:ec2:\(region.region):\(account):allowed-images-settings"
         let managed = settings.managedBy == "declarative-policy" ? " (managed by an Organizations declarative policy)" : ""
         let providers = settings.providers.map { $0.joined(separator: ", ") }.joined(separator: " | ")
+        let disagreements = disagreements(region, images: images, settings: settings, account: account, now: trust.now)
         switch settings.state {
         case "enabled":
             return [Catalog.allowedAMIs.finding(.pass, account: account, region: region.region, resource: resource,
-                                                message: "Allowed AMIs is enabled\(managed); providers: \(providers.isEmpty ? "none" : providers).")]
+                                                message: "Allowed AMIs is enabled\(managed); providers: \(providers.isEmpty ? "none" : providers).\(disagreements)")]
         case "audit-mode":
             let blocked = blocked(region, images: images)
             let list = blocked.isEmpty ? "no AMI in use would be blocked" : "AMIs in use that enabling would block: \(blocked.joined(separator: ", "))"
             return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
-                message: "Allowed AMIs is in audit mode\(managed): nothing is blocked yet; \(list). Review for about a month, then enable (mamori amis plan).",
+                message: "Allowed AMIs is in audit mode\(managed): nothing is blocked yet; \(list). Review for about a month, then enable (mamori amis plan).\(disagreements)",
                 severity: .low)]
         default:
             return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
                 message: "Allowed AMIs is disabled in \(region.region): any public AMI can be launched, including look-alikes (whoAMI). Start with audit mode (mamori amis plan).")]
         }
+    }
+
+    /// In-use AMIs where Mamori's offline reading of the criteria and EC2's `ImageAllowed` differ:
+    /// a criterion Mamori misreads, or a condition (age) that has moved since. Empty when they agree.
+    static func disagreements(_ region: RegionInventory, images: ImageInventory, settings: AllowedImagesState, account: String, now: Date) -> String {
+        let differing = AMIPlanner.inUse(region).compactMap { id -> String? in
+            guard let image = images.images[id], let reported = image.allowed else { return nil }
+            let predicted = AllowedImagesCriteria.allows(image, settings, account: account, now: now)
+            return predicted == reported ? nil : "\(id) (criteria say \(predicted ? "allowed" : "not allowed"), EC2 says ImageAllowed=\(reported))"
+        }
+        return differing.isEmpty ? "" : " The criteria as Mamori reads them disagree with EC2 for: \(differing.joined(separator: ", ")); check the criteria."
     }
 
     static func shared(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {

@@ -60,9 +60,12 @@ struct ImageCollector {
 
     static func image(_ item: XElement, source: String = "describe-images") -> AMIRecord? {
         guard let id = item.string("imageId") else { return nil }
-        return AMIRecord(id: id, ownerId: item.string("imageOwnerId"), ownerAlias: item.string("imageOwnerAlias"),
-                         name: item.string("name"), isPublic: item.bool("isPublic"), created: item.string("creationDate"),
-                         allowed: item.bool("imageAllowed"), source: source)
+        var record = AMIRecord(id: id, ownerId: item.string("imageOwnerId"), ownerAlias: item.string("imageOwnerAlias"),
+                               name: item.string("name"), isPublic: item.bool("isPublic"), created: item.string("creationDate"),
+                               allowed: item.bool("imageAllowed"), source: source)
+        record.productCodes = item.list("productCodes").compactMap { $0.string("productCode") }
+        record.deprecationTime = item.string("deprecationTime")
+        return record
     }
 
     func describe(_ ids: [String]) async throws -> [AMIRecord] {
@@ -107,8 +110,17 @@ struct ImageCollector {
 
     func fetchAllowedImages() async throws -> AllowedImagesState {
         let result = try await context.client.query(.ec2, region: region, action: "GetAllowedImagesSettings")
-        let providers = result.list("imageCriterionSet").map { $0.list("imageProviderSet").map(\.text) }
-        return AllowedImagesState(state: result.string("state") ?? "disabled", providers: providers, managedBy: result.string("managedBy"))
+        let items = result.list("imageCriterionSet")
+        let providers = items.map { $0.list("imageProviderSet").map(\.text) }
+        func list(_ item: XElement, _ name: String) -> [String]? { item.child(name).map { $0.children.map(\.text) } }
+        let criteria = items.map { item in
+            ImageCriterion(providers: list(item, "imageProviderSet"), names: list(item, "imageNameSet"),
+                           productCodes: list(item, "marketplaceProductCodeSet"),
+                           maxDaysSinceCreated: item.path("creationDateCondition", "maximumDaysSinceCreated").flatMap { Int($0.text) },
+                           maxDaysSinceDeprecated: item.path("deprecationTimeCondition", "maximumDaysSinceDeprecated").flatMap { Int($0.text) })
+        }
+        return AllowedImagesState(state: result.string("state") ?? "disabled", providers: providers, managedBy: result.string("managedBy"),
+                                  criteria: criteria)
     }
 
     func fetchLaunchConfigurations() async throws -> [LaunchConfiguration] {

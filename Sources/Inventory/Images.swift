@@ -14,6 +14,10 @@ public struct AMIRecord: Codable, Sendable, Hashable {
     public var allowed: Bool?
     /// "describe-images" or "instance-image-metadata" (the image is no longer visible).
     public var source: String
+    /// Marketplace product codes; nil when not read.
+    public var productCodes: [String]?
+    /// When the image is (or will be) deprecated, ISO 8601; nil when it is not.
+    public var deprecationTime: String?
 
     public init(id: String, ownerId: String? = nil, ownerAlias: String? = nil, name: String? = nil, isPublic: Bool? = nil,
                 created: String? = nil, allowed: Bool? = nil, source: String = "describe-images") {
@@ -36,11 +40,34 @@ public struct AllowedImagesState: Codable, Sendable, Hashable {
     public var providers: [[String]]
     /// "account" or "declarative-policy".
     public var managedBy: String?
+    /// Every criterion with all its conditions (nil in inventories saved before they were read:
+    /// then `providers` alone is known).
+    public var criteria: [ImageCriterion]?
 
-    public init(state: String, providers: [[String]] = [], managedBy: String? = nil) {
+    public init(state: String, providers: [[String]] = [], managedBy: String? = nil, criteria: [ImageCriterion]? = nil) {
         self.state = state
         self.providers = providers
         self.managedBy = managedBy
+        self.criteria = criteria
+    }
+}
+
+/// One Allowed AMIs criterion: every condition given must hold; nil means not given.
+public struct ImageCriterion: Codable, Sendable, Hashable {
+    public var providers: [String]?
+    /// Image names, `*` and `?` wildcards allowed.
+    public var names: [String]?
+    public var productCodes: [String]?
+    public var maxDaysSinceCreated: Int?
+    public var maxDaysSinceDeprecated: Int?
+
+    public init(providers: [String]? = nil, names: [String]? = nil, productCodes: [String]? = nil,
+                maxDaysSinceCreated: Int? = nil, maxDaysSinceDeprecated: Int? = nil) {
+        self.providers = providers
+        self.names = names
+        self.productCodes = productCodes
+        self.maxDaysSinceCreated = maxDaysSinceCreated
+        self.maxDaysSinceDeprecated = maxDaysSinceDeprecated
     }
 }
 

@@ -314,4 +314,54 @@ struct AMITests {
         #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("unknown date") == true)
         #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
     }
+
+    /// Every Allowed AMIs criterion, evaluated offline like EC2 does, and compared with ImageAllowed.
+    @Test func allowedImagesCriteriaEvaluation() {
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        var canonical = AMIRecord(id: "ami-ubuntu", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260501",
+                                  isPublic: true, created: "2026-05-01T00:00:00.000Z")
+        var old = AMIRecord(id: "ami-old", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240101",
+                            isPublic: true, created: "2024-01-01T00:00:00.000Z")
+        old.deprecationTime = "2026-01-01T00:00:00.000Z"
+        var market = AMIRecord(id: "ami-mkt", ownerId: "679593333241", ownerAlias: "aws-marketplace", name: "vendor-appliance", isPublic: true)
+        market.productCodes = ["abc123prod"]
+        let own = AMIRecord(id: "ami-own", ownerId: account, name: "anything")
+        func allows(_ criterion: ImageCriterion, _ image: AMIRecord) -> Bool {
+            AllowedImagesCriteria.allows(image, AllowedImagesState(state: "enabled", criteria: [criterion]), account: account, now: now)
+        }
+        let byName = ImageCriterion(providers: ["099720109477"], names: ["ubuntu/images/hvm-ssd/ubuntu-noble-*"])
+        #expect(allows(byName, canonical))
+        #expect(!allows(byName, old), "the name condition must hold too")
+        #expect(!allows(ImageCriterion(names: ["ubuntu/images/*"]), AMIRecord(id: "ami-x", ownerId: "1", name: nil)))
+        #expect(allows(ImageCriterion(productCodes: ["abc123prod"]), market))
+        #expect(!allows(ImageCriterion(productCodes: ["other"]), market))
+        #expect(allows(ImageCriterion(maxDaysSinceCreated: 60), canonical))
+        #expect(!allows(ImageCriterion(maxDaysSinceCreated: 60), old))
+        #expect(!allows(ImageCriterion(maxDaysSinceCreated: 60), market), "no creation date: the condition cannot hold")
+        #expect(allows(ImageCriterion(maxDaysSinceDeprecated: 365), old))
+        #expect(!allows(ImageCriterion(maxDaysSinceDeprecated: 30), old))
+        #expect(allows(ImageCriterion(maxDaysSinceDeprecated: 0), canonical), "not deprecated")
+        #expect(allows(ImageCriterion(providers: ["aws-marketplace"]), market))
+        #expect(allows(ImageCriterion(providers: ["amazon"]), own), "own AMIs are always allowed")
+        // Criteria are alternatives.
+        let settings = AllowedImagesState(state: "audit-mode", providers: [["099720109477"], []],
+                                          criteria: [byName, ImageCriterion(productCodes: ["abc123prod"])])
+        #expect(AllowedImagesCriteria.allows(market, settings, account: account, now: now))
+        #expect(!AllowedImagesCriteria.allows(old, settings, account: account, now: now))
+
+        // Audit mode: a disagreement with what EC2 reports is named in the finding.
+        canonical.allowed = false  // EC2 says no although the name criterion matches
+        old.allowed = false
+        market.allowed = true
+        var r = region([canonical, old, market], instances: [("i-1", "ami-ubuntu"), ("i-2", "ami-old"), ("i-3", "ami-mkt")], allowed: settings)
+        r.images?.allowedImages = settings
+        let evaluation = Evaluator.evaluate(Inventory(collectedAt: now, accounts: [AccountInventory(accountId: account, regional: [r])]))
+        let finding = evaluation.findings.first { $0.check == "ec2.allowed_amis_not_enabled" }
+        #expect(finding?.message.contains("disagree with EC2 for: ami-ubuntu (criteria say allowed, EC2 says ImageAllowed=false)") == true)
+        #expect(finding?.message.contains("ami-old (") == false)
+        // The classification follows the criteria: the name-matched image is "allowed", the old one is not.
+        let trust = AMITrust(account: account, trusted: [], now: now)
+        #expect(trust.classify("ami-ubuntu", images: r.images).origin == .allowed)
+        #expect(trust.classify("ami-old", images: r.images).origin == .publicVendor)
+    }
 }
