@@ -25,6 +25,10 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var images: [ExcludedImage] = []
         /// "REGION instance i-…", "REGION launch template NAME (lt-…)", … : what stops launching once enabled.
         public var wouldBreak: [String] = []
+        /// If you decide to trust this owner: a criterion narrower than the whole account, limited to
+        /// the name family in use (e.g. Canonical's images only by name prefix). Nil when the names
+        /// in use share no prefix.
+        public var suggestedCriterion: ImageCriterion?
     }
 
     public struct ExcludedImage: Sendable, Codable, Hashable {
@@ -129,6 +133,7 @@ public enum AMIPlanner {
         var excluded: [AMIRolloutPlan.ExcludedImage] = []
         var excludedIds: [String: Set<String>] = [:]  // region → image ids left out
         var owners: [String: AMIRolloutPlan.UntrustedOwner] = [:]
+        var names: [String: [String]] = [:]  // owner → names of its images in use
         for region in account.regional {
             for imageId in inUse(region) {
                 let verdict = trust.classify(imageId, images: region.images)
@@ -145,6 +150,7 @@ public enum AMIPlanner {
                     guard let ownerId = verdict.ownerId else { continue }  // undescribable: no owner to decide on
                     var owner = owners[ownerId] ?? .init(ownerId: ownerId, label: verdict.ownerLabel, origin: verdict.origin.rawValue)
                     owner.images.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
+                    if let name = verdict.image?.name { names[ownerId, default: []].append(name) }
                     owners[ownerId] = owner
                 }
             }
@@ -158,6 +164,10 @@ public enum AMIPlanner {
         }
         let untrusted = owners.values.sorted { $0.ownerId < $1.ownerId }.map { owner -> AMIRolloutPlan.UntrustedOwner in
             var owner = owner
+            // Never for an unknown public owner: that is the whoAMI case, not a provider to narrow down.
+            if owner.origin != AMIOrigin.publicUnknown.rawValue {
+                owner.suggestedCriterion = namePrefix(names[owner.ownerId] ?? []).map { ImageCriterion(providers: [owner.ownerId], names: [$0 + "*"]) }
+            }
             for region in account.regional {
                 let ids = Set(owner.images.filter { $0.region == region.region }.map(\.imageId))
                 guard !ids.isEmpty else { continue }
@@ -170,6 +180,18 @@ public enum AMIPlanner {
             return owner
         }
         return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded, untrustedOwners: untrusted)
+    }
+
+    /// The common prefix of image names, cut after the last "/" or "-" so it names a family, not one
+    /// build ("ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-"); nil when too short to mean anything.
+    static func namePrefix(_ names: [String]) -> String? {
+        guard var prefix = names.first else { return nil }
+        for name in names.dropFirst() { prefix = String(prefix.commonPrefix(with: name)) }
+        if names.count == 1 || !prefix.isEmpty {
+            // One name, or names that agree to their end: cut back to a separator so newer builds match too.
+            if let cut = prefix.lastIndex(where: { $0 == "/" || $0 == "-" }) { prefix = String(prefix[...cut]) }
+        }
+        return prefix.count >= 4 ? prefix : nil
     }
 
     /// The resources of a region that use one of `imageIds`, i.e. stop launching once those images are not allowed.

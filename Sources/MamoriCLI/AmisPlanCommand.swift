@@ -125,6 +125,9 @@ enum AMIPlanText {
             for owner in plan.untrustedOwners {
                 out += "  \(owner.label) (\(owner.origin)):\n"
                 for image in owner.images { out += "    \(image.region) \(image.imageId): \(image.reason)\n" }
+                if let criterion = owner.suggestedCriterion, let names = criterion.names {
+                    out += "    if you trust it, allow only the family in use: {\"ImageProviders\": [\"\(owner.ownerId)\"], \"ImageNames\": [\"\(names.joined(separator: "\", \""))\"]}\n"
+                }
                 if !owner.wouldBreak.isEmpty {
                     out += "    would break once enabled (instances keep running but cannot be replaced): \(owner.wouldBreak.joined(separator: ", "))\n"
                 }

@@ -364,4 +364,17 @@ struct AMITests {
         #expect(trust.classify("ami-ubuntu", images: r.images).origin == .allowed)
         #expect(trust.classify("ami-old", images: r.images).origin == .publicVendor)
     }
+
+    /// The plan proposes a name condition for an owner you may decide to trust.
+    @Test func planSuggestsANameFamilyForAnUntrustedOwner() {
+        let images = [AMIRecord(id: "ami-a", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260501", isPublic: true),
+                      AMIRecord(id: "ami-b", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260415", isPublic: true),
+                      AMIRecord(id: "ami-c", ownerId: "444455556666", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260601", isPublic: true)]
+        let r = region(images, instances: [("i-a", "ami-a"), ("i-b", "ami-b"), ("i-c", "ami-c")])
+        let plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: [])
+        let canonical = plan.untrustedOwners.first { $0.ownerId == "099720109477" }
+        #expect(canonical?.suggestedCriterion == ImageCriterion(providers: ["099720109477"], names: ["ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-*"]))
+        #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.suggestedCriterion == nil, "an unknown public owner is the whoAMI case")
+        #expect(AMIPlanner.namePrefix(["amzn2-ami-hvm-2.0.20260101-x86_64-gp2"]) == "amzn2-ami-hvm-2.0.20260101-x86_64-")
+    }
 }
