@@ -25,6 +25,10 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var images: [ExcludedImage] = []
         /// "REGION instance i-…", "REGION launch template NAME (lt-…)", … : what stops launching once enabled.
         public var wouldBreak: [String] = []
+        /// If you decide to trust this owner: a criterion narrower than the whole account, limited to
+        /// the name family in use (e.g. Canonical's images only by name prefix). Nil when the names
+        /// in use share no prefix.
+        public var suggestedCriterion: ImageCriterion?
     }
 
     public struct ExcludedImage: Sendable, Codable, Hashable {
@@ -40,7 +44,7 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var managedBy: String?
         /// Instances running an AMI outside the criteria (they keep running; replacing them fails once enabled).
         public var affectedInstances: [String]
-        /// Launch templates whose default or latest version would stop launching.
+        /// Launch templates with a version that would stop launching.
         public var affectedTemplates: [String]
         /// Auto Scaling groups that would fail to scale out.
         public var affectedGroups: [String]
@@ -73,6 +77,39 @@ public struct AMIRolloutPlan: Sendable, Codable {
         ] as [String: Any]]])
     }
 
+    /// Why `--apply STATE` must not go ahead, or nil. A region managed by a declarative policy cannot
+    /// be changed through the API at all (the policy change is printed instead, `--force` or not);
+    /// enabling needs no in-use AMI blocked and audit mode on for `auditDays` (CloudTrail tells since
+    /// when), unless `force`.
+    public func refusal(apply state: String, auditDays: Int, force: Bool, now: Date = Date()) -> String? {
+        let managed = regions.filter { $0.managedBy == "declarative-policy" }.map(\.region)
+        if !managed.isEmpty {
+            return "refusing to apply: Allowed AMIs in \(managed.joined(separator: ", ")) is managed by an Organizations declarative policy, "
+                + "which the EC2 API cannot override. Change the policy (DECLARATIVE_POLICY_EC2) in the management account instead:\n"
+                + declarativePolicyJSON(state: state)
+        }
+        guard state == "enabled", !force else { return nil }
+        if blocksInUse {
+            return "refusing to enable Allowed AMIs: AMIs in use would be blocked (see above). Fix them, stay in audit mode, or pass --force"
+        }
+        let formatter = ISO8601DateFormatter()
+        var short: [String] = []
+        for region in regions where region.currentState != "enabled" {
+            if region.currentState != "audit-mode" {
+                short.append("\(region.region) is \(region.currentState), not in audit mode")
+            } else if let since = region.auditModeSince.flatMap(formatter.date(from:)) {
+                let days = Int(now.timeIntervalSince(since) / 86_400)
+                if days < auditDays { short.append("\(region.region) has been in audit mode for \(days) day(s)") }
+            } else {
+                short.append("\(region.region) is in audit mode since an unknown date (no EnableAllowedImagesSettings event in CloudTrail's 90 days)")
+            }
+        }
+        guard !short.isEmpty else { return nil }
+        return "refusing to enable Allowed AMIs: \(short.joined(separator: "; ")). Keep audit mode on for at least \(auditDays) days "
+            + "(--audit-days N), long enough to cover your image update cycle, scheduled and batch launches and seasonal peaks, and check "
+            + "that nothing in use shows ImageAllowed=false; --force overrides."
+    }
+
     /// Any in-use image would be blocked when enabled.
     public var blocksInUse: Bool { regions.contains { !$0.affectedInstances.isEmpty || !$0.affectedTemplates.isEmpty || !$0.affectedGroups.isEmpty } }
 
@@ -89,12 +126,14 @@ public struct AMIRolloutPlan: Sendable, Codable {
 /// (or `trust:` in mamori.yml) is how a human lets it in.
 public enum AMIPlanner {
     public static func plan(_ account: AccountInventory, trusted: Set<String>) -> AMIRolloutPlan {
-        let trust = AMITrust(account: account.accountId, trusted: trusted)
+        let organization = Set(account.organizationTrust?.accounts ?? [])
+        let trust = AMITrust(account: account.accountId, trusted: trusted, organization: organization)
         var providers: [String] = ["amazon"]
         var accounts = Set(trusted)
         var excluded: [AMIRolloutPlan.ExcludedImage] = []
         var excludedIds: [String: Set<String>] = [:]  // region → image ids left out
         var owners: [String: AMIRolloutPlan.UntrustedOwner] = [:]
+        var names: [String: [String]] = [:]  // owner → names of its images in use
         for region in account.regional {
             for imageId in inUse(region) {
                 let verdict = trust.classify(imageId, images: region.images)
@@ -103,7 +142,7 @@ public enum AMIPlanner {
                     if let alias = verdict.ownerAlias, !providers.contains(alias) { providers.append(alias) }
                 case .own:
                     break  // the account's own AMIs are never restricted
-                case .trusted, .allowed:
+                case .organization, .trusted, .allowed:
                     if let owner = verdict.ownerId { accounts.insert(owner) }
                 case .shared, .publicVendor, .publicUnknown, .unknown:
                     excluded.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
@@ -111,6 +150,7 @@ public enum AMIPlanner {
                     guard let ownerId = verdict.ownerId else { continue }  // undescribable: no owner to decide on
                     var owner = owners[ownerId] ?? .init(ownerId: ownerId, label: verdict.ownerLabel, origin: verdict.origin.rawValue)
                     owner.images.append(.init(region: region.region, imageId: imageId, reason: verdict.explanation))
+                    if let name = verdict.image?.name { names[ownerId, default: []].append(name) }
                     owners[ownerId] = owner
                 }
             }
@@ -124,6 +164,10 @@ public enum AMIPlanner {
         }
         let untrusted = owners.values.sorted { $0.ownerId < $1.ownerId }.map { owner -> AMIRolloutPlan.UntrustedOwner in
             var owner = owner
+            // Never for an unknown public owner: that is the whoAMI case, not a provider to narrow down.
+            if owner.origin != AMIOrigin.publicUnknown.rawValue {
+                owner.suggestedCriterion = namePrefix(names[owner.ownerId] ?? []).map { ImageCriterion(providers: [owner.ownerId], names: [$0 + "*"]) }
+            }
             for region in account.regional {
                 let ids = Set(owner.images.filter { $0.region == region.region }.map(\.imageId))
                 guard !ids.isEmpty else { continue }
@@ -138,27 +182,41 @@ public enum AMIPlanner {
         return AMIRolloutPlan(account: account.accountId, providers: providers, regions: regions, excluded: excluded, untrustedOwners: untrusted)
     }
 
+    /// The common prefix of image names, cut after the last "/" or "-" so it names a family, not one
+    /// build ("ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-"); nil when too short to mean anything.
+    static func namePrefix(_ names: [String]) -> String? {
+        guard var prefix = names.first else { return nil }
+        for name in names.dropFirst() { prefix = String(prefix.commonPrefix(with: name)) }
+        if names.count == 1 || !prefix.isEmpty {
+            // One name, or names that agree to their end: cut back to a separator so newer builds match too.
+            if let cut = prefix.lastIndex(where: { $0 == "/" || $0 == "-" }) { prefix = String(prefix[...cut]) }
+        }
+        return prefix.count >= 4 ? prefix : nil
+    }
+
     /// The resources of a region that use one of `imageIds`, i.e. stop launching once those images are not allowed.
     static func affected(_ region: RegionInventory, by imageIds: Set<String>)
         -> (instances: [String], templates: [String], configurations: [String], groups: [String]) {
         let images = region.images
-        let templates = (region.launchTemplates ?? []).filter { t in [t.imageId, t.latestImageId].contains { $0.map(imageIds.contains) == true } }
+        let templates = (region.launchTemplates ?? []).filter { !imageIds.isDisjoint(with: $0.allImageIds) }
         let configs = (images?.launchConfigurations ?? []).filter { $0.imageId.map(imageIds.contains) == true }.map(\.name)
         let configNames = Set(configs)
         let templateIds = Set(templates.map(\.id))
         let groups = (images?.autoScalingGroups ?? []).filter {
-            $0.launchConfiguration.map(configNames.contains) == true || $0.launchTemplateId.map(templateIds.contains) == true
+            $0.launchConfiguration.map(configNames.contains) == true || !templateIds.isDisjoint(with: $0.templateIds)
+                || !imageIds.isDisjoint(with: $0.overrideImageIds ?? [])
         }
         let instances = (region.instances ?? []).filter { $0.state != "terminated" && $0.imageId.map(imageIds.contains) == true }.map(\.id)
         return (instances, templates.map { "\($0.name) (\($0.id))" }, configs, groups.map(\.name))
     }
 
-    /// The AMIs a region uses: instances that are not terminated, launch templates (default and
-    /// latest versions) and launch configurations. The one definition the checks and the plan share.
+    /// The AMIs a region uses: instances that are not terminated, launch templates (every version),
+    /// launch configurations and Auto Scaling groups' override AMIs. The one definition the checks and the plan share.
     static func inUse(_ region: RegionInventory) -> [String] {
         var ids = Set((region.instances ?? []).filter { $0.state != "terminated" }.compactMap(\.imageId))
-        ids.formUnion((region.launchTemplates ?? []).flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        ids.formUnion((region.launchTemplates ?? []).flatMap(\.allImageIds))
         ids.formUnion((region.images?.launchConfigurations ?? []).compactMap(\.imageId))
+        ids.formUnion((region.images?.autoScalingGroups ?? []).flatMap { $0.overrideImageIds ?? [] })
         return ids.filter { $0.hasPrefix("ami-") }.sorted()
     }
 }

@@ -8,6 +8,8 @@ public enum AMIOrigin: String, Codable, Sendable, CaseIterable {
     case verified
     /// Owned by the scanned account.
     case own = "self"
+    /// Owned by an account of the scanned account's organisation that the scan trusts.
+    case organization
     /// Owned by an account on the trust list.
     case trusted
     /// Matches the region's Allowed AMIs criteria.
@@ -21,12 +23,12 @@ public enum AMIOrigin: String, Codable, Sendable, CaseIterable {
     /// The image could not be described at all.
     case unknown
 
-    public var isTrusted: Bool { [.verified, .own, .trusted, .allowed].contains(self) }
+    public var isTrusted: Bool { [.verified, .own, .organization, .trusted, .allowed].contains(self) }
 
     /// Severity of using an image of this origin.
     public var severity: Severity {
         switch self {
-        case .verified, .own, .trusted, .allowed: .info
+        case .verified, .own, .organization, .trusted, .allowed: .info
         case .shared: .high
         case .publicVendor: .medium
         case .publicUnknown: .critical
@@ -57,6 +59,7 @@ public struct AMIClassification: Sendable, Hashable {
         switch origin {
         case .verified: return "AMI \(imageId)\(name) is from \(ownerLabel) (verified provider)\(via)."
         case .own: return "AMI \(imageId)\(name) is owned by this account\(via)."
+        case .organization: return "AMI \(imageId)\(name) is from organisation \(ownerLabel)\(via)."
         case .trusted: return "AMI \(imageId)\(name) is from trusted \(ownerLabel)\(via)."
         case .allowed: return "AMI \(imageId)\(name) from \(ownerLabel) matches the region's Allowed AMIs criteria\(via)."
         case .shared: return "AMI \(imageId)\(name) was shared privately by untrusted \(ownerLabel)\(via)."
@@ -67,17 +70,55 @@ public struct AMIClassification: Sendable, Hashable {
     }
 }
 
-/// Classifies AMIs against the trust list, the Allowed AMIs criteria and the bundled vendor list.
+/// Who owns a shared-in resource or an AMI, relative to the scanned account. Only the last two fail.
+public enum OwnerTrust: String, Codable, Sendable, CaseIterable {
+    case own, organization, trusted
+    case knownVendor = "known-vendor"
+    case unknown
+
+    public var isTrusted: Bool { [.own, .organization, .trusted].contains(self) }
+}
+
+/// Classifies AMIs and resource owners against the trust list, the organisation, the Allowed AMIs
+/// criteria and the bundled vendor list: the one home of that rule for checks and the plan.
 public struct AMITrust: Sendable {
     public static let verifiedAliases: Set<String> = ["amazon", "aws-marketplace", "aws-backup-vault"]
     public var account: String
     public var trusted: Set<String>
+    /// Trusted accounts of the organisation (scan --org, `trust: {organization: true}` or `ous:`).
+    public var organization: Set<String>
     public var known: KnownAccounts
+    /// The moment the criteria's age conditions are measured from.
+    public var now: Date
 
-    public init(account: String, trusted: Set<String>, known: KnownAccounts = .bundled) {
+    public init(account: String, trusted: Set<String>, organization: Set<String> = [], known: KnownAccounts = .bundled, now: Date = Date()) {
         self.account = account
         self.trusted = trusted
+        self.organization = organization
         self.known = known
+        self.now = now
+    }
+
+    public init(account: String, context: CheckContext) {
+        self.init(account: account, trusted: context.trustedAccounts, organization: context.organizationAccounts, now: context.now)
+    }
+
+    public func owner(_ id: String) -> OwnerTrust {
+        if id == account { return .own }
+        if organization.contains(id) { return .organization }
+        if trusted.contains(id) { return .trusted }
+        return known.name(of: id) == nil ? .unknown : .knownVendor
+    }
+
+    /// "unknown account 444455556666", "known vendor account 099720109477 (Canonical)", "organisation account …".
+    public func describe(_ id: String) -> String {
+        switch owner(id) {
+        case .own: "this account"
+        case .organization: "organisation account \(id)"
+        case .trusted: "trusted account \(id)"
+        case .knownVendor: "known vendor account \(id) (\(known.name(of: id) ?? "?")), which is not trusted"
+        case .unknown: "unknown account \(id)"
+        }
     }
 
     public func classify(_ imageId: String, images: ImageInventory?) -> AMIClassification {
@@ -91,6 +132,8 @@ public struct AMITrust: Sendable {
             result.origin = .verified
         } else if owner == account {
             result.origin = .own
+        } else if let owner, organization.contains(owner) {
+            result.origin = .organization
         } else if let owner, trusted.contains(owner) {
             result.origin = .trusted
         } else if matchesCriteria(image, images?.allowedImages) {
@@ -103,11 +146,40 @@ public struct AMITrust: Sendable {
         return result
     }
 
-    /// True when an enabled or audit-mode criterion lists the image's owner or alias.
+    /// True when an enabled or audit-mode criterion allows the image (not counting "own AMIs are always allowed").
     func matchesCriteria(_ image: AMIRecord, _ settings: AllowedImagesState?) -> Bool {
         guard let settings, settings.state != "disabled" else { return false }
-        return settings.providers.contains { providers in
-            providers.contains { $0 == image.ownerId || $0 == image.ownerAlias }
+        return AllowedImagesCriteria.matches(image, settings, now: now)
+    }
+}
+
+/// Allowed AMIs evaluated offline with AWS's semantics: criteria are alternatives, inside one every
+/// given condition must hold, and the account's own AMIs are always allowed.
+public enum AllowedImagesCriteria {
+    public static func allows(_ image: AMIRecord, _ settings: AllowedImagesState, account: String, now: Date) -> Bool {
+        image.ownerId == account || matches(image, settings, now: now)
+    }
+
+    static func matches(_ image: AMIRecord, _ settings: AllowedImagesState, now: Date) -> Bool {
+        // Inventories saved before the conditions were read know only the providers.
+        let criteria = settings.criteria ?? settings.providers.map { ImageCriterion(providers: $0) }
+        return criteria.contains { holds($0, image, now: now) }
+    }
+
+    static func holds(_ criterion: ImageCriterion, _ image: AMIRecord, now: Date) -> Bool {
+        if let providers = criterion.providers, !providers.contains(where: { $0 == image.ownerId || $0 == image.ownerAlias }) { return false }
+        if let names = criterion.names, !names.contains(where: { pattern in image.name.map { Glob.matches(pattern, $0) } ?? false }) { return false }
+        if let codes = criterion.productCodes, Set(codes).isDisjoint(with: image.productCodes ?? []) { return false }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func date(_ text: String?) -> Date? { text.flatMap { formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) } }
+        if let days = criterion.maxDaysSinceCreated {
+            guard let created = date(image.created), now.timeIntervalSince(created) <= Double(days) * 86_400 else { return false }
         }
+        if let days = criterion.maxDaysSinceDeprecated, let deprecated = date(image.deprecationTime), deprecated <= now,
+           now.timeIntervalSince(deprecated) > Double(days) * 86_400 {
+            return false
+        }
+        return true
     }
 }

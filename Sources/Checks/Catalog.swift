@@ -110,6 +110,11 @@ public enum Catalog {
         resourceType: "AwsAutoScalingLaunchConfiguration",
         rationale: "Auto Scaling keeps launching the image whenever it scales out.",
         remediation: "Move the group to a launch template with an AMI from a trusted owner.")
+    public static let groupOverrideAMI = CheckDefinition(
+        id: "autoscaling.group_override_ami_untrusted", title: "Auto Scaling group override uses an AMI from an untrusted owner", severity: .high,
+        resourceType: "AwsAutoScalingAutoScalingGroup",
+        rationale: "A mixed instances policy override's ImageId replaces the template's AMI whenever the group launches that instance type.",
+        remediation: "Point the override at an AMI of a trusted owner (aws autoscaling update-auto-scaling-group --mixed-instances-policy …), or drop its ImageId.")
     public static let allowedAMIs = CheckDefinition(
         id: "ec2.allowed_amis_not_enabled", title: "EC2 Allowed AMIs is not enforced", severity: .medium, resourceType: "AwsAccount",
         rationale: "Allowed AMIs stops launches from image providers you did not list; without it any public AMI can be launched.",
@@ -137,12 +142,35 @@ public enum Catalog {
             + "to remove this account from the snapshot's restore attribute. RDS snapshot ARNs carry the owner's account ID, so a Deny of "
             + "rds:RestoreDBInstanceFromDBSnapshot, rds:RestoreDBClusterFromSnapshot, rds:CopyDBSnapshot and rds:CopyDBClusterSnapshot on "
             + "arn:aws:rds:*:OWNER-ACCOUNT:snapshot:* and arn:aws:rds:*:OWNER-ACCOUNT:cluster-snapshot:* blocks that owner's snapshots without touching yours.")
+    public static let sharedOutAMI = CheckDefinition(
+        id: "ec2.ami_shared_out", title: "Own AMI is public or shared outside the trust", severity: .high, resourceType: "AwsEc2Image",
+        rationale: "An AMI carries its snapshots' data (keys, configuration, code); anyone it is launchable by can read all of it.",
+        remediation: "aws ec2 modify-image-attribute --image-id ID --launch-permission \"Remove=[{Group=all}]\" (or Remove=[{UserId=ACCOUNT}]); "
+            + "then turn on block public access for AMIs (aws ec2 enable-image-block-public-access --image-block-public-access-state block-new-sharing).")
+    public static let sharedOutSnapshot = CheckDefinition(
+        id: "ec2.snapshot_shared_out", title: "Own EBS snapshot is public or shared outside the trust", severity: .high, resourceType: "AwsEc2Snapshot",
+        rationale: "Anyone a snapshot is restorable by can create a volume from it and read the whole disk; public snapshots are scanned for secrets within hours.",
+        remediation: "aws ec2 modify-snapshot-attribute --snapshot-id ID --attribute createVolumePermission --operation-type remove --group-names all "
+            + "(or --user-ids ACCOUNT); then block public sharing (aws ec2 enable-snapshot-block-public-access --state block-all-sharing).")
+    public static let sharedOutDBSnapshot = CheckDefinition(
+        id: "rds.snapshot_shared_out", title: "Own RDS snapshot is public or shared outside the trust", severity: .high, resourceType: "AwsRdsDbSnapshot",
+        rationale: "Anyone a DB snapshot is restorable by can restore the database with all its data.",
+        remediation: "aws rds modify-db-snapshot-attribute (or modify-db-cluster-snapshot-attribute) --attribute-name restore --values-to-remove all (or the account id).")
+    public static let imageBlockPublicAccess = CheckDefinition(
+        id: "ec2.image_block_public_access_off", title: "Block public access for AMIs is off", severity: .medium, resourceType: "AwsAccount",
+        rationale: "Without it, one modify-image-attribute call makes an AMI and its data public.",
+        remediation: "aws ec2 enable-image-block-public-access --image-block-public-access-state block-new-sharing --region REGION")
+    public static let snapshotBlockPublicAccess = CheckDefinition(
+        id: "ec2.snapshot_block_public_access_off", title: "Block public access for EBS snapshots is off", severity: .medium, resourceType: "AwsAccount",
+        rationale: "Without it, one modify-snapshot-attribute call makes a disk public; block-all-sharing also hides snapshots already public.",
+        remediation: "aws ec2 enable-snapshot-block-public-access --state block-all-sharing --region REGION (block-new-sharing keeps existing public snapshots public)")
 
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
         imdsNotEnforced, instanceHopLimit, templateHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
-        instanceAMI, templateAMI, launchConfigurationAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
+        instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
+        sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,
     ]
 }

@@ -36,11 +36,14 @@ public struct CheckContext: Sendable {
     /// gives the same findings tomorrow.
     public var now: Date
     public var trustedAccounts: Set<String>
+    /// The scanned account's organisation accounts that are trusted (from its inventory).
+    public var organizationAccounts: Set<String>
 
-    public init(thresholds: Thresholds = Thresholds(), now: Date, trustedAccounts: Set<String> = []) {
+    public init(thresholds: Thresholds = Thresholds(), now: Date, trustedAccounts: Set<String> = [], organizationAccounts: Set<String> = []) {
         self.thresholds = thresholds
         self.now = now
         self.trustedAccounts = trustedAccounts
+        self.organizationAccounts = organizationAccounts
     }
 
     func days(since date: Date?) -> Int? {

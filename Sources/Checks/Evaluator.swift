@@ -78,6 +78,8 @@ public enum Evaluator {
     }
 
     public static func findings(_ account: AccountInventory, context: CheckContext) -> [Finding] {
+        var context = context
+        context.organizationAccounts = Set(account.organizationTrust?.accounts ?? [])
         var findings: [Finding] = []
         if let iam = account.iam { findings += IAMChecks.evaluate(iam, account: account.accountId, context: context) }
         if let s3 = account.s3 { findings += ExposureChecks.buckets(s3, account: account.accountId) }

@@ -7,19 +7,20 @@ import MamoriCore
 enum ImageChecks {
     static func evaluate(_ region: RegionInventory, account: String, context: CheckContext) -> [Finding] {
         guard let images = region.images else { return [] }
-        let trust = AMITrust(account: account, trusted: context.trustedAccounts)
+        let trust = AMITrust(account: account, context: context)
         var findings: [Finding] = []
         let r = region.region
         for instance in region.instances ?? [] where instance.state != "terminated" {
             guard let imageId = instance.imageId else { continue }
             let arn = "arn:aws:ec2:\(r):\(account):instance/\(instance.id)"
             findings.append(usage(Catalog.instanceAMI, trust.classify(imageId, images: images), user: "Instance \(instance.id) (\(instance.state))",
-                                  account: account, region: r, resource: arn))
+                                  account: account, region: r, resource: arn, origin: provenance(instance, templates: region.launchTemplates ?? [])))
         }
         for template in region.launchTemplates ?? [] {
             let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
             let versions = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")"),
                             (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")")]
+                + otherVersions(template).map { (Optional($0.imageId), "\($0.label) (neither default nor latest, but launchable by number)") }
             for case let (imageId?, label) in versions where imageId.hasPrefix("ami-") {
                 findings.append(usage(Catalog.templateAMI, trust.classify(imageId, images: images),
                                       user: "Launch template \(template.name) \(label)", account: account, region: r, resource: arn))
@@ -31,13 +32,112 @@ enum ImageChecks {
             findings.append(usage(Catalog.launchConfigurationAMI, trust.classify(imageId, images: images),
                                   user: "Launch configuration \(config.name)", account: account, region: r, resource: arn))
         }
+        for group in images.autoScalingGroups ?? [] {
+            let arn = "arn:aws:autoscaling:\(r):\(account):autoScalingGroup:*:autoScalingGroupName/\(group.name)"
+            for imageId in Set(group.overrideImageIds ?? []).sorted() {
+                findings.append(usage(Catalog.groupOverrideAMI, trust.classify(imageId, images: images),
+                                      user: "Auto Scaling group \(group.name) (mixed instances policy override)", account: account, region: r, resource: arn))
+            }
+        }
         findings += allowedImages(region, images: images, trust: trust, account: account)
         findings += shared(region, images: images, trust: trust, account: account)
+        findings += sharedOut(region, images: images, trust: trust, account: account)
+        findings += blockPublicAccess(region, images: images, account: account)
         return findings
     }
 
-    static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String) -> Finding {
-        let message = "\(user) uses \(verdict.explanation)"
+    /// The account's own AMIs and snapshots shared publicly (critical for disks and databases, high
+    /// for AMIs) or with accounts outside the trust (medium); organisation / OU ARNs (AMIs) are low,
+    /// since Mamori cannot tell whose organisation they name.
+    static func sharedOut(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
+        let r = region.region
+        let groups: [(CheckDefinition, [SharedOutResource]?)] = [(Catalog.sharedOutAMI, images.sharedOutImages),
+                                                                 (Catalog.sharedOutSnapshot, images.sharedOutSnapshots),
+                                                                 (Catalog.sharedOutDBSnapshot, images.sharedOutDBSnapshots)]
+        var findings: [Finding] = []
+        for (check, resources) in groups {
+            for resource in resources ?? [] {
+                let (noun, arn): (String, String) = switch resource.kind {
+                case "ami": ("AMI \(resource.id)\(resource.name.map { " \"\($0)\"" } ?? "")", "arn:aws:ec2:\(r)::image/\(resource.id)")
+                case "ebs": ("EBS snapshot \(resource.id)", "arn:aws:ec2:\(r)::snapshot/\(resource.id)")
+                case "rds-cluster": ("RDS cluster snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):cluster-snapshot:\(resource.id)")
+                default: ("RDS snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):snapshot:\(resource.id)")
+                }
+                let outside = resource.accounts.filter { !trust.owner($0).isTrusted }
+                let inside = resource.accounts.filter { trust.owner($0).isTrusted }
+                var parts: [String] = []
+                if resource.isPublic { parts.append("public (everyone can \(resource.kind == "ami" ? "launch" : "restore") it)") }
+                if !outside.isEmpty { parts.append("shared with \(outside.map(trust.describe).joined(separator: ", "))") }
+                if !resource.organizations.isEmpty { parts.append("shared with \(resource.organizations.joined(separator: ", "))") }
+                let within = inside.isEmpty ? "" : " Also shared with \(inside.map(trust.describe).joined(separator: ", ")), which is fine."
+                guard !parts.isEmpty else {
+                    findings.append(check.finding(.pass, account: account, region: r, resource: arn,
+                                                  message: "\(noun) is shared only with \(inside.map(trust.describe).joined(separator: ", "))."))
+                    continue
+                }
+                let severity: Severity = resource.isPublic ? (resource.kind == "ami" ? .high : .critical) : (outside.isEmpty ? .low : .medium)
+                findings.append(check.finding(.fail, account: account, region: r, resource: arn,
+                                              message: "\(noun) is \(parts.joined(separator: "; and ")).\(within)", severity: severity))
+            }
+        }
+        return findings
+    }
+
+    /// Account-level block public access for AMIs and snapshots; unknown (not answered) is no finding.
+    static func blockPublicAccess(_ region: RegionInventory, images: ImageInventory, account: String) -> [Finding] {
+        let r = region.region
+        let resource = "arn:aws:ec2:\(r):\(account):block-public-access"
+        var findings: [Finding] = []
+        if let state = images.imageBlockPublicAccess {
+            findings.append(state == "block-new-sharing"
+                ? Catalog.imageBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource, message: "AMIs in \(r) cannot be made public (block-new-sharing).")
+                : Catalog.imageBlockPublicAccess.finding(.fail, account: account, region: r, resource: resource,
+                    message: "Block public access for AMIs is \(state) in \(r): any AMI can be made public with one call."))
+        }
+        if let state = images.snapshotBlockPublicAccess {
+            switch state {
+            case "block-all-sharing":
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource,
+                    message: "EBS snapshots in \(r) cannot be public (block-all-sharing)."))
+            case "block-new-sharing":
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.pass, account: account, region: r, resource: resource,
+                    message: "New public sharing of EBS snapshots is blocked in \(r) (block-new-sharing); snapshots public before stay public, block-all-sharing hides them too."))
+            default:
+                findings.append(Catalog.snapshotBlockPublicAccess.finding(.fail, account: account, region: r, resource: resource,
+                    message: "Block public access for EBS snapshots is \(state) in \(r): any snapshot can be made public with one call."))
+            }
+        }
+        return findings
+    }
+
+    /// The AMIs of versions other than default and latest, one entry per AMI with its versions,
+    /// leaving out AMIs the default or latest version already uses.
+    static func otherVersions(_ template: LaunchTemplate) -> [(imageId: String, label: String)] {
+        let covered = Set([template.imageId, template.latestImageId].compactMap { $0 })
+        var byImage: [(imageId: String, versions: [Int])] = []
+        for other in template.otherVersionImages ?? [] where other.imageId.hasPrefix("ami-") && !covered.contains(other.imageId) {
+            if let index = byImage.firstIndex(where: { $0.imageId == other.imageId }) { byImage[index].versions.append(other.version) }
+            else { byImage.append((other.imageId, [other.version])) }
+        }
+        return byImage.map { ($0.imageId, ($0.versions.count == 1 ? "version " : "versions ") + $0.versions.map(String.init).joined(separator: ", ")) }
+    }
+
+    /// How an instance came to run its AMI, from what EC2 records: launch time, the launch template
+    /// and version, the CloudFormation stack. Empty when nothing is known.
+    static func provenance(_ instance: EC2Instance, templates: [LaunchTemplate]) -> String {
+        var parts: [String] = []
+        if let launched = instance.launched { parts.append("launched \(launched.formatted(.iso8601))") }
+        if let id = instance.launchTemplateId {
+            let name = templates.first { $0.id == id }.map { "\($0.name) (\(id))" } ?? id
+            parts.append("from launch template \(name)\(instance.launchTemplateVersion.map { " version \($0)" } ?? "")")
+        }
+        if let stack = instance.stackName { parts.append("by CloudFormation stack \(stack)") }
+        return parts.isEmpty ? "" : " It was " + parts.joined(separator: ", ") + "."
+    }
+
+    static func usage(_ check: CheckDefinition, _ verdict: AMIClassification, user: String, account: String, region: String, resource: String,
+                      origin: String = "") -> Finding {
+        let message = "\(user) uses \(verdict.explanation)\(origin)"
         return verdict.origin.isTrusted
             ? check.finding(.pass, account: account, region: region, resource: resource, message: message)
             : check.finding(.fail, account: account, region: region, resource: resource, message: message, severity: verdict.origin.severity)
@@ -53,15 +153,16 @@ enum ImageChecks {
         let resource = "arn:aws:ec2:\(region.region):\(account):allowed-images-settings"
         let managed = settings.managedBy == "declarative-policy" ? " (managed by an Organizations declarative policy)" : ""
         let providers = settings.providers.map { $0.joined(separator: ", ") }.joined(separator: " | ")
+        let disagreements = disagreements(region, images: images, settings: settings, account: account, now: trust.now)
         switch settings.state {
         case "enabled":
             return [Catalog.allowedAMIs.finding(.pass, account: account, region: region.region, resource: resource,
-                                                message: "Allowed AMIs is enabled\(managed); providers: \(providers.isEmpty ? "none" : providers).")]
+                                                message: "Allowed AMIs is enabled\(managed); providers: \(providers.isEmpty ? "none" : providers).\(disagreements)")]
         case "audit-mode":
             let blocked = blocked(region, images: images)
             let list = blocked.isEmpty ? "no AMI in use would be blocked" : "AMIs in use that enabling would block: \(blocked.joined(separator: ", "))"
             return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
-                message: "Allowed AMIs is in audit mode\(managed): nothing is blocked yet; \(list). Review for about a month, then enable (mamori amis plan).",
+                message: "Allowed AMIs is in audit mode\(managed): nothing is blocked yet; \(list). Review for about a month, then enable (mamori amis plan).\(disagreements)",
                 severity: .low)]
         default:
             return [Catalog.allowedAMIs.finding(.fail, account: account, region: region.region, resource: resource,
@@ -69,29 +170,38 @@ enum ImageChecks {
         }
     }
 
+    /// In-use AMIs where Mamori's offline reading of the criteria and EC2's `ImageAllowed` differ:
+    /// a criterion Mamori misreads, or a condition (age) that has moved since. Empty when they agree.
+    static func disagreements(_ region: RegionInventory, images: ImageInventory, settings: AllowedImagesState, account: String, now: Date) -> String {
+        let differing = AMIPlanner.inUse(region).compactMap { id -> String? in
+            guard let image = images.images[id], let reported = image.allowed else { return nil }
+            let predicted = AllowedImagesCriteria.allows(image, settings, account: account, now: now)
+            return predicted == reported ? nil : "\(id) (criteria say \(predicted ? "allowed" : "not allowed"), EC2 says ImageAllowed=\(reported))"
+        }
+        return differing.isEmpty ? "" : " The criteria as Mamori reads them disagree with EC2 for: \(differing.joined(separator: ", ")); check the criteria."
+    }
+
     static func shared(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
         var findings: [Finding] = []
         let r = region.region
         let used = Set(AMIPlanner.inUse(region))
-        func owner(_ id: String) -> String {
-            trust.known.name(of: id).map { "account \(id) (\($0))" } ?? "account \(id)"
-        }
+        // Own, organisation and trusted owners pass silently; known vendors and unknown accounts fail.
         for image in images.sharedImages ?? [] {
-            guard let ownerId = image.ownerId, !trust.trusted.contains(ownerId), ownerId != account else { continue }
+            guard let ownerId = image.ownerId, !trust.owner(ownerId).isTrusted else { continue }
             let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
             findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
-                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by untrusted \(owner(ownerId)). \(inUse) Only the owner can unshare it.",
+                message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by \(trust.describe(ownerId)). \(inUse) Only the owner can unshare it.",
                 severity: used.contains(image.id) ? .high : .medium))
         }
-        for snapshot in images.sharedSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+        for snapshot in images.sharedSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",
-                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by untrusted \(owner(snapshot.ownerId)). Volumes made from it would carry that account's data. "
+                message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by \(trust.describe(snapshot.ownerId)). Volumes made from it would carry that account's data. "
                     + "Only the owner can unshare it; to block it here, deny ec2:CreateVolume on arn:aws:ec2:\(r)::snapshot/\(snapshot.id) (IAM cannot deny by snapshot owner)."))
         }
-        for snapshot in images.sharedDBSnapshots ?? [] where !trust.trusted.contains(snapshot.ownerId) {
+        for snapshot in images.sharedDBSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             let kind = snapshot.kind == "rds-cluster" ? "RDS cluster snapshot" : "RDS snapshot"
             findings.append(Catalog.sharedDBSnapshot.finding(.fail, account: account, region: r, resource: snapshot.arn ?? snapshot.id,
-                message: "\(kind) \(snapshot.id) was shared into the account by untrusted \(owner(snapshot.ownerId)). Only the owner can unshare it."))
+                message: "\(kind) \(snapshot.id) was shared into the account by \(trust.describe(snapshot.ownerId)). Only the owner can unshare it."))
         }
         return findings
     }

@@ -15,12 +15,22 @@ struct ImageCollector {
         async let sharedImages = context.attempt(.ec2, "DescribeImages", region: region, resource: "executable-by-self") { try await fetchSharedImages() }
         async let sharedSnapshots = context.attempt(.ec2, "DescribeSnapshots", region: region, resource: "restorable-by-self") { try await fetchSharedSnapshots() }
         async let sharedDB = context.attempt(.rds, "DescribeDBSnapshots", region: region, resource: "shared") { try await fetchSharedDBSnapshots() }
+        async let outImages = context.attempt(.ec2, "DescribeImages", region: region, resource: "owned-by-self") { try await fetchSharedOutImages() }
+        async let outSnapshots = context.attempt(.ec2, "DescribeSnapshots", region: region, resource: "owned-by-self") { try await fetchSharedOutSnapshots() }
+        async let outDB = context.attempt(.rds, "DescribeDBSnapshots", region: region, resource: "manual") { try await fetchSharedOutDBSnapshots() }
+        async let imageBPA = context.attempt(.ec2, "GetImageBlockPublicAccessState", region: region) {
+            try await context.client.query(.ec2, region: region, action: "GetImageBlockPublicAccessState").string("imageBlockPublicAccessState")
+        }
+        async let snapshotBPA = context.attempt(.ec2, "GetSnapshotBlockPublicAccessState", region: region) {
+            try await context.client.query(.ec2, region: region, action: "GetSnapshotBlockPublicAccessState").string("state")
+        }
         var inventory = ImageInventory()
         inventory.launchConfigurations = await autoscaling
         inventory.autoScalingGroups = await groups
         var referenced = Set(instances.compactMap(\.imageId))
-        referenced.formUnion(templates.flatMap { [$0.imageId, $0.latestImageId].compactMap { $0 } })
+        referenced.formUnion(templates.flatMap(\.allImageIds))
         referenced.formUnion((inventory.launchConfigurations ?? []).compactMap(\.imageId))
+        referenced.formUnion((inventory.autoScalingGroups ?? []).flatMap { $0.overrideImageIds ?? [] })
         // Resolve-only: AMI IDs that come from templates are not always AMI IDs (SSM parameters).
         let ids = referenced.filter { $0.hasPrefix("ami-") }.sorted()
         for batch in stride(from: 0, to: ids.count, by: 100).map({ Array(ids[$0..<min($0 + 100, ids.count)]) }) {
@@ -40,14 +50,22 @@ struct ImageCollector {
         inventory.sharedImages = await sharedImages.map { $0.filter { $0.ownerId != context.accountId && $0.isPublic != true } }
         inventory.sharedSnapshots = await sharedSnapshots
         inventory.sharedDBSnapshots = await sharedDB
+        inventory.sharedOutImages = await outImages
+        inventory.sharedOutSnapshots = await outSnapshots
+        inventory.sharedOutDBSnapshots = await outDB
+        inventory.imageBlockPublicAccess = await imageBPA ?? nil
+        inventory.snapshotBlockPublicAccess = await snapshotBPA ?? nil
         return inventory
     }
 
     static func image(_ item: XElement, source: String = "describe-images") -> AMIRecord? {
         guard let id = item.string("imageId") else { return nil }
-        return AMIRecord(id: id, ownerId: item.string("imageOwnerId"), ownerAlias: item.string("imageOwnerAlias"),
-                         name: item.string("name"), isPublic: item.bool("isPublic"), created: item.string("creationDate"),
-                         allowed: item.bool("imageAllowed"), source: source)
+        var record = AMIRecord(id: id, ownerId: item.string("imageOwnerId"), ownerAlias: item.string("imageOwnerAlias"),
+                               name: item.string("name"), isPublic: item.bool("isPublic"), created: item.string("creationDate"),
+                               allowed: item.bool("imageAllowed"), source: source)
+        record.productCodes = item.list("productCodes").compactMap { $0.string("productCode") }
+        record.deprecationTime = item.string("deprecationTime")
+        return record
     }
 
     func describe(_ ids: [String]) async throws -> [AMIRecord] {
@@ -92,8 +110,17 @@ struct ImageCollector {
 
     func fetchAllowedImages() async throws -> AllowedImagesState {
         let result = try await context.client.query(.ec2, region: region, action: "GetAllowedImagesSettings")
-        let providers = result.list("imageCriterionSet").map { $0.list("imageProviderSet").map(\.text) }
-        return AllowedImagesState(state: result.string("state") ?? "disabled", providers: providers, managedBy: result.string("managedBy"))
+        let items = result.list("imageCriterionSet")
+        let providers = items.map { $0.list("imageProviderSet").map(\.text) }
+        func list(_ item: XElement, _ name: String) -> [String]? { item.child(name).map { $0.children.map(\.text) } }
+        let criteria = items.map { item in
+            ImageCriterion(providers: list(item, "imageProviderSet"), names: list(item, "imageNameSet"),
+                           productCodes: list(item, "marketplaceProductCodeSet"),
+                           maxDaysSinceCreated: item.path("creationDateCondition", "maximumDaysSinceCreated").flatMap { Int($0.text) },
+                           maxDaysSinceDeprecated: item.path("deprecationTimeCondition", "maximumDaysSinceDeprecated").flatMap { Int($0.text) })
+        }
+        return AllowedImagesState(state: result.string("state") ?? "disabled", providers: providers, managedBy: result.string("managedBy"),
+                                  criteria: criteria)
     }
 
     func fetchLaunchConfigurations() async throws -> [LaunchConfiguration] {
@@ -113,9 +140,13 @@ struct ImageCollector {
                              inputToken: "NextToken", outputToken: "NextToken") { page in
             groups += page.list("AutoScalingGroups").compactMap { item in
                 item.string("AutoScalingGroupName").map {
-                    AutoScalingGroup(name: $0, launchConfiguration: item.string("LaunchConfigurationName"),
-                                     launchTemplateId: item.path("LaunchTemplate", "LaunchTemplateId")?.text
-                                        ?? item.path("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification", "LaunchTemplateId")?.text)
+                    let overrides = item.path("MixedInstancesPolicy", "LaunchTemplate", "Overrides")?.children ?? []
+                    let templates = overrides.compactMap { $0.path("LaunchTemplateSpecification", "LaunchTemplateId")?.text }
+                    let images = overrides.compactMap { $0.string("ImageId") }
+                    return AutoScalingGroup(name: $0, launchConfiguration: item.string("LaunchConfigurationName"),
+                                            launchTemplateId: item.path("LaunchTemplate", "LaunchTemplateId")?.text
+                                                ?? item.path("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification", "LaunchTemplateId")?.text,
+                                            overrideTemplateIds: templates.isEmpty ? nil : templates, overrideImageIds: images.isEmpty ? nil : images)
                 }
             }
         }
@@ -159,6 +190,85 @@ struct ImageCollector {
             }
         }
         return snapshots.filter { $0.ownerId != context.accountId }
+    }
+
+    /// Own AMIs that are public or carry launch permissions (DescribeImageAttribute launchPermission).
+    func fetchSharedOutImages() async throws -> [SharedOutResource] {
+        var own: [AMIRecord] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeImages", ["Owner.1": "self", "MaxResults": "1000"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            own += page.list("imagesSet").compactMap { Self.image($0) }
+        }
+        let context = self.context, region = self.region
+        let shared = await boundedMap(own, limit: context.fanOut) { image -> SharedOutResource? in
+            let permissions = await context.attempt(.ec2, "DescribeImageAttribute", region: region, resource: image.id) {
+                try await context.client.query(.ec2, region: region, action: "DescribeImageAttribute",
+                                               ["ImageId": image.id, "Attribute": "launchPermission"]).list("launchPermission")
+            }
+            guard let permissions else { return nil }  // recorded as unread
+            let resource = SharedOutResource(
+                id: image.id, kind: "ami", name: image.name,
+                isPublic: image.isPublic == true || permissions.contains { $0.string("group") == "all" },
+                accounts: permissions.compactMap { $0.string("userId") },
+                organizations: permissions.compactMap { $0.string("organizationArn") ?? $0.string("organizationalUnitArn") })
+            return resource.isShared ? resource : nil
+        }
+        return shared.compactMap { $0 }
+    }
+
+    /// Own EBS snapshots with create-volume permissions (DescribeSnapshotAttribute createVolumePermission).
+    func fetchSharedOutSnapshots() async throws -> [SharedOutResource] {
+        var ids: [String] = []
+        try await queryPages(context, .ec2, region: region, action: "DescribeSnapshots", ["Owner.1": "self", "MaxResults": "1000"],
+                             inputToken: "NextToken", outputToken: "nextToken") { page in
+            ids += page.list("snapshotSet").compactMap { $0.string("snapshotId") }
+        }
+        let context = self.context, region = self.region
+        let shared = await boundedMap(ids, limit: context.fanOut) { id -> SharedOutResource? in
+            let permissions = await context.attempt(.ec2, "DescribeSnapshotAttribute", region: region, resource: id) {
+                try await context.client.query(.ec2, region: region, action: "DescribeSnapshotAttribute",
+                                               ["SnapshotId": id, "Attribute": "createVolumePermission"]).list("createVolumePermission")
+            }
+            guard let permissions else { return nil }
+            let resource = SharedOutResource(id: id, kind: "ebs", isPublic: permissions.contains { $0.string("group") == "all" },
+                                             accounts: permissions.compactMap { $0.string("userId") })
+            return resource.isShared ? resource : nil
+        }
+        return shared.compactMap { $0 }
+    }
+
+    /// Own manual RDS DB and cluster snapshots whose `restore` attribute names "all" or accounts.
+    func fetchSharedOutDBSnapshots() async throws -> [SharedOutResource] {
+        var snapshots: [(id: String, arn: String?, kind: String)] = []
+        try await queryPages(context, .rds, region: region, action: "DescribeDBSnapshots", ["SnapshotType": "manual"],
+                             inputToken: "Marker", outputToken: "Marker") { page in
+            snapshots += page.list("DBSnapshots").compactMap { item in
+                item.string("DBSnapshotIdentifier").map { ($0, item.string("DBSnapshotArn"), "rds") }
+            }
+        }
+        try await queryPages(context, .rds, region: region, action: "DescribeDBClusterSnapshots", ["SnapshotType": "manual"],
+                             inputToken: "Marker", outputToken: "Marker") { page in
+            snapshots += page.list("DBClusterSnapshots").compactMap { item in
+                item.string("DBClusterSnapshotIdentifier").map { ($0, item.string("DBClusterSnapshotArn"), "rds-cluster") }
+            }
+        }
+        let context = self.context, region = self.region
+        let shared = await boundedMap(snapshots, limit: context.fanOut) { snapshot -> SharedOutResource? in
+            let cluster = snapshot.kind == "rds-cluster"
+            let operation = cluster ? "DescribeDBClusterSnapshotAttributes" : "DescribeDBSnapshotAttributes"
+            let attributes = await context.attempt(.rds, operation, region: region, resource: snapshot.arn ?? snapshot.id) {
+                let result = try await context.client.query(.rds, region: region, action: operation,
+                                                            [cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier": snapshot.id])
+                return (cluster ? result.path("DBClusterSnapshotAttributesResult", "DBClusterSnapshotAttributes")
+                                : result.path("DBSnapshotAttributesResult", "DBSnapshotAttributes"))?.children ?? []
+            }
+            guard let attributes else { return nil }
+            let restore = attributes.filter { $0.string("AttributeName") == "restore" }.flatMap { $0.list("AttributeValues").map(\.text) }
+            let resource = SharedOutResource(id: snapshot.id, arn: snapshot.arn, kind: snapshot.kind, isPublic: restore.contains("all"),
+                                             accounts: restore.filter { $0 != "all" })
+            return resource.isShared ? resource : nil
+        }
+        return shared.compactMap { $0 }
     }
 
     /// `arn:aws:rds:REGION:ACCOUNT:snapshot:NAME` → ACCOUNT.

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import Inventory
 
 /// A member account of an AWS Organization, with where it sits.
 public struct MemberAccount: Sendable, Codable, Hashable {
@@ -35,20 +36,7 @@ public struct OrganizationLister: Sendable {
     }
 
     public func accounts() async throws -> [MemberAccount] {
-        var accounts: [MemberAccount] = []
-        var token: String?
-        repeat {
-            var input: [String: JSONValue] = [:]
-            if let token { input["NextToken"] = .string(token) }
-            let page = try await client.json(.organizations, region: region, operation: "ListAccounts", .object(input))
-            for item in page["Accounts"]?.array ?? [] {
-                guard let id = item["Id"]?.string else { continue }
-                // `State` replaces `Status`; read whichever is there.
-                let status = item["State"]?.string ?? item["Status"]?.string ?? "UNKNOWN"
-                accounts.append(MemberAccount(id: id, name: item["Name"]?.string ?? id, status: status))
-            }
-            token = page["NextToken"]?.string.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
+        var accounts = try await list("ListAccounts", [:])
         var paths = OUPaths(client: client, region: region)
         for index in accounts.indices {
             let (names, ids) = try await paths.path(of: accounts[index].id)
@@ -56,6 +44,50 @@ public struct OrganizationLister: Sendable {
             accounts[index].ouIds = ids
         }
         return accounts
+    }
+
+    /// Every page of ListAccounts or ListAccountsForParent.
+    func list(_ operation: String, _ base: [String: JSONValue]) async throws -> [MemberAccount] {
+        var accounts: [MemberAccount] = []
+        try await pages(operation, base) { page in
+            for item in page["Accounts"]?.array ?? [] {
+                guard let id = item["Id"]?.string else { continue }
+                // `State` replaces `Status`; read whichever is there.
+                let status = item["State"]?.string ?? item["Status"]?.string ?? "UNKNOWN"
+                accounts.append(MemberAccount(id: id, name: item["Name"]?.string ?? id, status: status))
+            }
+        }
+        return accounts
+    }
+
+    func pages(_ operation: String, _ base: [String: JSONValue], _ body: (JSONValue) -> Void) async throws {
+        var token: String?
+        repeat {
+            var input = base
+            if let token { input["NextToken"] = .string(token) }
+            let page = try await client.json(.organizations, region: region, operation: operation, .object(input))
+            body(page)
+            token = page["NextToken"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+    }
+
+    /// The accounts `trust:` names through the organisation: all of them (`organization: true`), or
+    /// those under the given OUs and their nested OUs.
+    public func trust(organization: Bool, ous: [String]) async throws -> OrganizationTrust {
+        if organization {
+            return OrganizationTrust(source: "trust.organization", accounts: try await list("ListAccounts", [:]).map(\.id).sorted())
+        }
+        var accounts = Set<String>()
+        var queue = ous
+        var seen = Set<String>()
+        while let ou = queue.popLast() {
+            guard seen.insert(ou).inserted else { continue }
+            accounts.formUnion(try await list("ListAccountsForParent", ["ParentId": .string(ou)]).map(\.id))
+            try await pages("ListOrganizationalUnitsForParent", ["ParentId": .string(ou)]) { page in
+                queue += (page["OrganizationalUnits"]?.array ?? []).compactMap { $0["Id"]?.string }
+            }
+        }
+        return OrganizationTrust(source: "trust.ous \(ous.joined(separator: ", "))", accounts: accounts.sorted())
     }
 }
 

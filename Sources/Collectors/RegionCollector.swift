@@ -45,11 +45,15 @@ struct RegionCollector {
                     guard let id = item.string("instanceId") else { continue }
                     let options = item.child("metadataOptions")
                     let tags = item.list("tagSet")
-                    let template = tags.first { $0.string("key") == "aws:ec2launchtemplate:id" }?.string("value")
-                    result.append(EC2Instance(
+                    func tag(_ key: String) -> String? { tags.first { $0.string("key") == key }?.string("value") }
+                    let template = tag("aws:ec2launchtemplate:id")
+                    var instance = EC2Instance(
                         id: id, state: item.path("instanceState", "name")?.text ?? "unknown", imageId: item.string("imageId"),
                         launched: item.date("launchTime"), metadata: Self.metadataOptions(options), launchTemplateId: template,
-                        containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") })))
+                        containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") }))
+                    instance.stackName = tag("aws:cloudformation:stack-name")
+                    instance.launchTemplateVersion = tag("aws:ec2launchtemplate:version")
+                    result.append(instance)
                 }
             }
         }
@@ -71,10 +75,14 @@ struct RegionCollector {
         let region = self.region
         return await boundedMap(templates, limit: context.fanOut) { template in
             var template = template
+            // Every version, not only $Default and $Latest: any of them can be launched explicitly.
             let versions = await context.attempt(.ec2, "DescribeLaunchTemplateVersions", region: region, resource: template.id) {
-                try await context.client.query(.ec2, region: region, action: "DescribeLaunchTemplateVersions",
-                                               ["LaunchTemplateId": template.id, "LaunchTemplateVersion.1": "$Default",
-                                                "LaunchTemplateVersion.2": "$Latest"]).list("launchTemplateVersionSet")
+                var items: [XElement] = []
+                try await queryPages(context, .ec2, region: region, action: "DescribeLaunchTemplateVersions",
+                                     ["LaunchTemplateId": template.id, "MaxResults": "200"], inputToken: "NextToken", outputToken: "nextToken") { page in
+                    items += page.list("launchTemplateVersionSet")
+                }
+                return items
             }
             let items = versions ?? []
             let defaultItem = items.first { $0.bool("defaultVersion") == true } ?? items.first
@@ -92,6 +100,12 @@ struct RegionCollector {
             if let image = latest?.path("launchTemplateData", "imageId")?.text, image != template.imageId {
                 template.latestImageId = image
             }
+            let others = items.compactMap { item -> TemplateVersionImage? in
+                guard let version = item.string("versionNumber").flatMap(Int.init), version != template.defaultVersion,
+                      version != template.latestVersion, let image = item.path("launchTemplateData", "imageId")?.text else { return nil }
+                return TemplateVersionImage(version: version, imageId: image)
+            }.sorted { $0.version < $1.version }
+            if versions != nil { template.otherVersionImages = others }
             return template
         }
     }

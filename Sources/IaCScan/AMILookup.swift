@@ -56,11 +56,11 @@ public struct AMILookup: Sendable {
     /// match in regions where the real one is missing), low when nothing selects by name or date,
     /// or when the owners come from a variable Mamori cannot resolve.
     public func finding() -> IaCFinding? {
-        if pinnedBy != nil { return nil }
+        if pinnedBy != nil || owners == .pinned { return unsafeFilterFinding() }
         var severity: Severity
         let ownerText: String
         switch owners {
-        case .pinned: return nil
+        case .pinned: return unsafeFilterFinding()
         case .absent: ownerText = "without owners or an owner-id, owner-alias or image-id filter"
         case .empty(let how): ownerText = "with an empty owners list (\(how)) and no owner-id, owner-alias or image-id filter"
         case .unresolved(let expr):
@@ -91,10 +91,22 @@ public struct AMILookup: Sendable {
         let matching = selectsByName ? "with a matching name" : "matching these filters"
         message += ". Any AWS account can publish a public AMI \(matching), and this look-up may return it (whoAMI)."
         if unsafeFilterAllowed {
-            message += " allow_unsafe_filter = true also silences the AWS provider's own error for this case."
+            message += " \(unsafeFilterSpelling) also silences the provider's own error for this case."
         }
         return IaCFinding(rule: rule, severity: severity, file: file, location: location,
                           resource: resource, message: message, fix: fixText())
+    }
+
+    private var unsafeFilterSpelling: String { fixStyle == .terraform || fixStyle == .cdktf ? "allow_unsafe_filter = true" : "allowUnsafeFilter" }
+
+    /// A pinned look-up that still turns the provider's guard off: low, the guard is what catches a
+    /// later edit that drops the owners.
+    private func unsafeFilterFinding() -> IaCFinding? {
+        guard unsafeFilterAllowed else { return nil }
+        return IaCFinding(rule: .unsafeFilter, severity: .low, file: file, location: location, resource: resource,
+                          message: "\(resource) sets \(unsafeFilterSpelling): its owners are pinned today, but the provider's own whoAMI error is off, "
+                              + "so a later edit that drops them is not caught.",
+                          fix: "Remove \(unsafeFilterSpelling); keep owners pinned.")
     }
 
     // MARK: fixes

@@ -172,6 +172,10 @@ public enum CodeAMIRules {
                 lookup.picksNewest = "mostRecent set from an expression, assumed true"
             }
         }
+        if let unsafe = all.value(of: "allowunsafefilter") {
+            let words = Set(unsafe.map { tokens[$0].text })
+            lookup.unsafeFilterAllowed = words.contains("true") || words.contains("True")
+        }
         switch site.family {
         case .cdk:
             lookup.picksNewest = "CDK picks the newest match"

@@ -36,7 +36,13 @@ public struct IaCRule: Sendable, Hashable, Codable {
         id: "IAC-AMI-007", title: "Ansible AMI look-up without owners",
         description: "An Ansible ec2_ami_info task filters images by name without owners, image_ids or an owner filter, so it also returns public AMIs from any account.")
 
-    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk, ansible]
+    /// Terraform AWS provider v6 `allow_unsafe_filter = true` / Pulumi `allowUnsafeFilter` on a look-up
+    /// whose owners are pinned (an unpinned one is reported by its own rule, which says so too).
+    public static let unsafeFilter = IaCRule(
+        id: "IAC-AMI-008", title: "AMI look-up turns off the provider's whoAMI guard",
+        description: "allow_unsafe_filter = true (Terraform AWS provider v6) or allowUnsafeFilter (Pulumi) silences the provider's own error for most_recent look-ups without owners, so a later edit that drops the owners goes through without a word.")
+
+    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk, ansible, unsafeFilter]
 }
 
 /// One unpinned AMI look-up found in a file.

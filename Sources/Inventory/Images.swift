@@ -14,6 +14,10 @@ public struct AMIRecord: Codable, Sendable, Hashable {
     public var allowed: Bool?
     /// "describe-images" or "instance-image-metadata" (the image is no longer visible).
     public var source: String
+    /// Marketplace product codes; nil when not read.
+    public var productCodes: [String]?
+    /// When the image is (or will be) deprecated, ISO 8601; nil when it is not.
+    public var deprecationTime: String?
 
     public init(id: String, ownerId: String? = nil, ownerAlias: String? = nil, name: String? = nil, isPublic: Bool? = nil,
                 created: String? = nil, allowed: Bool? = nil, source: String = "describe-images") {
@@ -36,11 +40,34 @@ public struct AllowedImagesState: Codable, Sendable, Hashable {
     public var providers: [[String]]
     /// "account" or "declarative-policy".
     public var managedBy: String?
+    /// Every criterion with all its conditions (nil in inventories saved before they were read:
+    /// then `providers` alone is known).
+    public var criteria: [ImageCriterion]?
 
-    public init(state: String, providers: [[String]] = [], managedBy: String? = nil) {
+    public init(state: String, providers: [[String]] = [], managedBy: String? = nil, criteria: [ImageCriterion]? = nil) {
         self.state = state
         self.providers = providers
         self.managedBy = managedBy
+        self.criteria = criteria
+    }
+}
+
+/// One Allowed AMIs criterion: every condition given must hold; nil means not given.
+public struct ImageCriterion: Codable, Sendable, Hashable {
+    public var providers: [String]?
+    /// Image names, `*` and `?` wildcards allowed.
+    public var names: [String]?
+    public var productCodes: [String]?
+    public var maxDaysSinceCreated: Int?
+    public var maxDaysSinceDeprecated: Int?
+
+    public init(providers: [String]? = nil, names: [String]? = nil, productCodes: [String]? = nil,
+                maxDaysSinceCreated: Int? = nil, maxDaysSinceDeprecated: Int? = nil) {
+        self.providers = providers
+        self.names = names
+        self.productCodes = productCodes
+        self.maxDaysSinceCreated = maxDaysSinceCreated
+        self.maxDaysSinceDeprecated = maxDaysSinceDeprecated
     }
 }
 
@@ -49,11 +76,21 @@ public struct AutoScalingGroup: Codable, Sendable, Hashable {
     public var name: String
     public var launchConfiguration: String?
     public var launchTemplateId: String?
-    public init(name: String, launchConfiguration: String? = nil, launchTemplateId: String? = nil) {
+    /// Mixed instances policy overrides: launch templates other than the group's, and AMIs that
+    /// replace the template's (`Overrides[].ImageId`).
+    public var overrideTemplateIds: [String]?
+    public var overrideImageIds: [String]?
+    public init(name: String, launchConfiguration: String? = nil, launchTemplateId: String? = nil,
+                overrideTemplateIds: [String]? = nil, overrideImageIds: [String]? = nil) {
         self.name = name
         self.launchConfiguration = launchConfiguration
         self.launchTemplateId = launchTemplateId
+        self.overrideTemplateIds = overrideTemplateIds
+        self.overrideImageIds = overrideImageIds
     }
+
+    /// Every launch template the group can launch from.
+    public var templateIds: [String] { [launchTemplateId].compactMap { $0 } + (overrideTemplateIds ?? []) }
 }
 
 /// An Auto Scaling launch configuration's AMI.
@@ -83,6 +120,35 @@ public struct SharedSnapshot: Codable, Sendable, Hashable {
     }
 }
 
+/// One of the account's own AMIs or snapshots that it shares with others (the other side of a
+/// shared-in resource). Only shared ones are kept.
+public struct SharedOutResource: Codable, Sendable, Hashable {
+    public var id: String
+    public var arn: String?
+    /// "ami", "ebs", "rds" or "rds-cluster".
+    public var kind: String
+    public var name: String?
+    /// Launchable / restorable by everyone.
+    public var isPublic: Bool
+    /// Account ids it is shared with.
+    public var accounts: [String]
+    /// Organization or OU ARNs it is shared with (AMIs only).
+    public var organizations: [String]
+
+    public init(id: String, arn: String? = nil, kind: String, name: String? = nil, isPublic: Bool = false, accounts: [String] = [],
+                organizations: [String] = []) {
+        self.id = id
+        self.arn = arn
+        self.kind = kind
+        self.name = name
+        self.isPublic = isPublic
+        self.accounts = accounts
+        self.organizations = organizations
+    }
+
+    public var isShared: Bool { isPublic || !accounts.isEmpty || !organizations.isEmpty }
+}
+
 /// Everything the whoAMI and shared-resource checks need for one region.
 public struct ImageInventory: Codable, Sendable {
     /// AMIs referenced by instances, launch templates and launch configurations, by id.
@@ -96,6 +162,15 @@ public struct ImageInventory: Codable, Sendable {
     public var sharedImages: [AMIRecord]?
     public var sharedSnapshots: [SharedSnapshot]?
     public var sharedDBSnapshots: [SharedSnapshot]?
+    /// Own AMIs, EBS snapshots and RDS DB/cluster snapshots shared publicly or with other accounts;
+    /// nil when they could not be listed (then never reported as compliant).
+    public var sharedOutImages: [SharedOutResource]?
+    public var sharedOutSnapshots: [SharedOutResource]?
+    public var sharedOutDBSnapshots: [SharedOutResource]?
+    /// `GetImageBlockPublicAccessState`: "block-new-sharing" or "unblocked"; nil when unknown.
+    public var imageBlockPublicAccess: String?
+    /// `GetSnapshotBlockPublicAccessState`: "block-all-sharing", "block-new-sharing" or "unblocked"; nil when unknown.
+    public var snapshotBlockPublicAccess: String?
 
     public init(images: [String: AMIRecord] = [:], unresolved: [String] = []) {
         self.images = images

@@ -33,6 +33,9 @@ public struct AccountInventory: Codable, Sendable {
     public var guardrails: GuardrailInventory
     /// What could not be read, and why.
     public var errors: [CollectionError]
+    /// Organisation accounts this scan trusts (scan --org, `trust: {organization: true}` or `ous:`);
+    /// nil when organisation trust was not asked for. Kept so a saved inventory re-evaluates the same.
+    public var organizationTrust: OrganizationTrust?
 
     public init(accountId: String, accountName: String? = nil, partition: String = "aws", regions: [String] = [],
                 iam: IAMInventory? = nil, s3: S3Inventory? = nil, regional: [RegionInventory] = [],
@@ -46,6 +49,17 @@ public struct AccountInventory: Codable, Sendable {
         self.regional = regional
         self.guardrails = guardrails
         self.errors = errors
+    }
+}
+
+/// The organisation accounts a scan trusts, and why.
+public struct OrganizationTrust: Codable, Sendable, Hashable {
+    /// "scan --org", "trust.organization" or "trust.ous ou-…, ou-…".
+    public var source: String
+    public var accounts: [String]
+    public init(source: String, accounts: [String]) {
+        self.source = source
+        self.accounts = accounts
     }
 }
 

@@ -114,6 +114,10 @@ public struct EC2Instance: Codable, Sendable {
     public var launchTemplateId: String?
     /// Why the instance looks like a container host (e.g. "tag eks:cluster-name"); nil when nothing says so.
     public var containerMarker: String?
+    /// The CloudFormation stack that launched it (`aws:cloudformation:stack-name` tag).
+    public var stackName: String?
+    /// The launch template version it came from (`aws:ec2launchtemplate:version` tag).
+    public var launchTemplateVersion: String?
     public init(id: String, state: String, imageId: String? = nil, launched: Date? = nil,
                 metadata: MetadataOptions = MetadataOptions(), launchTemplateId: String? = nil, containerMarker: String? = nil) {
         self.containerMarker = containerMarker
@@ -138,6 +142,16 @@ public struct LaunchTemplate: Codable, Sendable {
     public var latestImageId: String?
     /// Why the template looks like it launches container hosts (tags, user data); nil when nothing says so.
     public var containerMarker: String?
+    /// AMIs of the versions that are neither default nor latest: any version can be launched
+    /// explicitly (`--launch-template Version=N`), so each is a way in.
+    public var otherVersionImages: [TemplateVersionImage]?
+
+    /// Every AMI the template can launch, whichever version is chosen.
+    public var allImageIds: [String] {
+        var ids = [imageId, latestImageId].compactMap { $0 }
+        for other in otherVersionImages ?? [] where !ids.contains(other.imageId) { ids.append(other.imageId) }
+        return ids
+    }
     public init(id: String, name: String, defaultVersion: Int? = nil, metadata: MetadataOptions? = nil, imageId: String? = nil,
                 latestVersion: Int? = nil, latestImageId: String? = nil, containerMarker: String? = nil) {
         self.containerMarker = containerMarker
@@ -147,6 +161,16 @@ public struct LaunchTemplate: Codable, Sendable {
         self.name = name
         self.defaultVersion = defaultVersion
         self.metadata = metadata
+        self.imageId = imageId
+    }
+}
+
+/// The AMI of one launch template version.
+public struct TemplateVersionImage: Codable, Sendable, Hashable {
+    public var version: Int
+    public var imageId: String
+    public init(version: Int, imageId: String) {
+        self.version = version
         self.imageId = imageId
     }
 }

@@ -18,6 +18,10 @@ struct AmisPlanCommand: AsyncParsableCommand {
               mamori amis plan --region us-east-1
               mamori amis plan --inventory inventory.json --trust-account 111122223333
               mamori amis plan --region us-east-1 --apply audit-mode
+              mamori amis plan --region us-east-1 --apply enabled --audit-days 45
+            --apply enabled refuses while AMIs in use would be blocked or audit mode has been on for less than
+            --audit-days (default 30); a region managed by a declarative policy is never changed here: the
+            policy change to make is printed instead.
             Exit codes: 0 plan printed (or applied), 1 in-use AMIs would be blocked, 2 error.
             """)
 
@@ -35,14 +39,18 @@ struct AmisPlanCommand: AsyncParsableCommand {
     @Option(help: "Set the criteria and switch the regions to this state: audit-mode or enabled.")
     var apply: Mode?
 
-    @Flag(help: "With --apply enabled: go ahead even though AMIs in use would be blocked.")
+    @Flag(help: "With --apply enabled: go ahead even though AMIs in use would be blocked or audit mode has not been on long enough.")
     var force = false
+
+    @Option(name: .customLong("audit-days"), help: "With --apply enabled: days audit mode must have been on first (from CloudTrail).")
+    var auditDays = 30
 
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
     func validate() throws {
         if apply != nil && inventory != nil { throw ValidationError("--apply needs a live account, not --inventory") }
+        if auditDays < 0 { throw ValidationError("--audit-days must be 0 or more") }
         for account in trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
             throw ValidationError("--trust-account '\(account)' is not a 12-digit AWS account ID")
         }
@@ -50,8 +58,9 @@ struct AmisPlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.run {
-            let account: AccountInventory
+            var account: AccountInventory
             var client: AWSClient?
+            let config = FileManager.default.fileExists(atPath: "mamori.yml") ? try MamoriConfig.load(path: "mamori.yml") : MamoriConfig()
             if let inventory {
                 guard let first = try InventoryFile.read(inventory).accounts.first else { throw CLIError("\(inventory) holds no account") }
                 account = first
@@ -62,9 +71,9 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(), progress: Console.progress(enabled: true))
                     .collect(regions: scope)
                 Console.clearProgress(enabled: true)
+                await OrganizationTrustStep.resolve(&account, config: config, client: live, region: aws.homeRegion())
             }
-            var trusted = Set(trustAccounts)
-            if FileManager.default.fileExists(atPath: "mamori.yml") { trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust) }
+            let trusted = Set(trustAccounts).union(config.trust)
             var plan = AMIPlanner.plan(account, trusted: trusted)
             if let client {
                 for index in plan.regions.indices where plan.regions[index].currentState == "audit-mode" {
@@ -73,9 +82,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
             }
             print(json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId))
             guard let apply, let client else { return plan.blocksInUse ? 1 : 0 }
-            if apply == .enabled && plan.blocksInUse && !force {
-                throw CLIError("refusing to enable Allowed AMIs: AMIs in use would be blocked (see above). Fix them, stay in audit mode, or pass --force")
-            }
+            if let refusal = plan.refusal(apply: apply.rawValue, auditDays: auditDays, force: force) { throw CLIError(refusal) }
             let journal = try Journal(name: "amis-\(apply.rawValue)")
             print("\nApplying \(apply.rawValue) to \(plan.regions.map(\.region).joined(separator: ", ")); journal: \(journal.path)")
             let change = AllowedImagesChange(client: client, journal: journal)
@@ -121,6 +128,9 @@ enum AMIPlanText {
             for owner in plan.untrustedOwners {
                 out += "  \(safe(owner.label)) (\(safe(owner.origin))):\n"
                 for image in owner.images { out += "    \(safe(image.region)) \(safe(image.imageId)): \(safe(image.reason))\n" }
+                if let criterion = owner.suggestedCriterion, let names = criterion.names {
+                    out += "    if you trust it, allow only the family in use: {\"ImageProviders\": [\"\(safe(owner.ownerId))\"], \"ImageNames\": [\"\(safe(names.joined(separator: "\", \"")))\"]}\n"
+                }
                 if !owner.wouldBreak.isEmpty {
                     out += "    would break once enabled (instances keep running but cannot be replaced): \(safe(owner.wouldBreak.joined(separator: ", ")))\n"
                 }

@@ -29,6 +29,10 @@ struct OrgOptions: ParsableArguments {
     @Option(name: .customLong("ou"), help: "Scan only accounts under this OU id (repeatable), e.g. ou-ab12-34cd56ef.")
     var ous: [String] = []
 
+    @Flag(name: .customLong("no-org-trust"),
+          help: "Do not trust the organisation's accounts as owners of AMIs and shared resources (trusted by default with --org); `trust:` in the config still applies.")
+    var noOrgTrust = false
+
     @Flag(help: "Continue the last interrupted --org scan with the same parameters: only unfinished accounts are scanned.")
     var resume = false
 
@@ -41,8 +45,8 @@ struct OrgOptions: ParsableArguments {
 
     func validate() throws {
         if maxAccounts < 1 || maxAccounts > 64 { throw ValidationError("--max-accounts must be between 1 and 64") }
-        if !org && (accounts != nil || !excludeAccounts.isEmpty || !ous.isEmpty || resume || shard != nil || run != nil) {
-            throw ValidationError("--accounts, --exclude-account, --ou, --resume, --shard and --run go with --org")
+        if !org && (accounts != nil || !excludeAccounts.isEmpty || !ous.isEmpty || resume || shard != nil || run != nil || noOrgTrust) {
+            throw ValidationError("--accounts, --exclude-account, --ou, --no-org-trust, --resume, --shard and --run go with --org")
         }
         if shard != nil && run == nil { throw ValidationError("--shard needs --run NAME, the scan all shards write into") }
     }
@@ -51,6 +55,19 @@ struct OrgOptions: ParsableArguments {
     var fingerprint: String {
         ["role=\(roleName)", "accounts=\(accounts ?? "")", "exclude=\(excludeAccounts.sorted().joined(separator: ","))",
          "ou=\(ous.sorted().joined(separator: ","))", "shard=\(shard.map { "\($0.index)/\($0.count)" } ?? "")"].joined(separator: ";")
+            + (noOrgTrust ? ";org-trust=off" : "")  // absent when on, so earlier stored scans still resume
+    }
+
+    /// The organisation accounts an org scan trusts: all members unless --no-org-trust (or
+    /// `trust: {organization: true}` asks for them anyway), else the members under `trust: {ous:}`.
+    func trust(_ members: [MemberAccount], config: MamoriConfig) -> OrganizationTrust? {
+        if !noOrgTrust || config.trustOrganization {
+            return OrganizationTrust(source: noOrgTrust ? "trust.organization" : "scan --org", accounts: members.map(\.id).sorted())
+        }
+        guard !config.trustOUs.isEmpty else { return nil }
+        let ous = Set(config.trustOUs)
+        return OrganizationTrust(source: "trust.ous \(config.trustOUs.joined(separator: ", "))",
+                                 accounts: members.filter { !ous.isDisjoint(with: $0.ouIds) }.map(\.id).sorted())
     }
 
     /// The accounts to scan and those skipped with the reason.

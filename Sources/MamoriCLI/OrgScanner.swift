@@ -41,6 +41,11 @@ struct OrgScan: Sendable {
         do { members = try await interruptible(nil) { try await OrganizationLister(client: base, region: homeRegion).accounts() } }
         catch let error as SignalTrap.Interrupted { throw error }
         catch { throw CLIError("cannot list the organisation's accounts from \(identity.account) (run from the management or a delegated administrator account): \(error)") }
+        let trust = options.trust(members, config: config)
+        if let trust {
+            Console.error("trusting \(trust.accounts.count) organisation account(s) as owners of AMIs and shared resources (\(trust.source)"
+                          + (trust.source == "scan --org" ? "; --no-org-trust to turn off" : "") + ")")
+        }
         var (targets, skipped) = try options.select(members)
         if let shard = options.shard {
             targets = targets.filter { shard.contains($0.id) }
@@ -78,7 +83,7 @@ struct OrgScan: Sendable {
             func add() {
                 let member = pending[next]
                 next += 1
-                group.addTask { await scanOne(member, management: identity.account) }
+                group.addTask { await scanOne(member, management: identity.account, trust: trust) }
             }
             while next < min(options.maxAccounts, pending.count) { add() }
             while let result = try await group.next() {
@@ -177,7 +182,7 @@ struct OrgScan: Sendable {
         var metrics: PostureMetrics?
     }
 
-    func scanOne(_ member: MemberAccount, management: String) async -> AccountOutcome? {
+    func scanOne(_ member: MemberAccount, management: String, trust: OrganizationTrust?) async -> AccountOutcome? {
         progress("\(member.id) (\(member.name))")
         let client: AWSClient
         if member.id == management {
@@ -194,6 +199,7 @@ struct OrgScan: Sendable {
             if Task.isCancelled { return nil }
             inventory.accountName = member.name
             inventory.ouPath = member.ouPath
+            inventory.organizationTrust = trust
             let collected = Inventory(accounts: [inventory])
             var result = Evaluator.evaluate(collected, config: config)
             result.accounts[member.id] = label

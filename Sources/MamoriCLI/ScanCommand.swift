@@ -59,13 +59,14 @@ struct ScanCommand: AsyncParsableCommand {
             let store = noHistory ? nil : try await history.open()
             let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
                                              progress: Console.progress(enabled: !quiet))
-            let account: AccountInventory
+            var account: AccountInventory
             do { account = try await collector.collect(regions: scope) }
             catch let error as AWSError {
                 Console.clearProgress(enabled: !quiet)
                 throw CLIError("cannot identify the account: \(error)\(error.isCredentialProblem ? " (check the credentials)" : "")")
             }
             Console.clearProgress(enabled: !quiet)
+            await OrganizationTrustStep.resolve(&account, config: config, client: client, region: aws.homeRegion())
             let inventory = Inventory(accounts: [account])
             if let save { try InventoryFile.write(inventory, to: save) }
             let evaluation = Evaluator.evaluate(inventory, config: config)

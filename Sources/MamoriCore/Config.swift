@@ -5,23 +5,64 @@ import Yams
 /// commands (`imds:`, `secrets:`, `iac:`) are read by those commands and only checked to exist here.
 public struct MamoriConfig: Codable, Sendable {
     public var thresholds: Thresholds
-    /// Account IDs the user trusts (their own organisation, image builders, partners).
+    /// Account IDs the user trusts (image builders, partners): `trust: [...]` or `trust: {accounts: [...]}`.
     public var trust: [String]
+    /// `trust: {organization: true}`: every account of the caller's organisation (ListAccounts).
+    public var trustOrganization: Bool
+    /// `trust: {ous: [ou-…]}`: the accounts under these OUs, nested OUs included.
+    public var trustOUs: [String]
     public var mute: [MuteRule]
 
-    public init(thresholds: Thresholds = Thresholds(), trust: [String] = [], mute: [MuteRule] = []) {
+    public init(thresholds: Thresholds = Thresholds(), trust: [String] = [], trustOrganization: Bool = false, trustOUs: [String] = [],
+                mute: [MuteRule] = []) {
         self.thresholds = thresholds
         self.trust = trust
+        self.trustOrganization = trustOrganization
+        self.trustOUs = trustOUs
         self.mute = mute
     }
+
+    enum CodingKeys: String, CodingKey { case thresholds, trust, mute }
+
+    /// The mapping form of `trust:`.
+    struct TrustSection: Codable {
+        var accounts: [String]?
+        var organization: Bool?
+        var ous: [String]?
+        static let keys: Set<String> = ["accounts", "organization", "ous"]
+    }
+
+    /// Trust resolved from the organisation is asked for (`organization: true` or `ous:`).
+    public var wantsOrganizationTrust: Bool { trustOrganization || !trustOUs.isEmpty }
 
     static let knownKeys: Set<String> = ["thresholds", "trust", "mute", "imds", "secrets", "iac", "amis", "scan"]
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         thresholds = try container.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
-        trust = try container.decodeIfPresent([String].self, forKey: .trust) ?? []
+        // A plain list of account ids (the original form) still means `accounts`.
+        if let list = try? container.decodeIfPresent([String].self, forKey: .trust) {
+            trust = list
+            trustOrganization = false
+            trustOUs = []
+        } else {
+            let section = try container.decodeIfPresent(TrustSection.self, forKey: .trust)
+            trust = section?.accounts ?? []
+            trustOrganization = section?.organization ?? false
+            trustOUs = section?.ous ?? []
+        }
         mute = try container.decodeIfPresent([MuteRule].self, forKey: .mute) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(thresholds, forKey: .thresholds)
+        if wantsOrganizationTrust {
+            try container.encode(TrustSection(accounts: trust, organization: trustOrganization, ous: trustOUs), forKey: .trust)
+        } else {
+            try container.encode(trust, forKey: .trust)
+        }
+        try container.encode(mute, forKey: .mute)
     }
 
     /// Loads and validates a config file: unknown top-level keys and malformed values are errors
@@ -42,11 +83,19 @@ public struct MamoriConfig: Codable, Sendable {
                 throw ConfigError.malformed(source, "unknown section '\(name)' (known: \(knownKeys.sorted().joined(separator: ", ")))")
             }
         }
+        if let trust = mapping["trust"]?.mapping {
+            for key in trust.keys where !TrustSection.keys.contains(key.string ?? "") {
+                throw ConfigError.malformed(source, "trust: unknown key '\(key.string ?? "?")' (known: accounts, organization, ous)")
+            }
+        }
         let config: MamoriConfig
         do { config = try YAMLDecoder().decode(MamoriConfig.self, from: text) }
         catch { throw ConfigError.malformed(source, describe(error)) }
         for account in config.trust where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
             throw ConfigError.malformed(source, "trust: '\(account)' is not a 12-digit AWS account ID")
+        }
+        for ou in config.trustOUs where ou.wholeMatch(of: /ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}/) == nil {
+            throw ConfigError.malformed(source, "trust.ous: '\(ou)' is not an organizational unit ID (ou-xxxx-xxxxxxxx)")
         }
         for rule in config.mute where rule.reason.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConfigError.malformed(source, "mute: every rule needs a reason (it is shown in the report)")

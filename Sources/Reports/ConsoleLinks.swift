@@ -23,6 +23,7 @@ public enum ConsoleLinks {
         case "AwsEc2Image": return "\(ec2)ImageDetails:imageId=\(escapedId)"
         case "AwsEc2Snapshot": return "\(ec2)SnapshotDetails:snapshotId=\(escapedId)"
         case "AwsAutoScalingLaunchConfiguration": return "\(ec2)LaunchConfigurations:"
+        case "AwsAutoScalingAutoScalingGroup": return "\(ec2)AutoScalingGroupDetails:id=\(escapedId)"
         case "AwsRdsDbSnapshot": return "\(base)/rds/home?region=\(region)#snapshots-list:"
         case "AwsSnsTopic": return "\(base)/sns/v3/home?region=\(region)#/topic/\(escape(finding.resource))"
         case "AwsSqsQueue":
@@ -41,7 +42,8 @@ public enum ConsoleLinks {
         case "guardduty.disabled": "\(base)/guardduty/home?region=\(region)"
         case "securityhub.disabled": "\(base)/securityhub/home?region=\(region)"
         case "account.cost_guardrails": "\(base)/billing/home#/budgets"
-        case "ec2.imds_default_not_required", "ec2.imds_v2_not_enforced", "ec2.allowed_amis_not_enabled": "\(base)/ec2/home?region=\(region)#Settings:"
+        case "ec2.imds_default_not_required", "ec2.imds_v2_not_enforced", "ec2.allowed_amis_not_enabled",
+             "ec2.image_block_public_access_off", "ec2.snapshot_block_public_access_off": "\(base)/ec2/home?region=\(region)#Settings:"
         default: nil
         }
     }

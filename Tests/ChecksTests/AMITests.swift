@@ -158,4 +158,223 @@ struct AMITests {
         #expect(snapshot?.remediation == Catalog.sharedSnapshot.remediation)
         #expect(findings.first { $0.check == "rds.shared_snapshot_untrusted" }?.message.contains("Only the owner can unshare it") == true)
     }
+
+    /// Owners are own, organisation, trusted, known vendor or unknown; only the last two fail.
+    @Test func organisationTrustClassifiesAndPasses() throws {
+        let member = "555566667777", vendor = "099720109477", stranger = "444455556666"
+        let trust = AMITrust(account: account, trusted: ["222233334444"], organization: [member])
+        #expect([account, member, "222233334444", vendor, stranger].map(trust.owner) == [.own, .organization, .trusted, .knownVendor, .unknown])
+        #expect(trust.describe(vendor).contains("Canonical"))
+        let inventory = region(Self.images, instances: []).images
+        #expect(trust.classify("ami-partner", images: inventory).origin == .organization)
+
+        var r = region(Self.images, instances: [("i-partner", "ami-partner")])
+        r.images?.sharedImages = [Self.images[4]]
+        r.images?.sharedSnapshots = [SharedSnapshot(id: "snap-member", ownerId: member, kind: "ebs"),
+                                     SharedSnapshot(id: "snap-vendor", ownerId: vendor, kind: "ebs"),
+                                     SharedSnapshot(id: "snap-stranger", ownerId: stranger, kind: "ebs")]
+        r.images?.sharedDBSnapshots = [SharedSnapshot(id: "db-member", arn: "arn:aws:rds:eu-west-1:\(member):snapshot:db-member", ownerId: member, kind: "rds")]
+        var inventoryAccount = AccountInventory(accountId: account, regional: [r])
+        let without = Evaluator.evaluate(Inventory(accounts: [inventoryAccount])).failures
+        #expect(without.contains { $0.check == "ec2.shared_ami_untrusted" })
+        #expect(without.contains { $0.check == "ec2.instance_ami_untrusted" })
+
+        // The organisation recorded in the inventory (scan --org, or trust: {organization: true}).
+        inventoryAccount.organizationTrust = OrganizationTrust(source: "scan --org", accounts: [account, member])
+        let evaluation = Evaluator.evaluate(Inventory(accounts: [inventoryAccount]))
+        let failing = evaluation.failures
+        #expect(!failing.contains { $0.check == "ec2.shared_ami_untrusted" || $0.check == "ec2.instance_ami_untrusted" || $0.check == "rds.shared_snapshot_untrusted" })
+        #expect(failing.filter { $0.check == "ec2.shared_snapshot_untrusted" }.map { String($0.resource.split(separator: "/").last!) }.sorted()
+                == ["snap-stranger", "snap-vendor"])
+        #expect(failing.first { $0.resource.hasSuffix("snap-vendor") }?.message.contains("known vendor account 099720109477 (Canonical)") == true)
+        #expect(failing.first { $0.resource.hasSuffix("snap-stranger") }?.message.contains("unknown account 444455556666") == true)
+        let pass = evaluation.findings.first { $0.check == "ec2.instance_ami_untrusted" && $0.status == .pass }
+        #expect(pass?.message.contains("organisation account 555566667777") == true)
+
+        // The plan allows organisation owners.
+        let plan = AMIPlanner.plan(inventoryAccount, trusted: [])
+        #expect(plan.providers == ["amazon", member])
+        #expect(plan.untrustedOwners.isEmpty)
+    }
+
+    /// Sharing out: own AMIs and snapshots public or shared outside the trust, and block public access.
+    @Test func sharingOutAndBlockPublicAccess() {
+        var r = region([], instances: [])
+        r.images?.sharedOutImages = [SharedOutResource(id: "ami-pub", kind: "ami", name: "internal-app", isPublic: true),
+                                     SharedOutResource(id: "ami-org", kind: "ami", accounts: ["555566667777"]),
+                                     SharedOutResource(id: "ami-ou", kind: "ami", organizations: ["arn:aws:organizations::999988887777:ou/o-abc/ou-ab12-34cd56ef"])]
+        r.images?.sharedOutSnapshots = [SharedOutResource(id: "snap-out", kind: "ebs", accounts: ["444455556666", "222233334444"]),
+                                        SharedOutResource(id: "snap-pub", kind: "ebs", isPublic: true)]
+        r.images?.sharedOutDBSnapshots = [SharedOutResource(id: "ledger", arn: "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:ledger",
+                                                            kind: "rds-cluster", isPublic: true),
+                                          SharedOutResource(id: "orders", kind: "rds", accounts: ["099720109477"])]
+        r.images?.imageBlockPublicAccess = "unblocked"
+        r.images?.snapshotBlockPublicAccess = "block-new-sharing"
+        var inventory = AccountInventory(accountId: account, regional: [r])
+        inventory.organizationTrust = OrganizationTrust(source: "trust.organization", accounts: ["555566667777"])
+        let evaluation = Evaluator.evaluate(Inventory(accounts: [inventory]), config: MamoriConfig(trust: ["222233334444"]))
+        func finding(_ suffix: String) -> Finding? { evaluation.findings.first { $0.resource.hasSuffix(suffix) && $0.check.hasSuffix("shared_out") } }
+        #expect(finding("image/ami-pub")?.severity == .high)
+        #expect(finding("image/ami-pub")?.message.contains("public") == true)
+        #expect(finding("image/ami-org")?.status == .pass, "shared with an organisation account only")
+        #expect(finding("image/ami-ou")?.severity == .low)
+        let out = finding("snapshot/snap-out")
+        #expect(out?.status == .fail && out?.severity == .medium)
+        #expect(out?.message.contains("unknown account 444455556666") == true)
+        #expect(out?.message.contains("Also shared with trusted account 222233334444, which is fine.") == true)
+        #expect(finding("snapshot/snap-pub")?.severity == .critical)
+        #expect(finding("cluster-snapshot:ledger")?.severity == .critical)
+        #expect(finding("cluster-snapshot:ledger")?.check == "rds.snapshot_shared_out")
+        #expect(finding("snapshot:orders")?.message.contains("known vendor account 099720109477 (Canonical)") == true)
+        let bpa = evaluation.findings.filter { $0.check.hasSuffix("block_public_access_off") }
+        #expect(bpa.first { $0.check == "ec2.image_block_public_access_off" }?.status == .fail)
+        #expect(bpa.first { $0.check == "ec2.snapshot_block_public_access_off" }?.status == .pass)
+        #expect(bpa.allSatisfy { $0.resourceType == "AwsAccount" })
+
+        // Not answered (an emulator, no permission): no finding either way.
+        r.images?.imageBlockPublicAccess = nil
+        r.images?.snapshotBlockPublicAccess = nil
+        r.images?.sharedOutSnapshots = nil
+        let unknown = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])]))
+        #expect(!unknown.findings.contains { $0.check.hasSuffix("block_public_access_off") || $0.check == "ec2.snapshot_shared_out" })
+    }
+
+    /// Any launch template version can be launched by number: an untrusted AMI only in an old
+    /// version is still a way in, and the plan counts it.
+    @Test func everyLaunchTemplateVersionCounts() {
+        var r = region(Self.images, instances: [])
+        r.launchTemplates = [LaunchTemplate(id: "lt-9", name: "api", defaultVersion: 3, imageId: "ami-aws", latestVersion: 5,
+                                            latestImageId: "ami-own")]
+        r.launchTemplates?[0].otherVersionImages = [TemplateVersionImage(version: 1, imageId: "ami-evil"), TemplateVersionImage(version: 2, imageId: "ami-evil"),
+                                                    TemplateVersionImage(version: 4, imageId: "ami-aws")]
+        #expect(r.launchTemplates?[0].allImageIds == ["ami-aws", "ami-own", "ami-evil"])
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let failing = Evaluator.evaluate(Inventory(accounts: [inventory])).failures.filter { $0.check == "ec2.launch_template_ami_untrusted" }
+        #expect(failing.count == 1)
+        #expect(failing.first?.message.contains("versions 1, 2 (neither default nor latest, but launchable by number)") == true)
+        #expect(failing.first?.severity == .critical)
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(plan.regions[0].affectedTemplates == ["api (lt-9)"])
+        #expect(plan.untrustedOwners.first?.wouldBreak == ["eu-west-1 launch template api (lt-9)"])
+        #expect(AMIPlanner.inUse(r).contains("ami-evil"))
+    }
+
+    /// A mixed instances policy override's ImageId, or its own launch template, is a reference too.
+    @Test func autoScalingOverridesCount() {
+        var r = region(Self.images, instances: [])
+        r.launchTemplates = [LaunchTemplate(id: "lt-base", name: "base", defaultVersion: 1, imageId: "ami-aws"),
+                             LaunchTemplate(id: "lt-alt", name: "alt", defaultVersion: 1, imageId: "ami-partner")]
+        r.images?.autoScalingGroups = [AutoScalingGroup(name: "workers", launchTemplateId: "lt-base", overrideImageIds: ["ami-evil", "ami-evil"]),
+                                       AutoScalingGroup(name: "mixed", launchTemplateId: "lt-base", overrideTemplateIds: ["lt-alt"])]
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let failing = Evaluator.evaluate(Inventory(accounts: [inventory])).failures.filter { $0.check == "autoscaling.group_override_ami_untrusted" }
+        #expect(failing.count == 1)
+        #expect(failing.first?.resource.hasSuffix("autoScalingGroupName/workers") == true)
+        #expect(failing.first?.severity == .critical)
+        #expect(AMIPlanner.inUse(r).contains("ami-evil"))
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(Set(plan.regions[0].affectedGroups) == ["workers", "mixed"])
+        #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.wouldBreak == ["eu-west-1 Auto Scaling group workers"])
+    }
+
+    /// The finding says how the instance came to run the AMI.
+    @Test func instanceFindingsSayHowTheAMICameIn() {
+        var r = region(Self.images, instances: [])
+        var instance = EC2Instance(id: "i-evil", state: "running", imageId: "ami-evil", launched: ISO8601DateFormatter().date(from: "2026-03-01T10:00:00Z"),
+                                   metadata: MetadataOptions(httpTokens: "required"), launchTemplateId: "lt-1")
+        instance.launchTemplateVersion = "4"
+        instance.stackName = "payments-prod"
+        r.instances = [instance]
+        r.launchTemplates = [LaunchTemplate(id: "lt-1", name: "web", imageId: "ami-aws")]
+        let finding = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.instance_ami_untrusted" }
+        #expect(finding?.message.hasSuffix(" It was launched 2026-03-01T10:00:00Z, from launch template web (lt-1) version 4, by CloudFormation stack payments-prod.") == true,
+                "\(finding?.message ?? "")")
+    }
+
+    /// --apply: a declarative policy is changed in Organizations, never through the API; enabling
+    /// needs audit mode for long enough.
+    @Test func applyRefusals() {
+        func plan(_ state: String, since: String? = nil, managedBy: String? = nil) -> AMIRolloutPlan {
+            var region = AMIRolloutPlan.RegionPlan(region: "eu-west-1", currentState: state, managedBy: managedBy,
+                                                   affectedInstances: [], affectedTemplates: [], affectedGroups: [])
+            region.auditModeSince = since
+            return AMIRolloutPlan(account: account, providers: ["amazon"], regions: [region], excluded: [], untrustedOwners: [])
+        }
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        let declarative = plan("audit-mode", managedBy: "declarative-policy").refusal(apply: "enabled", auditDays: 30, force: true, now: now)
+        #expect(declarative?.contains("managed by an Organizations declarative policy") == true)
+        #expect(declarative?.contains("\"allowed_images_settings\"") == true && declarative?.contains("\"enabled\"") == true)
+        #expect(plan("disabled").refusal(apply: "audit-mode", auditDays: 30, force: false, now: now) == nil)
+        #expect(plan("disabled").refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("not in audit mode") == true)
+        let young = plan("audit-mode", since: "2026-05-20T00:00:00Z").refusal(apply: "enabled", auditDays: 30, force: false, now: now)
+        #expect(young?.contains("for 12 day(s)") == true)
+        #expect(young?.contains("seasonal peaks") == true)
+        #expect(plan("audit-mode", since: "2026-05-20T00:00:00Z").refusal(apply: "enabled", auditDays: 10, force: false, now: now) == nil)
+        #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("unknown date") == true)
+        #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
+    }
+
+    /// Every Allowed AMIs criterion, evaluated offline like EC2 does, and compared with ImageAllowed.
+    @Test func allowedImagesCriteriaEvaluation() {
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        var canonical = AMIRecord(id: "ami-ubuntu", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260501",
+                                  isPublic: true, created: "2026-05-01T00:00:00.000Z")
+        var old = AMIRecord(id: "ami-old", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240101",
+                            isPublic: true, created: "2024-01-01T00:00:00.000Z")
+        old.deprecationTime = "2026-01-01T00:00:00.000Z"
+        var market = AMIRecord(id: "ami-mkt", ownerId: "679593333241", ownerAlias: "aws-marketplace", name: "vendor-appliance", isPublic: true)
+        market.productCodes = ["abc123prod"]
+        let own = AMIRecord(id: "ami-own", ownerId: account, name: "anything")
+        func allows(_ criterion: ImageCriterion, _ image: AMIRecord) -> Bool {
+            AllowedImagesCriteria.allows(image, AllowedImagesState(state: "enabled", criteria: [criterion]), account: account, now: now)
+        }
+        let byName = ImageCriterion(providers: ["099720109477"], names: ["ubuntu/images/hvm-ssd/ubuntu-noble-*"])
+        #expect(allows(byName, canonical))
+        #expect(!allows(byName, old), "the name condition must hold too")
+        #expect(!allows(ImageCriterion(names: ["ubuntu/images/*"]), AMIRecord(id: "ami-x", ownerId: "1", name: nil)))
+        #expect(allows(ImageCriterion(productCodes: ["abc123prod"]), market))
+        #expect(!allows(ImageCriterion(productCodes: ["other"]), market))
+        #expect(allows(ImageCriterion(maxDaysSinceCreated: 60), canonical))
+        #expect(!allows(ImageCriterion(maxDaysSinceCreated: 60), old))
+        #expect(!allows(ImageCriterion(maxDaysSinceCreated: 60), market), "no creation date: the condition cannot hold")
+        #expect(allows(ImageCriterion(maxDaysSinceDeprecated: 365), old))
+        #expect(!allows(ImageCriterion(maxDaysSinceDeprecated: 30), old))
+        #expect(allows(ImageCriterion(maxDaysSinceDeprecated: 0), canonical), "not deprecated")
+        #expect(allows(ImageCriterion(providers: ["aws-marketplace"]), market))
+        #expect(allows(ImageCriterion(providers: ["amazon"]), own), "own AMIs are always allowed")
+        // Criteria are alternatives.
+        let settings = AllowedImagesState(state: "audit-mode", providers: [["099720109477"], []],
+                                          criteria: [byName, ImageCriterion(productCodes: ["abc123prod"])])
+        #expect(AllowedImagesCriteria.allows(market, settings, account: account, now: now))
+        #expect(!AllowedImagesCriteria.allows(old, settings, account: account, now: now))
+
+        // Audit mode: a disagreement with what EC2 reports is named in the finding.
+        canonical.allowed = false  // EC2 says no although the name criterion matches
+        old.allowed = false
+        market.allowed = true
+        var r = region([canonical, old, market], instances: [("i-1", "ami-ubuntu"), ("i-2", "ami-old"), ("i-3", "ami-mkt")], allowed: settings)
+        r.images?.allowedImages = settings
+        let evaluation = Evaluator.evaluate(Inventory(collectedAt: now, accounts: [AccountInventory(accountId: account, regional: [r])]))
+        let finding = evaluation.findings.first { $0.check == "ec2.allowed_amis_not_enabled" }
+        #expect(finding?.message.contains("disagree with EC2 for: ami-ubuntu (criteria say allowed, EC2 says ImageAllowed=false)") == true)
+        #expect(finding?.message.contains("ami-old (") == false)
+        // The classification follows the criteria: the name-matched image is "allowed", the old one is not.
+        let trust = AMITrust(account: account, trusted: [], now: now)
+        #expect(trust.classify("ami-ubuntu", images: r.images).origin == .allowed)
+        #expect(trust.classify("ami-old", images: r.images).origin == .publicVendor)
+    }
+
+    /// The plan proposes a name condition for an owner you may decide to trust.
+    @Test func planSuggestsANameFamilyForAnUntrustedOwner() {
+        let images = [AMIRecord(id: "ami-a", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260501", isPublic: true),
+                      AMIRecord(id: "ami-b", ownerId: "099720109477", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260415", isPublic: true),
+                      AMIRecord(id: "ami-c", ownerId: "444455556666", name: "ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20260601", isPublic: true)]
+        let r = region(images, instances: [("i-a", "ami-a"), ("i-b", "ami-b"), ("i-c", "ami-c")])
+        let plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: [])
+        let canonical = plan.untrustedOwners.first { $0.ownerId == "099720109477" }
+        #expect(canonical?.suggestedCriterion == ImageCriterion(providers: ["099720109477"], names: ["ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-*"]))
+        #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.suggestedCriterion == nil, "an unknown public owner is the whoAMI case")
+        #expect(AMIPlanner.namePrefix(["amzn2-ami-hvm-2.0.20260101-x86_64-gp2"]) == "amzn2-ami-hvm-2.0.20260101-x86_64-")
+    }
 }

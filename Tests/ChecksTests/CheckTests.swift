@@ -5,6 +5,7 @@ import Testing
 import Inventory
 import MamoriCore
 import Reports
+import Yams
 
 /// Checks on hand-built inventories: each expectation follows from the check's definition.
 struct CheckTests {
@@ -234,11 +235,34 @@ struct CheckTests {
             ("mute:\n  - check: x\n    reason: \"\"\n", "reason"),
             ("surprise: true\n", "unknown section 'surprise'"),
             ("- a list\n", "mapping"),
+            ("trust:\n  organisation: true\n", "unknown key 'organisation'"),
+            ("trust:\n  ous: [ou-prod]\n", "organizational unit ID"),
+            ("trust:\n  accounts: [\"12345\"]\n", "12-digit"),
             ("thresholds: [\n", "config file"),
         ]
         for (text, phrase) in cases {
             #expect { _ = try MamoriConfig.parse(text) } throws: { "\($0)".contains(phrase) }
         }
+    }
+
+    @Test func trustSectionListOrMapping() throws {
+        let list = try MamoriConfig.parse("trust: [\"111122223333\"]\n")
+        #expect(list.trust == ["111122223333"])
+        #expect(!list.wantsOrganizationTrust)
+        let mapping = try MamoriConfig.parse("""
+            trust:
+              accounts: ["111122223333"]
+              organization: true
+              ous: [ou-ab12-34cd56ef]
+            """)
+        #expect(mapping.trust == ["111122223333"])
+        #expect(mapping.trustOrganization)
+        #expect(mapping.trustOUs == ["ou-ab12-34cd56ef"])
+        #expect(try MamoriConfig.parse("trust:\n  ous: [ou-ab12-34cd56ef]\n").wantsOrganizationTrust)
+        // Encoding keeps the mapping form, so it reads back the same.
+        let encoded = try YAMLEncoder().encode(mapping)
+        let again = try MamoriConfig.parse(encoded)
+        #expect(again.trustOrganization && again.trustOUs == mapping.trustOUs && again.trust == mapping.trust)
     }
 
     @Test func globMatching() {

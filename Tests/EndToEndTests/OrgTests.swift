@@ -57,6 +57,32 @@ struct OrgTests {
         #expect(run.stdout.contains("analytics [Root]"))
     }
 
+    /// The payments member shared an AMI and a snapshot with the management account; an unknown
+    /// account shared a snapshot. Organisation accounts are trusted by default with --org.
+    @Test func organisationMembersAreTrustedOwners() throws {
+        let org = try Self.org.get()
+        let payments = org.accounts["payments"]!
+        func shared(_ findings: [[String: Any]]) -> [String] {
+            findings.filter { ($0["check"] as? String)?.contains("shared_") == true && $0["account"] as? String == "123456789012" }
+                .map { "\($0["check"] as? String ?? "") \(($0["message"] as? String)?.contains(payments) == true ? "payments" : "other")" }.sorted()
+        }
+        let (run, trusted) = try scan([])
+        #expect(run.stderr.contains("trusting 4 organisation account(s) as owners of AMIs and shared resources (scan --org; --no-org-trust to turn off)"))
+        #expect(shared(trusted) == ["ec2.shared_snapshot_untrusted other"])
+        let (_, untrusted) = try scan(["--no-org-trust"])
+        #expect(shared(untrusted) == ["ec2.shared_ami_untrusted payments", "ec2.shared_snapshot_untrusted other", "ec2.shared_snapshot_untrusted payments"])
+
+        // One account with trust from mamori.yml: the whole organisation, or only the Prod OU (payments sits there).
+        for section in ["trust:\n  organization: true\n", "trust:\n  ous: [\(org.prodOU)]\n"] {
+            let dir = Mamori.tempDir()
+            try section.write(toFile: "\(dir)/mamori.yml", atomically: true, encoding: .utf8)
+            let single = try Mamori.run(["scan", "--endpoint-url", org.estate.endpoint, "--region", "us-east-1", "--quiet", "--format", "json",
+                                         "--no-history"], cwd: dir)
+            #expect(single.stderr.contains("organisation account(s) from trust."), "\(single.stderr)")
+            #expect(shared(try single.json()) == ["ec2.shared_snapshot_untrusted other"], "\(section)")
+        }
+    }
+
     @Test func orgOnlyFlagsNeedOrg() throws {
         let run = try Mamori.run(["scan", "--exclude-account", "111122223333"])
         #expect(run.status == 2)

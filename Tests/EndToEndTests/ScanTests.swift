@@ -30,10 +30,17 @@ struct ScanTests {
         // whoAMI and shared resources (seed_images in moto_estate.py); no --trust-account here.
         "ec2.instance_ami_untrusted 444455556666",   // public look-alike from an unknown account
         "ec2.instance_ami_untrusted 666677778888",   // privately shared, not trusted without --trust-account
+        "ec2.launch_template_ami_untrusted 444455556666", // demo-batch version 2 only (neither default nor latest)
+        "autoscaling.group_override_ami_untrusted 444455556666", // demo-workers' t3.small override
         "ec2.shared_ami_untrusted 555566667777",
         "ec2.shared_ami_untrusted 666677778888",
         "ec2.shared_snapshot_untrusted 555566667777",
         "rds.shared_snapshot_untrusted 555566667777",
+        // Sharing out (share_out in moto_estate.py): "?" where the message names no other account.
+        "ec2.ami_shared_out ?",                       // own AMI made public
+        "ec2.snapshot_shared_out 444455556666",       // own EBS snapshot shared with an unknown account
+        "rds.snapshot_shared_out 444455556666",       // own DB snapshot shared with an unknown account
+        "rds.snapshot_shared_out ?",                  // own cluster snapshot made public
     ]
 
     static func key(_ finding: [String: Any], users: [String: String]) -> String {
@@ -56,9 +63,10 @@ struct ScanTests {
 
     /// The foreign account a message names.
     static func ownerAccount(_ message: String) -> String {
-        // The first 12-digit run that is not the scanned account.
-        let runs = message.split(whereSeparator: { !$0.isNumber }).map(String.init)
-        return runs.first { $0.count == 12 && $0 != "123456789012" } ?? "?"
+        // The first account the message names ("account 444455556666"), not the scanned one; a bare
+        // 12-digit run could also be part of a random resource id (i-0650482932577…).
+        let named = message.matches(of: /account (\d{12})\b/).map { String($0.1) }
+        return named.first { $0 != "123456789012" } ?? "?"
     }
 
     func scanJSON(_ extra: [String] = []) throws -> (Run, [[String: Any]]) {

@@ -111,20 +111,25 @@ def iam_action(service, operation):
 
 
 def honour_restorable_by():
-    """moto ignores DescribeSnapshots RestorableBy and returns every snapshot in the backend,
+    """moto ignores DescribeSnapshots RestorableBy and Owner and returns every snapshot in the backend,
     including the ones behind its built-in public AMIs. Apply AWS's documented meaning instead:
-    snapshots the account owns or that grant it create-volume permission explicitly."""
+    snapshots the account owns or that grant it create-volume permission explicitly; with Owner,
+    only the snapshots of those owners."""
     from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 
     original = ElasticBlockStore.describe_snapshots
 
     def describe_snapshots(self):
         restorable = [v for k, v in self.querystring.items() if k.startswith("RestorableBy.")]
-        if not restorable:
+        owners = [v for k, v in self.querystring.items() if k.startswith("Owner.")]
+        if not restorable and not owners:
             return original(self)
-        users = {self.current_account if u[0] == "self" else u[0] for u in restorable}
+        def accounts(values):
+            return {self.current_account if v[0] == "self" else v[0] for v in values}
+        users, owned_by = accounts(restorable), accounts(owners)
         snapshots = [snap for snap in self.ec2_backend.describe_snapshots(filters=self._filters_from_querystring())
-                     if snap.owner_id in users or users & snap.create_volume_permission_userids]
+                     if (not restorable or snap.owner_id in users or users & snap.create_volume_permission_userids)
+                     and (not owners or snap.owner_id in owned_by)]
         from moto.core.responses import ActionResult
         return ActionResult({"Snapshots": snapshots})
 
@@ -246,6 +251,18 @@ def seed_images(ec2, base_image):
     foreign("partner-hardened-base-2025", PARTNER, {"UserId": ACCOUNT})
     trusted = foreign("golden-image-builder-2025", TRUSTED, {"UserId": ACCOUNT})
     ec2.terminate_instances(InstanceIds=[builder])
+    # The look-alike only in version 2 of 3: neither default (1) nor latest (3), launchable by number.
+    required = {"HttpTokens": "required"}
+    ec2.create_launch_template(LaunchTemplateName="demo-batch", LaunchTemplateData={"ImageId": base_image, "MetadataOptions": required})
+    for image in [lookalike, base_image]:
+        ec2.create_launch_template_version(LaunchTemplateName="demo-batch",
+                                           LaunchTemplateData={"ImageId": image, "MetadataOptions": required})
+    # ...and only as an Auto Scaling mixed instances policy override (the group's template is AWS's image).
+    batch = ec2.describe_launch_templates(LaunchTemplateNames=["demo-batch"])["LaunchTemplates"][0]["LaunchTemplateId"]
+    client(ec2.meta.endpoint_url, "autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="demo-workers", MinSize=0, MaxSize=0, DesiredCapacity=0, AvailabilityZones=["us-east-1a"],
+        MixedInstancesPolicy={"LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateId": batch, "Version": "1"},
+                                                 "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3.small", "ImageId": lookalike}]}})
     ec2.run_instances(ImageId=lookalike, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       MetadataOptions={"HttpTokens": "required"},
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "whoami-victim"}]}])
@@ -256,6 +273,28 @@ def seed_images(ec2, base_image):
     snapshot.owner_id = PARTNER
     snapshot.create_volume_permission_userids = {ACCOUNT}
     share_rds_snapshot(ec2.meta.endpoint_url)
+    share_out(ec2, builder_image=base_image)
+
+
+def share_out(ec2, builder_image):
+    """The other side of seed 002: the account's own AMI made public, its own EBS snapshot and RDS
+    DB / cluster snapshots shared with an unknown account or with everyone."""
+    builder = ec2.run_instances(ImageId=builder_image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    own = ec2.create_image(InstanceId=builder, Name="internal-app-2025")["ImageId"]
+    ec2.terminate_instances(InstanceIds=[builder])
+    ec2.modify_image_attribute(ImageId=own, LaunchPermission={"Add": [{"Group": "all"}]})
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume, Description="customer export")["SnapshotId"]
+    ec2.modify_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add", UserIds=[ATTACKER])
+    rds = client(ec2.meta.endpoint_url, "rds")
+    rds.create_db_instance(DBInstanceIdentifier="orders", Engine="postgres", DBInstanceClass="db.t3.micro",
+                           MasterUsername="orders", MasterUserPassword="not-a-secret-1", AllocatedStorage=20)
+    rds.create_db_snapshot(DBInstanceIdentifier="orders", DBSnapshotIdentifier="orders-export")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="orders-export", AttributeName="restore", ValuesToAdd=[ATTACKER])
+    rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="aurora-postgresql", MasterUsername="ledger",
+                          MasterUserPassword="not-a-secret-2")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="ledger", DBClusterSnapshotIdentifier="ledger-export")
+    rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier="ledger-export", AttributeName="restore", ValuesToAdd=["all"])
 
 
 def share_rds_snapshot(endpoint):
@@ -342,8 +381,29 @@ def seed_org(endpoint):
             iam = boto3.client("iam", **session)
             iam.create_user(UserName="analyst")
             iam.create_login_profile(UserName="analyst", Password="Correct-Horse-3!")
+    share_into_management(endpoint, members["payments"])
     with open(os.environ.get("MAMORI_ORG_MEMBERS", os.devnull), "w") as out:
         json.dump({"accounts": members, "prod_ou": prod}, out)
+
+
+def share_into_management(endpoint, member):
+    """Seen from the management account as AWS would show it: an AMI and a snapshot the payments
+    member shared with it, and a snapshot an unknown account shared. moto keeps one backend per
+    account, so foreign ownership is set on the management account's backend objects."""
+    from moto.ec2.models import ec2_backends
+    ec2 = client(endpoint, "ec2")
+    backend = ec2_backends[ACCOUNT]["us-east-1"]
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    builder = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    image_id = ec2.create_image(InstanceId=builder, Name="payments-golden-2025")["ImageId"]
+    backend.amis[image_id].owner_id = member
+    backend.amis[image_id].launch_permissions = [{"UserId": ACCOUNT}]
+    ec2.terminate_instances(InstanceIds=[builder])
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    for owner, description in [(member, "payments export"), (ATTACKER, "unsolicited")]:
+        snapshot = backend.snapshots[ec2.create_snapshot(VolumeId=volume, Description=description)["SnapshotId"]]
+        snapshot.owner_id = owner
+        snapshot.create_volume_permission_userids = {ACCOUNT}
 
 
 def main():
