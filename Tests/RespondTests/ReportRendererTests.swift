@@ -13,7 +13,7 @@ import Testing
         let h = String(decoding: try JSONEncoder().encode(Self.hostile), as: UTF8.self)
         let json = """
             {"keyId":"AKIAZ7QMBX3NHV5TKD2W","generated":"2026-01-15T12:00:00Z","mode":"plan",
-             "identity":{"keyId":"AKIAZ7QMBX3NHV5TKD2W","accountConfirmed":false,"userName":\(h),"userKeys":[]},
+             "identity":{"keyId":"AKIAZ7QMBX3NHV5TKD2W","accountConfirmed":false,"rootKey":false,"userName":\(h),"userKeys":[]},
              "rotation":[],"earlierJournals":[],"since":"2026-01-01T00:00:00Z","regions":["us-east-1"],
              "followedKeys":["AKIAZ7QMBX3NHV5TKD2W"],"followedUsers":[\(h)],"followedRoles":[],
              "events":[{"eventId":"e1","time":"2026-01-10T00:00:00Z","name":"RunInstances","source":"ec2.amazonaws.com",
@@ -21,7 +21,7 @@ import Testing
                         "createdKeys":[],"createdUsers":[],"createdRoles":[],"createdResources":[],"summary":\(h)}],
              "eventsRead":1,
              "resources":[{"type":"instance","id":\(h),"region":"us-east-1","createdBy":\(h),"attributedToLeak":true,"removal":"aws ec2 terminate-instances"}],
-             "removed":[],"notes":[],"needsHuman":[\(h)],"timeline":[{"time":"2026-01-10T00:00:00Z","what":\(h)}],
+             "removed":[],"otherActiveKeys":[],"rootProcedure":[],"goBack":[],"notes":[],"needsHuman":[\(h)],"timeline":[{"time":"2026-01-10T00:00:00Z","what":\(h)}],
              "supportSummary":\(h)}
             """
         let decoder = JSONDecoder()
