@@ -56,7 +56,7 @@ let package = Package(
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
-        .target(name: "IaCScan", dependencies: ["MamoriCore"]),
+        .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
         .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).

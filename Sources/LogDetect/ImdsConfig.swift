@@ -66,10 +66,7 @@ public struct ImdsConfig: Codable, Sendable, Equatable {
     /// Reads only the `imds:` key of a `mamori.yml`; a missing key gives the defaults.
     /// Unknown keys inside `imds:` are errors, so a typo never silently turns suppression off.
     public static func load(path: String) throws(LogDetectError) -> ImdsConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidConfig(file: path, reason: "the file cannot be read")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        return try parse(try RuleLoader.readText(path, kind: .config), file: path)
     }
 
     public static func parse(_ yaml: String, file: String) throws(LogDetectError) -> ImdsConfig {

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// Hostile inputs named on the command line end quickly with exit 2 and the real cause, never a hang.
+@Suite struct InputLimitsEndToEndTests {
+    @Test func fifosAndDevicesNamedDirectlyAreRefused() throws {
+        let dir = Mamori.tempDir()
+        let fifo = "\(dir)/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let cases: [([String], String)] = [
+            (["iac", fifo], "named pipe (FIFO), not a regular file"),
+            (["imds", "scan", fifo], "named pipe (FIFO), not a regular file"),
+            (["imds", "scan", "/dev/zero"], "/dev/zero: it is a device, not a regular file"),
+            (["policy", "/dev/zero", "--type", "s3"], "it is a device, not a regular file"),
+        ]
+        for (arguments, message) in cases {
+            let run = try Mamori.run(arguments, cwd: dir, deadline: 60)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("permission denied"), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    @Test func policyDocumentsAboveOneMegabyteAreRefusedBeforeParsing() throws {
+        let dir = Mamori.tempDir()
+        let big = "\(dir)/big.json"
+        let statement = #"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},"#
+        let text = #"{"Statement":["# + String(repeating: statement, count: 2 * 1024 * 1024 / statement.utf8.count) + #"{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}"#
+        try text.write(toFile: big, atomically: true, encoding: .utf8)
+        let run = try Mamori.run(["policy", big, "--type", "s3"], deadline: 60)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("is larger than 1 MB"), "\(run.stderr)")
+    }
+}
