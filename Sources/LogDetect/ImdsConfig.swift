@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 import Yams
 
 /// The `imds:` section of `mamori.yml`.
@@ -71,6 +72,7 @@ public struct ImdsConfig: Codable, Sendable, Equatable {
 
     public static func parse(_ yaml: String, file: String) throws(LogDetectError) -> ImdsConfig {
         let root: Node?
+        do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(yaml) } catch { throw .invalidConfig(file: file, reason: error.description) }
         do { root = try Yams.compose(yaml: yaml) } catch { throw .invalidConfig(file: file, reason: "not valid YAML: \(error)") }
         guard let root, case let .mapping(top) = root, let section = top["imds"] else { return ImdsConfig() }
         guard case let .mapping(map) = section else {

@@ -33,6 +33,7 @@ public struct MamoriConfig: Codable, Sendable {
 
     public static func parse(_ text: String, source: String = "mamori.yml") throws(ConfigError) -> MamoriConfig {
         let node: Node?
+        do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(text) } catch { throw ConfigError.malformed(source, error.description) }
         do { node = try Yams.compose(yaml: text) } catch { throw ConfigError.malformed(source, "\(error)") }
         guard let node else { return MamoriConfig() }
         guard let mapping = node.mapping else { throw ConfigError.malformed(source, "the top level must be a mapping of sections") }

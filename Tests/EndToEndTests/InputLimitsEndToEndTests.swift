@@ -31,4 +31,16 @@ import Testing
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr.contains("is larger than 1 MB"), "\(run.stderr)")
     }
+
+    @Test func deeplyNestedAutoLoadedConfigIsAnErrorNotACrash() throws {
+        let dir = Mamori.tempDir()
+        let block = (0..<5_000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " x\n"
+        let flow = "trust: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n"
+        for text in [block, flow] {
+            try text.write(toFile: "\(dir)/mamori.yml", atomically: true, encoding: .utf8)
+            let run = try Mamori.run(["check", "--inventory", "\(dir)/none.json"], cwd: dir, deadline: 60)
+            #expect(run.status == 2, "\(run.stderr)")
+            #expect(run.stderr.contains("config file mamori.yml: YAML nested more than 64 levels deep"), "\(run.stderr)")
+        }
+    }
 }

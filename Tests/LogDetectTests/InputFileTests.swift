@@ -68,3 +68,26 @@ func makeFIFO() throws -> String {
         }
     }
 }
+
+/// SIGMA rules and the `imds:` config section nested 5,000 levels deep are refused, not a segfault.
+@Suite struct DeepYAMLRuleTests {
+    static let block = "title: t\ndetection:\n" + (1...5_000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " x\n"
+    static let flow = "title: t\ndetection:\n  sel: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n  condition: sel\n"
+
+    @Test(arguments: [block, flow])
+    func deepRulesAreRefusedWithTheLimit(yaml: String) {
+        #expect(throws: LogDetectError.self) { _ = try SigmaParser.parse(yaml: yaml, file: "deep.yml") }
+        do { _ = try SigmaParser.parse(yaml: yaml, file: "deep.yml") } catch {
+            #expect(error.description.contains("deep.yml"), "\(error)")
+            #expect(error.description.contains("more than 64 levels"), "\(error)")
+        }
+    }
+
+    @Test(arguments: [block, flow])
+    func deepImdsConfigIsRefused(yaml: String) {
+        let text = "imds:\n  field_map:\n" + yaml.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        do { _ = try ImdsConfig.parse(text, file: "mamori.yml"); Issue.record("parsed") } catch {
+            #expect(error.description.contains("more than 64 levels"), "\(error)")
+        }
+    }
+}
