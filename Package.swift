@@ -21,7 +21,7 @@ let package = Package(
     ],
     targets: [
         // Shared vocabulary: findings, severities, configuration.
-        .target(name: "MamoriCore", dependencies: ["Yams", "CBuildInfo"], resources: [.copy("Resources")]),
+        .target(name: "MamoriCore", dependencies: ["Yams", "CBuildInfo", "StreamIO"], resources: [.copy("Resources")]),
         // The commit, date and Swift version a release build stamps in (-Xcc -D…, scripts/release.sh).
         .target(name: "CBuildInfo"),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.

@@ -54,4 +54,20 @@ import MamoriCore
         try Self.blockMapping(5_000).write(toFile: dir + "/mamori.yml", atomically: true, encoding: .utf8)
         #expect(throws: ConfigError.self) { _ = try MamoriConfig.load(path: dir + "/mamori.yml") }
     }
+
+    @Test func configFileMustBeARegularFileOfAtMostOneMegabyte() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-yaml-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(mkfifo(dir + "/mamori.yml", 0o600) == 0)
+        do { _ = try MamoriConfig.load(path: dir + "/mamori.yml"); Issue.record("read a FIFO") } catch {
+            #expect(error.description == "cannot read config file \(dir)/mamori.yml: it is a named pipe (FIFO), not a regular file")
+        }
+        do { _ = try MamoriConfig.load(path: "/dev/zero"); Issue.record("read /dev/zero") } catch {
+            #expect(error.description == "cannot read config file /dev/zero: it is a device, not a regular file")
+        }
+        try String(repeating: "# padding\n", count: 110_000).write(toFile: dir + "/big.yml", atomically: true, encoding: .utf8)
+        do { _ = try MamoriConfig.load(path: dir + "/big.yml"); Issue.record("read 1.1 MB") } catch {
+            #expect(error.description.contains("larger than 1 MB"), "\(error)")
+        }
+    }
 }

@@ -34,7 +34,8 @@ import Testing
 
     @Test func deeplyNestedAutoLoadedConfigIsAnErrorNotACrash() throws {
         let dir = Mamori.tempDir()
-        let block = (0..<5_000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " x\n"
+        // Block style as `- - - … x` (10 KB); indented mappings 5,000 deep are 12 MB, refused by the 1 MB cap first.
+        let block = "trust:\n" + String(repeating: "- ", count: 5_000) + "x\n"
         let flow = "trust: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n"
         for text in [block, flow] {
             try text.write(toFile: "\(dir)/mamori.yml", atomically: true, encoding: .utf8)
