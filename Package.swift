@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Shared vocabulary: findings, severities, configuration.
+        // Shared vocabulary: findings, severities, configuration (read through StreamIO.RegularFile, YAML depth capped).
         .target(name: "MamoriCore", dependencies: ["Yams", "CBuildInfo", "StreamIO"], resources: [.copy("Resources")]),
         // The commit, date and Swift version a release build stamps in (-Xcc -D…, scripts/release.sh).
         .target(name: "CBuildInfo"),
@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
         .systemLibrary(name: "CZlib"),
-        // Streaming readers: files, lines, gzip.
+        // Streaming readers: files, lines, gzip; RegularFile, the one rule for files named as input (no FIFOs or devices).
         .target(name: "StreamIO", dependencies: ["CZlib"]),
         // Leaked AWS key scanner.
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
