@@ -20,8 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Shared vocabulary: findings, severities, configuration.
-        .target(name: "MamoriCore", dependencies: ["Yams", "CBuildInfo"], resources: [.copy("Resources")]),
+        // Shared vocabulary: findings, severities, configuration (read through StreamIO.RegularFile, YAML depth capped).
+        .target(name: "MamoriCore", dependencies: ["Yams", "CBuildInfo", "StreamIO"], resources: [.copy("Resources")]),
         // The commit, date and Swift version a release build stamps in (-Xcc -D…, scripts/release.sh).
         .target(name: "CBuildInfo"),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
@@ -49,14 +49,14 @@ let package = Package(
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
         .systemLibrary(name: "CZlib"),
-        // Streaming readers: files, lines, gzip.
+        // Streaming readers: files, lines, gzip; RegularFile, the one rule for files named as input (no FIFOs or devices).
         .target(name: "StreamIO", dependencies: ["CZlib"]),
         // Leaked AWS key scanner.
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
-        .target(name: "IaCScan", dependencies: ["MamoriCore"]),
+        .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
         .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).

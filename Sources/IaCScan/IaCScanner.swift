@@ -1,4 +1,5 @@
 import Foundation
+import StreamIO
 
 /// Everything one `mamori iac` run found.
 public struct IaCScanResult: Sendable, Codable {
@@ -24,10 +25,13 @@ public struct IaCScanResult: Sendable, Codable {
 /// A problem that stops the scan before it starts.
 public enum IaCScanError: Error, Sendable, Equatable, CustomStringConvertible {
     case pathNotFound(String)
+    /// A path named on the command line that is neither a directory nor a regular file (a FIFO would hang the scan).
+    case notARegularFile(String, reason: String)
 
     public var description: String {
         switch self {
         case .pathNotFound(let path): return "\(path): no such file or directory"
+        case let .notARegularFile(path, reason): return "\(path): \(reason); not scanned"
         }
     }
 }
@@ -137,6 +141,7 @@ public struct IaCScanner: Sendable {
             throw .pathNotFound(path)
         }
         if !isDirectory.boolValue {
+            if let reason = Self.refusal(path) { throw .notARegularFile(path, reason: reason) }
             let name = (path as NSString).lastPathComponent
             return ([Candidate(display: path, path: path, kind: IaCFileKind.classify(name: name), explicit: true)], [])
         }
@@ -179,6 +184,15 @@ public struct IaCScanner: Sendable {
         return (candidates, errors)
     }
 
+    /// Why a path named on the command line is not read, or nil for a regular file.
+    static func refusal(_ path: String) -> String? {
+        do { try RegularFile.check(path) } catch {
+            if case let .openFailed(_, reason) = error { return reason }
+            return error.description
+        }
+        return nil
+    }
+
     // MARK: processing
 
     private func process(_ candidates: [Candidate]) async -> [Outcome] {
@@ -214,8 +228,14 @@ public struct IaCScanner: Sendable {
 
     static func readAndAnalyse(_ candidate: Candidate, maxBytes: Int) -> Outcome {
         let file = candidate.display
-        guard let handle = FileHandle(forReadingAtPath: candidate.path) else {
-            return candidate.kind == nil ? .ignored : .error(IaCFileError(file: file, message: "cannot open file (permission denied?)"))
+        // A link found in a folder may point at a FIFO or device: RegularFile refuses those without blocking.
+        let handle: FileHandle
+        do {
+            handle = FileHandle(fileDescriptor: try RegularFile.open(candidate.path), closeOnDealloc: false)
+        } catch {
+            let reason: String
+            if case let .openFailed(_, why) = error { reason = why } else { reason = error.description }
+            return candidate.kind == nil ? .ignored : .error(IaCFileError(file: file, message: "cannot open file: \(reason)"))
         }
         defer { try? handle.close() }
         let data: Data

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 import Yams
 
 /// The `imds:` section of `mamori.yml`.
@@ -66,14 +67,12 @@ public struct ImdsConfig: Codable, Sendable, Equatable {
     /// Reads only the `imds:` key of a `mamori.yml`; a missing key gives the defaults.
     /// Unknown keys inside `imds:` are errors, so a typo never silently turns suppression off.
     public static func load(path: String) throws(LogDetectError) -> ImdsConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidConfig(file: path, reason: "the file cannot be read")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        return try parse(try RuleLoader.readText(path, kind: .config), file: path)
     }
 
     public static func parse(_ yaml: String, file: String) throws(LogDetectError) -> ImdsConfig {
         let root: Node?
+        do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(yaml) } catch { throw .invalidConfig(file: file, reason: error.description) }
         do { root = try Yams.compose(yaml: yaml) } catch { throw .invalidConfig(file: file, reason: "not valid YAML: \(error)") }
         guard let root, case let .mapping(top) = root, let section = top["imds"] else { return ImdsConfig() }
         guard case let .mapping(map) = section else {

@@ -1,5 +1,6 @@
 import Foundation
 import MamoriCore
+import StreamIO
 
 /// Terminal and JSON output for `mamori imds`.
 public enum ImdsRendering {
@@ -78,11 +79,30 @@ public enum RuleLoader {
         return rules
     }
 
-    public static func readText(_ file: String) throws(LogDetectError) -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .invalidRule(file: file, reason: "the file cannot be read")
+    /// Rule and configuration files are small; 1 MB is far above any real one and keeps a hostile file cheap.
+    public static let maxFileBytes = 1024 * 1024
+
+    public enum FileKind: Sendable { case rule, config }
+
+    /// Reads a rule (or config) file named by the user: a regular file of at most ``maxFileBytes``
+    /// (a FIFO or device is refused, not waited on), with the real reason when it cannot be read.
+    public static func readText(_ file: String, kind: FileKind = .rule) throws(LogDetectError) -> String {
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(file, maxBytes: maxFileBytes)
+        } catch {
+            let reason: String
+            switch error {
+            case let .openFailed(_, why), let .readFailed(_, why): reason = "cannot be read: \(why)"
+            case let .tooLarge(_, limit): reason = "larger than \(StreamIOError.sizeText(limit)), not read"
+            default: reason = error.description
+            }
+            switch kind {
+            case .rule: throw .invalidRule(file: file, reason: reason)
+            case .config: throw .invalidConfig(file: file, reason: reason)
+            }
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses CIDR arguments, naming the bad one.

@@ -1,3 +1,4 @@
+import MamoriCore
 import Yams
 
 /// Loads SIGMA rules from YAML text. Only the parts the engine needs are checked strictly;
@@ -6,6 +7,7 @@ public enum SigmaParser {
     /// Parses one rule document.
     public static func parse(yaml: String, file: String) throws(LogDetectError) -> SigmaRule {
         let root: Node
+        do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(yaml) } catch { throw .invalidRule(file: file, reason: error.description) }
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw LogDetectError.invalidRule(file: file, reason: "the file is empty")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MamoriCore
 import PolicyAnalysis
+import StreamIO
 
 /// `mamori policy FILE --type s3|sns|sqs [--account ID] [--format text|json]`:
 /// says whether one resource policy makes its resource public, and why, before it is applied.
@@ -52,23 +53,23 @@ struct PolicyCommand: AsyncParsableCommand {
         if verdict.isPublic { throw ExitCode(1) }
     }
 
+    /// Reads the document, refusing more than ``PolicyAnalyzer/maxDocumentBytes`` before parsing
+    /// (a file by its size, standard input as soon as it passes the limit) and any FIFO or device.
     private func readInput() -> String {
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                fail("cannot read \(file): no such file")
-            }
-            if isDirectory.boolValue { fail("cannot read \(file): it is a directory") }
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
-            } catch {
-                fail("cannot read \(file): \((error as NSError).localizedDescription)")
+        let limit = PolicyAnalyzer.maxDocumentBytes
+        let tooLarge = "larger than \(StreamIOError.sizeText(limit)), mamori's limit for a policy document (AWS itself caps resource policies at tens of KB); not analysed"
+        let bytes: [UInt8]
+        do {
+            bytes = file == "-" ? try RegularFile.readAll(descriptor: 0, name: "standard input", maxBytes: limit)
+                                : try RegularFile.read(file, maxBytes: limit)
+        } catch {
+            switch error {
+            case let .tooLarge(name, _): fail("\(name) is \(tooLarge)")
+            case let .openFailed(name, reason), let .readFailed(name, reason): fail("cannot read \(name): \(reason)")
+            default: fail(error.description)
             }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
             fail("\(file == "-" ? "standard input" : file) is not UTF-8 text")
         }
         return text

@@ -1,4 +1,5 @@
 import Foundation
+import StreamIO
 import Yams
 
 /// `mamori.yml`: thresholds, trusted accounts and muted findings. Sections owned by other
@@ -67,13 +68,25 @@ public struct MamoriConfig: Codable, Sendable {
 
     /// Loads and validates a config file: unknown top-level keys and malformed values are errors
     /// naming the problem, so a typo never silently disables a threshold or a mute.
+    /// Real configs are a few KB; a larger file is refused unread.
+    public static let maxFileBytes = 1024 * 1024
+
     public static func load(path: String) throws(ConfigError) -> MamoriConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError.unreadable(path) }
-        return try parse(String(decoding: data, as: UTF8.self), source: path)
+        // A regular file of at most 1 MB: a FIFO or device named mamori.yml must not hang every command.
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(path, maxBytes: maxFileBytes) } catch {
+            switch error {
+            case let .openFailed(_, reason), let .readFailed(_, reason): throw ConfigError.unreadable(path, reason: reason)
+            case let .tooLarge(_, limit): throw ConfigError.unreadable(path, reason: "it is larger than \(StreamIOError.sizeText(limit)), the most mamori reads for a config file")
+            default: throw ConfigError.unreadable(path, reason: error.description)
+            }
+        }
+        return try parse(String(decoding: bytes, as: UTF8.self), source: path)
     }
 
     public static func parse(_ text: String, source: String = "mamori.yml") throws(ConfigError) -> MamoriConfig {
         let node: Node?
+        do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(text) } catch { throw ConfigError.malformed(source, error.description) }
         do { node = try Yams.compose(yaml: text) } catch { throw ConfigError.malformed(source, "\(error)") }
         guard let node else { return MamoriConfig() }
         guard let mapping = node.mapping else { throw ConfigError.malformed(source, "the top level must be a mapping of sections") }
@@ -188,12 +201,12 @@ public struct MuteRule: Codable, Sendable, Equatable {
 
 /// A configuration file problem.
 public enum ConfigError: Error, CustomStringConvertible, Sendable {
-    case unreadable(String)
+    case unreadable(String, reason: String)
     case malformed(String, String)
 
     public var description: String {
         switch self {
-        case .unreadable(let path): return "cannot read config file \(path)"
+        case let .unreadable(path, reason): return "cannot read config file \(path): \(reason)"
         case .malformed(let path, let reason): return "config file \(path): \(reason)"
         }
     }

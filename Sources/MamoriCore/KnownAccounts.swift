@@ -33,6 +33,7 @@ public struct KnownAccounts: Sendable {
             var source: [String]?
             var accounts: [String]
         }
+        try YAMLLimits.check(text)
         let entries = try YAMLDecoder().decode([Raw].self, from: text)
         var map: [String: Entry] = [:]
         for entry in entries {

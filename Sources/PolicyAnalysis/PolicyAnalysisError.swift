@@ -9,6 +9,8 @@ public enum PolicyAnalysisError: Error, CustomStringConvertible, Sendable, Equat
     case missingElement(path: String, element: String)
     /// A policy element has a value of the right type that cannot be meaningful.
     case invalidValue(path: String, message: String)
+    /// The document is larger than ``PolicyAnalyzer/maxDocumentBytes``; it was not parsed.
+    case documentTooLarge(bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum PolicyAnalysisError: Error, CustomStringConvertible, Sendable, Equat
             return "invalid policy: \(path) has no \"\(element)\" element"
         case let .invalidValue(path, message):
             return "invalid policy: \(path): \(message)"
+        case let .documentTooLarge(bytes, limit):
+            return "the policy document is \(bytes) bytes, above mamori's limit of \(limit / 1024 / 1024) MB (AWS itself caps resource policies at tens of KB); not analysed"
         }
     }
 }

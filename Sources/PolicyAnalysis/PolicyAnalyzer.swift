@@ -7,7 +7,14 @@
 public enum PolicyAnalyzer {
     /// Analyse one resource policy document (JSON text). Also accepts the AWS CLI wrappers
     /// `{"Policy": "..."}` and `{"Attributes": {"Policy": "..."}}`.
-    public static func analyze(policy: String, type: PolicyResourceType, account: String? = nil) throws(PolicyAnalysisError) -> PolicyVerdict {
+    /// The largest document analysed: 1 MB. AWS caps real resource policies far lower (S3 20 KB,
+    /// SNS 30 KB), and parsing a hostile 62 MB document took 751 MB of memory, so larger text is refused unparsed.
+    public static let maxDocumentBytes = 1024 * 1024
+
+        public static func analyze(policy: String, type: PolicyResourceType, account: String? = nil) throws(PolicyAnalysisError) -> PolicyVerdict {
+        guard policy.utf8.count <= maxDocumentBytes else {
+            throw .documentTooLarge(bytes: policy.utf8.count, limit: maxDocumentBytes)
+        }
         guard let document = try PolicyDocument.parse(policy) else {
             return PolicyVerdict(isPublic: false, reasons: ["The resource has no resource policy."])
         }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import StreamIO
 
 /// Lists the files under the scan roots with `readdir`, honouring `.gitignore` files.
 ///
@@ -65,7 +66,7 @@ struct FileWalker {
                 stats.skippedSymlinks += 1
             }
         default:
-            errors.append("\(root): not a regular file or directory; not scanned")
+            errors.append("\(root): \(RegularFile.refusal(mode: info.st_mode) ?? "not a regular file"); not scanned")
             stats.errors += 1
         }
     }

@@ -25,15 +25,8 @@ public final class FileReader: ByteSource {
             self.ownsDescriptor = false
             return
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            throw .openFailed(path: path, reason: StreamIOError.errnoText(errno))
-        }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw .openFailed(path: path, reason: "it is a directory")
-        }
+        // Only regular files: a FIFO would block and a device never end (see RegularFile).
+        let fd = try RegularFile.open(path)
         #if os(Linux)
         // Sequential access lets the kernel read further ahead.
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))

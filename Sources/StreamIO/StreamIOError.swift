@@ -16,6 +16,8 @@ public enum StreamIOError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedCompressedData(path: String)
     /// zlib could not allocate its state.
     case decompressorUnavailable(path: String, reason: String)
+    /// The input is larger than the documented limit for its kind; it was not parsed.
+    case tooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -29,7 +31,16 @@ public enum StreamIOError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) ends in the middle of its compressed data (the file looks cut off; copy it again)"
         case let .decompressorUnavailable(path, reason):
             return "cannot start decompressing \(path): \(reason)"
+        case let .tooLarge(path, limit):
+            return "\(path) is larger than \(StreamIOError.sizeText(limit)), the most mamori reads for this kind of input; not read"
         }
+    }
+
+    /// "1 MB", "64 KB" or "100 bytes": limits are round numbers, so no fractions.
+    public static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024, bytes % (1024 * 1024) == 0 { return "\(bytes / 1024 / 1024) MB" }
+        if bytes >= 1024, bytes % 1024 == 0 { return "\(bytes / 1024) KB" }
+        return "\(bytes) bytes"
     }
 
     /// Text for the current `errno`.

@@ -24,6 +24,15 @@ struct PolicyErrorTests {
         #expect(e == .invalidJSON(message: "expected a quoted member name but found '}'", line: 1, column: 18))
     }
 
+    @Test func documentsAboveTheLimitAreRefusedUnparsed() {
+        // Valid JSON padded with whitespace: refused by size alone, before the parser sees it.
+        let policy = "{\"Statement\": []}" + String(repeating: " ", count: PolicyAnalyzer.maxDocumentBytes)
+        #expect(error(policy) == .documentTooLarge(bytes: policy.utf8.count, limit: 1024 * 1024))
+        #expect(error(policy)?.description.contains("above mamori's limit of 1 MB") == true)
+        let atLimit = "{\"Statement\": []}" + String(repeating: " ", count: PolicyAnalyzer.maxDocumentBytes - 17)
+        #expect(error(atLimit) == nil)
+    }
+
     @Test func emptyDocument() {
         #expect(error("  \n") == .invalidJSON(message: "the document is empty", line: 1, column: 1))
     }
