@@ -10,6 +10,8 @@ import Testing
         let json = """
             {"account":"111122223333","providers":["amazon",\(h)],
              "excluded":[{"region":"us-east-1","imageId":"ami-0123456789abcdef0","reason":\(h)}],
+             "untrustedOwners":[{"ownerId":"666677778888","label":\(h),"origin":\(h),
+                                 "images":[{"region":"us-east-1","imageId":"ami-0123456789abcdef0","reason":\(h)}],"wouldBreak":[\(h)]}],
              "regions":[{"region":"us-east-1","currentState":\(h),"managedBy":\(h),"affectedInstances":[\(h)],
                          "affectedTemplates":[\(h)],"affectedGroups":[],"auditModeSince":null}]}
             """
