@@ -82,7 +82,7 @@ public final class FileReader: ByteSource {
 
     private func rawRead(_ buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int {
         while true {
-            let n = Glibc_read(fd, buffer.baseAddress, buffer.count)
+            let n = posixRead(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw .readFailed(path: name, reason: StreamIOError.errnoText(errno))
@@ -90,9 +90,9 @@ public final class FileReader: ByteSource {
     }
 }
 
-/// `read` is shadowed by the method of the same name inside the class.
+/// The system's `read(2)`, under a name no type's `read` method shadows (one home for StreamIO).
 @inline(__always)
-private func Glibc_read(_ fd: Int32, _ buf: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+func posixRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
     return Glibc.read(fd, buf, count)
     #else

@@ -71,7 +71,7 @@ public enum RegularFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc_readFile(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .readFailed(path: path, reason: StreamIOError.errnoText(errno))
@@ -90,14 +90,5 @@ private func Glibc_open(_ path: String, _ flags: Int32) -> Int32 {
     return Glibc.open(path, flags)
     #else
     return Darwin.open(path, flags)
-    #endif
-}
-
-@inline(__always)
-private func Glibc_readFile(_ fd: Int32, _ buf: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.read(fd, buf, count)
-    #else
-    return Darwin.read(fd, buf, count)
     #endif
 }
