@@ -89,7 +89,17 @@ final class RespondEstate: Sendable {
 
 @Suite(.serialized) struct RespondEndToEndTests {
     func journalLines(_ dir: String) throws -> [[String: Any]] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".jsonl") }.sorted()
+        // In the order they were written: NAME-STAMP.jsonl, then NAME-STAMP-2.jsonl for a second run
+        // in the same second (plain name order would put "-2" first).
+        func order(_ file: String) -> (String, Int) {
+            let stem = String(file.dropLast(".jsonl".count))
+            if let dash = stem.lastIndex(of: "-"), let attempt = Int(stem[stem.index(after: dash)...]), attempt < 1000 {
+                return (String(stem[..<dash]), attempt)
+            }
+            return (stem, 0)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".jsonl") }
+            .sorted { order($0) < order($1) }
         return try files.flatMap { name in
             try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8).split(separator: "\n").map {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
