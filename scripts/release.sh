@@ -34,6 +34,11 @@ SQLITE_A=$(ls /usr/lib/"$ARCH"-linux-gnu/libsqlite3.a 2>/dev/null || true)
 [ -n "$SQLITE_A" ] || { echo "release.sh: libsqlite3.a not found (apt-get install libsqlite3-dev)" >&2; exit 2; }
 
 echo "== building $NAME (commit $COMMIT, Swift $SWIFT_VERSION) in $SCRATCH" >&2
+# The stamp is a header on a fixed include path: only Sources/CBuildInfo recompiles when it changes.
+STAMP_DIR="$SCRATCH_ABS/stamp"
+mkdir -p "$STAMP_DIR"
+stamp=$(printf '#define MAMORI_GIT_COMMIT "%s"\n#define MAMORI_BUILD_DATE "%s"\n#define MAMORI_SWIFT_VERSION "%s"\n' "$COMMIT" "$BUILT" "$SWIFT_VERSION")
+[ "$(cat "$STAMP_DIR/mamori_build_stamp.h" 2>/dev/null)" = "$stamp" ] || printf '%s\n' "$stamp" > "$STAMP_DIR/mamori_build_stamp.h"
 build_flags=(-c release --static-swift-stdlib --product mamori --package-path "$SRC" --scratch-path "$SCRATCH_ABS/build" -Xcc "-I$STAMP_DIR")
 # SQLite linked statically: GRDB's module map makes every object ask for -lsqlite3, and the clang
 # driver searches the build's products folder before the system's, so a libsqlite3.a there (and no
