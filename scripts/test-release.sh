@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=${MAMORI_RELEASE_SCRATCH:-.build-release}
+commit=$(git rev-parse HEAD)   # what release.sh builds: the committed tree
 tarball=$(scripts/release.sh | tail -1)
 name=$(basename "$tarball" .tar.gz)
 fail() { echo "test-release: FAIL: $*" >&2; exit 1; }
@@ -52,7 +53,7 @@ expect() { # CODE DESCRIPTION COMMAND...
 }
 out=$(expect 0 "mamori version" "$root/bin/mamori" version --format json)
 echo "$out" | grep -q '"version"' || fail "version JSON: $out"
-echo "$out" | grep -q "$(git rev-parse HEAD 2>/dev/null | cut -c1-12)" || fail "version names another commit: $out"
+echo "$out" | grep -q "\"commit\" : \"$commit\"" || fail "version names another commit than $commit: $out"
 out=$(expect 1 "mamori policy" "$root/bin/mamori" policy "$work/in/policy.json" --type s3)
 echo "$out" | head -1 | grep -qx "public" || fail "policy: $out"
 out=$(expect 1 "mamori secrets" "$root/bin/mamori" secrets "$work/in/repo")
