@@ -11,8 +11,10 @@ struct ReportMetricsCommand: AsyncParsableCommand {
         discussion: """
             Ages are measured from the inventory's collection time, so the numbers do not drift.
             Exit codes: 0 no metric worse than the population, 1 at least one worse, 2 error.
+            Without --inventory or --scan, the latest stored scan is used.
             Example:
               mamori report metrics --inventory inventory.json --format json
+              mamori report metrics                          # the latest scan in the history store
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
@@ -20,7 +22,7 @@ struct ReportMetricsCommand: AsyncParsableCommand {
     @Option(help: "Inventory written by `mamori scan --save`.")
     var inventory: String?
 
-    @Option(help: "A stored scan (see `mamori history`) instead of an inventory.")
+    @Option(help: "A stored scan (see `mamori history`) instead of an inventory (default: the latest stored scan).")
     var scan: Int64?
 
     @OptionGroup var history: HistoryOptions
@@ -29,7 +31,7 @@ struct ReportMetricsCommand: AsyncParsableCommand {
     var format: Format = .table
 
     func validate() throws {
-        if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
+        if inventory != nil && scan != nil { throw ValidationError("give either --inventory FILE or --scan ID, not both") }
     }
 
     @Option(help: "Write to this file instead of standard output.")
@@ -37,6 +39,16 @@ struct ReportMetricsCommand: AsyncParsableCommand {
 
     @Option(help: "Configuration file (muted findings count in the metrics anyway). Default: ./mamori.yml when present.")
     var config: String?
+
+    /// The newest stored scan, named on standard error so the user knows which one was measured.
+    func latestScan() async throws -> Int64 {
+        let store = try await history.open()
+        let newest = try await store.scans(limit: 1).first
+        await store.close()
+        guard let newest else { throw CLIError("no scans stored yet: run `mamori scan` first, or give --inventory FILE") }
+        Console.error("metrics of scan \(newest.id) (\(newest.target)), the latest stored scan")
+        return newest.id
+    }
 
     func run() async throws {
         try await Console.run {
@@ -46,8 +58,10 @@ struct ReportMetricsCommand: AsyncParsableCommand {
                 let loaded = try InventoryFile.read(inventory)
                 metrics = PostureMetrics.compute(inventory: loaded, evaluation: Evaluator.evaluate(loaded, config: try options.loadConfig()))
             } else {
-                metrics = try await StoredScanInput.load(history, scan: scan ?? 0, all: false).metrics
-                    ?? { throw CLIError("scan \(scan ?? 0) has no posture metrics stored") }()
+                let id: Int64
+                if let scan { id = scan } else { id = try await latestScan() }
+                metrics = try await StoredScanInput.load(history, scan: id, all: false).metrics
+                    ?? { throw CLIError("scan \(id) has no posture metrics stored") }()
             }
             let data = format == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
             if let output {
@@ -83,7 +97,17 @@ struct ReportRenderCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
+        if inventory != nil && scan != nil { throw ValidationError("give either --inventory FILE or --scan ID, not both") }
+    }
+
+    /// The newest stored scan, named on standard error so the user knows which one was measured.
+    func latestScan() async throws -> Int64 {
+        let store = try await history.open()
+        let newest = try await store.scans(limit: 1).first
+        await store.close()
+        guard let newest else { throw CLIError("no scans stored yet: run `mamori scan` first, or give --inventory FILE") }
+        Console.error("metrics of scan \(newest.id) (\(newest.target)), the latest stored scan")
+        return newest.id
     }
 
     func run() async throws {

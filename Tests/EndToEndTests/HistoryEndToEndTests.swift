@@ -28,6 +28,22 @@ struct HistoryEndToEndTests {
                         "--format", "json", "--output", Mamori.tempDir() + "/findings.json"] + extra)
     }
 
+    /// `mamori report metrics` without --scan or --inventory measures the latest stored scan.
+    @Test func metricsWithoutAScanUseTheLatestStoredScan() throws {
+        let db = Mamori.tempDir() + "/metrics.sqlite"
+        let empty = try Mamori.run(["report", "metrics", "--db", db])
+        #expect(empty.status == 2, "\(empty.stderr)")
+        #expect(empty.stderr.contains("no scans stored yet"), "\(empty.stderr)")
+        _ = try scan(db)
+        let latest = try Mamori.run(["report", "metrics", "--db", db, "--format", "json"])
+        #expect([0, 1].contains(latest.status), "\(latest.stderr)")
+        #expect(latest.stderr.contains("the latest stored scan"), "\(latest.stderr)")
+        let id = try #require(latest.stderr.split(separator: " ").drop { $0 != "scan" }.dropFirst().first.map(String.init))
+        let explicit = try Mamori.run(["report", "metrics", "--db", db, "--scan", id, "--format", "json"])
+        #expect(latest.stdout == explicit.stdout)
+        #expect(try Mamori.run(["report", "metrics", "--db", db, "--scan", id, "--inventory", "x.json"]).status == 2)
+    }
+
     @Test func scansAreStoredAndDiffedAcrossRenamesAndMoves() throws {
         let db = Mamori.tempDir() + "/history.sqlite"
         try Self.boto("""
