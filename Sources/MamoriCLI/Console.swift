@@ -26,6 +26,17 @@ enum Console {
         if enabled, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
+    /// Writes a report to `--output FILE` when given, else to standard output: one rule for every
+    /// command that writes a report.
+    static func writeReport(_ data: Data, to output: String?) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do { try data.write(to: URL(fileURLWithPath: output)) }
+        catch { throw CLIError("cannot write \(TerminalText.sanitize(output)): \(error.localizedDescription)") }
+    }
+
     /// Runs a command body, turning any error into a clear message and exit code 2.
     static func run(_ body: () async throws -> Int32) async throws {
         let code: Int32

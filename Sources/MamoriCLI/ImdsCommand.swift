@@ -72,16 +72,20 @@ struct ImdsScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-prefilter"), help: ArgumentHelp("Evaluate every line (for checking the prefilter).", visibility: .hidden))
     var noPrefilter = false
 
+    @Option(name: .customLong("output"), help: "Write the report to this file instead of standard output.")
+    var outputFile: String?
+
     func run() async throws {
         var output = "text"
         var forced: LogFormat?
         for f in formats {
             switch f.lowercased() {
             case "text", "json": output = f.lowercased()
+            case "table": output = "text"  // the name every other command uses for the terminal report
             case "sarif": ImdsCLI.fail("--format sarif is not offered for imds scan; use --format json")
             default:
                 guard let lf = LogFormat(argument: f) else {
-                    ImdsCLI.fail("--format \(f): not an output format (text, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    ImdsCLI.fail("--format \(f): not an output format (table, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 forced = lf
             }
@@ -102,7 +106,8 @@ struct ImdsScanCommand: AsyncParsableCommand {
                 config: cfg, malformedExamples: max(0, maxMalformed), prefilter: !noPrefilter
             )
             let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
-            ImdsCLI.write(output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report))
+            let text = output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report)
+            do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { ImdsCLI.fail("\(error)") }
             for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitize(f.file)): \(TerminalText.sanitize(f.error ?? ""))\n".utf8))
             }

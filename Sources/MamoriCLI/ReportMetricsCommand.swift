@@ -64,12 +64,7 @@ struct ReportMetricsCommand: AsyncParsableCommand {
                     ?? { throw CLIError("scan \(id) has no posture metrics stored") }()
             }
             let data = format == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
-            if let output {
-                do { try data.write(to: URL(fileURLWithPath: output)) }
-                catch { throw CLIError("cannot write \(output): \(error.localizedDescription)") }
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
+            try Console.writeReport(data, to: output)
             return metrics.metrics.contains { $0.verdict == .worse } ? 1 : 0
         }
     }

@@ -42,6 +42,9 @@ struct SecretsCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json or sarif.")
     var format: SecretsOutputFormat = .table
 
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
     @Option(name: .customLong("trust-account"), help: "An AWS account ID you own (repeatable); its keys are marked trusted.")
     var trustAccount: [String] = []
 
@@ -143,17 +146,17 @@ struct SecretsCommand: AsyncParsableCommand {
             do { findings = try await SecretsVerification.verifyAll(findings, endpoint: verifyEndpoint) } catch { SecretsRun.fail("\(error)") }
         }
 
-        let output: String
+        let report: String
         do {
             switch format {
-            case .table: output = SecretReport.table(findings)
-            case .json: output = try SecretReport.json(findings)
-            case .sarif: output = try SecretReport.sarif(findings, version: MamoriVersion.string)
+            case .table: report = SecretReport.table(findings)
+            case .json: report = try SecretReport.json(findings)
+            case .sarif: report = try SecretReport.sarif(findings, version: MamoriVersion.string)
             }
         } catch {
             SecretsRun.fail("cannot encode the report: \(error)")
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        do { try Console.writeReport(Data(report.utf8), to: output) } catch { SecretsRun.fail("\(error)") }
 
         for e in result.errors { SecretsRun.note("warning: \(e)") }
         if verbose {
