@@ -11,10 +11,11 @@ SCRATCH=${MAMORI_RELEASE_SCRATCH:-.build-release}
 commit=$(git rev-parse HEAD)   # what release.sh builds: the committed tree
 tarball=$(scripts/release.sh | tail -1)
 name=$(basename "$tarball" .tar.gz)
+version=$(echo "$name" | cut -d- -f2)
 fail() { echo "test-release: FAIL: $*" >&2; exit 1; }
 (cd dist && sha256sum -c "$name.tar.gz.sha256" >/dev/null) || fail "checksum does not match"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["bomFormat"]=="CycloneDX" and d["components"], "empty SBOM"' \
-  "dist/mamori-$(echo "$name" | cut -d- -f2).cdx.json" || fail "SBOM"
+  "dist/mamori-$version.cdx.json" || fail "SBOM"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -65,7 +66,6 @@ echo "$out" | grep -q "main.tf" || fail "iac: $out"
 expect 0 "mamori --help" "$root/bin/mamori" scan --help >/dev/null
 
 # The GitHub Action's two steps (action.yml) against a file:// "release page".
-version=$(echo "$name" | cut -d- -f2)
 mkdir -p "$work/releases/v$version" "$work/runner"
 cp "$tarball" "$work/releases/v$version/"
 sha=$(cut -d' ' -f1 "dist/$name.tar.gz.sha256")

@@ -44,13 +44,14 @@ public final class AsyncHTTPTransport: HTTPTransport {
             self.maxConnectionsPerHost = maxConnectionsPerHost
         }
 
-        /// Proxies from the usual variables (upper or lower case, as curl and the AWS CLI read them).
-        public static func fromEnvironment(_ environment: [String: String], caBundle: String? = nil) -> Settings {
+        /// Proxies from the usual variables (upper or lower case, as curl and the AWS CLI read them);
+        /// the CA bundle from `AWS_CA_BUNDLE`, else the profile's `ca_bundle` (`profileCABundle`).
+        public static func fromEnvironment(_ environment: [String: String], profileCABundle: String? = nil) -> Settings {
             func value(_ name: String) -> String? {
                 (environment[name] ?? environment[name.lowercased()]).flatMap { $0.isEmpty ? nil : $0 }
             }
             let noProxy = value("NO_PROXY").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } } ?? []
-            return Settings(caBundle: caBundle ?? value("AWS_CA_BUNDLE"), httpsProxy: value("HTTPS_PROXY").flatMap(ProxyAddress.init),
+            return Settings(caBundle: value("AWS_CA_BUNDLE") ?? profileCABundle, httpsProxy: value("HTTPS_PROXY").flatMap(ProxyAddress.init),
                             httpProxy: value("HTTP_PROXY").flatMap(ProxyAddress.init), noProxy: noProxy)
         }
 

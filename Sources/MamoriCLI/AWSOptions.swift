@@ -58,7 +58,7 @@ struct AWSOptions: ParsableArguments {
     func transport() throws -> AsyncHTTPTransport {
         let env = environment
         let bundle = (try? ProfileFiles.load(environment: env))?.profiles[profile ?? env["AWS_PROFILE"] ?? "default"]?["ca_bundle"]
-        do { return try AsyncHTTPTransport.make(.fromEnvironment(env, caBundle: env["AWS_CA_BUNDLE"] ?? bundle)) }
+        do { return try AsyncHTTPTransport.make(.fromEnvironment(env, profileCABundle: bundle)) }
         catch { throw CLIError(error.description) }
     }
 

@@ -64,8 +64,7 @@ struct DiffCommand: AsyncParsableCommand {
         if let scanA {
             later = try await HistoryDatabase.scan(store, scanA)
         } else {
-            guard let newest = try await store.scans(limit: 1).first else { throw CLIError("no scans stored yet: run `mamori scan` twice, then diff") }
-            later = newest
+            later = try await HistoryDatabase.latest(store, hint: "run `mamori scan` twice, then diff")
         }
         guard let earlier = try await HistoryDatabase.previous(store, before: later) else {
             throw CLIError("scan \(later.id) is the first scan of \(later.target): nothing to compare with (give two scan ids)")

@@ -40,6 +40,12 @@ enum HistoryDatabase {
         return scan
     }
 
+    /// The newest stored scan, or a clear error ending with what to do (`hint`).
+    static func latest(_ store: any HistoryStore, hint: String) async throws -> ScanRecord {
+        guard let newest = try await store.scans(limit: 1).first else { throw CLIError("no scans stored yet: \(hint)") }
+        return newest
+    }
+
     /// The newest finished scan of the same target before `scan`, for diffs and `--fail-on new`.
     static func previous(_ store: any HistoryStore, before scan: ScanRecord) async throws -> ScanRecord? {
         try await store.scans(limit: nil).first { other in

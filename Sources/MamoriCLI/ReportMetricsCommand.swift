@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checks
 import Foundation
+import History
 import Reports
 
 /// `mamori report metrics`: the estate's posture next to the State of AWS Security population figures.
@@ -43,9 +44,10 @@ struct ReportMetricsCommand: AsyncParsableCommand {
     /// The newest stored scan, named on standard error so the user knows which one was measured.
     func latestScan() async throws -> Int64 {
         let store = try await history.open()
-        let newest = try await store.scans(limit: 1).first
+        let newest: ScanRecord
+        do { newest = try await HistoryDatabase.latest(store, hint: "run `mamori scan` first, or give --inventory FILE") }
+        catch { await store.close(); throw error }
         await store.close()
-        guard let newest else { throw CLIError("no scans stored yet: run `mamori scan` first, or give --inventory FILE") }
         Console.error("metrics of scan \(newest.id) (\(newest.target)), the latest stored scan")
         return newest.id
     }
@@ -92,17 +94,7 @@ struct ReportRenderCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if inventory != nil && scan != nil { throw ValidationError("give either --inventory FILE or --scan ID, not both") }
-    }
-
-    /// The newest stored scan, named on standard error so the user knows which one was measured.
-    func latestScan() async throws -> Int64 {
-        let store = try await history.open()
-        let newest = try await store.scans(limit: 1).first
-        await store.close()
-        guard let newest else { throw CLIError("no scans stored yet: run `mamori scan` first, or give --inventory FILE") }
-        Console.error("metrics of scan \(newest.id) (\(newest.target)), the latest stored scan")
-        return newest.id
+        if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriTestSupport
 
 /// A running `mamori-fault-proxy` in front of an estate. It stops when `stop()` closes its stdin
 /// (or when this test process exits).
@@ -38,11 +39,7 @@ final class FaultProxyProcess: @unchecked Sendable {
     /// Closes stdin, which the proxy takes as the signal to exit.
     func stop() {
         try? stdin.fileHandleForWriting.close()
-        // A proxy that does not exit cannot hang the suite.
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        awaitExit(process)  // a proxy that does not exit cannot hang the suite
     }
 
     /// One `--log` line: service, action, outcome (a fault name or "pass").

@@ -20,10 +20,8 @@ final class RespondEstate: Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         // An estate that never gets ready is killed, which ends its output and fails the test.
-        let pid = process.processIdentifier
-        let ready = DispatchSemaphore(value: 0)
-        Thread { if ready.wait(timeout: .now() + 180) == .timedOut { kill(pid, SIGKILL) } }.start()
-        defer { ready.signal() }
+        let watchdog = Watchdog(pid: process.processIdentifier, seconds: 180, name: "respond_estate.py")
+        defer { watchdog.finish() }
         var buffer = Data()
         var facts: [String: Any] = [:]
         var endpoint: String?
@@ -47,10 +45,7 @@ final class RespondEstate: Sendable {
 
     deinit {
         try? stdin.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        awaitExit(process)
     }
 
     /// `[[keyId, status]]` of a user's keys, read straight from moto with boto3.

@@ -47,13 +47,8 @@ final class MotoEstate: Sendable {
 /// not ready within `deadline` seconds is killed (its pipe then ends) and the test fails.
 func readyEndpoint(_ stdout: Pipe, process: Process, deadline: TimeInterval = 180,
                    orElse failure: @autoclosure () -> String) throws(EstateError) -> String {
-    let pid = process.processIdentifier
-    let ready = DispatchSemaphore(value: 0)
-    let killer = Thread {
-        if ready.wait(timeout: .now() + deadline) == .timedOut { kill(pid, SIGKILL) }
-    }
-    killer.start()
-    defer { ready.signal() }
+    let watchdog = Watchdog(pid: process.processIdentifier, seconds: deadline, name: "a helper process")
+    defer { watchdog.finish() }
     var buffer = Data()
     while true {
         let chunk = stdout.fileHandleForReading.availableData

@@ -70,13 +70,23 @@ public struct ChildTimeout: Error, CustomStringConvertible {
     public var description: String { "\(report)\n--- its standard error (end) ---\n\(stderr)" }
 }
 
-/// Kills a process that outlives its deadline, from a dedicated thread.
-final class Watchdog: @unchecked Sendable {
+/// Waits up to `seconds` for a process that was asked to exit (its stdin closed, say), then kills
+/// it: a helper that ignores the request cannot hang the suite.
+public func awaitExit(_ process: Process, killAfter seconds: TimeInterval = 30) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+}
+
+/// Kills a process that outlives its deadline, from a dedicated thread (also used alone, for a
+/// helper process that must become ready in time).
+public final class Watchdog: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var report: String?
 
-    init(pid: Int32, seconds: TimeInterval, name: String) {
+    public init(pid: Int32, seconds: TimeInterval, name: String) {
         let thread = Thread { [self] in
             if done.wait(timeout: .now() + seconds) == .success { return }
             let text = "\(name) (pid \(pid)) still running after \(Int(seconds)) s: killed with SIGKILL\n" + Self.stacks(pid)
@@ -88,7 +98,8 @@ final class Watchdog: @unchecked Sendable {
     }
 
     /// Stops watching; the report when the child had to be killed.
-    func finish() -> String? {
+    @discardableResult
+    public func finish() -> String? {
         done.signal()
         return lock.withLock { report }
     }
