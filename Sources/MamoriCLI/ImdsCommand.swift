@@ -34,8 +34,10 @@ struct ImdsScanCommand: AsyncParsableCommand {
             squid (native access.log), combined (Apache/nginx proxy), w3c (#Fields: header), json
             (generic JSON lines, map fields in mamori.yml), csv (firewall export with header).
             gzip input is detected by content; `-` reads standard input.
-            --format takes both the output format (text, json) and a log format to force.
+            --format takes both the output format (table, json) and a log format to force.
             Exit codes: 0 no alerts, 1 alerts, 2 error.
+            Example:
+              mamori imds scan /var/log/zeek/current/http.log --only-source 10.0.0.0/8 --format json --output alerts.json
             """
     )
 

@@ -11,6 +11,9 @@ struct RespondUndoCommand: AsyncParsableCommand {
             A replacement key is deleted again, a deactivated key re-activated; a deleted key or a removed
             resource cannot be restored (said so). Exit codes: 0 everything reversed (or nothing to do),
             1 something could not be reversed or was refused, 2 error.
+            Example:
+              mamori respond undo .mamori/journal/respond-AKIA…-2026-12-04T220300Z.jsonl            # what it would do
+              mamori respond undo .mamori/journal/respond-AKIA…-2026-12-04T220300Z.jsonl --apply    # do it
             """
     )
 
