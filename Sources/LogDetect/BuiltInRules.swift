@@ -121,7 +121,8 @@ detection:
     http_token_header:
         request_headers|contains: X-aws-ec2-metadata-token
     http_suricata_headers:
-        http.http_request_headers|contains: X-aws-ec2-metadata-token
+        # Suricata EVE with dump-all-headers: a list of {name, value} objects (ECS: http.request_headers.name).
+        http.request_headers|contains: X-aws-ec2-metadata-token
     http_zeek_headers:
         client_header_names|contains: X-aws-ec2-metadata-token
     http_w3c_header:

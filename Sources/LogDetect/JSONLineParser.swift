@@ -2,7 +2,7 @@
 ///
 /// Nested objects are flattened with dots (`{"http":{"url":…}}` gives `http.url`; Zeek's literal
 /// `"id.resp_h"` keys stay as they are). Arrays are kept as their raw JSON text, so `contains`
-/// finds a header name inside EVE's `http_request_headers` list. `null` means absent.
+/// finds a header name inside EVE's `http.request_headers` list (dump-all-headers). `null` means absent.
 struct JSONLineParser: LogLineParser {
     var valuesMayBeEscaped: Bool { true }
     var fieldUniverse: Set<String>? { nil }

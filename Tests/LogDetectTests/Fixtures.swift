@@ -39,10 +39,14 @@ enum Fixtures {
     """
 
     /// Suricata EVE JSON: the http event of the Suricata docs ("Eve JSON Format"), then an IMDSv2
-    /// token request whose headers were logged (dump-all-headers).
+    /// session token sent to a rogue host on the LAN, logged with `dump-all-headers: both`
+    /// (`request_headers`/`response_headers` are lists of `{"name", "value"}` objects, as the
+    /// Suricata docs show). Neither the address nor the path is IMDS's: only the header gives it away.
+    static let suricataToken = "AQAEAFakeRogueTokenValue0123456789abcdefghij=="
     static let suricata = """
     {"timestamp":"2009-11-24T21:27:09.534255","event_type":"http","src_ip":"192.168.2.7","src_port":1041,"dest_ip":"93.184.216.34","dest_port":80,"proto":"TCP","http":{"hostname":"www.digip.org","url":"/jansson/releases/jansson-2.6.tar.gz","http_user_agent":"<User-Agent>","http_content_type":"application/x-gzip","http_method":"GET","protocol":"HTTP/1.1","status":200,"length":461168}}
-    {"timestamp":"2025-10-08T00:00:03.000000+0000","flow_id":1,"event_type":"http","src_ip":"10.50.0.7","src_port":50100,"dest_ip":"10.50.0.1","dest_port":80,"proto":"TCP","http":{"hostname":"metadata.local","url":"/v1/ping","http_method":"PUT","protocol":"HTTP/1.1","http_request_headers":[{"name":"Host","value":"metadata.local"},{"name":"X-aws-ec2-metadata-token-ttl-seconds","value":"21600"}]}}
+    {"timestamp":"2025-10-08T00:00:03.000000+0000","flow_id":1848915123456789,"in_iface":"eth0","event_type":"http","src_ip":"10.50.0.7","src_port":50100,"dest_ip":"10.50.0.1","dest_port":80,"proto":"TCP","tx_id":0,"http":{"hostname":"metadata.local","url":"/v1/credentials","http_user_agent":"aws-cli/2.15.0","http_method":"GET","protocol":"HTTP/1.1","status":200,"length":1302,"request_headers":[{"name":"Host","value":"metadata.local"},{"name":"User-Agent","value":"aws-cli/2.15.0"},{"name":"Accept","value":"*/*"},{"name":"X-aws-ec2-metadata-token","value":"\(suricataToken)"}],"response_headers":[{"name":"Content-Type","value":"application/json"},{"name":"Content-Length","value":"1302"}]}}
+    {"timestamp":"2025-10-08T00:00:04.000000+0000","flow_id":1848915123456790,"in_iface":"eth0","event_type":"http","src_ip":"10.50.0.8","src_port":50102,"dest_ip":"10.50.0.1","dest_port":80,"proto":"TCP","tx_id":0,"http":{"hostname":"metadata.local","url":"/v1/credentials","http_user_agent":"curl/8.5.0","http_method":"GET","protocol":"HTTP/1.1","status":200,"length":12,"request_headers":[{"name":"Host","value":"metadata.local"},{"name":"X-Request-Id","value":"abc"}],"response_headers":[]}}
     """
 
     /// Squid native access.log (format as in the Squid wiki "SquidFaq/SquidLogs"); line 2 is IMDS.

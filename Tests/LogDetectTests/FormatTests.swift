@@ -48,7 +48,19 @@ import LogDetect
         #expect(a.source == "10.50.0.7")
         #expect(a.destination == "10.50.0.1")
         #expect(a.matchedSelections == ["http_suricata_headers"])
-        #expect(a.exampleRequest == "PUT http://metadata.local/v1/ping")
+        #expect(a.exampleRequest == "GET http://metadata.local/v1/credentials")
+        // The near miss (same rogue host, no token header) is not an alert, and the token never shows.
+        #expect(!ImdsRendering.json(report).contains(Fixtures.suricataToken))
+        #expect(!ImdsRendering.text(report).contains(Fixtures.suricataToken))
+    }
+
+    /// With Suricata's default pretty-printing off or on, and the header name in any case.
+    @Test func suricataEVEHeaderListAnyCase() async throws {
+        let line = #"{"timestamp":"2025-10-08T00:00:05Z","event_type":"http","src_ip":"10.50.0.9","dest_ip":"10.50.0.1","http":{"hostname":"h","url":"/","request_headers": [ {"name": "x-aws-ec2-metadata-token-ttl-seconds", "value": "21600"} ]}}"#
+        let report = try await scanText(line + "\n")
+        #expect(report.alerts.map(\.source) == ["10.50.0.9"])
+        let off = try await scanText(line + "\n", prefilter: false)
+        #expect(off.alerts.map(\.source) == ["10.50.0.9"])
     }
 
     @Test func squidNative() async throws {
