@@ -116,10 +116,13 @@ struct ESQLDialect: Dialect {
 /// Microsoft Sentinel / Defender KQL. Names with characters other than letters, digits and `_`
 /// are written `['id.resp_h']`; CIDR values use `ipv4_is_in_range` / `ipv6_is_in_range`.
 struct KustoDialect: Dialect {
-    let name = "kusto"
+    var name = "kusto"
+    /// The table (or union) the query reads; nil prints the `where` expression alone.
+    var table: String? = nil
     var and: String { "and" }
     var or: String { "or" }
     var not: String { "not" }
+    func wrap(_ body: String) -> String { table.map { "\($0)\n| where \(body)" } ?? body }
     func field(_ f: String) -> String {
         isPlainName(f) && !(f.first?.isNumber ?? true) ? f : "['" + f.replacingAll(["'": "\\'", "\\": "\\\\"]) + "']"
     }
@@ -154,7 +157,11 @@ struct KustoDialect: Dialect {
 struct QRadarDialect: Dialect {
     let name = "qradar"
     func wrap(_ body: String) -> String { "SELECT * FROM events WHERE \(body)" }
-    func field(_ f: String) -> String { "\"" + f.replacingAll(["\"": "\"\""]) + "\"" }
+    /// QRadar's normalised fields (`sourceip`, `destinationip`) are bare; custom properties
+    /// (`URL`) and names with `-` or `.` are double-quoted.
+    func field(_ f: String) -> String {
+        isPlainName(f) && f == f.lowercased() && !(f.first?.isNumber ?? true) ? f : "\"" + f.replacingAll(["\"": "\"\""]) + "\""
+    }
     func quote(_ s: String) -> String { "'" + s.replacingAll(["'": "''"]) + "'" }
     func exists(_ f: String) -> String { "\(field(f)) IS NOT NULL" }
     func cidr(_ f: String, _ range: CIDR) throws(LogDetectError) -> String { "INCIDR(\(quote(range.description)), \(field(f)))" }
@@ -168,4 +175,33 @@ struct QRadarDialect: Dialect {
     func keyword(_ text: String) throws(LogDetectError) -> String {
         "UTF8(payload) ILIKE \(quote("%" + text + "%"))"
     }
+}
+
+/// Kibana Query Language (the search bar of Kibana and Elastic Security). KQL has no `?`
+/// wildcard (widened to `*`, as for Splunk) and no regular expressions; CIDR values are quoted
+/// and match `ip` fields. Matching on `keyword` fields is case-sensitive in KQL.
+struct KibanaKQLDialect: Dialect {
+    let name = "kibana-kql"
+    var and: String { "and" }
+    var or: String { "or" }
+    var not: String { "not" }
+    static let special: Set<Character> = ["\\", "(", ")", ":", "<", ">", "\"", "*", "{", "}", " "]
+    func esc(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if KibanaKQLDialect.special.contains(ch) { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+    func exists(_ f: String) -> String { "\(esc(f)):*" }
+    func cidr(_ f: String, _ range: CIDR) throws(LogDetectError) -> String { "\(esc(f)):\(doubleQuoted(range.description))" }
+    func regex(_ f: String, _ pattern: String, caseInsensitive: Bool) throws(LogDetectError) -> String {
+        throw .conversionUnsupported(target: name, reason: "KQL has no regular expressions (|re on \(f)); use the elastic-lucene or esql target")
+    }
+    func match(_ f: String, _ p: SigmaString, cased: Bool) throws(LogDetectError) -> String {
+        if let shape = p.simpleShape, shape.kind == "equals" { return "\(esc(f)):\(doubleQuoted(shape.literal))" }
+        return "\(esc(f)):\(p.render(star: "*", one: "*", escape: esc))"
+    }
+    func keyword(_ text: String) throws(LogDetectError) -> String { doubleQuoted(text) }
 }

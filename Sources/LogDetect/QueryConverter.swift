@@ -3,9 +3,22 @@ public enum QueryTarget: String, CaseIterable, Sendable {
     case splunk
     case elasticLucene = "elastic-lucene"
     case esql
+    case kibanaKQL = "kibana-kql"
     case kusto
+    case sentinelASIM = "sentinel-asim"
+    case sentinelCEF = "sentinel-cef"
     case qradar
     case sigma
+
+    /// The field names the target's product uses (native: the rule's own names).
+    public var fields: ProductFields {
+        switch self {
+        case .qradar: return .qradar
+        case .sentinelASIM: return .sentinelASIM
+        case .sentinelCEF: return .sentinelCEF
+        default: return .native
+        }
+    }
 }
 
 /// Converts a SIGMA rule to a SIEM's query language.
@@ -23,12 +36,48 @@ public enum QueryConverter {
         case .splunk: dialect = SplunkDialect()
         case .elasticLucene: dialect = LuceneDialect()
         case .esql: dialect = ESQLDialect()
+        case .kibanaKQL: dialect = KibanaKQLDialect()
         case .kusto: dialect = KustoDialect()
+        case .sentinelASIM: dialect = KustoDialect(name: target.rawValue, table: "union isfuzzy=true _Im_NetworkSession, _Im_WebSession")
+        case .sentinelCEF: dialect = KustoDialect(name: target.rawValue, table: "CommonSecurityLog")
         case .qradar: dialect = QRadarDialect()
         case .sigma: return source
         }
-        let body = try render(rule.condition, rule: rule, dialect: dialect)
+        let body = try render(rule.condition, rule: mapped(rule, target.fields), dialect: dialect)
         return dialect.wrap(body)
+    }
+
+    /// The rule with its field names replaced by the product's. A field the product has no name
+    /// for cannot be queried there (KQL fails on an unknown column), so the field-map alternatives
+    /// using it are dropped; a selection left with none is marked empty and left out of ORs.
+    static func mapped(_ rule: SigmaRule, _ fields: ProductFields) -> SigmaRule {
+        if fields.isNative { return rule }
+        var rule = rule
+        for i in rule.selections.indices {
+            guard case let .maps(maps) = rule.selections[i].body else { continue }
+            let kept = maps.filter { map in map.allSatisfy { fields.names[$0.field] != nil } }
+            rule.selections[i].body = .maps(kept.map { map in map.map { m in var m = m; m.field = fields.map(m.field); return m } })
+        }
+        return rule
+    }
+
+    /// Rule fields `target`'s product has no name for (their tests are left out of its query).
+    public static func unmappedFields(_ rule: SigmaRule, to target: QueryTarget) -> [String] {
+        let fields = target.fields
+        if fields.isNative { return [] }
+        var out: [String] = []
+        for selection in rule.selections {
+            guard case let .maps(maps) = selection.body else { continue }
+            for map in maps { for m in map where fields.names[m.field] == nil && !out.contains(m.field) { out.append(m.field) } }
+        }
+        return out
+    }
+
+    /// Joins alternatives or conjuncts, dropping repeats (product mappings turn several vendor
+    /// fields into one, so the same test would otherwise appear once per vendor schema).
+    static func join(_ parts: [String], _ op: String) -> String {
+        var seen = Set<String>()
+        return parts.filter { seen.insert($0).inserted }.joined(separator: " \(op) ")
     }
 
     static func render(_ expr: ConditionExpr, rule: SigmaRule, dialect: Dialect) throws(LogDetectError) -> String {
@@ -43,39 +92,74 @@ public enum QueryConverter {
         case let .and(items):
             var parts: [String] = []
             for item in items { parts.append(group(try render(item, rule: rule, dialect: dialect))) }
-            return parts.joined(separator: " \(dialect.and) ")
-        case let .or(items):
-            var parts: [String] = []
-            for item in items { parts.append(group(try render(item, rule: rule, dialect: dialect))) }
-            return parts.joined(separator: " \(dialect.or) ")
-        case let .oneOf(pattern), let .allOf(pattern):
-            let isAll: Bool = { if case .allOf = expr { return true } else { return false } }()
+            return join(parts, dialect.and)
+        case .or, .oneOf:
+            return join(try alternatives(expr, rule: rule, dialect: dialect), dialect.or)
+        case let .allOf(pattern):
             var parts: [String] = []
             for name in SelectionPattern.matching(pattern, in: rule) {
                 guard let selection = rule.selection(named: name) else { continue }
                 parts.append(group(try renderSelection(selection, dialect: dialect)))
             }
-            return parts.joined(separator: " \(isAll ? dialect.and : dialect.or) ")
+            return join(parts, dialect.and)
+        }
+    }
+
+    /// The OR-alternatives of an expression, flattened through nested ORs, `1 of` and selections,
+    /// so a test repeated by several selections (after a product mapping) is written once.
+    /// Selections a product has no fields for are left out of an OR (they could never match there).
+    static func alternatives(_ expr: ConditionExpr, rule: SigmaRule, dialect: Dialect) throws(LogDetectError) -> [String] {
+        switch expr {
+        case let .or(items):
+            var out: [String] = []
+            for item in items { out += try alternatives(item, rule: rule, dialect: dialect) }
+            return out
+        case let .oneOf(pattern):
+            var out: [String] = []
+            for name in SelectionPattern.matching(pattern, in: rule) {
+                guard let selection = rule.selection(named: name), !selection.isEmptyAfterMapping else { continue }
+                out += try selectionAlternatives(selection, dialect: dialect)
+            }
+            return out
+        case let .selection(name):
+            if let selection = rule.selection(named: name), selection.isEmptyAfterMapping { return [] }
+            guard let selection = rule.selection(named: name) else {
+                throw .conversionUnsupported(target: dialect.name, reason: "unknown selection \(name)")
+            }
+            return try selectionAlternatives(selection, dialect: dialect)
+        default:
+            return [group(try render(expr, rule: rule, dialect: dialect))]
         }
     }
 
     static func renderSelection(_ selection: Selection, dialect: Dialect) throws(LogDetectError) -> String {
+        if selection.isEmptyAfterMapping {
+            throw .conversionUnsupported(target: dialect.name, reason: "the product has none of the fields of selection \(selection.name)")
+        }
+        return join(try selectionAlternatives(selection, dialect: dialect), dialect.or)
+    }
+
+    static func selectionAlternatives(_ selection: Selection, dialect: Dialect) throws(LogDetectError) -> [String] {
         switch selection.body {
         case let .keywords(values):
             var parts: [String] = []
             for v in values {
                 guard let text = v.plainText else { continue }
-                parts.append(try dialect.keyword(text))
+                parts.append(group(try dialect.keyword(text)))
             }
-            return parts.map(group).joined(separator: " \(dialect.or) ")
+            return parts
         case let .maps(maps):
             var alternatives: [String] = []
             for map in maps {
+                if map.count == 1, let only = map.first, !only.requiresAll, !only.isExists {
+                    alternatives += try matcherTerms(only, dialect: dialect).map(group)
+                    continue
+                }
                 var conjuncts: [String] = []
                 for matcher in map { conjuncts.append(group(try renderMatcher(matcher, dialect: dialect))) }
-                alternatives.append(conjuncts.joined(separator: " \(dialect.and) "))
+                alternatives.append(group(join(conjuncts, dialect.and)))
             }
-            return alternatives.map(group).joined(separator: " \(dialect.or) ")
+            return alternatives
         }
     }
 
@@ -84,11 +168,15 @@ public enum QueryConverter {
             let exists = m.values.first == .bool(true)
             return exists ? dialect.exists(m.field) : "\(dialect.not) \(group(dialect.exists(m.field)))"
         }
+        return join(try matcherTerms(m, dialect: dialect).map(group), m.requiresAll ? dialect.and : dialect.or)
+    }
+
+    static func matcherTerms(_ m: FieldMatcher, dialect: Dialect) throws(LogDetectError) -> [String] {
         var terms: [String] = []
         for value in m.values {
             terms.append(try renderValue(value, matcher: m, dialect: dialect))
         }
-        return terms.map(group).joined(separator: " \(m.requiresAll ? dialect.and : dialect.or) ")
+        return terms
     }
 
     static func renderValue(_ value: SigmaValue, matcher m: FieldMatcher, dialect: Dialect) throws(LogDetectError) -> String {
@@ -216,5 +304,13 @@ extension CIDR {
         var forms = [compressed]
         for f in [uncompressed, full] where !forms.contains(f) { forms.append(f) }
         return forms
+    }
+}
+
+extension Selection {
+    /// True when a product mapping left no field map (a parsed selection always has one).
+    var isEmptyAfterMapping: Bool {
+        if case let .maps(maps) = body { return maps.isEmpty }
+        return false
     }
 }
