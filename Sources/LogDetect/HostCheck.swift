@@ -11,6 +11,8 @@ public struct HostCheck: Sendable {
         public var message: String
         /// What to change; empty when nothing.
         public var fix: String
+        /// Where it was found (file and line, or the process environment); nil for whole-host facts.
+        public var location: String? = nil
     }
 
     /// Where to read the system state (a different root and environment in tests).
@@ -30,31 +32,214 @@ public struct HostCheck: Sendable {
 
     public func run() -> [Item] {
         var items: [Item] = []
-        items.append(ec2Detection())
+        let (ec2Item, onEC2) = ec2Detection()
+        items.append(ec2Item)
         items.append(contentsOf: environmentChecks())
-        items.append(contentsOf: configChecks())
+        items.append(contentsOf: serviceEnvironmentChecks())
+        for path in configPaths() { items.append(contentsOf: configChecks(path)) }
+        items.append(contentsOf: ssmAgentChecks())
+        items.append(contentsOf: containerChecks())
         items.append(contentsOf: routeChecks())
         items.append(contentsOf: arpChecks())
         items.append(contentsOf: listenerChecks())
         items.append(contentsOf: hostsChecks())
-        return items
+        guard onEC2 else { return items }
+        // On EC2, IMDS is the instance's own and AWS tools are meant to use it: the advice for
+        // machines outside AWS does not apply, so it is reported as information, not as failures.
+        // A custom metadata endpoint or a process posing as IMDS stays a finding.
+        let stillFindings: Set<String> = ["config.ec2_metadata_service_endpoint", "network.listener", "container.metadata_proxy"]
+        return items.map { item in
+            guard item.status == .fail || item.status == .warn, !stillFindings.contains(item.id) else { return item }
+            var item = item
+            item.status = .info
+            item.message = "on EC2 this is expected: " + item.message
+            item.fix = ""
+            return item
+        }
+    }
+
+    /// `path` (absolute on the checked host) below the root.
+    func full(_ path: String) -> String {
+        root == "/" ? path : String(root.reversed().drop(while: { $0 == "/" }).reversed()) + path
     }
 
     func read(_ path: String) -> String? {
-        let full = root == "/" ? path : (root as NSString).appendingPathComponent(path)
-        guard let data = FileManager.default.contents(atPath: full) else { return nil }
+        guard let data = FileManager.default.contents(atPath: full(path)) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
-    func ec2Detection() -> Item {
+    func ec2Detection() -> (Item, Bool) {
         let vendor = read("/sys/devices/virtual/dmi/id/sys_vendor")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let asset = read("/sys/devices/virtual/dmi/id/board_asset_tag")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if vendor == "Amazon EC2" || asset.hasPrefix("i-") {
-            return Item(id: "host.ec2", status: .info,
-                        message: "this machine looks like an EC2 instance (\(vendor.isEmpty ? asset : vendor)); IMDS is legitimate here and the checks below matter only outside AWS",
-                        fix: "")
+            return (Item(id: "host.ec2", status: .info,
+                         message: "this machine is an EC2 instance (\(vendor.isEmpty ? asset : vendor)): 169.254.169.254 is its own instance metadata service, reached inside AWS, and AWS tools rightly use it. Bulletin AWS-2025-021 is about machines outside EC2; here, require IMDSv2 (HttpTokens=required, checked by mamori scan) and keep IMDS from containers with a hop limit of 1",
+                         fix: "", location: "/sys/devices/virtual/dmi/id"), true)
         }
-        return Item(id: "host.ec2", status: .info, message: "this machine does not look like an EC2 instance; IMDS traffic from it should never exist", fix: "")
+        return (Item(id: "host.ec2", status: .info, message: "this machine does not look like an EC2 instance; IMDS traffic from it should never exist", fix: ""), false)
+    }
+
+    /// Files below `dir` (relative to the root), sorted; unreadable directories give none.
+    func files(in dir: String, suffixes: [String]) -> [String] {
+        guard let names = try? FileManager.default.subpathsOfDirectory(atPath: full(dir)) else { return [] }
+        return names.filter { n in suffixes.contains { n.hasSuffix($0) } }.sorted().map { (dir as NSString).appendingPathComponent($0) }
+    }
+
+    /// The AWS variables the bulletin's advice is about, found in one environment assignment.
+    func environmentAssignment(_ name: String, _ value: String, at location: String) -> Item? {
+        let value = value.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        switch name {
+        case "AWS_EC2_METADATA_SERVICE_ENDPOINT":
+            var item = endpointItem(value, source: "\(name) in \(location)")
+            item.location = location
+            return item
+        case "AWS_EC2_METADATA_DISABLED":
+            return value.lowercased() == "true"
+                ? Item(id: "service.AWS_EC2_METADATA_DISABLED", status: .ok, message: "\(name)=true in \(location)", fix: "", location: location)
+                : Item(id: "service.AWS_EC2_METADATA_DISABLED", status: .fail, message: "\(name)=\(value) in \(location) lets AWS tools ask IMDS",
+                       fix: "set \(name)=true in \(location)", location: location)
+        default:
+            return nil
+        }
+    }
+
+    /// `Environment=` lines of systemd units and drop-ins, the `EnvironmentFile=` files they name,
+    /// and /etc/environment: the environment of system services, which a login shell never shows.
+    func serviceEnvironmentChecks() -> [Item] {
+        var items: [Item] = []
+        var envFiles: [String] = ["/etc/environment"]
+        for dir in ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"] {
+            for unit in files(in: dir, suffixes: [".service", ".conf"]) {
+                guard let text = read(unit) else { continue }
+                for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let line = raw.trimmingCharacters(in: .whitespaces)
+                    if line.hasPrefix("EnvironmentFile=") {
+                        let path = line.dropFirst("EnvironmentFile=".count).trimmingCharacters(in: .whitespaces)
+                        let file = path.hasPrefix("-") ? String(path.dropFirst()) : path
+                        if file.hasPrefix("/"), !envFiles.contains(file) { envFiles.append(file) }
+                    } else if line.hasPrefix("Environment=") {
+                        for assignment in HostCheck.words(String(line.dropFirst("Environment=".count))) {
+                            guard let eq = assignment.firstIndex(of: "=") else { continue }
+                            if let item = environmentAssignment(String(assignment[..<eq]), String(assignment[assignment.index(after: eq)...]), at: "\(unit):\(n + 1)") {
+                                items.append(item)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for file in envFiles {
+            guard let text = read(file) else { continue }
+            for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                var line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
+                guard !line.hasPrefix("#"), let eq = line.firstIndex(of: "=") else { continue }
+                if let item = environmentAssignment(String(line[..<eq]).trimmingCharacters(in: .whitespaces), String(line[line.index(after: eq)...]), at: "\(file):\(n + 1)") {
+                    items.append(item)
+                }
+            }
+        }
+        return items
+    }
+
+    /// systemd's quoting of `Environment=`: space-separated, double or single quotes group.
+    static func words(_ s: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var quote: Character?
+        for ch in s {
+            if let q = quote { if ch == q { quote = nil } else { current.append(ch) }; continue }
+            if ch == "\"" || ch == "'" { quote = ch; continue }
+            if ch == " " { if !current.isEmpty { out.append(current); current = "" }; continue }
+            current.append(ch)
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// `AWS_CONFIG_FILE` or this user's `~/.aws/config`, then every other user's that is readable
+    /// (home directories from /etc/passwd, and /root).
+    func configPaths() -> [String] {
+        var paths = [environment["AWS_CONFIG_FILE"] ?? (home as NSString).appendingPathComponent(".aws/config")]
+        var homes: [String] = ["/root"]
+        if let passwd = read("/etc/passwd") {
+            for line in passwd.split(separator: "\n") {
+                let cols = line.split(separator: ":", omittingEmptySubsequences: false)
+                if cols.count >= 6, cols[5].hasPrefix("/"), !homes.contains(String(cols[5])) { homes.append(String(cols[5])) }
+            }
+        }
+        for h in homes {
+            let path = full(h) + (h.hasSuffix("/") ? "" : "/") + ".aws/config"
+            if !paths.contains(path), FileManager.default.isReadableFile(atPath: path) { paths.append(path) }
+        }
+        return paths
+    }
+
+    /// The SSM Agent on a hybrid (on-premises) node: registered with an activation, it must not
+    /// look for an EC2 identity first, which means asking whatever answers 169.254.169.254.
+    func ssmAgentChecks() -> [Item] {
+        let configPath = "/etc/amazon/ssm/amazon-ssm-agent.json"
+        let registrationPath = "/var/lib/amazon/ssm/registration"
+        let config = read(configPath)
+        let registration = read(registrationPath)
+        let installed = config != nil || registration != nil || read("/etc/amazon/ssm/amazon-ssm-agent.json.template") != nil
+            || FileManager.default.fileExists(atPath: full("/usr/bin/amazon-ssm-agent"))
+        guard installed else { return [] }
+        var items: [Item] = []
+        if let registration, registration.contains("mi-") {
+            items.append(Item(id: "ssm.registration", status: .ok, message: "the SSM Agent is registered as a hybrid managed node (\(registrationPath))", fix: "", location: registrationPath))
+        } else {
+            items.append(Item(id: "ssm.registration", status: .fail,
+                              message: "the SSM Agent is installed but not registered with a hybrid activation: it will look for an EC2 identity and take one from whatever answers 169.254.169.254",
+                              fix: "register it (amazon-ssm-agent -register -code … -id … -region …) as the hybrid install guide says, or remove it", location: registrationPath))
+        }
+        var order: [String]?
+        if let config, let data = config.data(using: .utf8),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let identity = json["Identity"] as? [String: Any] {
+            order = identity["ConsumptionOrder"] as? [String]
+        }
+        if let order, !order.contains("EC2") {
+            items.append(Item(id: "ssm.identity_order", status: .ok, message: "Identity.ConsumptionOrder \(order) never asks IMDS", fix: "", location: configPath))
+        } else {
+            items.append(Item(id: "ssm.identity_order", status: .warn,
+                              message: order.map { "Identity.ConsumptionOrder \($0) includes EC2: without a valid registration the agent asks IMDS" }
+                                ?? "the SSM Agent uses its default identity order (OnPrem, EC2, ECS): without a valid registration it asks IMDS",
+                              fix: "set \"Identity\": {\"ConsumptionOrder\": [\"OnPrem\"]} in \(configPath) and restart the agent", location: configPath))
+        }
+        return items
+    }
+
+    /// Images of IMDS emulators and credential proxies that answer as 169.254.169.254.
+    static let metadataProxyImages = ["ec2-metadata-mock", "aws-vault", "kube2iam", "kiam", "metadata-proxy", "imds-proxy", "localstack", "ec2metadata"]
+
+    /// Container runtimes' metadata proxies: Docker and Podman containers running an IMDS
+    /// emulator or credential proxy, or started with a metadata endpoint in their environment.
+    func containerChecks() -> [Item] {
+        var items: [Item] = []
+        for config in files(in: "/var/lib/docker/containers", suffixes: ["config.v2.json"]) + files(in: "/var/lib/containers/storage/overlay-containers", suffixes: ["containers.json"]) {
+            guard let text = read(config), let data = text.data(using: .utf8),
+                  let json = try? JSONSerialization.jsonObject(with: data) else { continue }
+            let containers: [[String: Any]] = (json as? [[String: Any]]) ?? [(json as? [String: Any]) ?? [:]]
+            for c in containers {
+                let inner = c["Config"] as? [String: Any] ?? [:]
+                let image = (inner["Image"] as? String) ?? (c["image"] as? String) ?? ""
+                let name = ((c["Name"] as? String) ?? ((c["names"] as? [String])?.first) ?? "?").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                let env = inner["Env"] as? [String] ?? []
+                if let hit = HostCheck.metadataProxyImages.first(where: { image.lowercased().contains($0) }) {
+                    items.append(Item(id: "container.metadata_proxy", status: .warn,
+                                      message: "container \(name) runs \(image) (\(hit)), which answers as the instance metadata service",
+                                      fix: "make sure it is yours and bound to a loopback address, not 169.254.169.254 on a shared network", location: config))
+                }
+                for e in env where e.hasPrefix("AWS_EC2_METADATA_SERVICE_ENDPOINT=") || e.hasPrefix("ECS_CONTAINER_METADATA_URI") {
+                    var item = endpointItem(String(e.split(separator: "=", maxSplits: 1).last ?? ""), source: "container \(name)'s environment")
+                    item.location = config
+                    if e.hasPrefix("ECS_") { item = Item(id: "container.ecs_metadata", status: .info, message: "container \(name) has \(e.prefix(while: { $0 != "=" })) (ECS Anywhere task metadata)", fix: "", location: config) }
+                    items.append(item)
+                }
+            }
+        }
+        return items
     }
 
     func environmentChecks() -> [Item] {
@@ -73,6 +258,7 @@ public struct HostCheck: Sendable {
         if environment["AWS_EC2_METADATA_V1_DISABLED"]?.lowercased() == "true" {
             items.append(Item(id: "env.AWS_EC2_METADATA_V1_DISABLED", status: .ok, message: "AWS_EC2_METADATA_V1_DISABLED=true: no IMDSv1 fallback", fix: ""))
         }
+        for i in items.indices { items[i].location = "environment of this process" }
         return items
     }
 
@@ -90,17 +276,18 @@ public struct HostCheck: Sendable {
                     fix: "remove \(source) unless you run that endpoint yourself (e.g. a local emulator), and set AWS_EC2_METADATA_DISABLED=true")
     }
 
-    func configChecks() -> [Item] {
-        let path = environment["AWS_CONFIG_FILE"] ?? (home as NSString).appendingPathComponent(".aws/config")
+    func configChecks(_ path: String) -> [Item] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return [Item(id: "config.file", status: .info, message: "no AWS config file at \(path)", fix: "")]
+            return [Item(id: "config.file", status: .info, message: "no AWS config file at \(path)", fix: "", location: path)]
         }
         var items: [Item] = []
         var profile = "default"
         var v1DisabledSomewhere = false
         var profiles: [String] = []
-        for rawLine in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for (n, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let before = items.count
+            defer { for i in before..<items.count { items[i].location = "\(path):\(n + 1)" } }
             if line.hasPrefix("#") || line.hasPrefix(";") || line.isEmpty { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 profile = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
@@ -125,10 +312,10 @@ public struct HostCheck: Sendable {
             }
         }
         items.append(v1DisabledSomewhere
-            ? Item(id: "config.ec2_metadata_v1_disabled", status: .ok, message: "ec2_metadata_v1_disabled = true is set in \(path)", fix: "")
+            ? Item(id: "config.ec2_metadata_v1_disabled", status: .ok, message: "ec2_metadata_v1_disabled = true is set in \(path)", fix: "", location: path)
             : Item(id: "config.ec2_metadata_v1_disabled", status: .warn,
                    message: "ec2_metadata_v1_disabled is not set in \(path): if IMDS is ever used, IMDSv1 (no session token) is allowed as a fallback",
-                   fix: "add 'ec2_metadata_v1_disabled = true' under [default]\(profiles.isEmpty ? "" : " and each profile") in \(path)"))
+                   fix: "add 'ec2_metadata_v1_disabled = true' under [default]\(profiles.isEmpty ? "" : " and each profile") in \(path)", location: path))
         return items
     }
 

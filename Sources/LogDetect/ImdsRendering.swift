@@ -62,6 +62,7 @@ public enum ImdsRendering {
             }
             // Messages quote local settings (an endpoint URL, a route): not ours either.
             out += "[\(mark)] \(TerminalText.sanitize(item.message))\n"
+            if let location = item.location { out += "       at:  \(TerminalText.sanitize(location))\n" }
             if !item.fix.isEmpty { out += "       fix: \(TerminalText.sanitize(item.fix))\n" }
         }
         return out

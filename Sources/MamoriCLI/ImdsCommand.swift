@@ -194,8 +194,15 @@ struct ImdsHostCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
+    @Option(help: ArgumentHelp("Read the system's files (/etc, /proc, /sys, /var/lib, homes) below this directory instead of / (for tests and mounted images).", valueName: "DIR"))
+    var root: String = "/"
+
     func run() async throws {
-        let items = HostCheck().run()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            ImdsCLI.fail("--root \(root): not a directory")
+        }
+        let items = root == "/" ? HostCheck().run() : HostCheck(root: root, home: String(root.reversed().drop(while: { $0 == "/" }).reversed()) + NSHomeDirectory()).run()
         switch format.lowercased() {
         case "json": ImdsCLI.write(ImdsRendering.json(items))
         case "text": ImdsCLI.write(ImdsRendering.text(items))
