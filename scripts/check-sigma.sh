@@ -15,6 +15,10 @@ if [[ -z "${MAMORI:-}" ]]; then
     swift build -c release --product mamori >&2
     MAMORI=.build/release/mamori
 fi
+# pySigma 0.11's backends conflict with pySigma 2 (pysigma-backend-sqlite), so they live in their own venv:
+#   python3 -m venv .venv-sigma && .venv-sigma/bin/pip install pysigma==0.11.23 sigma-cli==1.0.6 \
+#     pysigma-backend-splunk==1.1.3 pysigma-backend-elasticsearch==1.1.6 pysigma-backend-kusto==0.4.5 pysigma-backend-qradar-aql==0.3.2
+[[ -x .venv-sigma/bin/sigma ]] && PATH="$PWD/.venv-sigma/bin:$PATH"
 command -v sigma >/dev/null || { echo "sigma-cli missing: pip install sigma-cli" >&2; exit 2; }
 
 echo "== sigma check $RULE"
