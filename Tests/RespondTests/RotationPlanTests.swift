@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func keyIdsAreValidatedBeforeAnyCall() {
-        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
+        // A temporary key is a valid input now (its role's sessions are revoked); its shape is checked the same way.
+        #expect(throws: Never.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
+        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPL1") }
         #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIA123") }
         #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIAIOSFODNN7EXAMPL1") }
         #expect(throws: Never.self) { try KeyIdentifier.validate(leaked) }
