@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func journalledReplacementIsNotCreatedAgain() throws {
-        let after = try JournalEntries.make(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
+        let after = Journal.Entry(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
                                   parameters: ["UserName": "deployer"], result: "AKIANEWREPLACEMENT01", undo: nil)
         let history = JournalHistory(files: ["j"], entries: [after])
         let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, phase: .apply)
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func interruptedCreateIsFlaggedNotRepeated() throws {
-        let before = try JournalEntries.make(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
+        let before = Journal.Entry(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
                                    call: "iam:CreateAccessKey", parameters: ["UserName": "deployer"], result: nil, undo: nil)
         let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAORPHAN0000000001", "Active")]),
                                          history: JournalHistory(files: ["j"], entries: [before]), phase: .apply)
