@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Respond
+import StreamIO
 
 /// `mamori respond leaked-key`: identify, quarantine check, rotate, CloudTrail review, sweep, guardrails, report.
 struct RespondLeakedKeyCommand: AsyncParsableCommand {
@@ -11,14 +12,28 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
             Every phase is journaled, can be re-run, and its report says how to go back (see `mamori respond undo`).
             Exit codes: 0 nothing left to do, 1 something still needs a human (the report says what), 2 error.
             Test hook: MAMORI_TEST_FAIL_AFTER_STEP=create-key|deactivate-key|delete-key stops the run right after that step (for --resume tests).
+            Examples:
+              mamori respond leaked-key AKIAIOSFODNN7EXAMPLE                                   # the plan
+              mamori respond leaked-key AKIAIOSFODNN7EXAMPLE --apply --secret-file new-key.ini  # phase 1
+              mamori respond leaked-key ASIAIOSFODNN7EXAMPLE --apply                           # revoke the role's older sessions
+              mamori respond leaked-key --from-event guardduty-finding.json                    # from AWS's own notice
             """
     )
 
-    @Argument(help: "The exposed access key ID (AKIA…).")
+    @Argument(help: "The exposed access key ID: AKIA… (an IAM user's) or ASIA… (a role session's: its sessions are revoked).")
     var keyId: String?
 
     @Option(help: "Read key IDs from `mamori secrets --format json` output (a file, or - for stdin).")
     var fromFindings: String?
+
+    @Option(help: "Start from an AWS Health risk event (AWS_RISK_CREDENTIALS_EXPOSED, …_COMPROMISED, AWS_RISK_IAM_QUARANTINE) or a GuardDuty InstanceCredentialExfiltration finding, as EventBridge delivers it (a file, or - for stdin).")
+    var fromEvent: String?
+
+    @Flag(help: "Contain instead of rotating: an inline deny-all policy on the user (or role) and its active keys deactivated; nothing detached or deleted, `respond undo` restores it. With --apply.")
+    var contain = false
+
+    @Option(help: "For an ASIA key: the role its session belongs to, when CloudTrail does not tell.")
+    var role: String?
 
     @Flag(help: "Phase 1: create the replacement key and hand over its secret (the exposed key stays active).")
     var apply = false
@@ -68,7 +83,12 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     @OptionGroup var aws: AWSOptions
 
     func validate() throws {
-        if (keyId == nil) == (fromFindings == nil) { throw ValidationError("give either a key ID or --from-findings FILE") }
+        if [keyId != nil, fromFindings != nil, fromEvent != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("give one of: a key ID, --from-findings FILE, --from-event FILE")
+        }
+        if contain && (deactivate || finish || resume) { throw ValidationError("--contain runs on its own (with --apply to make the change), not with --deactivate, --finish or --resume") }
+        if contain && (secretFile != nil || printSecret) { throw ValidationError("--contain creates no replacement key: --secret-file and --print-secret do not apply") }
+        if let role, role.isEmpty || role.contains("/") { throw ValidationError("--role takes a role name (not an ARN or a path)") }
         if !["markdown", "json"].contains(format) { throw ValidationError("--format must be markdown or json") }
         if secretFile != nil && printSecret { throw ValidationError("--secret-file and --print-secret exclude each other") }
         if finish && (apply || resume || deactivate) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement or turned it off") }
@@ -82,14 +102,19 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             var keys: [String] = []
+            var roleHint = role.map { ($0, "--role") }
             if let keyId { keys = [keyId] }
+            if let fromEvent {
+                let data = try Self.readInput(fromEvent, flag: "--from-event")
+                let trigger = try EventTrigger.parse(data, origin: fromEvent == "-" ? "standard input" : fromEvent)
+                let client = try aws.client()
+                keys = try await trigger.keysToRespond(client: client, region: aws.homeRegion())
+                if roleHint == nil, let name = trigger.roleName { roleHint = (name, "the GuardDuty finding") }
+                Console.error("\(trigger.source): responding to \(keys.joined(separator: ", "))"
+                    + (trigger.instanceId.map { " (instance \($0))" } ?? "") + (trigger.sourceIPs.isEmpty ? "" : ", used from \(trigger.sourceIPs.joined(separator: ", "))"))
+            }
             if let fromFindings {
-                let data: Data
-                if fromFindings == "-" { data = FileHandle.standardInput.readDataToEndOfFile() }
-                else {
-                    guard let read = FileManager.default.contents(atPath: fromFindings) else { throw CLIError("cannot read --from-findings \(fromFindings)") }
-                    data = read
-                }
+                let data = try Self.readInput(fromFindings, flag: "--from-findings")
                 let found = try FindingsInput.keyIds(from: data, origin: fromFindings == "-" ? "standard input" : fromFindings)
                 for skipped in found.skipped { Console.error("\(skipped): not a long-term IAM key, skipped (temporary credentials expire on their own)") }
                 if found.keys.isEmpty { throw CLIError("no AKIA key IDs in \(fromFindings)") }
@@ -123,6 +148,9 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 options.failAfterStep = ProcessInfo.processInfo.environment["MAMORI_TEST_FAIL_AFTER_STEP"]
                 options.offlineTrail = offlineTrail
                 options.remove = remove
+                options.contain = contain
+                options.role = roleHint?.0
+                options.roleSource = roleHint?.1
                 let responder = Responder(client: client, options: options, printSecret: { id, secret in
                     FileHandle.standardOutput.write(Data("New access key: \(id)\nSecret access key (shown once): \(secret)\n\n".utf8))
                 }, progress: Console.progress(enabled: true))
@@ -144,6 +172,18 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
 }
 
 extension RespondLeakedKeyCommand {
+    /// A small JSON input named on the command line (a file, or - for standard input).
+    /// Only regular files (a FIFO would block, a device never end), at most 64 MB.
+    static func readInput(_ path: String, flag: String) throws -> Data {
+        do {
+            let bytes = path == "-" ? try RegularFile.readAll(descriptor: 0, name: "standard input", maxBytes: 64 << 20)
+                                    : try RegularFile.read(path, maxBytes: 64 << 20)
+            return Data(bytes)
+        } catch {
+            throw CLIError("\(flag): \(error.description)")
+        }
+    }
+
     /// The Markdown and JSON files `--report PATH` writes for `key`.
     static func reportPaths(_ report: String, key: String, many: Bool) -> [String] {
         let base = many ? "\(report).\(key)" : report

@@ -18,6 +18,18 @@ public actor Journal {
         public var result: String?
         /// How to undo this step, as a command a human can run.
         public var undo: String?
+
+        public init(time: Date, phase: String, step: String, region: String, call: String, parameters: [String: String],
+                    result: String? = nil, undo: String? = nil) {
+            self.time = time
+            self.phase = phase
+            self.step = step
+            self.region = region
+            self.call = call
+            self.parameters = parameters
+            self.result = result
+            self.undo = undo
+        }
     }
 
     /// Opens (creating it and its folder) `.mamori/journal/NAME-TIMESTAMP.jsonl` under `directory`.

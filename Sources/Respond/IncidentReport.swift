@@ -10,7 +10,7 @@ public struct TimelineEntry: Codable, Sendable {
 public struct IncidentReport: Codable, Sendable {
     public var keyId: String
     public var generated: Date
-    /// "plan" (dry run), "apply", "resume", "deactivate" or "finish".
+    /// "plan" (dry run), "apply", "resume", "deactivate", "finish" or "contain".
     public var mode: String
     public var identity: KeyIdentity
     public var quarantine: QuarantineStatus?
@@ -41,6 +41,10 @@ public struct IncidentReport: Codable, Sendable {
     public var needsHuman: [String]
     /// For the root user's key: the procedure a human follows (never automated).
     public var rootProcedure: [String] = []
+    /// Containment (`--contain`) and, for a temporary key, the revocation of the role's older sessions.
+    public var containment: [ContainmentStep] = []
+    /// For a temporary key (ASIA…): the role and session it belongs to.
+    public var session: SessionIdentity? = nil
     /// How to go back from the state this run left, as commands.
     public var goBack: [String] = []
     public var timeline: [TimelineEntry]

@@ -49,14 +49,27 @@ public struct RespondInputError: Error, CustomStringConvertible, Sendable {
 
 /// Finds the owner and state of a leaked key.
 public enum KeyIdentifier {
-    /// Checks the shape of a long-term key ID (AKIA + 16 base32 characters).
+    /// Checks the shape of an access key ID: long-term (AKIA) or temporary (ASIA), then 16 base32 characters.
     public static func validate(_ keyId: String) throws(RespondInputError) {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        if keyId.hasPrefix("ASIA") {
-            throw RespondInputError("\(keyId) is a temporary (STS) key: it expires on its own and cannot be rotated; revoke the role's sessions instead")
+        guard keyId.count == 20, keyId.hasPrefix("AKIA") || keyId.hasPrefix("ASIA"), keyId.allSatisfy({ allowed.contains($0) }) else {
+            throw RespondInputError("'\(keyId)' is not an access key ID (expected AKIA or ASIA followed by 16 characters A-Z, 2-7)")
         }
-        guard keyId.count == 20, keyId.hasPrefix("AKIA"), keyId.allSatisfy({ allowed.contains($0) }) else {
-            throw RespondInputError("'\(keyId)' is not an IAM access key ID (expected AKIA followed by 16 characters A-Z, 2-7)")
+    }
+
+    /// The account Mamori runs in (`GetCallerIdentity`), compared with the one decoded from the key.
+    static func confirmAccount(_ identity: inout KeyIdentity, client: AWSClient, region: String, notes: inout [StepNote]) async {
+        do {
+            let caller = try await client.query(.sts, region: region, action: "GetCallerIdentity")
+            identity.callerAccount = caller.string("Account")
+            identity.callerArn = caller.string("Arn")
+            identity.accountConfirmed = identity.decodedAccount != nil && identity.decodedAccount == identity.callerAccount
+            if let decoded = identity.decodedAccount, let callerAccount = identity.callerAccount, decoded != callerAccount {
+                notes.append(StepNote(step: "identify", level: .warning,
+                                      message: "the key decodes to account \(decoded) but Mamori is connected to \(callerAccount): run with credentials for \(decoded)"))
+            }
+        } catch {
+            notes.append(StepNote(step: "identify", level: .error, message: "cannot confirm the account: \(error)"))
         }
     }
 
@@ -67,18 +80,7 @@ public enum KeyIdentifier {
         let decoded = AccountDecoder.account(fromKeyId: keyId)
         var identity = KeyIdentity(keyId: keyId, decodedAccount: decoded, callerAccount: nil, accountConfirmed: false,
                                    userName: nil, key: nil, userKeys: [], lastUse: nil, ageDays: nil)
-        do {
-            let caller = try await client.query(.sts, region: region, action: "GetCallerIdentity")
-            identity.callerAccount = caller.string("Account")
-            identity.callerArn = caller.string("Arn")
-            identity.accountConfirmed = decoded != nil && decoded == identity.callerAccount
-            if let decoded, let callerAccount = identity.callerAccount, decoded != callerAccount {
-                notes.append(StepNote(step: "identify", level: .warning,
-                                      message: "the key decodes to account \(decoded) but Mamori is connected to \(callerAccount): run with credentials for \(decoded)"))
-            }
-        } catch {
-            notes.append(StepNote(step: "identify", level: .error, message: "cannot confirm the account: \(error)"))
-        }
+        await confirmAccount(&identity, client: client, region: region, notes: &notes)
         do {
             (identity.userName, identity.lastUse) = try await lastUse(of: keyId, client: client, region: region)
         } catch {

@@ -22,6 +22,25 @@ enum ReportAssembler {
         report.timeline = timeline
 
         var human: [String] = []
+        for step in report.containment {
+            switch step.state {
+            case .planned: human.append("Run with --apply\(step.kind == .revokeSessions ? "" : " --contain") to \(step.detail)")
+            case .blocked, .failed: human.append(step.detail)
+            default: break
+            }
+        }
+        if let session = report.session {
+            if let instance = session.instanceId {
+                human.append("\(report.keyId) is the role credentials of instance \(instance) (session name), used from \(session.sourceIPs.isEmpty ? "unknown addresses" : session.sourceIPs.joined(separator: ", ")): "
+                    + "find how they left the instance (IMDSv1 or a hop limit above 1, an SSRF in its application, a process on it), require IMDSv2 on it "
+                    + "(`aws ec2 modify-instance-metadata-options --instance-id \(instance) --http-tokens required --http-put-response-hop-limit 1`), "
+                    + "and review what else its role can reach")
+            }
+            if report.containment.contains(where: { $0.kind == .revokeSessions && $0.state == .done }) {
+                human.append("The role's sessions issued before the revocation stop working, including legitimate ones: "
+                    + "instances and services get new credentials on their own; people sign in again")
+            }
+        }
         let flag: [RotationStep.Kind: String] = [.createKey: "--apply", .deactivateKey: "--deactivate", .deleteKey: "--finish"]
         for step in report.rotation {
             switch step.state {
@@ -100,7 +119,23 @@ enum ReportAssembler {
 
     /// How to go back from where the key stands now, as commands (not only in the journal).
     static func goBack(_ r: IncidentReport) -> [String] {
+        var contained: [String] = []
+        let undoContainment = r.journal.map { "`mamori respond undo \($0) --apply`" } ?? "`mamori respond undo JOURNAL --apply` (the journal of the run that made it)"
+        for step in r.containment where step.state == .done {
+            let name = step.target.split(separator: "/", maxSplits: 1).last.map(String.init) ?? step.target
+            let word = step.target.hasPrefix("role/") ? "role" : "user"
+            switch step.kind {
+            case .revokeSessions:
+                contained.append("To let the revoked sessions work again: \(undoContainment), or `aws iam delete-role-policy --role-name \(name) --policy-name \(ContainmentPolicy.revokeName)`")
+            case .denyAll:
+                contained.append("To lift the containment of \(step.target): \(undoContainment) (it also re-activates the keys --contain deactivated), "
+                    + "or `aws iam delete-\(word)-policy --\(word)-name \(name) --policy-name \(ContainmentPolicy.denyAllName)`")
+            case .deactivateKey:
+                contained.append("Re-activate \(step.keyId ?? "the key"): `aws iam update-access-key --user-name \(name) --access-key-id \(step.keyId ?? "KEY") --status Active`")
+            }
+        }
         guard let user = r.identity.userName else {
+            if !contained.isEmpty { return contained }
             return r.identity.rootKey ? ["Mamori changed nothing: the root user's key is handled by hand (see the root key procedure)."] : []
         }
         var back: [String] = []
@@ -117,19 +152,38 @@ enum ReportAssembler {
         } else if let created {
             back.append("\(r.keyId) is still active: nothing broke. To withdraw the replacement: `aws iam delete-access-key --user-name \(user) --access-key-id \(created)`"
                 + (r.mode == "apply" || r.mode == "resume" ? undo : ""))
-        } else {
+        } else if contained.isEmpty {
             back.append("Nothing to go back from: no key was changed.")
         }
-        return back
+        return contained + back
     }
 
     /// The reply to AWS: only what happened. Every claim comes from a step that is done, a live key
     /// state or a removal made; what is not done is said as plainly.
     static func supportSummary(_ r: IncidentReport, history: JournalHistory) -> String {
         let account = r.identity.callerAccount ?? r.identity.decodedAccount ?? "unknown"
-        let user = r.identity.userName.map { "IAM user \($0)" } ?? "owner not found"
+        let user = r.identity.userName.map { "IAM user \($0)" }
+            ?? r.session.flatMap { s in s.roleName.map { "session \(s.sessionName ?? "?") of IAM role \($0)" } } ?? "owner not found"
         var done: [String] = []
         var notDone: [String] = []
+        for step in r.containment {
+            switch (step.kind, step.state) {
+            case (.revokeSessions, .done): done.append(step.detail.replacingOccurrences(of: "are denied", with: "were revoked"))
+            case (.denyAll, .done): done.append("denied \(step.target) every action (inline policy \(ContainmentPolicy.denyAllName))")
+            case (.deactivateKey, .done) where step.keyId != r.keyId: done.append("deactivated \(step.keyId ?? "a key") of \(step.target)")
+            case (.revokeSessions, _): notDone.append("the sessions of \(step.target == "?" ? "the role" : step.target) have not been revoked")
+            case (.denyAll, _): notDone.append("\(step.target) is not contained")
+            default: break
+            }
+        }
+        if r.keyId.hasPrefix("ASIA") {
+            var text = "Temporary access key \(r.keyId) (\(user), account \(account)) was exposed. "
+            text += "Done: " + (done.isEmpty ? "nothing has been changed yet" : done.joined(separator: "; ")) + ". "
+            if !notDone.isEmpty { text += "Not done: " + notDone.joined(separator: "; ") + ". " }
+            text += "We reviewed CloudTrail (\(r.eventsRead) events, \(r.flaggedEvents.count) flagged) and swept \(r.regions.count) regions for resources created since \(AWSDate.format(r.since)). "
+            text += "Guardrails on: \(guardrailLine(r.guardrails))."
+            return notDone.isEmpty ? text : "[DRAFT: not true yet, see 'Still needs a human'] " + text
+        }
         let created = r.rotation.first { $0.kind == .createKey && $0.state == .done }
         if let created, let id = created.keyId { done.append("created the replacement key \(id)") }
         else if let other = r.rotation.first(where: { $0.kind == .createKey && $0.state == .skipped }), let id = other.keyId {
@@ -137,6 +191,7 @@ enum ReportAssembler {
         } else { notDone.append("no replacement key has been created yet") }
         let deleted = r.rotation.contains { $0.kind == .deleteKey && $0.state == .done }
         let deactivated = deleted || r.identity.key?.status == "Inactive" || r.rotation.contains { $0.kind == .deactivateKey && $0.state == .done }
+            || r.containment.contains { $0.kind == .deactivateKey && $0.state == .done && $0.keyId == r.keyId }
         if deleted && r.identity.key == nil { done.append("the exposed key \(r.keyId) no longer exists") }
         else if deleted { done.append("deleted the exposed key \(r.keyId)") }
         else if deactivated { done.append("deactivated the exposed key \(r.keyId)"); notDone.append("\(r.keyId) is deactivated but not yet deleted") }

@@ -21,16 +21,26 @@ public enum ReportRenderer {
         let id = r.identity
         out.append("- Account decoded from the key ID: \(id.decodedAccount ?? "not decodable")"
             + (id.callerAccount.map { id.accountConfirmed ? " (confirmed: Mamori is connected to \($0))" : " (NOT confirmed: Mamori is connected to \($0))" } ?? ""))
-        out.append("- Owner: \(id.userName.map { "IAM user `\($0)`" } ?? (id.rootKey ? "most likely the account's **root user** (no IAM user owns it; the account has a root access key)" : "not found"))")
-        if let key = id.key {
-            out.append("- Status: \(key.status); created \(date(key.createDate))\(id.ageDays.map { " (\($0) days ago)" } ?? "")")
-        } else {
-            out.append("- Status: the key does not exist (any more)")
+        if let s = r.session {
+            out.append("- Temporary (STS) key: it cannot be rotated and expires on its own (a role session lasts at most 12 hours, 36 for GetSessionToken)")
+            out.append("- Role: \(s.roleName.map { "`\($0)`" + (s.roleSource.map { " (from \($0))" } ?? "") } ?? "not found in the events read (pass --role NAME)")")
+            if let session = s.sessionName { out.append("- Session: `\(session)`" + (s.instanceId.map { " — the role credentials of **instance \($0)** (EC2 names instance-profile sessions after the instance)" } ?? "")) }
+            out.append("- Seen in \(s.eventCount) event(s)" + (s.firstSeen.map { " from \(date($0)) to \(date(s.lastSeen))" } ?? "")
+                + (s.sourceIPs.isEmpty ? "" : ", from \(s.sourceIPs.joined(separator: ", "))"))
         }
-        if let last = id.lastUse, last.date != nil {
-            out.append("- Last used: \(date(last.date)) in \(last.region ?? "?") by \(last.service ?? "?")")
-        } else {
-            out.append("- Last used: never (or not recorded)")
+        if r.session == nil { out.append("- Owner: \(id.userName.map { "IAM user `\($0)`" } ?? (id.rootKey ? "most likely the account's **root user** (no IAM user owns it; the account has a root access key)" : "not found"))") }
+        // IAM keeps no status or last use for a temporary key: the session lines above say what is known.
+        if r.session == nil {
+            if let key = id.key {
+                out.append("- Status: \(key.status); created \(date(key.createDate))\(id.ageDays.map { " (\($0) days ago)" } ?? "")")
+            } else {
+                out.append("- Status: the key does not exist (any more)")
+            }
+            if let last = id.lastUse, last.date != nil {
+                out.append("- Last used: \(date(last.date)) in \(last.region ?? "?") by \(last.service ?? "?")")
+            } else {
+                out.append("- Last used: never (or not recorded)")
+            }
         }
         out.append("")
         out.append("## 2. Quarantine")
@@ -44,7 +54,7 @@ public enum ReportRenderer {
                 out.append("No AWSCompromisedKeyQuarantine policy is attached to the user.")
             }
         } else {
-            out.append("Not checked (no owner found).")
+            out.append(r.session != nil ? "Not applicable: AWS attaches AWSCompromisedKeyQuarantine* to IAM users, not to role sessions." : "Not checked (no owner found).")
         }
         if !r.rootProcedure.isEmpty {
             out.append("")
@@ -52,9 +62,15 @@ public enum ReportRenderer {
             for (index, step) in r.rootProcedure.enumerated() { out.append("\(index + 1). \(step)") }
         }
         out.append("")
+        if !r.containment.isEmpty {
+            out.append("")
+            out.append(r.session != nil ? "## Contain: revoke the role's sessions" : "## Contain (--contain)")
+            for step in r.containment { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
+        }
+        out.append("")
         out.append("## 3. Rotate")
         for step in r.rotation { out.append("- [\(step.state.rawValue)] \(step.kind.rawValue): \(step.detail)") }
-        if r.rotation.isEmpty { out.append("Nothing to rotate.") }
+        if r.rotation.isEmpty { out.append(r.session != nil ? "Nothing to rotate: temporary credentials expire; the sessions are revoked instead." : "Nothing to rotate.") }
         if let journal = r.journal { out.append(""); out.append("Journal: `\(journal)`") }
         if !r.earlierJournals.isEmpty { out.append("Earlier journals read: \(r.earlierJournals.map { "`\($0)`" }.joined(separator: ", "))") }
         if !r.goBack.isEmpty {

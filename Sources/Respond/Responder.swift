@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import SecretScan
 import Remediation
 
 /// What the user asked `mamori respond leaked-key` to do.
@@ -29,6 +30,13 @@ public struct RespondOptions: Sendable {
     public var offlineTrail = false
     /// Swept resources to remove, one by one (only with `apply`).
     public var remove: [String] = []
+    /// `--contain`: deny-all inline policy on the user or role and its keys deactivated (with `apply`),
+    /// instead of the rotation's phases.
+    public var contain = false
+    /// The role a temporary key's session belongs to, when CloudTrail cannot tell (`--role`, an event file).
+    public var role: String?
+    /// Where `role` came from, for the report ("--role", "GuardDuty finding").
+    public var roleSource: String?
     public var now = Date()
 
     public init(keyId: String) { self.keyId = keyId }
@@ -63,7 +71,12 @@ public struct Responder: Sendable {
         if [options.apply || options.resume, options.deactivate, options.finish].filter({ $0 }).count > 1 {
             throw RespondInputError("--apply, --deactivate and --finish are phases: run them one at a time, in that order, each after you checked the previous one")
         }
-        let phase = options.phase
+        if options.contain && (options.deactivate || options.finish || options.resume) {
+            throw RespondInputError("--contain runs on its own (with --apply to make the change), not with --deactivate, --finish or --resume")
+        }
+        if options.keyId.hasPrefix("ASIA") { return try await runTemporary() }
+        // --contain stops the identity instead of moving it: the rotation is only shown.
+        let phase = options.contain ? .plan : options.phase
         let home = options.homeRegion
         var notes: [StepNote] = []
         progress("identifying \(options.keyId)")
@@ -92,7 +105,7 @@ public struct Responder: Sendable {
             secretFile = try SecretFileClaim(path)
         }
         defer { secretFile?.release() }
-        var journal: Journal?
+        var journal: Journal? = nil
         let removing = options.apply && !options.remove.isEmpty
         if changing && (rotation.contains { $0.state == .planned } || removing) {
             journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)")
@@ -109,6 +122,17 @@ public struct Responder: Sendable {
             since: options.since ?? identity.key?.createDate ?? options.now.addingTimeInterval(-90 * 86_400),
             regions: [], followedKeys: [options.keyId], followedUsers: [], followedRoles: [], events: [], eventsRead: 0,
             resources: [], removed: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
+        if options.contain {
+            report.mode = options.apply ? "contain" : "plan"
+            let target = identity.userName.map { "user/\($0)" }
+            let reason = identity.rootKey ? "\(options.keyId) is most likely the root user's key: Mamori never changes the root user"
+                : "no IAM user owns \(options.keyId): nothing to contain"
+            var notes = report.notes
+            report.containment = try await contain(target: target, unknownReason: reason, temporary: false, lastSeen: nil,
+                                                   history: history, journal: &journal, notes: &notes)
+            report.notes = notes
+            report.journal = journal?.path
+        }
         if phase != .finish {
             await review(&report)
             if !options.remove.isEmpty {
@@ -123,6 +147,70 @@ public struct Responder: Sendable {
             chain: Set(report.followedKeys), client: client, region: home, now: options.now, notes: &report.notes)
         ReportAssembler.finish(&report, history: history)
         return report
+    }
+
+    /// A temporary key (ASIA…): it cannot be rotated, it expires. The response identifies the role and
+    /// session from CloudTrail, reviews and sweeps as for a long-term key, and revokes the role's
+    /// sessions issued before now (with `apply`); `contain` also denies the role everything.
+    private func runTemporary() async throws -> IncidentReport {
+        if options.deactivate || options.finish || options.resume {
+            throw RespondInputError("\(options.keyId) is a temporary (STS) key: it cannot be rotated, deactivated or deleted; it expires on its own. "
+                + "Revoke the role's older sessions with --apply (and --contain to deny the role everything)")
+        }
+        if options.secretDestination != nil { throw RespondInputError("\(options.keyId) is a temporary key: no replacement is created, so --secret-file and --print-secret do not apply") }
+        let home = options.homeRegion
+        var notes: [StepNote] = []
+        progress("identifying \(options.keyId)")
+        var identity = KeyIdentity(keyId: options.keyId, decodedAccount: AccountDecoder.account(fromKeyId: options.keyId), callerAccount: nil,
+                                   accountConfirmed: false, userName: nil, key: nil, userKeys: [], lastUse: nil, ageDays: nil)
+        await KeyIdentifier.confirmAccount(&identity, client: client, region: home, notes: &notes)
+        let history = try JournalHistory.load(directory: options.journalDirectory, keyId: options.keyId)
+        // A role session lives at most 36 hours, but its key may have been used for any of them: two weeks back by default.
+        var report = IncidentReport(
+            keyId: options.keyId, generated: options.now, mode: options.contain && options.apply ? "contain" : (options.apply ? "apply" : "plan"),
+            identity: identity, quarantine: nil, rotation: [], journal: nil, earlierJournals: history.files,
+            since: options.since ?? options.now.addingTimeInterval(-14 * 86_400),
+            regions: [], followedKeys: [options.keyId], followedUsers: [], followedRoles: [], events: [], eventsRead: 0,
+            resources: [], removed: [], guardrails: nil, notes: notes, needsHuman: [], timeline: [], supportSummary: "")
+        await review(&report)
+        let session = SessionIdentity.from(events: report.events, keyId: options.keyId, role: options.role, roleSource: options.roleSource)
+        report.session = session
+        let target = session.roleName.map { "role/\($0)" }
+        let reason = "no CloudTrail event read names the role of \(options.keyId) (\(report.eventsRead) events read since \(AWSDate.format(report.since))): "
+            + "pass --role NAME (the role in the GuardDuty finding or AWS's notice), or --cloudtrail with its events"
+        var journal: Journal? = nil
+        var notesCopy = report.notes
+        report.containment = try await contain(target: target, unknownReason: reason, temporary: true, lastSeen: session.lastSeen,
+                                               history: history, journal: &journal, notes: &notesCopy)
+        report.notes = notesCopy
+        report.journal = journal?.path
+        if !options.remove.isEmpty {
+            if journal == nil && options.apply { journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)") }
+            report.removed = try await ResourceRemoval.remove(options.remove, from: report.resources, apply: options.apply,
+                                                              journal: journal, client: client, notes: &report.notes)
+            report.journal = journal?.path
+        }
+        progress("listing the account's active access keys")
+        report.otherActiveKeys = await AccountKeys.otherActive(except: options.keyId, exposedUser: nil, replacement: nil,
+                                                               chain: Set(report.followedKeys), client: client, region: home,
+                                                               now: options.now, notes: &report.notes)
+        ReportAssembler.finish(&report, history: history)
+        return report
+    }
+
+    /// Plans the containment of `target` from its live state and, with `apply`, runs it (journaled).
+    private func contain(target: String?, unknownReason: String, temporary: Bool, lastSeen: Date?, history: JournalHistory,
+                         journal: inout Journal?, notes: inout [StepNote]) async throws -> [ContainmentStep] {
+        progress("checking what containment \(target ?? options.keyId) needs")
+        let live = await ContainmentPlanner.live(target: target, unknownReason: unknownReason, history: history,
+                                                 client: client, region: options.homeRegion, notes: &notes)
+        let steps = ContainmentPlanner.plan(keyId: options.keyId, temporary: temporary, contain: options.contain, live: live,
+                                            lastSeen: lastSeen, now: options.now)
+        guard options.apply, steps.contains(where: { $0.state == .planned }) else { return steps }
+        if journal == nil { journal = try Journal(directory: options.journalDirectory, name: "respond-\(options.keyId)") }
+        guard let journal else { return steps }
+        return try await ContainmentExecutor(client: client, region: options.homeRegion, now: options.now)
+            .run(steps, live: live, journal: journal, notes: &notes)
     }
 
     /// Steps 4 to 6: CloudTrail, sweep and guardrails. Each source's failure is a note; the rest goes on.

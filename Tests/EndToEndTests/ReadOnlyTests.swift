@@ -37,4 +37,30 @@ struct ReadOnlyTests {
         #expect(actions.subtracting(["sts:GetCallerIdentity"]).subtracting(allowed).isEmpty, "not in policy: \(actions.subtracting(allowed))")
         #expect(allowed.subtracting(actions).subtracting(conditional).isEmpty, "in policy but never called: \(allowed.subtracting(actions))")
     }
+
+    /// Only the Remediation module changes accounts: no other module's source names a mutating AWS
+    /// action in a request (`action: "Create…"`, `operation: "Delete…"`). A new write elsewhere fails here.
+    @Test func onlyRemediationCallsMutatingActions() throws {
+        let sources = MotoEstate.repoRoot.appendingPathComponent("Sources")
+        let verbs = ["Create", "Delete", "Put", "Update", "Attach", "Detach", "Modify", "Terminate", "Cancel", "Enable", "Disable",
+                     "Reset", "Revoke", "Authorize", "Stop", "Start", "Run", "Tag", "Untag", "Remove", "Add", "Set", "Replace",
+                     "Register", "Deregister", "Associate", "Disassociate", "Import", "Copy", "Restore", "Reboot", "Send", "Publish"]
+        // Calls whose names start with a verb but only read (report generation, look-ups, STS identity and role sessions).
+        let reads: Set<String> = ["GenerateCredentialReport", "AssumeRole"]
+        let pattern = try NSRegularExpression(pattern: #"(?:action|operation):\s*"([A-Za-z0-9]+)""#)
+        var offenders: [String] = []
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        while let url = files?.nextObject() as? URL {
+            guard url.pathExtension == "swift", !url.path.contains("/Sources/Remediation/") else { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let range = Range(match.range(at: 1), in: text) else { continue }
+                let name = String(text[range])
+                if !reads.contains(name), verbs.contains(where: { name.hasPrefix($0) && name.dropFirst($0.count).first?.isUppercase == true }) {
+                    offenders.append("\(url.path.replacingOccurrences(of: sources.path + "/", with: "")): \(name)")
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "mutating AWS calls outside Remediation: \(offenders)")
+    }
 }

@@ -366,9 +366,18 @@ final class RespondEstate: Sendable {
     }
 
     @Test func badInputIsAClearError() throws {
-        let run = try Mamori.run(["respond", "leaked-key", "ASIAIOSFODNN7EXAMPLE", "--endpoint-url", "http://127.0.0.1:9"])
+        let run = try Mamori.run(["respond", "leaked-key", "ASIAIOSFODNN7EXAMPLE", "--finish", "--endpoint-url", "http://127.0.0.1:9"])
         #expect(run.status == 2)
-        #expect(run.stderr.contains("temporary (STS) key"))
+        #expect(run.stderr.contains("temporary (STS) key: it cannot be rotated, deactivated or deleted"))
+        let malformed = try Mamori.run(["respond", "leaked-key", "ASIA123", "--endpoint-url", "http://127.0.0.1:9"])
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr.contains("is not an access key ID (expected AKIA or ASIA"))
+        let containPhase = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--contain", "--deactivate"])
+        #expect(containPhase.status == 2)
+        #expect(containPhase.stderr.contains("--contain runs on its own"))
+        let noEvent = try Mamori.run(["respond", "leaked-key", "--from-event", "/nonexistent/event.json", "--endpoint-url", "http://127.0.0.1:9"])
+        #expect(noEvent.status == 2)
+        #expect(noEvent.stderr.contains("--from-event"))
         let both = try Mamori.run(["respond", "leaked-key", "AKIAIOSFODNN7EXAMPLE", "--apply", "--finish"])
         #expect(both.status == 2)
         #expect(both.stderr.contains("--finish runs on its own"))

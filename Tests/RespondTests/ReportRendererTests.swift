@@ -21,7 +21,7 @@ import Testing
                         "createdKeys":[],"createdUsers":[],"createdRoles":[],"createdResources":[],"summary":\(h)}],
              "eventsRead":1,
              "resources":[{"type":"instance","id":\(h),"region":"us-east-1","createdBy":\(h),"attributedToLeak":true,"removal":"aws ec2 terminate-instances"}],
-             "removed":[],"otherActiveKeys":[],"rootProcedure":[],"goBack":[],"notes":[],"needsHuman":[\(h)],"timeline":[{"time":"2026-01-10T00:00:00Z","what":\(h)}],
+             "removed":[],"otherActiveKeys":[],"containment":[],"rootProcedure":[],"goBack":[],"notes":[],"needsHuman":[\(h)],"timeline":[{"time":"2026-01-10T00:00:00Z","what":\(h)}],
              "supportSummary":\(h)}
             """
         let decoder = JSONDecoder()

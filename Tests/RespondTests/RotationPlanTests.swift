@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func journalledReplacementIsNotCreatedAgain() throws {
-        let after = try JournalEntries.make(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
+        let after = Journal.Entry(time: created, phase: "after", step: "create-key", region: "us-east-1", call: "iam:CreateAccessKey",
                                   parameters: ["UserName": "deployer"], result: "AKIANEWREPLACEMENT01", undo: nil)
         let history = JournalHistory(files: ["j"], entries: [after])
         let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIANEWREPLACEMENT01", "Active")]), history: history, phase: .apply)
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func interruptedCreateIsFlaggedNotRepeated() throws {
-        let before = try JournalEntries.make(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
+        let before = Journal.Entry(time: created.addingTimeInterval(-1), phase: "before", step: "create-key", region: "us-east-1",
                                    call: "iam:CreateAccessKey", parameters: ["UserName": "deployer"], result: nil, undo: nil)
         let steps = RotationPlanner.plan(identity: identity([(leaked, "Active"), ("AKIAORPHAN0000000001", "Active")]),
                                          history: JournalHistory(files: ["j"], entries: [before]), phase: .apply)
@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func keyIdsAreValidatedBeforeAnyCall() {
-        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
+        // A temporary key is a valid input now (its role's sessions are revoked); its shape is checked the same way.
+        #expect(throws: Never.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
+        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPL1") }
         #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIA123") }
         #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIAIOSFODNN7EXAMPL1") }
         #expect(throws: Never.self) { try KeyIdentifier.validate(leaked) }

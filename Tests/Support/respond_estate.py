@@ -13,6 +13,7 @@ Prints `FACTS {json}` (the seeded IDs) then `READY http://127.0.0.1:PORT`, and s
 127.0.0.1 only until stdin closes or SIGTERM/SIGINT.
 """
 import argparse
+import base64
 import gzip
 import io
 import json
@@ -77,6 +78,11 @@ def seed(endpoint):
     lambda_role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     client(endpoint, "lambda", "eu-west-1").create_function(
         FunctionName="crypto-relay", Runtime="python3.12", Role=lambda_role, Handler="index.handler", Code={"ZipFile": lambda_zip()})
+    # An instance profile's role: its session credentials (ASIA…) leak from an instance. moto's STS
+    # does not issue ASIA keys, so the key ID is made the way AWS makes them (the account in its bits).
+    ec2_trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName="web-app", AssumeRolePolicyDocument=ec2_trust)
+    session_key = "ASIA" + base64.b32encode(((int(ACCOUNT) << 7) | 5).to_bytes(6, "big") + bytes([1, 2, 3, 4])).decode()
     # A legitimate, older instance: must not be reported as created in the window.
     ec2_us = client(endpoint, "ec2", "us-east-1")
     image = ec2_us.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
@@ -105,7 +111,7 @@ def seed(endpoint):
         k.create_date = days_ago(300)
     roles = iam_backends[ACCOUNT]["aws"].roles
     for role in roles.values():
-        if role.name == "lambda-exec":
+        if role.name in ("lambda-exec", "web-app"):
             role.create_date = days_ago(200)
     ec2_backends[ACCOUNT]["us-east-1"].get_instance(old_instance).launch_time = days_ago(100).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
@@ -144,7 +150,7 @@ def seed(endpoint):
                {"roleName": "ops-admin", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}, None, user_name="backdoor"),
     ]
     keys = [put_log(s3, "us-east-1", t1, us), put_log(s3, "eu-west-1", t1, eu), put_log(s3, "us-east-1", t2, chained)]
-    return {"account": ACCOUNT, "leakedKey": leaked, "aliceKey": alice_key, "backdoorKey": backdoor_key,
+    return {"account": ACCOUNT, "leakedKey": leaked, "sessionKey": session_key, "aliceKey": alice_key, "backdoorKey": backdoor_key,
             "instances": instances, "oldInstance": old_instance, "bucket": BUCKET, "logKeys": keys}
 
 
