@@ -35,6 +35,8 @@ public struct IncidentReport: Codable, Sendable {
     /// IDs removed in this run with `--remove ID --apply`.
     public var removed: [String]
     public var guardrails: GuardrailReport?
+    /// Daily cost per region and service for the window (Cost Explorer), or why it could not be read.
+    public var cost: CostReport? = nil
     /// The account's other active access keys (owner, age, last use): they were not rotated.
     public var otherActiveKeys: [OtherAccessKey] = []
     public var notes: [StepNote]

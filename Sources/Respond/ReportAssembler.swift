@@ -94,6 +94,13 @@ enum ReportAssembler {
             if !guardrails.monitoringMet { human.append("Turn on at least two of Budgets, CloudTrail, Trusted Advisor, Cost Anomaly Detection") }
             if !guardrails.protectionMet { human.append("Turn on at least one of root MFA, Security Hub, GuardDuty") }
         }
+        if let cost = report.cost {
+            if let error = cost.error { human.append(error) }
+            for line in cost.rises {
+                human.append("Spend on \(line.service) in \(line.region) rose to \(money(line.windowPerDay, cost.unit))/day in the window "
+                    + "(\(money(line.baselinePerDay, cost.unit))/day the week before): find what runs there, the sweep may not list it")
+            }
+        }
         for note in report.notes where note.level == .error { human.append("Could not complete \(note.step): \(note.message)") }
         report.needsHuman = human
 
@@ -222,6 +229,10 @@ enum ReportAssembler {
         }
         text += "Guardrails on: \(guardrailLine(r.guardrails))."
         return notDone.isEmpty ? text : "[DRAFT: not true yet, see 'Still needs a human'] " + text
+    }
+
+    static func money(_ amount: Double, _ unit: String) -> String {
+        String(format: "%.2f %@", amount, unit)
     }
 
     static func guardrailLine(_ g: GuardrailReport?) -> String {

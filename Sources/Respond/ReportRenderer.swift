@@ -116,6 +116,26 @@ public enum ReportRenderer {
                 for c in g.protection { out.append("- \(c.name): \(c.state)\(c.detail.map { " (\($0))" } ?? "")") }
             }
         }
+        if let cost = r.cost, r.mode != "finish" {
+            out.append("")
+            out.append("## 7. Cost in the exposure window")
+            if let error = cost.error {
+                out.append("Could not be read: \(error)")
+            } else if cost.days.isEmpty {
+                out.append("Cost Explorer reports no cost since \(date(r.since)).")
+            } else {
+                let total = cost.days.reduce(0) { $0 + $1.amount }
+                out.append("\(ReportAssembler.money(total, cost.unit)) over \(cost.days.count) day(s)\(cost.estimated ? " (recent days are estimates)" : ""). "
+                    + "Per region and service, daily average in the window against the week before:")
+                out.append("")
+                out.append("| Region | Service | Week before /day | Window /day | Window total | |")
+                out.append("|---|---|---|---|---|---|")
+                for line in cost.lines {
+                    out.append("| \(cell(line.region)) | \(cell(line.service)) | \(String(format: "%.2f", line.baselinePerDay)) | \(String(format: "%.2f", line.windowPerDay)) | "
+                        + "\(String(format: "%.2f", line.windowTotal)) | \(line.rise ? "**rise**" : "") |")
+                }
+            }
+        }
         out.append("")
         out.append("## Other active access keys in the account")
         if r.otherActiveKeys.isEmpty { out.append("None found (only the keys above; see Notes if the list could not be read).") }

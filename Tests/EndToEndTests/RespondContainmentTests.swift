@@ -111,6 +111,12 @@ extension RespondEstate {
         #expect(plan.stdout.contains("[planned] contain-deactivate-key: deactivate (not delete) \(key) of user/deployer (the exposed key)"))
         #expect(try estate.inlinePolicy("user", "deployer", "MamoriContainmentDenyAll").isEmpty)
         #expect(try estate.keys(of: "deployer") == [[key, "Active"]])
+        // The bill of the window (Cost Explorer, seeded): the new eu-west-1 spend is called out.
+        #expect(plan.stdout.contains("## 7. Cost in the exposure window"))
+        #expect(plan.stdout.contains("(recent days are estimates)"))
+        #expect(plan.stdout.contains("| eu-west-1 | Amazon Elastic Compute Cloud - Compute | 0.00 |"))
+        #expect(plan.stdout.contains("Spend on Amazon Elastic Compute Cloud - Compute in eu-west-1 rose to"))
+        #expect(!plan.stdout.contains("Spend on Amazon Elastic Compute Cloud - Compute in us-east-1 rose"))
 
         let contained = try estate.respond([key, "--contain", "--apply", "--offline-trail"], cwd: cwd)
         #expect(contained.status == 1, "\(contained.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import AWSClient
 @testable import Respond
 import Testing
 
@@ -76,5 +77,30 @@ import Testing
     @Test func undoComparesDocumentsAsJSON() {
         #expect(JournalUndo.sameDocument(#"{"a": [1, 2], "b": "x"}"#, #"{"b":"x","a":[1,2]}"#))
         #expect(!JournalUndo.sameDocument(#"{"a":1}"#, #"{"a":2}"#))
+    }
+}
+
+@Suite struct CostSignalsTests {
+    @Test func risesAreNewOrDoubledSpendAboveADollarADay() {
+        func day(_ start: String, _ groups: [(String, String, String)]) -> JSONValue {
+            .object(["TimePeriod": ["Start": .string(start)],
+                     "Groups": .array(groups.map { .object(["Keys": [.string($0.0), .string($0.1)],
+                                                            "Metrics": ["UnblendedCost": ["Amount": .string($0.2), "Unit": "USD"]]]) })])
+        }
+        let utc = CostSignals.utc
+        let start = utc.date(from: DateComponents(year: 2026, month: 12, day: 3))!
+        let results = [
+            day("2026-12-01", [("us-east-1", "EC2", "2"), ("eu-west-1", "S3", "0.1")]),
+            day("2026-12-02", [("us-east-1", "EC2", "2")]),
+            day("2026-12-03", [("us-east-1", "EC2", "3"), ("ap-south-1", "EC2", "30"), ("eu-west-1", "S3", "0.5")]),
+            day("2026-12-04", [("us-east-1", "EC2", "3"), ("ap-south-1", "EC2", "50")]),
+        ]
+        let report = CostSignals.summarize(results, windowStart: start, baselineStart: start.addingTimeInterval(-2 * 86_400),
+                                           end: start.addingTimeInterval(2 * 86_400))
+        #expect(report.days == [.init(date: "2026-12-03", amount: 33.5), .init(date: "2026-12-04", amount: 53)])
+        #expect(report.lines.map(\.region) == ["ap-south-1", "us-east-1", "eu-west-1"])
+        #expect(report.rises.map(\.region) == ["ap-south-1"])
+        #expect(report.lines[1].baselinePerDay == 2 && report.lines[1].windowPerDay == 3)
+        #expect(CostSignals.day(start) == "2026-12-03")
     }
 }

@@ -149,6 +149,23 @@ def seed(endpoint):
         record("AttachRolePolicy", "iam.amazonaws.com", "us-east-1", backdoor_key, backdoor_arn, t2 + timedelta(minutes=1),
                {"roleName": "ops-admin", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}, None, user_name="backdoor"),
     ]
+    # The bill, as Cost Explorer would answer GetCostAndUsage (moto serves a queued answer): half a
+    # dollar a day of EC2 in us-east-1 before the window, then 48 a day in eu-west-1 the last three days.
+    ec2_service = "Amazon Elastic Compute Cloud - Compute"
+    by_time = []
+    for back in range(47, -1, -1):
+        start = (NOW - timedelta(days=back)).date()
+        groups = [{"Keys": ["us-east-1", ec2_service], "Metrics": {"UnblendedCost": {"Amount": "0.5", "Unit": "USD"}}}]
+        if back <= 2:
+            groups.append({"Keys": ["eu-west-1", ec2_service], "Metrics": {"UnblendedCost": {"Amount": "48.0", "Unit": "USD"}}})
+        by_time.append({"TimePeriod": {"Start": str(start), "End": str(start + timedelta(days=1))}, "Total": {}, "Groups": groups,
+                        "Estimated": back <= 1})
+    import urllib.request
+    request = urllib.request.Request(f"{endpoint}/moto-api/static/ce/cost-and-usage-results", method="POST",
+                                     data=json.dumps({"results": [{"ResultsByTime": by_time}]}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+
     keys = [put_log(s3, "us-east-1", t1, us), put_log(s3, "eu-west-1", t1, eu), put_log(s3, "us-east-1", t2, chained)]
     return {"account": ACCOUNT, "leakedKey": leaked, "sessionKey": session_key, "aliceKey": alice_key, "backdoorKey": backdoor_key,
             "instances": instances, "oldInstance": old_instance, "bucket": BUCKET, "logKeys": keys}
