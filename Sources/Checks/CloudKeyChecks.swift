@@ -1,0 +1,53 @@
+import Foundation
+import Inventory
+import MamoriCore
+
+/// `secrets.key_in_cloud_resource`: AWS keys found inside resources (user data, environments,
+/// parameters, stack outputs). One finding per resource, naming every field, redacted key ID and
+/// decoded account found in it; the worst key decides the severity.
+enum CloudKeyChecks {
+    static func evaluate(_ region: RegionInventory, account: String, context: CheckContext) -> [Finding] {
+        guard let keys = region.cloudKeys else { return [] }
+        let check = Catalog.keyInCloudResource
+        guard !keys.hits.isEmpty else {
+            return [check.finding(.pass, account: account, region: region.region, resource: "arn:aws:iam::\(account):root",
+                                  message: "No AWS keys found in \(keys.resourceCount) resource(s) in \(region.region) "
+                                      + "(\(keys.apiCalls) API call(s)).", resourceType: "AwsAccount")]
+        }
+        let byResource = Dictionary(grouping: keys.hits, by: \.resource)
+        return byResource.keys.sorted().map { resource in
+            let hits = byResource[resource] ?? []
+            let ours = hits.contains { isOurs($0, account: account, context: context) }
+            let described = hits.map { describe($0, account: account, context: context) }
+            var message = "\(hits.count == 1 ? "An AWS key" : "\(hits.count) AWS keys") in \(resource): \(described.joined(separator: "; "))."
+            message += ours
+                ? " A key of this account or its organisation is readable by anyone who can read this resource."
+                : " No key belongs to this account or its known organisation (high, not critical): still a credential someone can use."
+            return check.finding(.fail, account: account, region: region.region, resource: resource, message: message,
+                                 severity: ours ? .critical : .high, resourceType: hits[0].resourceType)
+        }
+    }
+
+    static func isOurs(_ hit: CloudKeyHit, account: String, context: CheckContext) -> Bool {
+        guard let owner = hit.account else { return false }
+        return owner == account || context.organizationAccounts.contains(owner)
+    }
+
+    /// "field UserData: AKIA…WXYZ (account 123456789012, this account, with its secret)"; never the secret.
+    static func describe(_ hit: CloudKeyHit, account: String, context: CheckContext) -> String {
+        var notes: [String] = []
+        if let owner = hit.account {
+            var whose = "account \(owner)"
+            if owner == account { whose += ", this account" }
+            else if context.organizationAccounts.contains(owner) { whose += ", in this organisation" }
+            else if let name = hit.accountOwner { whose += ", \(name)" }
+            else { whose += ", outside this account and its known organisation" }
+            notes.append(whose)
+        }
+        if let canary = hit.canaryService { notes.append("a canary key of \(canary): do not use it, it alerts its owner") }
+        if hit.paired { notes.append("with its secret access key") }
+        if hit.type == "aws-temporary-access-key-id" { notes.append("temporary (STS) key") }
+        let key = hit.keyId ?? "a secret access key without its key ID (account unknown)"
+        return "field \(hit.field): \(key)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
+    }
+}
