@@ -116,13 +116,20 @@ struct CloudKeyCollector {
 
     func taskDefinitions() async throws -> Sweep {
         var arns: [String] = []
+        var pages = 0
         let calls = self.calls
-        try await jsonPages(context, .ecs, region: region, operation: "ListTaskDefinitions", ["maxResults": 100],
-                            inputToken: "nextToken", outputToken: "nextToken") { page in
-            arns += page["taskDefinitionArns"]?.array.compactMap(\.string) ?? []
+        do {
+            try await jsonPages(context, .ecs, region: region, operation: "ListTaskDefinitions", ["maxResults": 100],
+                                inputToken: "nextToken", outputToken: "nextToken") { page in
+                pages += 1
+                arns += page["taskDefinitionArns"]?.array.compactMap(\.string) ?? []
+            }
+        } catch {
+            // The page that failed was a call too.
+            await calls.add(pages + 1)
+            throw error
         }
-        // jsonPages does not count its pages: one call per 100 ARNs (at least one).
-        await calls.add(max(1, (arns.count + 99) / 100))
+        await calls.add(pages)
         let (context, region) = (self.context, self.region)
         let results = await boundedMap(arns, limit: context.fanOut) { arn -> [CloudKeyHit]? in
             await calls.add()
