@@ -19,13 +19,33 @@ enum CloudKeyChecks {
             let hits = byResource[resource] ?? []
             let ours = hits.contains { isOurs($0, account: account, context: context) }
             let described = hits.map { describe($0, account: account, context: context) }
-            var message = "\(hits.count == 1 ? "An AWS key" : "\(hits.count) AWS keys") in \(resource): \(described.joined(separator: "; "))."
+            var message = "\(name(resource, type: hits[0].resourceType)) holds \(hits.count == 1 ? "an AWS key" : "\(hits.count) AWS keys"): "
+                + described.joined(separator: "; ") + "."
             message += ours
                 ? " A key of this account or its organisation is readable by anyone who can read this resource."
                 : " No key belongs to this account or its known organisation (high, not critical): still a credential someone can use."
             return check.finding(.fail, account: account, region: region.region, resource: resource, message: message,
                                  severity: ours ? .critical : .high, resourceType: hits[0].resourceType)
         }
+    }
+
+    /// "Lambda function demo-uploader": the resource column carries the full ARN.
+    static func name(_ resource: String, type: String) -> String {
+        let kind = ["AwsEc2Instance": "Instance", "AwsEc2LaunchTemplate": "Launch template",
+                    "AwsAutoScalingLaunchConfiguration": "Launch configuration", "AwsLambdaFunction": "Lambda function",
+                    "AwsEcsTaskDefinition": "ECS task definition", "AwsCloudFormationStack": "CloudFormation stack",
+                    "AwsSsmParameter": "SSM parameter", "AwsCodeBuildProject": "CodeBuild project"][type] ?? "Resource"
+        let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return "\(kind) \(resource)" }
+        var tail = String(parts[5])
+        switch type {
+        case "AwsCloudFormationStack": tail = tail.split(separator: "/").dropFirst().first.map(String.init) ?? tail   // stack/NAME/uuid
+        case "AwsSsmParameter": tail = String(tail.dropFirst("parameter".count))                                    // parameter/a/b → /a/b
+        default:
+            if let cut = tail.lastIndex(where: { $0 == "/" || $0 == ":" }), type != "AwsEcsTaskDefinition" { tail = String(tail[tail.index(after: cut)...]) }
+            else if type == "AwsEcsTaskDefinition" { tail = tail.split(separator: "/").last.map(String.init) ?? tail }   // task-definition/family:rev
+        }
+        return "\(kind) \(tail)"
     }
 
     static func isOurs(_ hit: CloudKeyHit, account: String, context: CheckContext) -> Bool {

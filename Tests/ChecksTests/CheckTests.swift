@@ -351,6 +351,17 @@ struct CloudKeyCheckTests {
         #expect(findings.first?.message.contains("2 AWS keys") == true)
     }
 
+    @Test func messagesNameTheResourceShortly() {
+        #expect(CloudKeyChecks.name("arn:aws:lambda:us-east-1:1:function:uploader", type: "AwsLambdaFunction") == "Lambda function uploader")
+        #expect(CloudKeyChecks.name("arn:aws:cloudformation:us-east-1:1:stack/deploy/0a1b-2c", type: "AwsCloudFormationStack") == "CloudFormation stack deploy")
+        #expect(CloudKeyChecks.name("arn:aws:ecs:us-east-1:1:task-definition/worker:3", type: "AwsEcsTaskDefinition") == "ECS task definition worker:3")
+        #expect(CloudKeyChecks.name("arn:aws:ssm:us-east-1:1:parameter/app/key", type: "AwsSsmParameter") == "SSM parameter /app/key")
+        #expect(CloudKeyChecks.name("arn:aws:autoscaling:us-east-1:1:launchConfiguration:uuid:launchConfigurationName/legacy",
+                                    type: "AwsAutoScalingLaunchConfiguration") == "Launch configuration legacy")
+        #expect(CloudKeyChecks.name("arn:aws:ec2:us-east-1:1:instance/i-1", type: "AwsEc2Instance") == "Instance i-1")
+        #expect(CloudKeyChecks.name("project-name", type: "AwsCodeBuildProject") == "CodeBuild project project-name")
+    }
+
     @Test func cleanRegionPasses() {
         let findings = evaluate([])
         #expect(findings.count == 1 && findings.first?.status == .pass)
