@@ -37,8 +37,8 @@ let package = Package(
         .target(name: "PolicyAnalysis"),
         // The collected inventory: plain Codable values, saved and re-evaluated offline.
         .target(name: "Inventory", dependencies: ["MamoriCore"]),
-        // Collectors fill an Inventory from AWS through AWSClient.
-        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore"]),
+        // Collectors fill an Inventory from AWS through AWSClient (SecretScan: keys inside cloud resources).
+        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore", "SecretScan"]),
         // Checks: pure functions from Inventory to findings.
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Changes to an account: only with --apply, always journaled.

@@ -50,6 +50,10 @@ public struct AWSService: Sendable {
     public static let lambda = AWSService(id: "lambda", signingName: "lambda", endpointPrefix: "lambda", apiVersion: "2015-03-31", wire: .restJSON)
     public static let guardduty = AWSService(id: "guardduty", signingName: "guardduty", endpointPrefix: "guardduty", apiVersion: "2017-11-28", wire: .restJSON)
     public static let securityhub = AWSService(id: "securityhub", signingName: "securityhub", endpointPrefix: "securityhub", apiVersion: "2018-10-26", wire: .restJSON)
+    public static let ecs = AWSService(id: "ecs", signingName: "ecs", endpointPrefix: "ecs", apiVersion: "2014-11-13", wire: .json(version: "1.1", targetPrefix: "AmazonEC2ContainerServiceV20141113"))
+    public static let ssm = AWSService(id: "ssm", signingName: "ssm", endpointPrefix: "ssm", apiVersion: "2014-11-06", wire: .json(version: "1.1", targetPrefix: "AmazonSSM"))
+    public static let codebuild = AWSService(id: "codebuild", signingName: "codebuild", endpointPrefix: "codebuild", apiVersion: "2016-10-06", wire: .json(version: "1.1", targetPrefix: "CodeBuild_20161006"))
+    public static let cloudformation = AWSService(id: "cloudformation", signingName: "cloudformation", endpointPrefix: "cloudformation", apiVersion: "2010-05-15", wire: .query)
     public static let s3 = AWSService(id: "s3", signingName: "s3", endpointPrefix: "s3", apiVersion: "2006-03-01", wire: .restXML)
     public static let s3control = AWSService(id: "s3-control", signingName: "s3", endpointPrefix: "s3-control", apiVersion: "2018-08-20", wire: .restXML)
 }

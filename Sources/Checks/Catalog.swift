@@ -164,6 +164,17 @@ public enum Catalog {
         id: "ec2.snapshot_block_public_access_off", title: "Block public access for EBS snapshots is off", severity: .medium, resourceType: "AwsAccount",
         rationale: "Without it, one modify-snapshot-attribute call makes a disk public; block-all-sharing also hides snapshots already public.",
         remediation: "aws ec2 enable-snapshot-block-public-access --state block-all-sharing --region REGION (block-new-sharing keeps existing public snapshots public)")
+    public static let keyInCloudResource = CheckDefinition(
+        id: "secrets.key_in_cloud_resource", title: "AWS access key stored in a cloud resource", severity: .critical, resourceType: "AwsAccount",
+        rationale: "Keys baked into user data, function and task environments, stack parameters and outputs, plain SSM parameters or build "
+            + "projects are readable by everyone with read access to the resource (ec2:DescribeInstanceAttribute, lambda:ListFunctions…) "
+            + "and survive in every copy and template version; seed 004 lists them among the usual leaks. Critical when the key belongs "
+            + "to the scanned account or its organisation, high otherwise.",
+        remediation: "Treat the key as exposed: run `mamori respond leaked-key KEY-ID` (the full key ID is in the named field) to replace, "
+            + "deactivate and delete it. Then remove it from the resource: a new launch template version without it (and delete the old "
+            + "versions), new user data (instances: stop, aws ec2 modify-instance-attribute --user-data, start), a new task definition revision "
+            + "(deregister the old ones), updated function or project variables, a stack update. Give the workload an IAM role (instance "
+            + "profile, task role, execution role) instead of a key; keep unavoidable secrets in Secrets Manager or SecureString parameters.")
 
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
@@ -172,5 +183,6 @@ public enum Catalog {
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
         instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
         sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,
+        keyInCloudResource,
     ]
 }

@@ -87,6 +87,7 @@ public enum Evaluator {
             findings += ExposureChecks.resourcePolicies(region, account: account.accountId)
             findings += EC2Checks.evaluate(region, account: account.accountId)
             findings += ImageChecks.evaluate(region, account: account.accountId, context: context)
+            findings += CloudKeyChecks.evaluate(region, account: account.accountId, context: context)
         }
         findings += DetectiveChecks.evaluate(account)
         return findings

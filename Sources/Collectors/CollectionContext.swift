@@ -96,7 +96,7 @@ func jsonPages(_ context: CollectionContext, _ service: AWSService, region: Stri
 
 /// The token loop both protocols share: fetch pages until the token is empty, and stop with an
 /// error when a service repeats a token (it would loop forever).
-private func paginate(_ operation: String, _ fetch: (String?) async throws(AWSError) -> String?) async throws(AWSError) {
+func paginate(_ operation: String, _ fetch: (String?) async throws(AWSError) -> String?) async throws(AWSError) {
     var token: String?
     var seen = Set<String>()
     repeat {

@@ -24,15 +24,20 @@ struct RegionCollector {
         async let securityHub = context.attempt(.securityhub, "DescribeHub", region: region) { try await fetchSecurityHub() }
         var inventory = RegionInventory(region: region)
         inventory.instances = await instances
-        inventory.launchTemplates = await templates
+        let templateResult = await templates
+        inventory.launchTemplates = templateResult?.templates
         inventory.imdsDefaults = await defaults
         inventory.topics = await topics
         inventory.queues = await queues
         inventory.trails = await trails
         inventory.guardDuty = await guardDuty
         inventory.securityHub = await securityHub
+        // The key hunt needs the instances (one user data call each); it runs beside the image look-ups.
+        let (known, templateKeys) = (inventory.instances ?? [], templateResult?.keys)
+        async let cloudKeys = CloudKeyCollector(context: context, region: region).collect(instances: known, templates: templateKeys)
         inventory.images = await ImageCollector(context: context, region: region)
             .collect(instances: inventory.instances ?? [], templates: inventory.launchTemplates ?? [])
+        inventory.cloudKeys = await cloudKeys
         return inventory
     }
 
@@ -60,7 +65,9 @@ struct RegionCollector {
         return result
     }
 
-    func fetchLaunchTemplates() async throws -> [LaunchTemplate] {
+    /// Templates with every version read; the versions' user data is scanned for keys here, so the
+    /// key hunt costs no second DescribeLaunchTemplateVersions.
+    func fetchLaunchTemplates() async throws -> (templates: [LaunchTemplate], keys: TemplateKeys) {
         var templates: [LaunchTemplate] = []
         try await queryPages(context, .ec2, region: region, action: "DescribeLaunchTemplates", ["MaxResults": "200"],
                              inputToken: "NextToken", outputToken: "nextToken") { page in
@@ -73,7 +80,7 @@ struct RegionCollector {
         }
         let context = self.context
         let region = self.region
-        return await boundedMap(templates, limit: context.fanOut) { template in
+        let read = await boundedMap(templates, limit: context.fanOut) { template -> (LaunchTemplate, [CloudKeyHit]?) in
             var template = template
             // Every version, not only $Default and $Latest: any of them can be launched explicitly.
             let versions = await context.attempt(.ec2, "DescribeLaunchTemplateVersions", region: region, resource: template.id) {
@@ -106,8 +113,18 @@ struct RegionCollector {
                 return TemplateVersionImage(version: version, imageId: image)
             }.sorted { $0.version < $1.version }
             if versions != nil { template.otherVersionImages = others }
-            return template
+            guard versions != nil else { return (template, nil) }
+            let arn = "arn:aws:ec2:\(region):\(context.accountId):launch-template/\(template.id)"
+            let keys = CloudKeyCollector(context: context, region: region)
+            var hits: [CloudKeyHit] = []
+            for item in items {
+                let version = item.string("versionNumber") ?? "?"
+                hits += await keys.userData(item.path("launchTemplateData", "userData")?.text, resource: arn, type: "AwsEc2LaunchTemplate",
+                                            field: "LaunchTemplateData.UserData (version \(version))", operation: "DescribeLaunchTemplateVersions")
+            }
+            return (template, hits)
         }
+        return (read.map(\.0), TemplateKeys(hits: read.compactMap(\.1).flatMap { $0 }, templates: read.filter { $0.1 != nil }.count))
     }
 
     /// `metadataOptions` of an instance or a launch template version.

@@ -103,6 +103,8 @@ public struct RegionInventory: Codable, Sendable {
     public var guardDuty: ServiceState?
     public var securityHub: ServiceState?
     public var images: ImageInventory?
+    /// AWS keys inside the region's resources (`secrets.key_in_cloud_resource`); nil when not hunted.
+    public var cloudKeys: CloudKeyInventory?
 
     public init(region: String) { self.region = region }
 }

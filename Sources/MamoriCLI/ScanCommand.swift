@@ -66,6 +66,7 @@ struct ScanCommand: AsyncParsableCommand {
                 throw CLIError("cannot identify the account: \(error)\(error.isCredentialProblem ? " (check the credentials)" : "")")
             }
             Console.clearProgress(enabled: !quiet)
+            if let summary = CloudKeyInventory.summary(account.regional) { Console.error(summary) }
             await OrganizationTrustStep.resolve(&account, config: config, client: client, region: aws.homeRegion())
             let inventory = Inventory(accounts: [account])
             if let save { try InventoryFile.write(inventory, to: save) }

@@ -305,3 +305,66 @@ struct CheckTests {
         #expect(TerminalReport(color: true).render(evaluation, findings: evaluation.failures).contains("\u{1B}[31m"))
     }
 }
+
+/// `secrets.key_in_cloud_resource` on hand-built inventories.
+struct CloudKeyCheckTests {
+    let account = "111122223333"
+
+    func evaluate(_ hits: [CloudKeyHit], organization: [String]? = nil) -> [Finding] {
+        var region = RegionInventory(region: "us-east-1")
+        region.cloudKeys = CloudKeyInventory(hits: hits, resourcesScanned: ["Lambda function environments": 3], apiCalls: 2)
+        var inventory = AccountInventory(accountId: account, regional: [region])
+        inventory.organizationTrust = organization.map { OrganizationTrust(source: "scan --org", accounts: $0) }
+        return Evaluator.evaluate(Inventory(collectedAt: CheckTests.now, accounts: [inventory]))
+            .findings.filter { $0.check == "secrets.key_in_cloud_resource" }
+    }
+
+    func hit(_ resource: String, account: String?, field: String = "Environment.Variables.KEY", canary: String? = nil) -> CloudKeyHit {
+        CloudKeyHit(resource: resource, resourceType: "AwsLambdaFunction", field: field, type: account == nil ? "aws-secret-access-key" : "aws-access-key-id",
+                    keyId: account == nil ? nil : "AKIA…WXYZ", fingerprint: "f", account: account, canaryService: canary)
+    }
+
+    @Test func severityFollowsWhoseKeyItIs() throws {
+        let findings = evaluate([hit("arn:own", account: account), hit("arn:org", account: "444455556666"),
+                                 hit("arn:foreign", account: "999988887777"), hit("arn:lone", account: nil),
+                                 hit("arn:canary", account: "052310077262", canary: "Thinkst canarytokens.org")], organization: ["444455556666"])
+        let by = Dictionary(uniqueKeysWithValues: findings.map { ($0.resource, $0) })
+        #expect(by["arn:own"]?.severity == .critical)
+        #expect(by["arn:org"]?.severity == .critical)
+        #expect(by["arn:org"]?.message.contains("in this organisation") == true)
+        #expect(by["arn:foreign"]?.severity == .high)
+        #expect(by["arn:foreign"]?.message.contains("high, not critical") == true)
+        #expect(by["arn:lone"]?.severity == .high)
+        #expect(by["arn:lone"]?.message.contains("account unknown") == true)
+        #expect(by["arn:canary"]?.message.contains("canary") == true)
+        let own = try #require(by["arn:own"])
+        #expect(own.message.contains("field Environment.Variables.KEY: AKIA…WXYZ (account 111122223333, this account)"))
+        #expect(own.resourceType == "AwsLambdaFunction" && own.status == .fail)
+        // Without organisation trust, the organisation's key is just another account's.
+        #expect(evaluate([hit("arn:org", account: "444455556666")]).first?.severity == .high)
+    }
+
+    @Test func oneFindingPerResourceWorstKeyWins() {
+        let findings = evaluate([hit("arn:fn", account: "999988887777", field: "A"), hit("arn:fn", account: account, field: "B")])
+        #expect(findings.count == 1)
+        #expect(findings.first?.severity == .critical)
+        #expect(findings.first?.message.contains("2 AWS keys") == true)
+    }
+
+    @Test func messagesNameTheResourceShortly() {
+        #expect(CloudKeyChecks.name("arn:aws:lambda:us-east-1:1:function:uploader", type: "AwsLambdaFunction") == "Lambda function uploader")
+        #expect(CloudKeyChecks.name("arn:aws:cloudformation:us-east-1:1:stack/deploy/0a1b-2c", type: "AwsCloudFormationStack") == "CloudFormation stack deploy")
+        #expect(CloudKeyChecks.name("arn:aws:ecs:us-east-1:1:task-definition/worker:3", type: "AwsEcsTaskDefinition") == "ECS task definition worker:3")
+        #expect(CloudKeyChecks.name("arn:aws:ssm:us-east-1:1:parameter/app/key", type: "AwsSsmParameter") == "SSM parameter /app/key")
+        #expect(CloudKeyChecks.name("arn:aws:autoscaling:us-east-1:1:launchConfiguration:uuid:launchConfigurationName/legacy",
+                                    type: "AwsAutoScalingLaunchConfiguration") == "Launch configuration legacy")
+        #expect(CloudKeyChecks.name("arn:aws:ec2:us-east-1:1:instance/i-1", type: "AwsEc2Instance") == "Instance i-1")
+        #expect(CloudKeyChecks.name("project-name", type: "AwsCodeBuildProject") == "CodeBuild project project-name")
+    }
+
+    @Test func cleanRegionPasses() {
+        let findings = evaluate([])
+        #expect(findings.count == 1 && findings.first?.status == .pass)
+        #expect(findings.first?.message.contains("3 resource(s)") == true)
+    }
+}

@@ -23,8 +23,8 @@ struct ReadOnlyTests {
     @Test func aScanOnlyReadsAndMatchesThePublishedPolicy() throws {
         let actions = try recordedActions(of: ["--region", "us-east-1", "--region", "eu-west-1"])
         #expect(!actions.isEmpty)
-        // AssumeRole is not made here; GenerateCredentialReport only builds the read-only report.
-        let readOnly = ["Get", "List", "Describe", "GenerateCredentialReport"]
+        // AssumeRole is not made here; GenerateCredentialReport only builds the read-only report; BatchGet (codebuild:BatchGetProjects) reads.
+        let readOnly = ["Get", "List", "Describe", "BatchGet", "GenerateCredentialReport"]
         for action in actions {
             let name = String(action.split(separator: ":").last ?? "")
             #expect(readOnly.contains { name.hasPrefix($0) }, "\(action) is not a read call")

@@ -41,6 +41,16 @@ struct ScanTests {
         "ec2.snapshot_shared_out 444455556666",       // own EBS snapshot shared with an unknown account
         "rds.snapshot_shared_out 444455556666",       // own DB snapshot shared with an unknown account
         "rds.snapshot_shared_out ?",                  // own cluster snapshot made public
+        // Keys inside resources (seed_cloud_keys in moto_estate.py): this account's keys critical, another's high.
+        "secrets.key_in_cloud_resource AwsEc2Instance critical",               // plain user data, with its secret
+        "secrets.key_in_cloud_resource AwsEc2Instance high",                   // gzip user data, another account's key
+        "secrets.key_in_cloud_resource AwsEc2LaunchTemplate critical",         // version 2 only, gzip
+        "secrets.key_in_cloud_resource AwsAutoScalingLaunchConfiguration high",
+        "secrets.key_in_cloud_resource AwsLambdaFunction critical",            // demo-docs-sample's example key is not reported
+        "secrets.key_in_cloud_resource AwsEcsTaskDefinition high",
+        "secrets.key_in_cloud_resource AwsSsmParameter critical",              // the SecureString holding a key is not read
+        "secrets.key_in_cloud_resource AwsCloudFormationStack critical",       // stack output
+        "secrets.key_in_cloud_resource AwsCodeBuildProject high",
     ]
 
     static func key(_ finding: [String: Any], users: [String: String]) -> String {
@@ -50,6 +60,8 @@ struct ScanTests {
         switch check {
         case let c where c.contains("ami_untrusted") || c.contains("shared_"):
             return "\(check) \(ownerAccount(finding["message"] as? String ?? ""))"
+        case "secrets.key_in_cloud_resource":
+            return "\(check) \(finding["resourceType"] as? String ?? "") \(finding["severity"] as? String ?? "")"
         case "iam.access_key_older_90d", "iam.access_key_stale":
             return "\(check) \(users[resource] ?? resource)"
         case let c where c.hasPrefix("ec2.") || c.hasPrefix("guardduty.") || c.hasPrefix("securityhub."):

@@ -95,6 +95,8 @@ def rest_operation(service, method, path, query, environ):
             return "ListDetectors" if method == "GET" else "CreateDetector"
         if path.startswith("/detector/"):
             return "GetDetector" if method == "GET" else method + "Detector"
+    if service == "lambda" and path.rstrip("/") == "/2015-03-31/functions" and method == "GET":
+        return "ListFunctions"
     if service == "securityhub" and path.rstrip("/") == "/accounts":
         return {"GET": "DescribeHub", "POST": "EnableSecurityHub", "DELETE": "DisableSecurityHub"}.get(method, method)
     return f"{method} {path}"
@@ -219,6 +221,7 @@ def seed_demo(endpoint):
     ec2_eu.run_instances(ImageId=image_eu, MinCount=1, MaxCount=1, InstanceType="t3.micro")
 
     seed_images(ec2, image)
+    seed_cloud_keys(endpoint, image)
 
     client(endpoint, "s3").create_bucket(Bucket="demo-trail-logs")
     trail = client(endpoint, "cloudtrail")
@@ -232,6 +235,76 @@ def seed_demo(endpoint):
 
 
 ATTACKER, PARTNER, TRUSTED = "444455556666", "555566667777", "666677778888"
+
+# Keys planted inside resources for secrets.key_in_cloud_resource (Tests/EndToEndTests/CloudKeyTests.swift
+# greps the saved inventory and the history store for every one of them). Made up: the first ten
+# characters after AKIA encode the account (123456789012 = this one, 210987654321 = someone else's).
+CLOUD_KEYS = {
+    "instance": "AKIABZPUZDIKGVQ7WTZM", "instance_gzip": "AKIADCH6YDSYWVK6DWPN", "template": "AKIABZPUZDIKGVR4NBKD",
+    "launch_configuration": "AKIADCH6YDSYWVT6CXJB", "lambda": "AKIABZPUZDIKGVH2PXVC", "ecs": "AKIADCH6YDSYWVV2HMQL",
+    "ssm": "AKIABZPUZDIKGVJ5TLQW", "ssm_secure": "AKIABZPUZDIKGVW7QNJD", "stack_output": "AKIABZPUZDIKGVM3GYRF",
+    "codebuild": "AKIADCH6YDSYWVZ4RKTP",
+}
+CLOUD_SECRETS = ["AbeuEchsVEoR7TJYHSDATOCN1D61/k7U4O5Zi/cz", "rwcK+tmoYgj7LZDwTkENNvOX8R4jI8so+XWbHlKi",
+                 "f5hGu+9+fh8k7D5GkbhQW3ShM5Nd3XbSXasGF+QP"]
+EXAMPLE_KEY, EXAMPLE_SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def seed_cloud_keys(endpoint, image):
+    """Seed 004's "keys inside the cloud": a key in each place the scan looks, plus AWS's documented
+    example key and a SecureString parameter holding a key, neither of which may be reported.
+    Every resource is otherwise clean (IMDSv2 required, hop limit 1, AWS's own AMI)."""
+    import base64, gzip, io, zipfile
+    k, secret = CLOUD_KEYS, CLOUD_SECRETS
+    imds = {"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1}
+    ec2 = client(endpoint, "ec2")
+    script = f"#!/bin/bash\nexport AWS_ACCESS_KEY_ID={k['instance']}\nexport AWS_SECRET_ACCESS_KEY={secret[0]}\n/opt/app/start\n"
+    # boto3 base64-encodes RunInstances user data itself: plain text, and gzip bytes (cloud-init unpacks them).
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", MetadataOptions=imds, UserData=script)
+    packed = gzip.compress(f"#cloud-config\nwrite_files:\n- path: /root/.aws/credentials\n  content: |\n"
+                           f"    [default]\n    aws_access_key_id = {k['instance_gzip']}\n".encode())
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", MetadataOptions=imds, UserData=packed)
+    # Launch templates take user data already base64-encoded; the key is only in version 2 (gzip), not the default.
+    ec2.create_launch_template(LaunchTemplateName="demo-app-template", LaunchTemplateData={
+        "ImageId": image, "MetadataOptions": imds, "UserData": base64.b64encode(b"#!/bin/bash\n/opt/app/start\n").decode()})
+    ec2.create_launch_template_version(LaunchTemplateName="demo-app-template", LaunchTemplateData={
+        "ImageId": image, "MetadataOptions": imds,
+        "UserData": base64.b64encode(gzip.compress(f"export AWS_ACCESS_KEY_ID={k['template']}\n".encode())).decode()})
+    client(endpoint, "autoscaling").create_launch_configuration(
+        LaunchConfigurationName="demo-legacy-lc", ImageId=image, InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1},
+        UserData=f"#!/bin/bash\necho {k['launch_configuration']} > /etc/app.key\n")
+
+    role = client(endpoint, "iam").create_role(RoleName="demo-app-role", AssumeRolePolicyDocument=policy([
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]))["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
+    lam = client(endpoint, "lambda")
+    lam.create_function(FunctionName="demo-uploader", Runtime="python3.12", Role=role, Handler="handler.handler",
+                        Code={"ZipFile": code.getvalue()},
+                        Environment={"Variables": {"AWS_ACCESS_KEY_ID": k["lambda"], "AWS_SECRET_ACCESS_KEY": secret[1], "BUCKET": "demo"}})
+    lam.create_function(FunctionName="demo-docs-sample", Runtime="python3.12", Role=role, Handler="handler.handler",
+                        Code={"ZipFile": code.getvalue()},
+                        Environment={"Variables": {"AWS_ACCESS_KEY_ID": EXAMPLE_KEY, "AWS_SECRET_ACCESS_KEY": EXAMPLE_SECRET}})
+    client(endpoint, "ecs").register_task_definition(family="demo-worker", containerDefinitions=[{
+        "name": "worker", "image": "public.ecr.aws/docker/library/busybox:latest", "memory": 128,
+        "environment": [{"name": "PARTNER_KEY_ID", "value": k["ecs"]}, {"name": "QUEUE", "value": "jobs"}]}])
+    ssm = client(endpoint, "ssm")
+    ssm.put_parameter(Name="/demo/app/access-key-id", Type="String", Value=k["ssm"])
+    ssm.put_parameter(Name="/demo/app/regions", Type="StringList", Value="us-east-1,eu-west-1")
+    ssm.put_parameter(Name="/demo/app/credentials", Type="SecureString", Value=f"{k['ssm_secure']}:{secret[2]}")
+    template = {"Parameters": {"Owner": {"Type": "String"}},
+                "Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+                "Outputs": {"DeployKeyId": {"Value": k["stack_output"]}, "Owner": {"Value": {"Ref": "Owner"}}}}
+    client(endpoint, "cloudformation").create_stack(StackName="demo-deploy-user", TemplateBody=json.dumps(template),
+                                                    Parameters=[{"ParameterKey": "Owner", "ParameterValue": "platform"}])
+    client(endpoint, "codebuild").create_project(
+        name="demo-build", source={"type": "S3", "location": "demo-artifacts/source.zip"}, artifacts={"type": "NO_ARTIFACTS"},
+        serviceRole=role, environment={
+            "type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL",
+            "environmentVariables": [{"name": "DEPLOY_KEY_ID", "value": k["codebuild"], "type": "PLAINTEXT"},
+                                     {"name": "DEPLOY_SECRET", "value": "/demo/app/credentials", "type": "PARAMETER_STORE"}]})
 
 
 def seed_images(ec2, base_image):
