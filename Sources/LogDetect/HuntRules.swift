@@ -12,7 +12,7 @@ public struct HuntRule: Sendable {
 
     init(_ rule: SigmaRule) {
         self.rule = rule
-        self.compiled = CompiledRule(rule)
+        self.compiled = CompiledRule(rule, nullMatchesEmpty: false)
     }
 }
 

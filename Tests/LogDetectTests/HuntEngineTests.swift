@@ -76,6 +76,15 @@ import Testing
         #expect(try run(set, [("e", 0, #"{"requestParameters":{"x":"aGVsbG8="}}"#)]).count == 1)
     }
 
+    @Test func nullMeansAbsentAndEmptyStringMeansEmpty() throws {
+        // CloudTrail JSON tells "" from a missing field; SIGMA's null and '' differ (pySigma: IS NULL vs = '').
+        let null = try HuntRules.parse(yaml: "title: n\n\(Self.header)detection:\n  sel:\n    errorCode: null\n  condition: sel\n", file: "n.yml")
+        let empty = try HuntRules.parse(yaml: "title: e\n\(Self.header)detection:\n  sel:\n    errorCode: ''\n  condition: sel\n", file: "e.yml")
+        let events = [("absent", 0.0, "{}"), ("jsonnull", 1.0, #"{"errorCode":null}"#), ("empty", 2.0, #"{"errorCode":""}"#), ("set", 3.0, #"{"errorCode":"AccessDenied"}"#)]
+        #expect(try run(null, events).flatMap(\.eventIDs) == ["absent", "jsonnull"])
+        #expect(try run(empty, events).flatMap(\.eventIDs) == ["empty"])
+    }
+
     @Test func singleRuleHitsCarryTheEvent() throws {
         let set = try HuntRules.parse(yaml: base("stop", "StopLogging"), file: "s.yml")
         let hits = try run(set, [("e1", 0, #"{"eventName":"StopLogging"}"#), ("e2", 1, #"{"eventName":"StartLogging"}"#)])
