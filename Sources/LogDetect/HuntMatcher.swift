@@ -115,7 +115,9 @@ public struct HuntMatcher: Sendable {
         var hits: [RuleHit] = []
         if time > watermark { watermark = time }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let eventName = record["eventName"].map { String(decoding: $0, as: UTF8.self).lowercased() } ?? ""
         for (r, rule) in ruleSet.rules.enumerated() {
+            if let names = rule.eventNames, !names.contains(eventName) { continue }
             guard rule.compiled.evaluate(record, line: empty) != nil else { continue }
             let event = HitEvent(eventID: eventID, time: time, ruleID: rule.rule.id, record: record)
             if rule.generatesHits {

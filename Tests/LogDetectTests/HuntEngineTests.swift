@@ -85,6 +85,22 @@ import Testing
         #expect(try run(empty, events).flatMap(\.eventIDs) == ["empty"])
     }
 
+    @Test func eventNamePrefilterOnlySkipsRulesThatCannotMatch() throws {
+        func names(_ detection: String) throws -> Set<String>? {
+            try HuntRules.parse(yaml: "title: p\n\(Self.header)detection:\n\(detection)", file: "p.yml").rules[0].eventNames
+        }
+        #expect(try names("  sel:\n    eventName: [StopLogging, DeleteTrail]\n  condition: sel\n") == ["stoplogging", "deletetrail"])
+        #expect(try names("  a:\n    eventName: A\n  b:\n    eventName: B\n  condition: 1 of them\n") == ["a", "b"])
+        #expect(try names("  a:\n    eventName: A\n  f:\n    errorCode|exists: true\n  condition: a and not f\n") == ["a"])
+        #expect(try names("  a:\n    eventName: 'Delete*'\n  condition: a\n") == nil)
+        #expect(try names("  a:\n    eventName|startswith: Delete\n  condition: a\n") == nil)
+        #expect(try names("  a:\n    eventName: A\n  b:\n    errorCode: AccessDenied\n  condition: a or b\n") == nil)
+        #expect(try names("  a:\n    - eventName: A\n    - errorCode: x\n  condition: a\n") == nil)
+        // Case-insensitive like the match itself.
+        let set = try HuntRules.parse(yaml: base("s", "StopLogging"), file: "s.yml")
+        #expect(try run(set, [("e", 0, #"{"eventName":"stoplogging"}"#)]).count == 1)
+    }
+
     @Test func singleRuleHitsCarryTheEvent() throws {
         let set = try HuntRules.parse(yaml: base("stop", "StopLogging"), file: "s.yml")
         let hits = try run(set, [("e1", 0, #"{"eventName":"StopLogging"}"#), ("e2", 1, #"{"eventName":"StartLogging"}"#)])
