@@ -358,7 +358,7 @@ enum CorrelationParser {
         }
         guard let spanText = c["timespan"]?.string else { throw .invalidRule(file: file, reason: "correlation '\(title)' has no timespan") }
         guard let timespan = parseTimespan(spanText) else {
-            throw .invalidRule(file: file, reason: "correlation '\(title)': timespan '\(spanText)' is not a number followed by s, m, h, d or w (e.g. 15m)")
+            throw .invalidRule(file: file, reason: "correlation '\(title)': timespan '\(spanText)' is not a number followed by s, m, h, d or w, at most a year (e.g. 15m)")
         }
         var aliases: [String: [String: String]] = [:]
         if let node = c["aliases"] {
@@ -425,16 +425,19 @@ enum CorrelationParser {
         )
     }
 
-    /// `30s`, `15m`, `1h`, `2d`, `1w` → seconds.
+    /// `30s`, `15m`, `1h`, `2d`, `1w` → seconds; at most a year (a longer window is a history, not
+    /// a correlation, and `99999999999w` must be an error, not an overflow).
     static func parseTimespan(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let n = Int(text.dropLast()), n > 0 else { return nil }
+        guard let unit = text.last, let n = Int(text.dropLast()), n > 0, n <= 31_622_400 else { return nil }
+        let seconds: TimeInterval
         switch unit {
-        case "s": return TimeInterval(n)
-        case "m": return TimeInterval(n * 60)
-        case "h": return TimeInterval(n * 3600)
-        case "d": return TimeInterval(n * 86_400)
-        case "w": return TimeInterval(n * 604_800)
+        case "s": seconds = TimeInterval(n)
+        case "m": seconds = TimeInterval(n) * 60
+        case "h": seconds = TimeInterval(n) * 3600
+        case "d": seconds = TimeInterval(n) * 86_400
+        case "w": seconds = TimeInterval(n) * 604_800
         default: return nil
         }
+        return seconds <= 366 * 86_400 ? seconds : nil
     }
 }

@@ -228,12 +228,23 @@ import Testing
         #expect(m.openGroups < HuntMatcher.sweepInterval + 61)
     }
 
+    @Test func busyGroupsKeepIdsButNotEveryRecord() throws {
+        let yaml = base("fail", "ConsoleLogin") + "---\ntitle: many\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [sourceIPAddress]\n  timespan: 1h\n  condition: {gte: 500}\n"
+        let set = try HuntRules.parse(yaml: yaml, file: "c.yml")
+        let events = (0..<500).map { ("e\($0)", Double($0), #"{"eventName":"ConsoleLogin","sourceIPAddress":"1.1.1.1"}"#) }
+        let hits = try run(set, events)
+        #expect(hits.count == 1)
+        #expect(hits.first?.events.count == 500)
+        #expect(hits.first?.events.filter { !$0.record.fields.isEmpty }.count == HuntMatcher.recordsKeptPerGroup)
+    }
+
     @Test func badCorrelationsAreNamed() throws {
         let b = base("fail", "ConsoleLogin") + "---\n"
         let cases: [(String, String)] = [
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: {gte: 1}\n", "'nope'"),
             ("title: x\ncorrelation:\n  type: sliding\n  rules: [fail]\n  timespan: 1m\n", "'sliding'"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 1 hour\n  condition: {gte: 1}\n", "'1 hour'"),
+            ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 99999999999999w\n  condition: {gte: 1}\n", "at most a year"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 1m\n", "needs a condition"),
             ("title: x\ncorrelation:\n  type: value_count\n  rules: [fail]\n  timespan: 1m\n  condition: {gte: 2}\n", "condition.field"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [hostname]\n  timespan: 1m\n  condition: {gte: 2}\n", "'hostname'"),
