@@ -175,12 +175,59 @@ public struct HuntMatcher: Sendable {
         var value: String? = nil
     }
 
+    /// One group's window: entries sorted by time from `head` on (expired ones are skipped, not
+    /// shifted out one by one), with running counts so judging an event costs O(1) for the count types.
     struct GroupState: Sendable {
         var values: [String]
-        /// Sorted by time.
-        var entries: [Entry] = []
+        private(set) var entries: [Entry] = []
+        private(set) var head = 0
+        /// value_count: distinct value → entries holding it.
+        private(set) var valueCounts: [String: Int] = [:]
+        /// temporal: position in `rules:` → entries from it.
+        private(set) var sourceCounts: [Int: Int] = [:]
         /// Start of the window of a non-monotone condition.
         var windowStart: Date?
+
+        init(values: [String]) { self.values = values }
+
+        var active: ArraySlice<Entry> { entries[head...] }
+        var count: Int { entries.count - head }
+        var isEmpty: Bool { count == 0 }
+        var newest: Date? { entries.last?.time }
+
+        mutating func add(_ entry: Entry) {
+            var i = entries.count
+            while i > head, entries[i - 1].time > entry.time { i -= 1 }
+            entries.insert(entry, at: i)
+            if let v = entry.value { valueCounts[v, default: 0] += 1 }
+            sourceCounts[entry.source, default: 0] += 1
+        }
+
+        /// Drops entries older than `horizon`.
+        mutating func expire(before horizon: Date) {
+            while head < entries.count, entries[head].time < horizon {
+                let e = entries[head]
+                if let v = e.value {
+                    valueCounts[v]! -= 1
+                    if valueCounts[v] == 0 { valueCounts[v] = nil }
+                }
+                sourceCounts[e.source]! -= 1
+                if sourceCounts[e.source] == 0 { sourceCounts[e.source] = nil }
+                head += 1
+            }
+            if head > 64 && head * 2 > entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+        }
+
+        mutating func clear() {
+            entries.removeAll()
+            head = 0
+            valueCounts.removeAll()
+            sourceCounts.removeAll()
+            windowStart = nil
+        }
     }
 
     private mutating func deliver(_ incoming: Entry, to c: Int, into hits: inout [RuleHit]) {
@@ -197,8 +244,10 @@ public struct HuntMatcher: Sendable {
             entry.value = v
         }
         let key = values.joined(separator: "\u{1F}")
-        var state = states[c][key] ?? GroupState(values: values)
-        if (rule.kind == .eventCount || rule.kind == .valueCount), state.entries.count >= Self.recordsKeptPerGroup {
+        // Taken out of the dictionary so the window's array is uniquely referenced and grows in
+        // place (a copy left in the dictionary would make every append copy the whole window).
+        var state = states[c].removeValue(forKey: key) ?? GroupState(values: values)
+        if (rule.kind == .eventCount || rule.kind == .valueCount), state.count >= Self.recordsKeptPerGroup {
             // A busy key can put 100,000 events in an hour's window: keep their ids and times
             // (the alert lists them all) but not every flattened event.
             for i in entry.events.indices { entry.events[i].record = Record() }
@@ -206,47 +255,40 @@ public struct HuntMatcher: Sendable {
         let span = rule.timespan
         var completed: [RuleHit] = []
         if rule.condition.isMonotone {
-            insert(entry, into: &state.entries)
-            let newest = state.entries.last!.time
-            state.entries.removeAll { $0.time < newest.addingTimeInterval(-span) }
+            state.add(entry)
+            if let newest = state.newest { state.expire(before: newest.addingTimeInterval(-span)) }
             if let hit = judge(c, state) {
                 completed.append(hit)
-                state.entries.removeAll()
+                state.clear()
             }
         } else {
             if let start = state.windowStart, entry.time > start.addingTimeInterval(span) {
                 if let hit = judge(c, state) { completed.append(hit) }
-                state.entries.removeAll()
-                state.windowStart = nil
+                state.clear()
             }
             if state.windowStart == nil { state.windowStart = entry.time }
-            insert(entry, into: &state.entries)
+            state.add(entry)
         }
-        if state.entries.isEmpty { states[c][key] = nil } else { states[c][key] = state }
+        if state.isEmpty { states[c][key] = nil } else { states[c][key] = state }
         for hit in completed { emit(hit, from: c, into: &hits) }
-    }
-
-    private func insert(_ entry: Entry, into entries: inout [Entry]) {
-        var i = entries.count
-        while i > 0, entries[i - 1].time > entry.time { i -= 1 }
-        entries.insert(entry, at: i)
     }
 
     /// The hit of correlation `c` over a group's entries, when its condition holds.
     private func judge(_ c: Int, _ state: GroupState) -> RuleHit? {
         let rule = ruleSet.correlations[c]
-        let entries = state.entries
+        let entries = state.active
         guard !entries.isEmpty else { return nil }
         var count: Int
         var values: [String] = []
         switch rule.kind {
         case .eventCount:
-            count = entries.count
+            count = state.count
         case .valueCount:
-            values = Array(Set(entries.compactMap(\.value))).sorted()
-            count = values.count
+            count = state.valueCounts.count
+            // The values are listed only when the hit fires.
+            if rule.condition.holds(count) { values = state.valueCounts.keys.sorted() }
         case .temporal:
-            count = Set(entries.map { rule.rules[$0.source] }).count
+            count = Set(state.sourceCounts.keys.map { rule.rules[$0] }).count
         case .temporalOrdered:
             // Greedy: the earliest event of each rule after the previous rule's, in the listed order.
             var after: Date?
@@ -291,15 +333,14 @@ public struct HuntMatcher: Sendable {
             let horizon = watermark.addingTimeInterval(-rule.timespan)
             var completed: [RuleHit] = []
             for key in Array(states[c].keys) {
-                guard var state = states[c][key] else { continue }
+                guard var state = states[c].removeValue(forKey: key) else { continue }
                 if rule.condition.isMonotone {
-                    if closingAll { state.entries.removeAll() } else { state.entries.removeAll { $0.time < horizon } }
+                    if closingAll { state.clear() } else { state.expire(before: horizon) }
                 } else if let start = state.windowStart, closingAll || start < horizon {
                     if let hit = judge(c, state) { completed.append(hit) }
-                    state.entries.removeAll()
-                    state.windowStart = nil
+                    state.clear()
                 }
-                states[c][key] = state.entries.isEmpty ? nil : state
+                states[c][key] = state.isEmpty ? nil : state
             }
             // Sorted so the output does not depend on dictionary order.
             completed.sort { ($0.firstSeen, $0.groupBy.values.sorted().joined()) < ($1.firstSeen, $1.groupBy.values.sorted().joined()) }

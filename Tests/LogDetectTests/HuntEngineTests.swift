@@ -238,6 +238,20 @@ import Testing
         #expect(hits.first?.events.filter { !$0.record.fields.isEmpty }.count == HuntMatcher.recordsKeptPerGroup)
     }
 
+    @Test func expiredValuesStopCounting() throws {
+        let yaml = base("api", "'*'") + "---\ntitle: spread\ncorrelation:\n  type: value_count\n  rules: [api]\n  group-by: [userIdentity.accessKeyId]\n  timespan: 1m\n  condition:\n    field: sourceIPAddress\n    gte: 3\n"
+        let set = try HuntRules.parse(yaml: yaml, file: "v.yml")
+        func ev(_ ip: String) -> String { #"{"eventName":"GetUser","sourceIPAddress":"\#(ip)","userIdentity":{"accessKeyId":"AKIAX"}}"# }
+        #expect(try run(set, [("a", 0, ev("1.1.1.1")), ("b", 10, ev("2.2.2.2")), ("c", 70, ev("3.3.3.3"))]).isEmpty)
+        #expect(try run(set, [("a", 0, ev("1.1.1.1")), ("b", 10, ev("2.2.2.2")), ("a2", 30, ev("1.1.1.1")), ("c", 65, ev("3.3.3.3"))]).map(\.eventIDs) == [["b", "a2", "c"]])
+        // A busy key: 20,000 events in one window are counted incrementally, not rescanned per event.
+        var m = HuntMatcher(set)
+        for i in 0..<20_000 {
+            _ = m.feed(record: try event(ev("10.0.0.1")), time: Self.t0.addingTimeInterval(Double(i) / 1000), eventID: "\(i)")
+        }
+        #expect(m.openGroups == 1)
+    }
+
     @Test func badCorrelationsAreNamed() throws {
         let b = base("fail", "ConsoleLogin") + "---\n"
         let cases: [(String, String)] = [
