@@ -38,6 +38,9 @@ public struct RuleHit: Sendable {
     public var count: Int
     /// value_count: the distinct values counted, sorted.
     public var values: [String]
+    /// The rule's `tags` (`attack.t1525`, …) and `description`, for reports (OCSF, …).
+    public var tags: [String] = []
+    public var description: String = ""
 
     public var firstSeen: Date { events.first?.time ?? .distantPast }
     public var lastSeen: Date { events.last?.time ?? .distantPast }
@@ -128,7 +131,8 @@ public struct HuntMatcher: Sendable {
             let event = HitEvent(eventID: eventID, time: time, ruleID: rule.rule.id, record: record)
             if rule.generatesHits {
                 hits.append(RuleHit(ruleID: rule.rule.id, title: rule.rule.title, level: rule.rule.level, file: rule.rule.file,
-                                    kind: .event, events: [event], groupBy: [:], count: 1, values: []))
+                                    kind: .event, events: [event], groupBy: [:], count: 1, values: [],
+                                    tags: rule.rule.tags, description: rule.rule.description))
             }
             for (c, position) in ruleFeeds[r] {
                 let entry = Entry(time: time, source: position, events: [event], lookup: .record(record))
@@ -314,7 +318,8 @@ public struct HuntMatcher: Sendable {
         for (field, value) in zip(rule.groupBy, state.values) { groupBy[field] = value }
         return RuleHit(ruleID: rule.id, title: rule.title, level: rule.level, file: rule.file,
                        kind: RuleHit.Kind(rawValue: rule.kind.rawValue) ?? .temporal,
-                       events: events, groupBy: groupBy, count: count, values: values)
+                       events: events, groupBy: groupBy, count: count, values: values,
+                       tags: rule.tags, description: rule.description)
     }
 
     /// Reports a correlation hit and passes it on to correlations that refer to it.

@@ -91,6 +91,8 @@ public struct CorrelationRule: Sendable, Equatable {
     public var aliases: [String: [String: String]]
     /// `generate: true` keeps the referred rules' own hits.
     public var generate: Bool
+    public var tags: [String] = []
+    public var description: String = ""
     /// False when another correlation refers to this one without `generate: true`.
     public internal(set) var generatesHits: Bool = true
 
@@ -418,11 +420,14 @@ enum CorrelationParser {
             throw .invalidRule(file: file, reason: "correlation '\(title)': condition.field only applies to value_count")
         }
         let generate = c["generate"]?.bool ?? (top["generate"]?.bool ?? false)
-        return CorrelationRule(
+        var rule = CorrelationRule(
             id: id, title: title, level: top["level"]?.string ?? "medium", file: file, name: top["name"]?.string,
             kind: kind, rules: rules, groupBy: groupBy, timespan: timespan, condition: condition,
             valueField: valueField, aliases: aliases, generate: generate
         )
+        rule.tags = SigmaParser.tags(top)
+        rule.description = top["description"]?.string ?? ""
+        return rule
     }
 
     /// `30s`, `15m`, `1h`, `2d`, `1w` → seconds; at most a year (a longer window is a history, not

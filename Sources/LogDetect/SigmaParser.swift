@@ -65,8 +65,16 @@ public enum SigmaParser {
         )
         rule.name = top["name"]?.string
         rule.logsource = logsource
+        rule.tags = SigmaParser.tags(top)
+        rule.description = top["description"]?.string ?? ""
         try validateReferences(condition, rule: rule)
         return rule
+    }
+
+    /// The `tags` list of a rule document (empty when absent or not a list of strings).
+    static func tags(_ top: Node.Mapping) -> [String] {
+        guard let node = top["tags"], case let .sequence(seq) = node else { return [] }
+        return seq.compactMap(\.string)
     }
 
     /// Every plain identifier must name a selection; patterns must match at least one.

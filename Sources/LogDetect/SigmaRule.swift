@@ -13,6 +13,9 @@ public struct SigmaRule: Sendable, Equatable {
     public var name: String? = nil
     /// `logsource` keys and values as written (`product`, `service`, `category`).
     public var logsource: [String: String] = [:]
+    /// `tags` as written (`attack.t1525`, …) and `description`.
+    public var tags: [String] = []
+    public var description: String = ""
 
     /// Looks a selection up by name.
     public func selection(named name: String) -> Selection? {

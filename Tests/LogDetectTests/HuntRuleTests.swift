@@ -63,6 +63,23 @@ import Testing
         #expect(try titles([describe, Self.ct("RunInstances", "ec2.amazonaws.com", params: Self.run, extra: #","errorCode":"UnauthorizedOperation""#)]).isEmpty)
     }
 
+    @Test func hitsCarryTagsAndDescription() throws {
+        var m = HuntMatcher(Self.ruleSet)
+        let describe = Self.ct("DescribeImages", "ec2.amazonaws.com", params: Self.byName)
+        let launch = Self.ct("RunInstances", "ec2.amazonaws.com", params: Self.run)
+        _ = m.feed(record: try CloudTrailRecord.parse(Array(describe.utf8)), time: Self.t0, eventID: "d")
+        let hits = m.feed(record: try CloudTrailRecord.parse(Array(launch.utf8)), time: Self.t0.addingTimeInterval(5), eventID: "r")
+        #expect(hits.first?.tags.contains("attack.t1525") == true)
+        #expect(hits.first?.description.contains("whoAMI") == true)
+        #expect(hits.first?.kind == .temporalOrdered)
+        #expect(hits.first?.groupBy == ["userIdentity.arn": "arn:aws:iam::111122223333:user/dev"])
+        // The launched AMI is readable from the hit's RunInstances event.
+        #expect(hits.first?.events.last?.record.text(["requestParameters.instancesSet.items.0.imageId"]) == "ami-0abcdef1234567890")
+        let stop = Self.ct("StopLogging", "cloudtrail.amazonaws.com", identity: Self.tempUser)
+        let single = m.feed(record: try CloudTrailRecord.parse(Array(stop.utf8)), time: Self.t0.addingTimeInterval(6), eventID: "s")
+        #expect(single.first?.tags.contains("attack.t1562.008") == true)
+    }
+
     @Test func quarantineAttachedAndDetached() throws {
         let p = #"{"userName":"dev","policyArn":"arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3"}"#
         #expect(try titles([Self.ct("AttachUserPolicy", "iam.amazonaws.com", params: p)]) == ["AWS Compromised Key Quarantine Policy Attached"])
