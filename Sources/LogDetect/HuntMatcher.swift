@@ -7,8 +7,9 @@ public struct HitEvent: Sendable {
     /// The id of the single-event rule it matched.
     public var ruleID: String
     /// The flattened event, so the caller can name what it touched (the AMI a RunInstances launched, …).
-    /// Empty for the events of an `event_count`/`value_count` window beyond its first
-    /// `HuntMatcher.recordsKeptPerGroup` (memory stays bounded; ids and times stay complete).
+    /// For the events of an `event_count`/`value_count` window beyond its first
+    /// `HuntMatcher.recordsKeptPerGroup`, only `HuntMatcher.summaryFields` (actor, region, address,
+    /// user agent, …): memory stays bounded, ids, times and what an alert aggregates stay complete.
     public var record: Record
 }
 
@@ -71,8 +72,8 @@ public struct RuleHit: Sendable {
 ///   unless a correlation referring to it says `generate: true`.
 ///
 /// Memory: per correlation and group-by value, the events of the last `timespan` only (for count
-/// correlations, the flattened event of the first `recordsKeptPerGroup` of them, ids and times of
-/// the rest); groups are swept as the stream's time advances, so memory is flat in the number of events.
+/// correlations, the flattened event of the first `recordsKeptPerGroup` of them, `summaryFields`
+/// of the rest); groups are swept as the stream's time advances, so memory is flat in the number of events.
 public struct HuntMatcher: Sendable {
     public let ruleSet: HuntRuleSet
     /// rule index → (correlation index, position in its `rules:`) it feeds.
@@ -87,8 +88,19 @@ public struct HuntMatcher: Sendable {
     /// Sweeps expired groups after this many events (cheap relative to matching).
     static let sweepInterval = 4096
     /// Count correlations keep the flattened event of this many events per group window; later
-    /// ones keep their id, time and rule only (`HitEvent.record` empty).
+    /// ones keep only `summaryFields` (what an alert aggregates: actor, region, address, agent).
     public static let recordsKeptPerGroup = 100
+    public static let summaryFields = [
+        "eventTime", "eventName", "eventSource", "awsRegion", "sourceIPAddress", "userAgent", "errorCode",
+        "recipientAccountId", "userIdentity.type", "userIdentity.arn", "userIdentity.accessKeyId",
+        "userIdentity.principalId", "userIdentity.userName", "userIdentity.accountId",
+    ]
+
+    static func summary(_ record: Record) -> Record {
+        var out = Record()
+        for field in summaryFields { if let v = record[field] { out[field] = v } }
+        return out
+    }
 
     public init(_ ruleSet: HuntRuleSet) {
         self.ruleSet = ruleSet
@@ -254,7 +266,7 @@ public struct HuntMatcher: Sendable {
         if (rule.kind == .eventCount || rule.kind == .valueCount), state.count >= Self.recordsKeptPerGroup {
             // A busy key can put 100,000 events in an hour's window: keep their ids and times
             // (the alert lists them all) but not every flattened event.
-            for i in entry.events.indices { entry.events[i].record = Record() }
+            for i in entry.events.indices { entry.events[i].record = Self.summary(entry.events[i].record) }
         }
         let span = rule.timespan
         var completed: [RuleHit] = []

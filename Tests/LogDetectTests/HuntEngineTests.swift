@@ -231,11 +231,12 @@ import Testing
     @Test func busyGroupsKeepIdsButNotEveryRecord() throws {
         let yaml = base("fail", "ConsoleLogin") + "---\ntitle: many\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [sourceIPAddress]\n  timespan: 1h\n  condition: {gte: 500}\n"
         let set = try HuntRules.parse(yaml: yaml, file: "c.yml")
-        let events = (0..<500).map { ("e\($0)", Double($0), #"{"eventName":"ConsoleLogin","sourceIPAddress":"1.1.1.1"}"#) }
+        let events = (0..<500).map { ("e\($0)", Double($0), #"{"eventName":"ConsoleLogin","sourceIPAddress":"1.1.1.1","requestParameters":{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9","j":"10","k":"11","l":"12","m":"13"}}"#) }
         let hits = try run(set, events)
         #expect(hits.count == 1)
         #expect(hits.first?.events.count == 500)
-        #expect(hits.first?.events.filter { !$0.record.fields.isEmpty }.count == HuntMatcher.recordsKeptPerGroup)
+        #expect(hits.first?.events.filter { $0.record["eventName"] != nil }.count == 500)
+        #expect(hits.first?.events.filter { $0.record.fields.count > HuntMatcher.summaryFields.count }.count == HuntMatcher.recordsKeptPerGroup)
     }
 
     @Test func expiredValuesStopCounting() throws {
