@@ -265,11 +265,14 @@ public enum HuntRules {
         var rules: [HuntRule] = []
         var correlations: [CorrelationRule] = []
         var byKey: [String: HuntRuleSet.RuleReference] = [:]
+        var fileOf: [String: String] = [:]
         func register(_ key: String, _ ref: HuntRuleSet.RuleReference, file: String) throws(LogDetectError) {
             if let existing = byKey[key], existing != ref {
-                throw .invalidRule(file: file, reason: "the id or name '\(key)' is used by two rules")
+                let other = fileOf[key] ?? file
+                throw .invalidRule(file: file, reason: "the id or name '\(key)' is also used by a rule in \(other) (the same rules loaded twice? the shipped rules are already included)")
             }
             byKey[key] = ref
+            fileOf[key] = file
         }
         for document in documents {
             switch document {
