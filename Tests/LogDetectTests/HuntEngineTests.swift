@@ -253,6 +253,19 @@ import Testing
         #expect(m.openGroups == 1)
     }
 
+    @Test func loadingNamesBadPaths() throws {
+        #expect { try HuntRules.load(paths: ["/nonexistent/rules"]) } throws: { "\($0)".contains("/nonexistent/rules") }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-hunt-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect { try HuntRules.load(paths: [empty.path]) } throws: { "\($0)".contains("no .yml or .yaml rule") }
+        let binary = try writeTemp([0xFF, 0xFE, 0x00, 0x01], name: "bad.yml")
+        #expect { try HuntRules.load(paths: [binary]) } throws: { "\($0)".contains("bad.yml") }
+        let deep = try writeTemp(String(repeating: "[", count: 5000), name: "deep.yml")
+        #expect { try HuntRules.load(paths: [deep]) } throws: { "\($0)".contains("deep.yml") }
+        let dir = try writeTemp(base("stop", "StopLogging"), name: "stop.yml")
+        #expect(try HuntRules.load(paths: [URL(fileURLWithPath: dir).deletingLastPathComponent().path]).rules.count == 1)
+    }
+
     @Test func badCorrelationsAreNamed() throws {
         let b = base("fail", "ConsoleLogin") + "---\n"
         let cases: [(String, String)] = [
