@@ -18,12 +18,21 @@ public enum SigmaParser {
         } catch {
             throw .invalidRule(file: file, reason: "not valid YAML: \(error)")
         }
+        return try parse(node: root, file: file)
+    }
+
+    /// Parses one rule document already composed (one document of a multi-document file).
+    public static func parse(node root: Node, file: String) throws(LogDetectError) -> SigmaRule {
         guard case let .mapping(top) = root else {
             throw .invalidRule(file: file, reason: "the top level must be a mapping")
         }
         let title = top["title"]?.string ?? ""
         let id = top["id"]?.string ?? title
         let level = top["level"]?.string ?? "medium"
+        var logsource: [String: String] = [:]
+        if let node = top["logsource"], case let .mapping(map) = node {
+            for (k, v) in map { if let key = k.string, let value = v.string { logsource[key] = value } }
+        }
         guard let detectionNode = top["detection"], case let .mapping(detection) = detectionNode else {
             throw .invalidRule(file: file, reason: "missing 'detection' mapping")
         }
@@ -50,12 +59,22 @@ public enum SigmaParser {
         }
         var parser = try ConditionParser(conditionText, file: file)
         let condition = try parser.parse()
-        let rule = SigmaRule(
+        var rule = SigmaRule(
             id: id, title: title, level: level, file: file,
             selections: selections, condition: condition, conditionText: conditionText
         )
+        rule.name = top["name"]?.string
+        rule.logsource = logsource
+        rule.tags = SigmaParser.tags(top)
+        rule.description = top["description"]?.string ?? ""
         try validateReferences(condition, rule: rule)
         return rule
+    }
+
+    /// The `tags` list of a rule document (empty when absent or not a list of strings).
+    static func tags(_ top: Node.Mapping) -> [String] {
+        guard let node = top["tags"], case let .sequence(seq) = node else { return [] }
+        return seq.compactMap(\.string)
     }
 
     /// Every plain identifier must name a selection; patterns must match at least one.
@@ -136,6 +155,26 @@ public enum SigmaParser {
                     throw .invalidRule(file: file, reason: "\(key) needs the value true or false")
                 }
             }
+            if modifiers.contains(.base64) || modifiers.contains(.base64offset) {
+                let name = modifiers.contains(.base64offset) ? "base64offset" : "base64"
+                if modifiers.contains(.base64) && modifiers.contains(.base64offset) {
+                    throw .invalidRule(file: file, reason: "\(key) combines base64 and base64offset; use one")
+                }
+                if modifiers.contains(.re) || modifiers.contains(.cidr) || modifiers.contains(.exists) {
+                    throw .invalidRule(file: file, reason: "\(key): |\(name) cannot be combined with re, cidr or exists")
+                }
+                if modifiers.contains(.base64offset) && !modifiers.contains(.contains) {
+                    throw .invalidRule(file: file, reason: "\(key): |base64offset must be followed by |contains (the encoded value sits inside a longer base64 text)")
+                }
+                for value in values {
+                    guard case let .string(s) = value, !s.hasWildcards else {
+                        throw .invalidRule(file: file, reason: "\(key): |\(name) needs plain strings without wildcards ('\(value.plainText ?? "null")')")
+                    }
+                }
+            }
+            if modifiers.contains(.windash) && (modifiers.contains(.re) || modifiers.contains(.cidr) || modifiers.contains(.exists)) {
+                throw .invalidRule(file: file, reason: "\(key): |windash cannot be combined with re, cidr or exists")
+            }
             if modifiers.contains(.re) {
                 for value in values {
                     guard let text = value.plainText, RegexCache.compile(text, modifiers: modifiers) != nil else {
@@ -156,9 +195,14 @@ public enum SigmaParser {
             throw .invalidRule(file: file, reason: "selection '\(selection)' has a nested value where a string or number was expected")
         }
         if scalar.style == .plain {
-            if node.null != nil { return .null }
-            if let b = node.bool { return .bool(b) }
-            if node.int != nil || node.float != nil { return .number(scalar.string) }
+            // Decide by the resolved YAML tag: Yams' `int`/`float` accessors also accept texts such as
+            // `curl http://evil` (a sexagesimal reading), which would turn a string into a number.
+            switch Resolver.default.resolveTag(of: node) {
+            case .null: return .null
+            case .bool: if let b = node.bool { return .bool(b) }
+            case .int, .float: return .number(scalar.string)
+            default: break
+            }
         }
         return .string(SigmaString(raw: scalar.string))
     }

@@ -9,6 +9,13 @@ public struct SigmaRule: Sendable, Equatable {
     public var condition: ConditionExpr
     /// The condition text as written.
     public var conditionText: String
+    /// The optional `name` a correlation rule may refer to instead of the id.
+    public var name: String? = nil
+    /// `logsource` keys and values as written (`product`, `service`, `category`).
+    public var logsource: [String: String] = [:]
+    /// `tags` as written (`attack.t1525`, …) and `description`.
+    public var tags: [String] = []
+    public var description: String = ""
 
     /// Looks a selection up by name.
     public func selection(named name: String) -> Selection? {
@@ -46,11 +53,17 @@ public struct FieldMatcher: Sendable, Equatable {
     public var isRegex: Bool { modifiers.contains(.re) }
     public var isExists: Bool { modifiers.contains(.exists) }
     public var isCased: Bool { modifiers.contains(.cased) }
+    /// Value transformations in effect (base64, base64offset, windash).
+    public var transforms: [Modifier] { modifiers.filter { [.base64, .base64offset, .windash].contains($0) } }
 }
 
 /// The SIGMA value modifiers the engine supports.
 public enum Modifier: String, Sendable, Equatable, CaseIterable {
     case contains, startswith, endswith, all, cidr, re, exists, cased
+    /// Value transformations (applied before the position modifier): the value base64-encoded,
+    /// its three encodings at each offset in a longer base64 text (with `contains`), and the
+    /// Windows dash variants of command-line switches (`-x`, `/x`, en/em dash, horizontal bar).
+    case base64, base64offset, windash
     /// Regular-expression flags (`re|i`, `re|m`, `re|s`).
     case i, m, s
 }

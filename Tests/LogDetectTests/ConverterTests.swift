@@ -9,6 +9,14 @@ import LogDetect
 
     static let mixed = "  a:\n    id.resp_h|cidr: 169.254.169.254/32\n  b:\n    cs-uri|contains: /latest/\n    method: PUT\n  condition: a or b\n"
 
+    @Test func valueTransformsAreRefusedNotDropped() throws {
+        // The engine matches base64/base64offset/windash; writing the plain value into a query would
+        // silently search for the wrong text, so the conversion says it cannot.
+        for modifier in ["base64", "base64offset|contains", "windash"] {
+            #expect { try convert("  a:\n    url|\(modifier): /latest/\n  condition: a\n", .splunk) } throws: { "\($0)".contains("|\(modifier.split(separator: "|")[0])") }
+        }
+    }
+
     @Test func splunkParenthesisesEveryGroup() throws {
         #expect(try convert(Self.mixed, .splunk) == #"id.resp_h="169.254.169.254/32" OR ("cs-uri"="*/latest/*" AND method="PUT")"#)
     }
