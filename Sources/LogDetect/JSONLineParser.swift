@@ -35,8 +35,15 @@ struct JSONReader {
     let bytes: UnsafeRawBufferPointer
     var position = 0
     var depth = 0
+    /// CloudTrail mode: besides the array's text (compacted, so `contains` does not depend on the
+    /// writer's spacing), each element is also flattened under its index (`a.b.0.c`). Off for the
+    /// IMDS scan, whose records keep arrays as raw text only.
+    var indexArrays = false
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer, indexArrays: Bool = false) {
+        self.bytes = bytes
+        self.indexArrays = indexArrays
+    }
 
     var atEnd: Bool { position >= bytes.count }
 
@@ -77,8 +84,13 @@ struct JSONReader {
                 record[name] = try string()
             case UInt8(ascii: "["):
                 let start = position
-                try skipValue()
-                record[name] = Array(bytes[start..<position])
+                if indexArrays {
+                    try array(prefix: name, into: &record)
+                    record[name] = JSONReader.compact(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+                } else {
+                    try skipValue()
+                    record[name] = Array(bytes[start..<position])
+                }
             default:
                 let start = position
                 try skipValue()
@@ -91,6 +103,62 @@ struct JSONReader {
             if bytes[position] == UInt8(ascii: "}") { position += 1; depth -= 1; return }
             throw fail("expected ',' or '}'")
         }
+    }
+
+    /// Flattens an array's elements under `prefix.0`, `prefix.1`, … (CloudTrail mode).
+    mutating func array(prefix: String, into record: inout Record) throws(LineProblem) {
+        depth += 1
+        guard depth < 64 else { throw fail("nested too deeply") }
+        try expect(UInt8(ascii: "["))
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; depth -= 1; return }
+        var index = 0
+        while true {
+            skipSpace()
+            guard position < bytes.count else { throw fail("array not closed") }
+            let name = prefix + "." + String(index)
+            switch bytes[position] {
+            case UInt8(ascii: "{"):
+                try object(prefix: name, into: &record)
+            case UInt8(ascii: "\""):
+                record[name] = try string()
+            case UInt8(ascii: "["):
+                let start = position
+                try array(prefix: name, into: &record)
+                record[name] = JSONReader.compact(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+            default:
+                let start = position
+                try skipValue()
+                let raw = Array(bytes[start..<position])
+                if raw != Array("null".utf8) { record[name] = raw }
+            }
+            index += 1
+            skipSpace()
+            guard position < bytes.count else { throw fail("array not closed") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "]") { position += 1; depth -= 1; return }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    /// JSON text without the spaces and line breaks outside strings (`[{"name": "x"}]` gives
+    /// `[{"name":"x"}]`), so a rule's `contains` works whatever the writer's layout.
+    static func compact(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var inString = false
+        var escaped = false
+        for c in raw {
+            if inString {
+                out.append(c)
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { continue }
+            if c == UInt8(ascii: "\"") { inString = true }
+            out.append(c)
+        }
+        return out
     }
 
     /// Skips any value, checking its syntax.

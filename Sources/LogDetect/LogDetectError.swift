@@ -16,13 +16,15 @@ public enum LogDetectError: Error, Equatable, Sendable, CustomStringConvertible 
     case readFailed(file: String, reason: String)
     /// A conversion target was asked for something it cannot express.
     case conversionUnsupported(target: String, reason: String)
+    /// A CloudTrail event is not a JSON object the flattener can read.
+    case invalidEvent(reason: String)
 
     public var description: String {
         switch self {
         case let .invalidRule(file, reason):
             return "invalid SIGMA rule \(file): \(reason)"
         case let .unsupportedRuleFeature(file, feature):
-            return "SIGMA rule \(file) uses \(feature), which mamori's engine does not support (supported: contains, startswith, endswith, all, cidr, re, exists, cased; conditions with and/or/not/parentheses/1 of/all of)"
+            return "SIGMA rule \(file) uses \(feature), which mamori's engine does not support (supported: contains, startswith, endswith, all, cidr, re, exists, cased, base64, base64offset, windash; conditions with and/or/not/parentheses/1 of/all of)"
         case let .invalidCIDR(text):
             return "'\(text)' is not a CIDR range (expected e.g. 10.0.0.0/8 or fd00::/8)"
         case let .invalidConfig(file, reason):
@@ -35,6 +37,8 @@ public enum LogDetectError: Error, Equatable, Sendable, CustomStringConvertible 
             return "cannot read \(file): \(reason)"
         case let .conversionUnsupported(target, reason):
             return "cannot convert to \(target): \(reason)"
+        case let .invalidEvent(reason):
+            return "not a CloudTrail event: \(reason)"
         }
     }
 }

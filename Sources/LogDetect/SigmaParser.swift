@@ -18,12 +18,21 @@ public enum SigmaParser {
         } catch {
             throw .invalidRule(file: file, reason: "not valid YAML: \(error)")
         }
+        return try parse(node: root, file: file)
+    }
+
+    /// Parses one rule document already composed (one document of a multi-document file).
+    public static func parse(node root: Node, file: String) throws(LogDetectError) -> SigmaRule {
         guard case let .mapping(top) = root else {
             throw .invalidRule(file: file, reason: "the top level must be a mapping")
         }
         let title = top["title"]?.string ?? ""
         let id = top["id"]?.string ?? title
         let level = top["level"]?.string ?? "medium"
+        var logsource: [String: String] = [:]
+        if let node = top["logsource"], case let .mapping(map) = node {
+            for (k, v) in map { if let key = k.string, let value = v.string { logsource[key] = value } }
+        }
         guard let detectionNode = top["detection"], case let .mapping(detection) = detectionNode else {
             throw .invalidRule(file: file, reason: "missing 'detection' mapping")
         }
@@ -50,10 +59,12 @@ public enum SigmaParser {
         }
         var parser = try ConditionParser(conditionText, file: file)
         let condition = try parser.parse()
-        let rule = SigmaRule(
+        var rule = SigmaRule(
             id: id, title: title, level: level, file: file,
             selections: selections, condition: condition, conditionText: conditionText
         )
+        rule.name = top["name"]?.string
+        rule.logsource = logsource
         try validateReferences(condition, rule: rule)
         return rule
     }

@@ -9,6 +9,10 @@ public struct SigmaRule: Sendable, Equatable {
     public var condition: ConditionExpr
     /// The condition text as written.
     public var conditionText: String
+    /// The optional `name` a correlation rule may refer to instead of the id.
+    public var name: String? = nil
+    /// `logsource` keys and values as written (`product`, `service`, `category`).
+    public var logsource: [String: String] = [:]
 
     /// Looks a selection up by name.
     public func selection(named name: String) -> Selection? {
