@@ -56,7 +56,7 @@ let package = Package(
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
         // `mamori hunt`: CloudTrail sources streamed event by event, alerts per detection and actor, outputs.
-        .target(name: "Hunt", dependencies: ["LogDetect", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory"]),
+        .target(name: "Hunt", dependencies: ["LogDetect", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory", "Yams"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
         .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).

@@ -1,21 +1,6 @@
 import Foundation
+import LogDetect
 import MamoriCore
-
-/// One rule firing: its id, title and SIGMA level, and the events that made it fire (one for a
-/// single-event rule, several for a correlation).
-public struct Detection: Sendable, Hashable {
-    public var ruleId: String
-    public var title: String
-    public var level: String
-    public var eventIDs: [String]
-
-    public init(ruleId: String, title: String, level: String, eventIDs: [String]) {
-        self.ruleId = ruleId
-        self.title = title
-        self.level = level
-        self.eventIDs = eventIDs
-    }
-}
 
 /// What `mamori hunt` reports: one detection by one actor, all its events folded in.
 ///
@@ -54,6 +39,14 @@ public struct HuntAlert: Codable, Sendable, Equatable {
     /// `mamori respond leaked-key KEY --since DAY` for an access-key alert.
     public var respond: String?
     public var eventIds: [String]
+    /// The first events in full summary (at most ``AlertBook/sampleLimit``): OCSF evidences, table lines.
+    public var samples: [EventSummary] = []
+
+    enum CodingKeys: String, CodingKey {
+        case check, title, severity, status, account, region, resource, resourceType, message, remediation
+        case ruleId, ruleTitle, level, actor, actorType, keyId, firstSeen, lastSeen, count, accounts, regions
+        case sourceIPs, userAgents, eventNames, images, respond, eventIds
+    }
 
     /// The SIGMA level as Mamori's severity (`informational` is `info`).
     public static func severity(level: String) -> Severity {
@@ -83,8 +76,8 @@ public struct ImageVerdict: Codable, Sendable, Equatable, Hashable {
     }
 }
 
-/// Folds detections into alerts, one per (rule, actor). Events are kept as summaries only once some
-/// rule matched them, and an event counts once per alert however many times a correlation names it.
+/// Folds rule hits into alerts, one per (rule, actor). Only the summaries of matched events are
+/// kept, and an event counts once per alert however many hits (or correlations) name it.
 public struct AlertBook: Sendable {
     struct Group: Sendable {
         var ruleId: String
@@ -101,32 +94,31 @@ public struct AlertBook: Sendable {
         var userAgents: [String] = []
         var eventNames: [String] = []
         var images: [String] = []
+        var samples: [EventSummary] = []
     }
+
+    /// Events kept in full per alert (the rest are counted and listed by id only).
+    public static let sampleLimit = 100
 
     struct Key: Hashable { var ruleId: String; var actor: Actor }
 
     private var groups: [Key: Group] = [:]
     private var order: [Key] = []
-    /// Summaries of matched events, by eventID.
-    private var events: [String: EventSummary] = [:]
 
     public init() {}
 
-    /// Remembers a matched event so a detection (now or a later correlation) can name it.
-    public mutating func remember(_ event: EventSummary) {
-        if events[event.eventID] == nil { events[event.eventID] = event }
-    }
-
     public var isEmpty: Bool { groups.isEmpty }
 
-    /// Adds a detection: each of its events goes to the alert of its own actor.
-    public mutating func add(_ detection: Detection) {
-        for id in detection.eventIDs {
-            let event = events[id] ?? EventSummary(eventID: id, time: nil, eventName: "", region: "", account: "",
-                                                    sourceIP: "", userAgent: "", actor: Actor(kind: .unknown, id: "unknown"))
-            let key = Key(ruleId: detection.ruleId, actor: event.actor)
+    /// Adds a hit of the engine: each of its events goes to the alert of its own actor.
+    public mutating func add(_ hit: RuleHit) {
+        add(ruleId: hit.ruleID, title: hit.title, level: hit.level, events: hit.events.map { EventSummary($0) })
+    }
+
+    public mutating func add(ruleId: String, title: String, level: String, events: [EventSummary]) {
+        for event in events {
+            let key = Key(ruleId: ruleId, actor: event.actor)
             if groups[key] == nil {
-                groups[key] = Group(ruleId: detection.ruleId, title: detection.title, level: detection.level, actor: event.actor)
+                groups[key] = Group(ruleId: ruleId, title: title, level: level, actor: event.actor)
                 order.append(key)
             }
             groups[key]!.add(event)
@@ -148,6 +140,7 @@ extension AlertBook.Group {
     mutating func add(_ event: EventSummary) {
         guard seen.insert(event.eventID).inserted else { return }
         eventIDs.append(event.eventID)
+        if samples.count < AlertBook.sampleLimit { samples.append(event) }
         if let time = event.time {
             if first.map({ time < $0 }) ?? true { first = time }
             if last.map({ time > $0 }) ?? true { last = time }
@@ -191,6 +184,6 @@ extension AlertBook.Group {
             ruleId: ruleId, ruleTitle: title, level: level, actor: actor.id, actorType: actor.kind, keyId: keyId,
             firstSeen: firstText, lastSeen: lastText, count: eventIDs.count, accounts: accounts, regions: regions,
             sourceIPs: sourceIPs, userAgents: userAgents, eventNames: eventNames, images: verdicts, respond: respond,
-            eventIds: eventIDs)
+            eventIds: eventIDs, samples: samples)
     }
 }

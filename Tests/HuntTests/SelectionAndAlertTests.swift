@@ -75,13 +75,13 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
         let key = Actor(kind: .accessKey, id: "AKIAIOSFODNN7EXAMPLE")
         let role = Actor(kind: .roleSession, id: "arn:aws:sts::111122223333:assumed-role/ops/i-0abc")
         var book = AlertBook()
-        book.remember(event("e1", "2026-01-02T10:00:00Z", actor: key))
-        book.remember(event("e2", "2026-01-01T09:00:00Z", actor: key, region: "eu-west-1", ip: "198.51.100.7"))
-        book.remember(event("e3", "2026-01-03T00:00:00Z", actor: role))
-        book.add(Detection(ruleId: "r1", title: "Logging stopped", level: "high", eventIDs: ["e1"]))
-        book.add(Detection(ruleId: "r1", title: "Logging stopped", level: "high", eventIDs: ["e2", "e1"]))
-        book.add(Detection(ruleId: "r1", title: "Logging stopped", level: "high", eventIDs: ["e3"]))
-        book.add(Detection(ruleId: "r2", title: "Other", level: "low", eventIDs: ["e1"]))
+        let e1 = event("e1", "2026-01-02T10:00:00Z", actor: key)
+        let e2 = event("e2", "2026-01-01T09:00:00Z", actor: key, region: "eu-west-1", ip: "198.51.100.7")
+        let e3 = event("e3", "2026-01-03T00:00:00Z", actor: role)
+        book.add(ruleId: "r1", title: "Logging stopped", level: "high", events: [e1])
+        book.add(ruleId: "r1", title: "Logging stopped", level: "high", events: [e2, e1])
+        book.add(ruleId: "r1", title: "Logging stopped", level: "high", events: [e3])
+        book.add(ruleId: "r2", title: "Other", level: "low", events: [e1])
         let alerts = book.alerts()
         #expect(alerts.count == 3)
         let first = alerts[0]
@@ -98,8 +98,8 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     @Test func jsonCarriesTheTenFindingFieldsAndKeyIdForRespond() throws {
         var book = AlertBook()
-        book.remember(event("e1", "2026-01-02T10:00:00Z", actor: Actor(kind: .accessKey, id: "AKIAIOSFODNN7EXAMPLE")))
-        book.add(Detection(ruleId: "r1", title: "t", level: "critical", eventIDs: ["e1"]))
+        book.add(ruleId: "r1", title: "t", level: "critical",
+                 events: [event("e1", "2026-01-02T10:00:00Z", actor: Actor(kind: .accessKey, id: "AKIAIOSFODNN7EXAMPLE"))])
         let data = try JSONEncoder().encode(book.alerts())
         let object = try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
         for field in ["check", "title", "severity", "status", "account", "region", "resource", "resourceType", "message", "remediation",
@@ -111,8 +111,8 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
     @Test func launchedImagesAreNamedWithTheirOwnersTrust() {
         var book = AlertBook()
         let actor = Actor(kind: .user, id: "arn:aws:iam::111122223333:user/dev")
-        book.remember(event("e1", "2026-01-02T10:00:00Z", actor: actor, name: "RunInstances", images: ["ami-0123456789abcdef0"]))
-        book.add(Detection(ruleId: "whoami", title: "whoAMI", level: "high", eventIDs: ["e1"]))
+        book.add(ruleId: "whoami", title: "whoAMI", level: "high",
+                 events: [event("e1", "2026-01-02T10:00:00Z", actor: actor, name: "RunInstances", images: ["ami-0123456789abcdef0"])])
         let unknown = book.alerts()[0]
         #expect(unknown.images == [ImageVerdict(imageId: "ami-0123456789abcdef0", trust: "unknown")])
         #expect(unknown.message.contains("ami-0123456789abcdef0 (owner unknown, unknown)"))

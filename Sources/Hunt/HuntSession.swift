@@ -1,0 +1,96 @@
+import Foundation
+import LogDetect
+import StreamIO
+
+/// What one hunt read.
+public struct HuntStats: Codable, Sendable, Equatable {
+    /// Files or objects opened.
+    public var sources = 0
+    /// Events in the window handed to the rules.
+    public var events = 0
+    /// Events outside `--since`/`--until` (in files the path could not rule out).
+    public var outsideWindow = 0
+    /// Events that could not be parsed (listed under problems, per source).
+    public var unreadable = 0
+    public var hits = 0
+    public var seconds = 0.0
+
+    public init() {}
+}
+
+/// The outcome: alerts, and every source that could not be read in full (exit 3).
+public struct HuntResult: Sendable {
+    public var alerts: [HuntAlert]
+    public var problems: [InputProblem]
+    public var stats: HuntStats
+}
+
+/// Streams events from sources through the rules and folds hits into alerts.
+///
+/// Sources are read one after the other in the order given (path order is time order in the S3
+/// layout, which the correlations need); within a source, one event is held at a time.
+public struct HuntSession {
+    private var matcher: HuntMatcher
+    private var book = AlertBook()
+    public let window: HuntWindow
+    public let enricher: EventEnricher
+    public private(set) var problems: [InputProblem] = []
+    public private(set) var stats = HuntStats()
+    private let started = Date()
+
+    public init(rules: HuntRuleSet, window: HuntWindow = HuntWindow(), enricher: EventEnricher = EventEnricher()) {
+        self.matcher = HuntMatcher(rules)
+        self.window = window
+        self.enricher = enricher
+    }
+
+    /// Adds a problem found outside `read` (a file that would not open, a listing that failed).
+    public mutating func note(_ problem: InputProblem) { problems.append(problem) }
+
+    /// Reads every event of one source. A source that stops early (cut-off gzip, bad JSON) keeps
+    /// the events read before and is listed as a problem.
+    public mutating func read(_ source: any ByteSource, origin: String) {
+        stats.sources += 1
+        let splitter = EventSplitter(source: source)
+        var unreadable = 0
+        var firstReason: String?
+        do throws(SplitError) {
+            while let bytes = try splitter.next() {
+                var record: Record
+                do throws(LogDetectError) { record = try CloudTrailRecord.parse(bytes) } catch {
+                    unreadable += 1
+                    if firstReason == nil { firstReason = "event \(splitter.events): \(error)" }
+                    continue
+                }
+                guard let time = CloudTrailRecord.eventTime(record) else {
+                    unreadable += 1
+                    if firstReason == nil { firstReason = "event \(splitter.events) has no eventTime in CloudTrail's format" }
+                    continue
+                }
+                guard window.contains(time: time) else { stats.outsideWindow += 1; continue }
+                stats.events += 1
+                enricher.enrich(&record)
+                let id = record.text(["eventID"]) ?? "\(origin)#\(splitter.events)"
+                for hit in matcher.feed(record: record, time: time, eventID: id) { take(hit) }
+            }
+        } catch {
+            problems.append(InputProblem(source: origin, reason: "\(error) (after \(splitter.events) events)"))
+        }
+        if unreadable > 0 {
+            stats.unreadable += unreadable
+            problems.append(InputProblem(source: origin, reason: "\(unreadable) event\(unreadable == 1 ? "" : "s") could not be read; first: \(firstReason ?? "?")"))
+        }
+    }
+
+    private mutating func take(_ hit: RuleHit) {
+        stats.hits += 1
+        book.add(hit)
+    }
+
+    /// Closes the correlations still open and returns the alerts.
+    public mutating func finish(trust: ImageTrust = ImageTrust()) -> HuntResult {
+        for hit in matcher.finish() { take(hit) }
+        stats.seconds = Date().timeIntervalSince(started)
+        return HuntResult(alerts: book.alerts(trust: trust), problems: problems, stats: stats)
+    }
+}
