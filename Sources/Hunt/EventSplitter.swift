@@ -1,4 +1,9 @@
 import StreamIO
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why a CloudTrail input stopped before its end. The events before the problem were still read.
 public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -174,13 +179,23 @@ public final class EventSplitter {
             var j = i
             let stop = end
             while j < stop {
+                if inString {
+                    // Most bytes of an event are inside strings: jump to the next quote with memchr.
+                    if escaped { escaped = false; j += 1; continue }
+                    guard let q = memchr(p + j, 0x22, stop - j) else {
+                        escaped = EventSplitter.oddBackslashes(p, before: stop, from: j)
+                        j = stop
+                        break
+                    }
+                    let at = UnsafeMutablePointer<UInt8>(OpaquePointer(q)) - p
+                    if EventSplitter.oddBackslashes(p, before: at, from: j) { j = at + 1; continue }
+                    inString = false
+                    j = at + 1
+                    continue
+                }
                 let c = p[j]
                 j += 1
-                if inString {
-                    if escaped { escaped = false }
-                    else if c == 0x5C { escaped = true }
-                    else if c == 0x22 { inString = false }
-                } else if c == 0x22 {
+                if c == 0x22 {
                     inString = true
                 } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
                     depth += 1
@@ -196,6 +211,15 @@ public final class EventSplitter {
             }
             i = j
         }
+    }
+
+    /// Whether the run of backslashes ending just before `end` (and not reaching before `from`) is odd:
+    /// then the byte at `end` is escaped.
+    @inline(__always)
+    static func oddBackslashes(_ p: UnsafeMutablePointer<UInt8>, before end: Int, from: Int) -> Bool {
+        var k = end
+        while k > from, p[k - 1] == 0x5C { k -= 1 }
+        return (end - k) % 2 == 1
     }
 
     /// Makes at least `count` bytes available after `start` unless the input ends first.

@@ -6,8 +6,10 @@ import StreamIO
 public struct HuntStats: Codable, Sendable, Equatable {
     /// Files or objects opened.
     public var sources = 0
-    /// Events in the window handed to the rules.
+    /// Events read (split out of the sources).
     public var events = 0
+    /// Events the prefilter could not rule out, parsed and (inside the window) matched.
+    public var parsed = 0
     /// Events outside `--since`/`--until` (in files the path could not rule out).
     public var outsideWindow = 0
     /// Events that could not be parsed (listed under problems, per source).
@@ -31,6 +33,7 @@ public struct HuntResult: Sendable {
 /// layout, which the correlations need); within a source, one event is held at a time.
 public struct HuntSession {
     private var matcher: HuntMatcher
+    private let prefilter: HuntPrefilter
     private var book = AlertBook()
     public let window: HuntWindow
     public let enricher: EventEnricher
@@ -40,6 +43,7 @@ public struct HuntSession {
 
     public init(rules: HuntRuleSet, window: HuntWindow = HuntWindow(), enricher: EventEnricher = EventEnricher()) {
         self.matcher = HuntMatcher(rules)
+        self.prefilter = HuntPrefilter(rules: rules)
         self.window = window
         self.enricher = enricher
     }
@@ -56,6 +60,9 @@ public struct HuntSession {
         var firstReason: String?
         do throws(SplitError) {
             while let bytes = try splitter.next() {
+                stats.events += 1
+                guard prefilter.mayMatch(bytes) else { continue }
+                stats.parsed += 1
                 var record: Record
                 do throws(LogDetectError) { record = try CloudTrailRecord.parse(bytes) } catch {
                     unreadable += 1
@@ -68,7 +75,6 @@ public struct HuntSession {
                     continue
                 }
                 guard window.contains(time: time) else { stats.outsideWindow += 1; continue }
-                stats.events += 1
                 enricher.enrich(&record)
                 let id = record.text(["eventID"]) ?? "\(origin)#\(splitter.events)"
                 for hit in matcher.feed(record: record, time: time, eventID: id) { take(hit) }
