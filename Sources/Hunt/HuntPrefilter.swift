@@ -1,4 +1,9 @@
 import LogDetect
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Skips, unparsed, the events no rule can match: the engine's own needle derivation
 /// (``Needles``) over the hunt's single-event rules (correlations only consume their hits), and the
@@ -48,6 +53,7 @@ public struct HuntPrefilter: Sendable {
         var hits: [Int] = []
         searcher.findAll(in: event, into: &hits)
         if !hits.isEmpty { return true }
-        return event.withMemoryRebound(to: UInt8.self) { bytes in bytes.contains(0x5C) }
+        guard let base = event.baseAddress else { return false }
+        return memchr(base, 0x5C, event.count) != nil
     }
 }
