@@ -20,6 +20,10 @@ command -v sigma >/dev/null || { echo "sigma-cli missing: pip install sigma-cli"
 echo "== sigma check $RULE"
 sigma check "$RULE" | tee "$OUT/check.txt"
 grep -q "Found 0 errors, 0 condition errors" "$OUT/check.txt" || { echo "sigma check reported errors" >&2; exit 1; }
+# The CloudTrail hunt rules are checked too (they are run by mamori's engine, not converted here).
+echo "== sigma check rules/cloudtrail"
+sigma check -x attacktag -x d3_fendtag rules/cloudtrail | tee "$OUT/check-cloudtrail.txt"
+grep -q "Found 0 errors, 0 condition errors and 0 issues" "$OUT/check-cloudtrail.txt" || { echo "sigma check reported problems in rules/cloudtrail" >&2; exit 1; }
 
 status=0
 # mamori target : pySigma target : comparator dialect

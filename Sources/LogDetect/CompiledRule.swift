@@ -151,8 +151,14 @@ struct CompiledFieldMatcher: Sendable {
             tests = matcher.values.compactMap { value in
                 value.plainText.flatMap { RegexCache.compile($0, modifiers: matcher.modifiers) }.map { ValueTest.regex(SharedRegex(regex: $0)) }
             }
-        } else {
+        } else if matcher.transforms.isEmpty {
             tests = matcher.values.map { ValueTest.make($0, position: matcher.position, modifiers: matcher.modifiers) }
+        } else {
+            // Each written value becomes the set of its variants; `all` still means every written value.
+            tests = matcher.values.map { value in
+                let variants = ValueTransform.variants(of: value, transforms: matcher.transforms)
+                return ValueTest.anyOf(variants.map { ValueTest.make($0, position: matcher.position, modifiers: matcher.modifiers) })
+            }
         }
     }
 
@@ -174,6 +180,8 @@ enum ValueTest: Sendable {
     case regex(SharedRegex)
     /// `field: null` — absent or empty.
     case null
+    /// Any of the variants a value transformation produced.
+    indirect case anyOf([ValueTest])
 
     static func make(_ value: SigmaValue, position: Modifier?, modifiers: [Modifier]) -> ValueTest {
         let cased = modifiers.contains(.cased)
@@ -219,6 +227,7 @@ enum ValueTest: Sendable {
             }
         case let .regex(r): return r.matches(value)
         case .null: return value.isEmpty
+        case let .anyOf(tests): return tests.contains { $0.test(value) }
         }
     }
 }

@@ -104,7 +104,7 @@ public enum HuntRules {
     public static func builtIn() throws(LogDetectError) -> HuntRuleSet {
         var documents: [Document] = []
         for (file, text) in BuiltInHuntRules.files {
-            documents += try parse(yaml: text, file: builtInDirectory + "/" + file)
+            documents += try HuntRules.documents(yaml: text, file: builtInDirectory + "/" + file)
         }
         return try resolve(documents)
     }
@@ -117,7 +117,7 @@ public enum HuntRules {
         var documents: [Document] = []
         if includeBuiltIn {
             for (file, text) in BuiltInHuntRules.files {
-                documents += try parse(yaml: text, file: builtInDirectory + "/" + file)
+                documents += try HuntRules.documents(yaml: text, file: builtInDirectory + "/" + file)
             }
         }
         for file in try ruleFiles(paths) {
@@ -127,14 +127,14 @@ public enum HuntRules {
             } catch {
                 throw .readFailed(file: file, reason: "\(error.localizedDescription)")
             }
-            documents += try parse(yaml: text, file: file)
+            documents += try HuntRules.documents(yaml: text, file: file)
         }
         return try resolve(documents)
     }
 
     /// Parses YAML text (one or more documents) into a rule set on its own.
     public static func parse(yaml: String, file: String) throws(LogDetectError) -> HuntRuleSet {
-        try resolve(try parse(yaml: yaml, file: file) as [Document])
+        try resolve(try documents(yaml: yaml, file: file))
     }
 
     // MARK: - Internals
@@ -166,7 +166,7 @@ public enum HuntRules {
         return files
     }
 
-    static func parse(yaml: String, file: String) throws(LogDetectError) -> [Document] {
+    static func documents(yaml: String, file: String) throws(LogDetectError) -> [Document] {
         do throws(YAMLLimits.TooDeep) { try YAMLLimits.check(yaml) } catch { throw .invalidRule(file: file, reason: error.description) }
         var nodes: [Node] = []
         do {

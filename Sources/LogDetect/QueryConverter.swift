@@ -80,6 +80,9 @@ public enum QueryConverter {
     }
 
     static func renderMatcher(_ m: FieldMatcher, dialect: Dialect) throws(LogDetectError) -> String {
+        if let transform = m.transforms.first {
+            throw .conversionUnsupported(target: dialect.name, reason: "the modifier |\(transform.rawValue) on \(m.field) is matched by mamori's engine but not converted to SIEM queries")
+        }
         if m.isExists {
             let exists = m.values.first == .bool(true)
             return exists ? dialect.exists(m.field) : "\(dialect.not) \(group(dialect.exists(m.field)))"

@@ -147,6 +147,26 @@ public enum SigmaParser {
                     throw .invalidRule(file: file, reason: "\(key) needs the value true or false")
                 }
             }
+            if modifiers.contains(.base64) || modifiers.contains(.base64offset) {
+                let name = modifiers.contains(.base64offset) ? "base64offset" : "base64"
+                if modifiers.contains(.base64) && modifiers.contains(.base64offset) {
+                    throw .invalidRule(file: file, reason: "\(key) combines base64 and base64offset; use one")
+                }
+                if modifiers.contains(.re) || modifiers.contains(.cidr) || modifiers.contains(.exists) {
+                    throw .invalidRule(file: file, reason: "\(key): |\(name) cannot be combined with re, cidr or exists")
+                }
+                if modifiers.contains(.base64offset) && !modifiers.contains(.contains) {
+                    throw .invalidRule(file: file, reason: "\(key): |base64offset must be followed by |contains (the encoded value sits inside a longer base64 text)")
+                }
+                for value in values {
+                    guard case let .string(s) = value, !s.hasWildcards else {
+                        throw .invalidRule(file: file, reason: "\(key): |\(name) needs plain strings without wildcards ('\(value.plainText ?? "null")')")
+                    }
+                }
+            }
+            if modifiers.contains(.windash) && (modifiers.contains(.re) || modifiers.contains(.cidr) || modifiers.contains(.exists)) {
+                throw .invalidRule(file: file, reason: "\(key): |windash cannot be combined with re, cidr or exists")
+            }
             if modifiers.contains(.re) {
                 for value in values {
                     guard let text = value.plainText, RegexCache.compile(text, modifiers: modifiers) != nil else {
@@ -167,9 +187,14 @@ public enum SigmaParser {
             throw .invalidRule(file: file, reason: "selection '\(selection)' has a nested value where a string or number was expected")
         }
         if scalar.style == .plain {
-            if node.null != nil { return .null }
-            if let b = node.bool { return .bool(b) }
-            if node.int != nil || node.float != nil { return .number(scalar.string) }
+            // Decide by the resolved YAML tag: Yams' `int`/`float` accessors also accept texts such as
+            // `curl http://evil` (a sexagesimal reading), which would turn a string into a number.
+            switch Resolver.default.resolveTag(of: node) {
+            case .null: return .null
+            case .bool: if let b = node.bool { return .bool(b) }
+            case .int, .float: return .number(scalar.string)
+            default: break
+            }
         }
         return .string(SigmaString(raw: scalar.string))
     }

@@ -50,11 +50,17 @@ public struct FieldMatcher: Sendable, Equatable {
     public var isRegex: Bool { modifiers.contains(.re) }
     public var isExists: Bool { modifiers.contains(.exists) }
     public var isCased: Bool { modifiers.contains(.cased) }
+    /// Value transformations in effect (base64, base64offset, windash).
+    public var transforms: [Modifier] { modifiers.filter { [.base64, .base64offset, .windash].contains($0) } }
 }
 
 /// The SIGMA value modifiers the engine supports.
 public enum Modifier: String, Sendable, Equatable, CaseIterable {
     case contains, startswith, endswith, all, cidr, re, exists, cased
+    /// Value transformations (applied before the position modifier): the value base64-encoded,
+    /// its three encodings at each offset in a longer base64 text (with `contains`), and the
+    /// Windows dash variants of command-line switches (`-x`, `/x`, en/em dash, horizontal bar).
+    case base64, base64offset, windash
     /// Regular-expression flags (`re|i`, `re|m`, `re|s`).
     case i, m, s
 }
