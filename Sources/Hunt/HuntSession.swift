@@ -15,6 +15,8 @@ public struct HuntStats: Codable, Sendable, Equatable {
     /// Events that could not be parsed (listed under problems, per source).
     public var unreadable = 0
     public var hits = 0
+    /// Hits dropped because every event was inside the egress ranges or shared only with trusted accounts.
+    public var suppressed = 0
     public var seconds = 0.0
 
     public init() {}
@@ -89,8 +91,9 @@ public struct HuntSession {
     }
 
     private mutating func take(_ hit: RuleHit) {
+        guard let kept = DelegatedFilters.apply(hit) else { stats.suppressed += 1; return }
         stats.hits += 1
-        book.add(hit)
+        book.add(kept)
     }
 
     /// Closes the correlations still open and returns the alerts.
@@ -98,5 +101,26 @@ public struct HuntSession {
         for hit in matcher.finish() { take(hit) }
         stats.seconds = Date().timeIntervalSince(started)
         return HuntResult(alerts: book.alerts(trust: trust), problems: problems, stats: stats)
+    }
+}
+
+/// The filters two shipped rules leave to the hunt, as their descriptions say: facts from outside
+/// the event (the user's egress ranges and AWS's EC2 ranges; the trust list), which the enricher
+/// writes as `mamori.*` fields. A user rule tests those fields itself (`mamori.sourceOutsideEgress: 'true'`).
+enum DelegatedFilters {
+    /// rules/cloudtrail/aws_instance_credentials_outside_ec2.yml
+    static let egressRules: Set<String> = ["53b23d69-390e-4283-8e8f-1f5aa4c0db7e"]
+    /// rules/cloudtrail/aws_shared_out_account.yml
+    static let trustedShareRules: Set<String> = ["f2ff0c3d-67e7-405e-84ef-bd581917b66f"]
+
+    /// The hit without the events the filter drops; nil when none is left.
+    static func apply(_ hit: RuleHit) -> RuleHit? {
+        let field: String
+        if egressRules.contains(hit.ruleID) { field = "mamori.sourceOutsideEgress" }
+        else if trustedShareRules.contains(hit.ruleID) { field = "mamori.sharedOutside" }
+        else { return hit }
+        var kept = hit
+        kept.events = hit.events.filter { $0.record.text([field]) != "false" }
+        return kept.events.isEmpty ? nil : kept
     }
 }

@@ -65,6 +65,19 @@ import Testing
         #expect(findings.map { ($0["evidences"] as? [Any])?.count ?? 0 }.sorted() == [1, 2])
     }
 
+    @Test func builtInRulesAndEgressRanges() throws {
+        let (trail, _) = try Self.trail()
+        let run = try Mamori.run(["hunt", trail, "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let titles = Set(try run.json().compactMap { $0["ruleTitle"] as? String })
+        #expect(titles.contains("EC2 Instance Credentials Used Outside EC2"), "\(titles)")
+        // The instance session called from a declared egress range: no longer outside.
+        let inside = try Mamori.run(["hunt", trail, "--format", "json", "--egress-cidr", "198.51.100.0/24"])
+        let after = Set(try inside.json().compactMap { $0["ruleTitle"] as? String })
+        #expect(!after.contains("EC2 Instance Credentials Used Outside EC2") && after.count == titles.count - 1, "\(after)")
+        #expect(try Mamori.run(["hunt", trail, "--egress-cidr", "not-a-cidr"]).status == 2)
+    }
+
     @Test func cutOffFileIsListedAndExitIs3() throws {
         let (trail, rule) = try Self.trail()
         let day = trail + "/AWSLogs/123456789012/CloudTrail/us-east-1/2026/01/31"

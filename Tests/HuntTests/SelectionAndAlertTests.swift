@@ -1,6 +1,7 @@
 import Foundation
 import Hunt
 import MamoriCore
+import Respond
 import Testing
 
 func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
@@ -106,6 +107,15 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
                       "keyId", "eventIds", "firstSeen", "lastSeen", "count", "regions", "sourceIPs", "userAgents", "ruleId", "ruleTitle"] {
             #expect(object[field] != nil, "missing \(field)")
         }
+    }
+
+    @Test func respondReadsTheHuntJSON() throws {
+        var book = AlertBook()
+        book.add(ruleId: "r1", title: "t", level: "high",
+                 events: [event("e1", "2026-01-02T10:00:00Z", actor: Actor(kind: .accessKey, id: "AKIAIOSFODNN7EXAMPLE")),
+                          event("e2", "2026-01-02T10:00:00Z", actor: Actor(kind: .roleSession, id: "arn:aws:sts::1:assumed-role/r/s"))])
+        let found = try FindingsInput.keyIds(from: try HuntReport.json(book.alerts()), origin: "-")
+        #expect(found.keys == ["AKIAIOSFODNN7EXAMPLE"])
     }
 
     @Test func launchedImagesAreNamedWithTheirOwnersTrust() {
