@@ -90,6 +90,34 @@ public enum CloudTrailRecord {
         "mamori",
     ]
 
+    /// Who a share-out event grants access to: `"all"` or account ids, from `ModifyImageAttribute`
+    /// (launchPermission add), `ModifySnapshotAttribute` (createVolumePermission add) and
+    /// `ModifyDBSnapshotAttribute`/`ModifyDBClusterSnapshotAttribute` (`valuesToAdd`). The hunt
+    /// uses it to drop `aws_shared_out_account` alerts whose accounts are all trusted; empty for
+    /// other events.
+    public static func shareTargets(_ record: Record) -> [String] {
+        let prefixes: [String]
+        switch record.text(["eventName"]) {
+        case "ModifyImageAttribute": prefixes = ["requestParameters.launchPermission.add.items"]
+        case "ModifySnapshotAttribute": prefixes = ["requestParameters.createVolumePermission.add.items"]
+        case "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute": prefixes = ["requestParameters.valuesToAdd"]
+        default: return []
+        }
+        var targets: [String] = []
+        for prefix in prefixes {
+            var i = 0
+            while true {
+                let item = prefix + "." + String(i)
+                if let group = record.text([item + ".group"]) { targets.append(group.lowercased()) }
+                else if let user = record.text([item + ".userId", item]) { targets.append(user) }
+                else if record.fields.keys.contains(where: { $0.hasPrefix(item + ".") }) { /* organisation ARNs: not an account */ }
+                else { break }
+                i += 1
+            }
+        }
+        return targets
+    }
+
     /// True when `field` starts with a CloudTrail top-level field.
     public static func isKnownField(_ field: String) -> Bool {
         let top = field.split(separator: ".", maxSplits: 1).first.map(String.init) ?? field

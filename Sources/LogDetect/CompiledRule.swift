@@ -7,12 +7,17 @@ public struct CompiledRule: Sendable {
     /// Selections that count as "matched" in reports (those not only reached through `not`).
     let positiveSelections: Set<Int>
 
-    public init(_ rule: SigmaRule) {
+    public init(_ rule: SigmaRule) { self.init(rule, nullMatchesEmpty: true) }
+
+    /// `nullMatchesEmpty`: whether `field: null` also matches an empty value. True for the network
+    /// logs of `imds scan` (an empty CSV/W3C column means unset); false for CloudTrail, where JSON
+    /// tells `""` from an absent field and SIGMA's `''` and `null` differ (as in pySigma's SQL).
+    public init(_ rule: SigmaRule, nullMatchesEmpty: Bool) {
         self.rule = rule
         var selections: [CompiledSelection] = []
         var indexByName: [String: Int] = [:]
         for (i, selection) in rule.selections.enumerated() {
-            selections.append(CompiledSelection(selection))
+            selections.append(CompiledSelection(selection, nullMatchesEmpty: nullMatchesEmpty))
             indexByName[selection.name] = i
         }
         self.selections = selections
@@ -107,11 +112,11 @@ struct CompiledSelection: Sendable {
     let maps: [[CompiledFieldMatcher]]
     let keywords: [ValueTest]
 
-    init(_ selection: Selection) {
+    init(_ selection: Selection, nullMatchesEmpty: Bool) {
         name = selection.name
         switch selection.body {
         case let .maps(list):
-            maps = list.map { $0.map(CompiledFieldMatcher.init) }
+            maps = list.map { $0.map { CompiledFieldMatcher($0, nullMatchesEmpty: nullMatchesEmpty) } }
             keywords = []
         case let .keywords(values):
             maps = []
@@ -136,7 +141,7 @@ struct CompiledFieldMatcher: Sendable {
     let tests: [ValueTest]
     let exists: Bool?
 
-    init(_ matcher: FieldMatcher) {
+    init(_ matcher: FieldMatcher, nullMatchesEmpty: Bool = true) {
         field = matcher.field
         requiresAll = matcher.requiresAll
         if matcher.isExists, case let .bool(b) = matcher.values.first {
@@ -152,7 +157,10 @@ struct CompiledFieldMatcher: Sendable {
                 value.plainText.flatMap { RegexCache.compile($0, modifiers: matcher.modifiers) }.map { ValueTest.regex(SharedRegex(regex: $0)) }
             }
         } else if matcher.transforms.isEmpty {
-            tests = matcher.values.map { ValueTest.make($0, position: matcher.position, modifiers: matcher.modifiers) }
+            tests = matcher.values.map { value in
+                if value == .null && !nullMatchesEmpty { return .absent }
+                return ValueTest.make(value, position: matcher.position, modifiers: matcher.modifiers)
+            }
         } else {
             // Each written value becomes the set of its variants; `all` still means every written value.
             tests = matcher.values.map { value in
@@ -180,6 +188,8 @@ enum ValueTest: Sendable {
     case regex(SharedRegex)
     /// `field: null` — absent or empty.
     case null
+    /// `field: null` where only an absent field counts (CloudTrail).
+    case absent
     /// Any of the variants a value transformation produced.
     indirect case anyOf([ValueTest])
 
@@ -215,7 +225,12 @@ enum ValueTest: Sendable {
         return out
     }
 
-    var isNull: Bool { if case .null = self { return true } else { return false } }
+    var isNull: Bool {
+        switch self {
+        case .null, .absent: return true
+        default: return false
+        }
+    }
 
     func test(_ value: [UInt8]) -> Bool {
         switch self {
@@ -227,6 +242,7 @@ enum ValueTest: Sendable {
             }
         case let .regex(r): return r.matches(value)
         case .null: return value.isEmpty
+        case .absent: return false
         case let .anyOf(tests): return tests.contains { $0.test(value) }
         }
     }

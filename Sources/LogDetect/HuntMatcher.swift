@@ -7,6 +7,8 @@ public struct HitEvent: Sendable {
     /// The id of the single-event rule it matched.
     public var ruleID: String
     /// The flattened event, so the caller can name what it touched (the AMI a RunInstances launched, …).
+    /// Empty for the events of an `event_count`/`value_count` window beyond its first
+    /// `HuntMatcher.recordsKeptPerGroup` (memory stays bounded; ids and times stay complete).
     public var record: Record
 }
 
@@ -65,8 +67,9 @@ public struct RuleHit: Sendable {
 /// - Correlations may refer to correlations (chains); a referred rule produces no hit of its own
 ///   unless a correlation referring to it says `generate: true`.
 ///
-/// Memory: per correlation and group-by value, the events of the last `timespan` only; groups are
-/// swept as the stream's time advances, so memory is flat in the number of events.
+/// Memory: per correlation and group-by value, the events of the last `timespan` only (for count
+/// correlations, the flattened event of the first `recordsKeptPerGroup` of them, ids and times of
+/// the rest); groups are swept as the stream's time advances, so memory is flat in the number of events.
 public struct HuntMatcher: Sendable {
     public let ruleSet: HuntRuleSet
     /// rule index → (correlation index, position in its `rules:`) it feeds.
@@ -80,6 +83,9 @@ public struct HuntMatcher: Sendable {
     private var sinceSweep = 0
     /// Sweeps expired groups after this many events (cheap relative to matching).
     static let sweepInterval = 4096
+    /// Count correlations keep the flattened event of this many events per group window; later
+    /// ones keep their id, time and rule only (`HitEvent.record` empty).
+    public static let recordsKeptPerGroup = 100
 
     public init(_ ruleSet: HuntRuleSet) {
         self.ruleSet = ruleSet
@@ -115,7 +121,9 @@ public struct HuntMatcher: Sendable {
         var hits: [RuleHit] = []
         if time > watermark { watermark = time }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let eventName = record["eventName"].map { String(decoding: $0, as: UTF8.self).lowercased() } ?? ""
         for (r, rule) in ruleSet.rules.enumerated() {
+            if let names = rule.eventNames, !names.contains(eventName) { continue }
             guard rule.compiled.evaluate(record, line: empty) != nil else { continue }
             let event = HitEvent(eventID: eventID, time: time, ruleID: rule.rule.id, record: record)
             if rule.generatesHits {
@@ -190,6 +198,11 @@ public struct HuntMatcher: Sendable {
         }
         let key = values.joined(separator: "\u{1F}")
         var state = states[c][key] ?? GroupState(values: values)
+        if (rule.kind == .eventCount || rule.kind == .valueCount), state.entries.count >= Self.recordsKeptPerGroup {
+            // A busy key can put 100,000 events in an hour's window: keep their ids and times
+            // (the alert lists them all) but not every flattened event.
+            for i in entry.events.indices { entry.events[i].record = Record() }
+        }
         let span = rule.timespan
         var completed: [RuleHit] = []
         if rule.condition.isMonotone {

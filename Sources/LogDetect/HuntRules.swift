@@ -10,9 +10,56 @@ public struct HuntRule: Sendable {
     /// then only feed that correlation and produce no hit of their own (SIGMA correlation spec).
     public internal(set) var generatesHits: Bool = true
 
+    /// The `eventName` values (lower-cased) a match requires, when the condition pins them with
+    /// plain values; nil when any event could match. Lets the matcher skip most rules per event
+    /// with one set look-up instead of evaluating them.
+    let eventNames: Set<String>?
+
     init(_ rule: SigmaRule) {
         self.rule = rule
-        self.compiled = CompiledRule(rule)
+        self.compiled = CompiledRule(rule, nullMatchesEmpty: false)
+        self.eventNames = HuntRule.requiredEventNames(rule.condition, rule)
+    }
+
+    static func requiredEventNames(_ expr: ConditionExpr, _ rule: SigmaRule) -> Set<String>? {
+        func union(_ sets: [Set<String>?]) -> Set<String>? {
+            var out = Set<String>()
+            for set in sets { guard let set else { return nil }; out.formUnion(set) }
+            return sets.isEmpty ? nil : out
+        }
+        func intersection(_ sets: [Set<String>?]) -> Set<String>? {
+            var out: Set<String>?
+            for case let set? in sets { out = out.map { $0.intersection(set) } ?? set }
+            return out
+        }
+        switch expr {
+        case let .selection(name):
+            return rule.selection(named: name).flatMap(selectionNames)
+        case .not:
+            return nil
+        case let .and(items):
+            return intersection(items.map { requiredEventNames($0, rule) })
+        case let .or(items):
+            return union(items.map { requiredEventNames($0, rule) })
+        case let .oneOf(pattern):
+            return union(SelectionPattern.matching(pattern, in: rule).map { rule.selection(named: $0).flatMap(selectionNames) })
+        case let .allOf(pattern):
+            return intersection(SelectionPattern.matching(pattern, in: rule).map { rule.selection(named: $0).flatMap(selectionNames) })
+        }
+    }
+
+    /// A selection pins eventName when every alternative map has `eventName:` with plain strings.
+    private static func selectionNames(_ selection: Selection) -> Set<String>? {
+        guard case let .maps(maps) = selection.body, !maps.isEmpty else { return nil }
+        var out = Set<String>()
+        for map in maps {
+            guard let m = map.first(where: { $0.field == "eventName" }), m.modifiers.isEmpty else { return nil }
+            for value in m.values {
+                guard case let .string(s) = value, let literal = s.plainLiteral else { return nil }
+                out.insert(literal.lowercased())
+            }
+        }
+        return out
     }
 }
 
@@ -311,7 +358,7 @@ enum CorrelationParser {
         }
         guard let spanText = c["timespan"]?.string else { throw .invalidRule(file: file, reason: "correlation '\(title)' has no timespan") }
         guard let timespan = parseTimespan(spanText) else {
-            throw .invalidRule(file: file, reason: "correlation '\(title)': timespan '\(spanText)' is not a number followed by s, m, h, d or w (e.g. 15m)")
+            throw .invalidRule(file: file, reason: "correlation '\(title)': timespan '\(spanText)' is not a number followed by s, m, h, d or w, at most a year (e.g. 15m)")
         }
         var aliases: [String: [String: String]] = [:]
         if let node = c["aliases"] {
@@ -378,16 +425,19 @@ enum CorrelationParser {
         )
     }
 
-    /// `30s`, `15m`, `1h`, `2d`, `1w` → seconds.
+    /// `30s`, `15m`, `1h`, `2d`, `1w` → seconds; at most a year (a longer window is a history, not
+    /// a correlation, and `99999999999w` must be an error, not an overflow).
     static func parseTimespan(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let n = Int(text.dropLast()), n > 0 else { return nil }
+        guard let unit = text.last, let n = Int(text.dropLast()), n > 0, n <= 31_622_400 else { return nil }
+        let seconds: TimeInterval
         switch unit {
-        case "s": return TimeInterval(n)
-        case "m": return TimeInterval(n * 60)
-        case "h": return TimeInterval(n * 3600)
-        case "d": return TimeInterval(n * 86_400)
-        case "w": return TimeInterval(n * 604_800)
+        case "s": seconds = TimeInterval(n)
+        case "m": seconds = TimeInterval(n) * 60
+        case "h": seconds = TimeInterval(n) * 3600
+        case "d": seconds = TimeInterval(n) * 86_400
+        case "w": seconds = TimeInterval(n) * 604_800
         default: return nil
         }
+        return seconds <= 366 * 86_400 ? seconds : nil
     }
 }

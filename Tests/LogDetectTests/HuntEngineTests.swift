@@ -76,6 +76,31 @@ import Testing
         #expect(try run(set, [("e", 0, #"{"requestParameters":{"x":"aGVsbG8="}}"#)]).count == 1)
     }
 
+    @Test func nullMeansAbsentAndEmptyStringMeansEmpty() throws {
+        // CloudTrail JSON tells "" from a missing field; SIGMA's null and '' differ (pySigma: IS NULL vs = '').
+        let null = try HuntRules.parse(yaml: "title: n\n\(Self.header)detection:\n  sel:\n    errorCode: null\n  condition: sel\n", file: "n.yml")
+        let empty = try HuntRules.parse(yaml: "title: e\n\(Self.header)detection:\n  sel:\n    errorCode: ''\n  condition: sel\n", file: "e.yml")
+        let events = [("absent", 0.0, "{}"), ("jsonnull", 1.0, #"{"errorCode":null}"#), ("empty", 2.0, #"{"errorCode":""}"#), ("set", 3.0, #"{"errorCode":"AccessDenied"}"#)]
+        #expect(try run(null, events).flatMap(\.eventIDs) == ["absent", "jsonnull"])
+        #expect(try run(empty, events).flatMap(\.eventIDs) == ["empty"])
+    }
+
+    @Test func eventNamePrefilterOnlySkipsRulesThatCannotMatch() throws {
+        func names(_ detection: String) throws -> Set<String>? {
+            try HuntRules.parse(yaml: "title: p\n\(Self.header)detection:\n\(detection)", file: "p.yml").rules[0].eventNames
+        }
+        #expect(try names("  sel:\n    eventName: [StopLogging, DeleteTrail]\n  condition: sel\n") == ["stoplogging", "deletetrail"])
+        #expect(try names("  a:\n    eventName: A\n  b:\n    eventName: B\n  condition: 1 of them\n") == ["a", "b"])
+        #expect(try names("  a:\n    eventName: A\n  f:\n    errorCode|exists: true\n  condition: a and not f\n") == ["a"])
+        #expect(try names("  a:\n    eventName: 'Delete*'\n  condition: a\n") == nil)
+        #expect(try names("  a:\n    eventName|startswith: Delete\n  condition: a\n") == nil)
+        #expect(try names("  a:\n    eventName: A\n  b:\n    errorCode: AccessDenied\n  condition: a or b\n") == nil)
+        #expect(try names("  a:\n    - eventName: A\n    - errorCode: x\n  condition: a\n") == nil)
+        // Case-insensitive like the match itself.
+        let set = try HuntRules.parse(yaml: base("s", "StopLogging"), file: "s.yml")
+        #expect(try run(set, [("e", 0, #"{"eventName":"stoplogging"}"#)]).count == 1)
+    }
+
     @Test func singleRuleHitsCarryTheEvent() throws {
         let set = try HuntRules.parse(yaml: base("stop", "StopLogging"), file: "s.yml")
         let hits = try run(set, [("e1", 0, #"{"eventName":"StopLogging"}"#), ("e2", 1, #"{"eventName":"StartLogging"}"#)])
@@ -203,12 +228,23 @@ import Testing
         #expect(m.openGroups < HuntMatcher.sweepInterval + 61)
     }
 
+    @Test func busyGroupsKeepIdsButNotEveryRecord() throws {
+        let yaml = base("fail", "ConsoleLogin") + "---\ntitle: many\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [sourceIPAddress]\n  timespan: 1h\n  condition: {gte: 500}\n"
+        let set = try HuntRules.parse(yaml: yaml, file: "c.yml")
+        let events = (0..<500).map { ("e\($0)", Double($0), #"{"eventName":"ConsoleLogin","sourceIPAddress":"1.1.1.1"}"#) }
+        let hits = try run(set, events)
+        #expect(hits.count == 1)
+        #expect(hits.first?.events.count == 500)
+        #expect(hits.first?.events.filter { !$0.record.fields.isEmpty }.count == HuntMatcher.recordsKeptPerGroup)
+    }
+
     @Test func badCorrelationsAreNamed() throws {
         let b = base("fail", "ConsoleLogin") + "---\n"
         let cases: [(String, String)] = [
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: {gte: 1}\n", "'nope'"),
             ("title: x\ncorrelation:\n  type: sliding\n  rules: [fail]\n  timespan: 1m\n", "'sliding'"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 1 hour\n  condition: {gte: 1}\n", "'1 hour'"),
+            ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 99999999999999w\n  condition: {gte: 1}\n", "at most a year"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  timespan: 1m\n", "needs a condition"),
             ("title: x\ncorrelation:\n  type: value_count\n  rules: [fail]\n  timespan: 1m\n  condition: {gte: 2}\n", "condition.field"),
             ("title: x\ncorrelation:\n  type: event_count\n  rules: [fail]\n  group-by: [hostname]\n  timespan: 1m\n  condition: {gte: 2}\n", "'hostname'"),

@@ -80,6 +80,10 @@ import Testing
         #expect(try titles([Self.ct("ModifySnapshotAttribute", "ec2.amazonaws.com", params: acct)]) == ["AMI Or Snapshot Shared With An Account"])
         #expect(try titles([Self.ct("ModifyDBSnapshotAttribute", "rds.amazonaws.com", params: rdsPub)]) == ["AMI Or Snapshot Made Public"])
         #expect(try titles([Self.ct("ModifyDBClusterSnapshotAttribute", "rds.amazonaws.com", params: rdsAcct)]) == ["AMI Or Snapshot Shared With An Account"])
+        #expect(CloudTrailRecord.shareTargets(try CloudTrailRecord.parse(Array(Self.ct("ModifyImageAttribute", "ec2.amazonaws.com", params: pub).utf8))) == ["all"])
+        #expect(CloudTrailRecord.shareTargets(try CloudTrailRecord.parse(Array(Self.ct("ModifySnapshotAttribute", "ec2.amazonaws.com", params: acct).utf8))) == ["444455556666"])
+        #expect(CloudTrailRecord.shareTargets(try CloudTrailRecord.parse(Array(Self.ct("ModifyDBClusterSnapshotAttribute", "rds.amazonaws.com", params: rdsAcct).utf8))) == ["444455556666"])
+        #expect(CloudTrailRecord.shareTargets(try CloudTrailRecord.parse(Array(Self.ct("ModifyImageAttribute", "ec2.amazonaws.com", params: #"{"imageId":"ami-1","launchPermission":{"add":{"items":[{"organizationArn":"arn:aws:organizations::1:organization/o-1"},{"userId":"444455556666"}]}}}"#).utf8))) == ["444455556666"])
         // Near misses: a removal, and the account sharing refused.
         let remove = #"{"imageId":"ami-1","launchPermission":{"remove":{"items":[{"group":"all"}]}},"attributeType":"launchPermission"}"#
         #expect(try titles([Self.ct("ModifyImageAttribute", "ec2.amazonaws.com", params: remove)]).isEmpty)
