@@ -88,8 +88,6 @@ public struct EventEnricher: Sendable {
         self.trusted = trusted
     }
 
-    static let sharingEvents: Set<String> = ["ModifyImageAttribute", "ModifySnapshotAttribute", "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute"]
-
     public func enrich(_ record: inout Record) {
         if let source = record["sourceIPAddress"] {
             let outside: Bool
@@ -102,22 +100,14 @@ public struct EventEnricher: Sendable {
             }
             record["mamori.sourceOutsideEgress"] = Array((outside ? "true" : "false").utf8)
         }
-        if let name = record.text(["eventName"]), EventEnricher.sharingEvents.contains(name) {
-            let own = record.text(["recipientAccountId", "userIdentity.accountId"]) ?? ""
-            var added: [String] = []
-            for (key, value) in record.fields {
-                let isAdd = (key.contains(".add.items.") && (key.hasSuffix(".userId") || key.hasSuffix(".group")))
-                    || key.hasPrefix("requestParameters.valuesToAdd.")
-                guard isAdd else { continue }
-                let text = String(decoding: value, as: UTF8.self)
-                if !text.isEmpty, !text.hasPrefix("["), !added.contains(text) { added.append(text) }
-            }
-            guard !added.isEmpty else { return }
-            added.sort()
-            record["mamori.sharedWith"] = Array(added.joined(separator: ",").utf8)
-            let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0)) }
-            record["mamori.sharedOutside"] = Array((outside ? "true" : "false").utf8)
-        }
+        // Who a share-out event adds: the engine's reading of the four request shapes.
+        var added = CloudTrailRecord.shareTargets(record)
+        guard !added.isEmpty else { return }
+        let own = record.text(["recipientAccountId", "userIdentity.accountId"]) ?? ""
+        added = Array(Set(added)).sorted()
+        record["mamori.sharedWith"] = Array(added.joined(separator: ",").utf8)
+        let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0)) }
+        record["mamori.sharedOutside"] = Array((outside ? "true" : "false").utf8)
     }
 }
 
