@@ -4,6 +4,7 @@ import Foundation
 import Hunt
 import LogDetect
 import MamoriCore
+import Respond
 import StreamIO
 
 /// `mamori hunt`: the seeds' attacks in CloudTrail (rules under rules/cloudtrail/, `--rule` for more).
@@ -29,6 +30,9 @@ struct HuntCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Read the trail from S3: s3://bucket/prefix (the prefix above AWSLogs/, or inside it).", valueName: "s3-url"))
     var s3: String?
+
+    @Flag(name: .customLong("lookup-events"), help: "Read the last 90 days of management events with CloudTrail LookupEvents (2 requests/s per region; every enabled region, or --region).")
+    var lookupEvents = false
 
     @Option(help: "Only events at or after this time (2026-01-31 or 2026-01-31T12:00:00Z); older day folders are not opened.")
     var since: String?
@@ -76,7 +80,7 @@ struct HuntCommand: AsyncParsableCommand {
         guard HuntFormat(rawValue: format.lowercased()) != nil else {
             throw ValidationError("--format \(format): use one of \(HuntFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if paths.isEmpty && s3 == nil { throw ValidationError("give trail files or folders, or --s3 s3://bucket/prefix") }
+        if paths.isEmpty && s3 == nil && !lookupEvents { throw ValidationError("give trail files or folders, --s3 s3://bucket/prefix or --lookup-events") }
         if let s3, S3Location(s3) == nil { throw ValidationError("--s3 '\(s3)' is not an S3 URL (example: s3://my-trail-bucket/prefix)") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, RespondDates.parse(value) == nil {
@@ -137,6 +141,28 @@ struct HuntCommand: AsyncParsableCommand {
             let (keys, problems) = await source.keys(window: window, shard: selector)
             problems.forEach { session.note($0) }
             try await readObjects(keys, from: source, into: &session)
+        }
+        if lookupEvents {
+            let client = try aws.client()
+            let regions: [String]
+            if aws.regions.isEmpty {
+                do { regions = try await RegionSweep.enabledRegions(client: client, region: aws.homeRegion()) }
+                catch { throw CLIError("cannot list the enabled regions for --lookup-events (give --region): \(error)") }
+            } else {
+                regions = aws.regions
+            }
+            let source = LookupEventsSource(client: client, window: window)
+            // Regions are paced independently, so they are read side by side, then merged by time.
+            let results = await withTaskGroup(of: (Int, [LookedUpEvent], InputProblem?).self) { group in
+                for (i, region) in regions.enumerated() {
+                    group.addTask { let r = await source.events(region: region); return (i, r.events, r.problem) }
+                }
+                var out = [([LookedUpEvent], InputProblem?)](repeating: ([], nil), count: regions.count)
+                for await (i, events, problem) in group { out[i] = (events, problem) }
+                return out
+            }
+            results.compactMap(\.1).forEach { session.note($0) }
+            session.read(MemorySource(LookupEventsSource.jsonLines(results.map(\.0)), name: "LookupEvents"), origin: "LookupEvents")
         }
         let result = session.finish(trust: trust)
         try Console.writeReport(try HuntReport.render(result, format: format, toolVersion: MamoriVersion.string), to: output)

@@ -121,4 +121,29 @@ import Testing
         let missing = try Mamori.run(["hunt", "--s3", "s3://no-such-trail-bucket", "--rule", rule, "--no-builtin-rules"], environment: env)
         #expect(missing.status == 3, "\(missing.stderr)")
     }
+
+    /// moto has no LookupEvents: Tests/Support/fake_cloudtrail.py answers it from the same trail.
+    @Test func lookupEventsArePagedPacedAndMatched() throws {
+        let (trail, rule) = try Self.trail()
+        let log = Mamori.tempDir() + "/lookup.log"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", MotoEstate.repoRoot.appendingPathComponent("Tests/Support/fake_cloudtrail.py").path, trail, log]
+        let stdout = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        try process.run()
+        defer { try? stdin.fileHandleForWriting.close(); process.waitUntilExit() }
+        let endpoint = try readyEndpoint(stdout, process: process, deadline: 60, orElse: "fake_cloudtrail.py did not start")
+        let env = Mamori.environment(extra: ["AWS_ENDPOINT_URL": endpoint])
+        let run = try Mamori.run(["hunt", "--lookup-events", "--region", "us-east-1", "--region", "eu-west-1",
+                                  "--rule", rule, "--no-builtin-rules", "--format", "json"], environment: env)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(try run.json().flatMap { $0["eventIds"] as? [String] ?? [] }.sorted() == ["stop-30", "stop-31", "stop-role"])
+        // us-east-1 holds 4 events: 2 pages, at most 2 requests per second.
+        let times = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix("us-east-1 ") }.compactMap { Double($0.split(separator: " ")[1]) }
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(times[1] - times[0] >= 0.45, "\(times)") }
+    }
 }
