@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
-        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond"]),
+        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
