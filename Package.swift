@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
+        // `mamori hunt`: CloudTrail sources streamed event by event, alerts per detection and actor, outputs.
+        .target(name: "Hunt", dependencies: ["LogDetect", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory", "Yams"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
         .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
@@ -79,7 +81,7 @@ let package = Package(
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
                 "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
-                "History", "HistoryPostgres", "Dashboard",
+                "History", "HistoryPostgres", "Dashboard", "Hunt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +92,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
+        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),

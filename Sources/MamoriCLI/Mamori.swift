@@ -33,7 +33,7 @@ struct Mamori: AsyncParsableCommand {
         version: MamoriVersion.string,
         subcommands: [
             ScanCommand.self, CheckCommand.self, PolicyCommand.self, HistoryCommand.self, DiffCommand.self, ServeCommand.self,
-            SecretsCommand.self, ImdsCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self, VersionCommand.self,
+            SecretsCommand.self, ImdsCommand.self, HuntCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self, VersionCommand.self,
         ]
     )
 }

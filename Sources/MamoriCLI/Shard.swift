@@ -1,4 +1,5 @@
 import ArgumentParser
+import MamoriCore
 
 /// `--shard I/N`: this worker's part of the organisation, chosen by a hash of the account id so
 /// every worker agrees without talking to the others, even if one lists the accounts later.
@@ -21,10 +22,8 @@ struct Shard: ExpressibleByArgument, Sendable, Hashable {
         self.count = count
     }
 
-    /// Whether this shard scans the account (FNV-1a of the id, modulo N).
+    /// Whether this shard scans the account (or, for `hunt`, the trail key): see ``ShardHash``.
     func contains(_ accountId: String) -> Bool {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in accountId.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int(hash % UInt64(count)) == index
+        ShardHash.bucket(of: accountId, count: count) == index
     }
 }

@@ -36,7 +36,7 @@ public struct MamoriConfig: Codable, Sendable {
     /// Trust resolved from the organisation is asked for (`organization: true` or `ous:`).
     public var wantsOrganizationTrust: Bool { trustOrganization || !trustOUs.isEmpty }
 
-    static let knownKeys: Set<String> = ["thresholds", "trust", "mute", "imds", "secrets", "iac", "amis", "scan"]
+    static let knownKeys: Set<String> = ["thresholds", "trust", "mute", "imds", "secrets", "iac", "amis", "scan", "hunt"]
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

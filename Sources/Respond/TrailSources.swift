@@ -37,7 +37,7 @@ public enum TrailSources {
     /// Decompresses gzip data held in memory (S3 objects).
     static func gunzipIfNeeded(_ data: Data, origin: String) throws -> Data {
         guard InputOpener.isGzip(Array(data.prefix(2))) else { return data }
-        do { return try readAll(try GzipReader(source: DataSource(data, name: origin))) }
+        do { return try readAll(try GzipReader(source: MemorySource(data, name: origin))) }
         catch { throw RespondInputError("\(origin): \(error)") }
     }
 
@@ -135,28 +135,5 @@ public enum TrailSources {
             token = page["NextToken"]?.string
         } while token != nil
         return events
-    }
-}
-
-/// In-memory bytes as a ``ByteSource`` (an S3 object being decompressed).
-final class DataSource: ByteSource {
-    let name: String
-    private let data: Data
-    private var offset = 0
-
-    init(_ data: Data, name: String) {
-        self.data = data
-        self.name = name
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int {
-        let count = min(buffer.count, data.count - offset)
-        guard count > 0 else { return 0 }
-        data.withUnsafeBytes { bytes in
-            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-            target.copyMemory(from: source.advanced(by: offset), byteCount: count)
-        }
-        offset += count
-        return count
     }
 }

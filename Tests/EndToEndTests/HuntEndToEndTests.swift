@@ -1,0 +1,149 @@
+import Foundation
+import MamoriTestSupport
+import Testing
+
+/// `mamori hunt` through the real binary: a trail in CloudTrail's S3 layout read from local files
+/// and from a bucket in moto (objects put there by the test with boto3).
+@Suite(.serialized) struct HuntEndToEndTests {
+    static let estate: Result<MotoEstate, EstateError> = Result { () throws(EstateError) in try MotoEstate.start(scenario: "empty") }
+
+    static let stopLoggingRule = """
+        title: CloudTrail logging stopped (test)
+        id: 7f0c7d9e-1111-4c1e-9d5e-00000000e2e1
+        status: experimental
+        logsource:
+          product: aws
+          service: cloudtrail
+        detection:
+          selection:
+            eventSource: cloudtrail.amazonaws.com
+            eventName: StopLogging
+          condition: selection
+        level: high
+        """
+
+    /// Writes the trail (Tests/Support/hunt_trail.py) and the rule; returns (trail dir, rule file).
+    static func trail() throws -> (String, String) {
+        let dir = Mamori.tempDir()
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", MotoEstate.repoRoot.appendingPathComponent("Tests/Support/hunt_trail.py").path,
+                                                            "write", dir + "/trail"], deadline: 60, name: "hunt_trail.py write")
+        #expect(outcome.status == 0, "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        let rule = dir + "/stop-logging.yml"
+        try stopLoggingRule.write(toFile: rule, atomically: true, encoding: .utf8)
+        return (dir + "/trail", rule)
+    }
+
+    @Test func localTrailGivesOneAlertPerActorAndTheRespondCommand() throws {
+        let (trail, rule) = try Self.trail()
+        let run = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let alerts = try run.json()
+        #expect(alerts.count == 2)
+        let key = try #require(alerts.first { $0["keyId"] as? String == "AKIAIOSFODNN7EXAMPLE" })
+        #expect(key["eventIds"] as? [String] == ["stop-30", "stop-31"])
+        #expect(key["respond"] as? String == "mamori respond leaked-key AKIAIOSFODNN7EXAMPLE --since 2026-01-30")
+        #expect(key["count"] as? Int == 2 && key["regions"] as? [String] == ["us-east-1"])
+        let role = try #require(alerts.first { $0["actorType"] as? String == "role-session" })
+        #expect(role["eventIds"] as? [String] == ["stop-role"] && role["keyId"] == nil)
+        #expect(role["sourceIPs"] as? [String] == ["198.51.100.20"])
+
+        // The window selects day folders: the 30th is not read at all.
+        let since = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "json", "--since", "2026-01-31"])
+        let ids = try since.json().flatMap { $0["eventIds"] as? [String] ?? [] }.sorted()
+        #expect(ids == ["stop-31", "stop-role"])
+
+        // The table ends an access-key alert with the exact respond command.
+        let table = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--region", "us-east-1"])
+        #expect(table.status == 1)
+        #expect(table.stdout.contains("respond  mamori respond leaked-key AKIAIOSFODNN7EXAMPLE --since 2026-01-30"), "\(table.stdout)")
+        #expect(!table.stdout.contains("stop-role"))
+
+        // OCSF: Detection Findings with the events as evidences.
+        let ocsf = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "ocsf"])
+        let findings = try ocsf.json()
+        #expect(findings.allSatisfy { $0["class_uid"] as? Int == 2004 })
+        #expect(findings.map { ($0["evidences"] as? [Any])?.count ?? 0 }.sorted() == [1, 2])
+    }
+
+    @Test func builtInRulesAndEgressRanges() throws {
+        let (trail, _) = try Self.trail()
+        let run = try Mamori.run(["hunt", trail, "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let titles = Set(try run.json().compactMap { $0["ruleTitle"] as? String })
+        #expect(titles.contains("EC2 Instance Credentials Used Outside EC2"), "\(titles)")
+        // The instance session called from a declared egress range: no longer outside.
+        let inside = try Mamori.run(["hunt", trail, "--format", "json", "--egress-cidr", "198.51.100.0/24"])
+        let after = Set(try inside.json().compactMap { $0["ruleTitle"] as? String })
+        #expect(!after.contains("EC2 Instance Credentials Used Outside EC2") && after.count == titles.count - 1, "\(after)")
+        #expect(try Mamori.run(["hunt", trail, "--egress-cidr", "not-a-cidr"]).status == 2)
+    }
+
+    @Test func cutOffFileIsListedAndExitIs3() throws {
+        let (trail, rule) = try Self.trail()
+        let day = trail + "/AWSLogs/123456789012/CloudTrail/us-east-1/2026/01/31"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: day).first)
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(day)/\(file)"))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: "\(day)/\(file)"))
+        let run = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "json"])
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains(file) && run.stderr.contains("cut off"), "\(run.stderr)")
+        // What could be read is still reported.
+        #expect(try run.json().contains { ($0["eventIds"] as? [String])?.contains("stop-30") == true })
+    }
+
+    @Test func usageErrorsExit2() throws {
+        #expect(try Mamori.run(["hunt"]).status == 2)
+        #expect(try Mamori.run(["hunt", "/tmp", "--since", "yesterday-ish"]).status == 2)
+        #expect(try Mamori.run(["hunt", "--s3", "bucket-without-scheme"]).status == 2)
+        let bad = Mamori.tempDir() + "/bad.yml"
+        try "title: x\nlogsource: {product: windows}\ndetection: {s: {a: 1}, condition: s}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = try Mamori.run(["hunt", "/tmp/nothing-here", "--rule", bad, "--no-builtin-rules"])
+        #expect(run.status == 2 && run.stderr.contains("bad.yml"), "\(run.stderr)")
+    }
+
+    @Test func trailInS3MatchesTheLocalRead() throws {
+        let estate = try Self.estate.get()
+        let (trail, rule) = try Self.trail()
+        let upload = try ChildProcess.run("/usr/bin/env", ["python3", MotoEstate.repoRoot.appendingPathComponent("Tests/Support/hunt_trail.py").path,
+                                                           "upload", trail, estate.endpoint, "hunt-trail", "org/"], deadline: 120, name: "hunt_trail.py upload")
+        #expect(upload.status == 0, "\(String(decoding: upload.stderr, as: UTF8.self))")
+        let env = Mamori.environment(extra: ["AWS_ENDPOINT_URL": estate.endpoint, "AWS_REGION": "us-east-1"])
+        let s3 = try Mamori.run(["hunt", "--s3", "s3://hunt-trail/org", "--rule", rule, "--no-builtin-rules", "--format", "json"], environment: env)
+        #expect(s3.status == 1, "\(s3.stderr)")
+        let local = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "json"])
+        func ids(_ run: Run) throws -> [String] { try run.json().flatMap { $0["eventIds"] as? [String] ?? [] }.sorted() }
+        #expect(try ids(s3) == ids(local))
+        // Only the days and regions asked for.
+        let window = try Mamori.run(["hunt", "--s3", "s3://hunt-trail/org/", "--rule", rule, "--no-builtin-rules", "--format", "json",
+                                     "--since", "2026-01-31", "--until", "2026-01-31", "--region", "eu-west-1"], environment: env)
+        #expect(try ids(window) == ["stop-role"], "\(window.stderr)")
+        // A bucket that does not exist is a listed problem (exit 3), not a crash.
+        let missing = try Mamori.run(["hunt", "--s3", "s3://no-such-trail-bucket", "--rule", rule, "--no-builtin-rules"], environment: env)
+        #expect(missing.status == 3, "\(missing.stderr)")
+    }
+
+    /// moto has no LookupEvents: Tests/Support/fake_cloudtrail.py answers it from the same trail.
+    @Test func lookupEventsArePagedPacedAndMatched() throws {
+        let (trail, rule) = try Self.trail()
+        let log = Mamori.tempDir() + "/lookup.log"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", MotoEstate.repoRoot.appendingPathComponent("Tests/Support/fake_cloudtrail.py").path, trail, log]
+        let stdout = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        try process.run()
+        defer { try? stdin.fileHandleForWriting.close(); process.waitUntilExit() }
+        let endpoint = try readyEndpoint(stdout, process: process, deadline: 60, orElse: "fake_cloudtrail.py did not start")
+        let env = Mamori.environment(extra: ["AWS_ENDPOINT_URL": endpoint])
+        let run = try Mamori.run(["hunt", "--lookup-events", "--region", "us-east-1", "--region", "eu-west-1",
+                                  "--rule", rule, "--no-builtin-rules", "--format", "json"], environment: env)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(try run.json().flatMap { $0["eventIds"] as? [String] ?? [] }.sorted() == ["stop-30", "stop-31", "stop-role"])
+        // us-east-1 holds 4 events: 2 pages, at most 2 requests per second.
+        let times = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix("us-east-1 ") }.compactMap { Double($0.split(separator: " ")[1]) }
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(times[1] - times[0] >= 0.45, "\(times)") }
+    }
+}
