@@ -9,6 +9,9 @@ final class GitProcess {
     let process = Process()
     /// git's standard output, streamed.
     let output: FileReader
+    /// The read end of git's standard output, to become another git's standard input (a pipeline
+    /// with no copy through this process).
+    var outputHandle: FileHandle { outPipe.fileHandleForReading }
     private let outPipe = Pipe()
     private let errPath: String
     private let errHandle: FileHandle
