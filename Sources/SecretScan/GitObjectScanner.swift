@@ -55,8 +55,7 @@ enum GitObjectScanner {
         } else {
             var attributed = Set<String>()
             do {
-                stats.commits = try attribute(repository: repository, selection: selection, hits: hitsByBlob) { blob, path, origin, hit in
-                    attributed.insert(blob)
+                (stats.commits, attributed) = try attribute(repository: repository, selection: selection, hits: hitsByBlob) { path, origin, hit in
                     let file = hit.member.isEmpty ? path : path + "!" + hit.member
                     if hit.hit.dropReason != nil {
                         dropped.append(Enrichment.dropped(from: hit.hit, file: file))
@@ -195,9 +194,10 @@ enum GitObjectScanner {
     }
 
     /// Walks the selected commits' tree changes (`git log --raw`, no content diffs) and calls
-    /// `report` for each hit a commit introduced at a path. Returns the number of commits.
+    /// `report` for each hit a commit introduced at a path. Returns the number of commits and the
+    /// blobs with hits that some commit introduced (whether or not it introduced their hits).
     static func attribute(repository: String, selection: [String], hits: [String: [BlobHit]],
-                          report: (_ blob: String, _ path: String, _ origin: GitOrigin, _ hit: BlobHit) -> Void) throws(SecretScanError) -> Int {
+                          report: (_ path: String, _ origin: GitOrigin, _ hit: BlobHit) -> Void) throws(SecretScanError) -> (Int, Set<String>) {
         // -c: a merge shows the paths whose result differs from every parent (a conflict
         // resolution's own content); clean merges show nothing, as in `git log -p`.
         let git = try GitProcess(["-C", repository, "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-renames",
@@ -214,6 +214,7 @@ enum GitObjectScanner {
         }
         var origin = GitOrigin(commit: "", author: "", date: "")
         var commits = 0
+        var introduced = Set<String>()
         var pending: (new: String, old: [Substring])?
         let reader = BatchReader(git.output)
         do throws(StreamIOError) {
@@ -223,8 +224,9 @@ enum GitObjectScanner {
                     let path = token
                     var before = Set<String>()
                     for o in p.old { before.formUnion(keys(o)) }
+                    introduced.insert(p.new)
                     for h in hits[p.new] ?? [] where !before.contains(h.identity) {
-                        report(p.new, path, origin, h)
+                        report(path, origin, h)
                     }
                     continue
                 }
@@ -252,7 +254,7 @@ enum GitObjectScanner {
             throw .io(error)
         }
         try git.finish()
-        return commits
+        return (commits, introduced)
     }
 
     static func countCommits(repository: String, selection: [String]) throws(SecretScanError) -> Int {
