@@ -26,7 +26,7 @@ struct SecretsCommand: AsyncParsableCommand {
     @Argument(help: "Files or directories to scan; `-` reads standard input. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
 
-    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH (a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory).")
+    @Flag(help: "Scan the history (all branches and tags) of the repository at PATH, each key at the commit that added it; PATH is a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory.")
     var git = false
 
     @Flag(help: "Scan exactly what is staged for the next commit (the git index, not the working tree) of the repository at PATH (pre-commit).")
