@@ -4,7 +4,7 @@ import StreamIO
 /// Scans git history by object: every blob reachable from the selected commits is read once
 /// (`git rev-list --objects | git cat-file --batch`) and scanned whole, in parallel; only the
 /// blobs with hits are then attributed to the commits that introduced them (one `git log --raw`
-/// walk, no content diffs).
+/// walk, no content diffs, run into a temporary file while the blobs are scanned).
 ///
 /// Generating diffs costs more than scanning their content, so on a long history this is several
 /// times faster than streaming `git log -p`, and it reads each unique blob once however many
@@ -25,12 +25,20 @@ enum GitObjectScanner {
                      options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
         try GitProcess.checkRepository(repository)
         let selection = try revisions.logArguments(repository: repository, displayName: displayName)
-        let read = try readBlobs(repository: repository, selection: selection, workers: options.workers)
+        // The commit walk needs no blob content: it runs while the blobs are read and scanned.
+        let walk = try CommitWalk(repository: repository, selection: selection)
+        defer { walk.remove() }
+        let read: ReadResult
+        do {
+            read = try readBlobs(repository: repository, selection: selection, workers: options.workers)
+        } catch {
+            walk.abandon()
+            throw error
+        }
 
         var stats = ScanStats()
         var errors: [String] = []
         var hitsByBlob: [String: [BlobHit]] = [:]
-        var paths: [String: String] = [:]
         for scanner in read.scanners {
             stats.add(scanner.stats)
             for (name, hits) in scanner.results {
@@ -39,7 +47,7 @@ enum GitObjectScanner {
             }
             errors += scanner.errors.map { BlobName.humanize($0, paths: read.paths) }
         }
-        paths = read.paths
+        let paths = read.paths
         if !read.missing.isEmpty {
             stats.unreadableObjects += read.missing.count
             let named = read.missing.prefix(listedMissing).joined(separator: ", ")
@@ -50,12 +58,22 @@ enum GitObjectScanner {
 
         var findings: [SecretFinding] = []
         var dropped: [DroppedCandidate] = []
+        do {
+            try walk.finish()
+        } catch {
+            walk.failure = error
+        }
         if hitsByBlob.isEmpty {
-            stats.commits = try countCommits(repository: repository, selection: selection)
+            stats.commits = walk.failure == nil ? (try? walk.attribute(hits: [:]) { _, _, _ in }.0) ?? 0 : 0
+            if let failure = walk.failure {
+                errors.append("\(displayName): could not walk the commits (\(failure.description))")
+                stats.unreadableObjects += 1
+            }
         } else {
             var attributed = Set<String>()
-            do {
-                (stats.commits, attributed) = try attribute(repository: repository, selection: selection, hits: hitsByBlob) { path, origin, hit in
+            do throws(SecretScanError) {
+                if let failure = walk.failure { throw failure }
+                (stats.commits, attributed) = try walk.attribute(hits: hitsByBlob) { path, origin, hit in
                     let file = hit.member.isEmpty ? path : path + "!" + hit.member
                     if hit.hit.dropReason != nil {
                         dropped.append(Enrichment.dropped(from: hit.hit, file: file))
@@ -193,17 +211,61 @@ enum GitObjectScanner {
         return ReadResult(scanners: scanners + [large], paths: paths, missing: missing)
     }
 
-    /// Walks the selected commits' tree changes (`git log --raw`, no content diffs) and calls
-    /// `report` for each hit a commit introduced at a path. Returns the number of commits and the
-    /// blobs with hits that some commit introduced (whether or not it introduced their hits).
-    static func attribute(repository: String, selection: [String], hits: [String: [BlobHit]],
-                          report: (_ path: String, _ origin: GitOrigin, _ hit: BlobHit) -> Void) throws(SecretScanError) -> (Int, Set<String>) {
-        // -c: a merge shows the paths whose result differs from every parent (a conflict
-        // resolution's own content); clean merges show nothing, as in `git log -p`.
-        let git = try GitProcess(["-C", repository, "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-renames",
-                                  "--no-abbrev", "-c", "--no-color", "--no-ext-diff",
-                                  "--format=%x1f%H%x1f%an <%ae>%x1f%aI"] + selection + ["--"],
-                                 environment: ["GIT_NO_LAZY_FETCH": "1"])
+    /// The selected commits' tree changes (`git log --raw`, no content diffs), written to a
+    /// temporary file while the blobs are scanned, then read once to attribute the hits.
+    final class CommitWalk {
+        let path = NSTemporaryDirectory() + "mamori-git-walk-\(UUID().uuidString).z"
+        private let git: GitProcess
+        private let file: FileHandle
+        var failure: SecretScanError?
+
+        init(repository: String, selection: [String]) throws(SecretScanError) {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+                throw .gitFailed("cannot create a temporary file in \(NSTemporaryDirectory())")
+            }
+            self.file = file
+            // -c: a merge shows the paths whose result differs from every parent (a conflict
+            // resolution's own content); clean merges show nothing, as in `git log -p`.
+            do {
+                git = try GitProcess(["-C", repository, "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-renames",
+                                      "--no-abbrev", "-c", "--no-color", "--no-ext-diff",
+                                      "--format=%x1f%H%x1f%an <%ae>%x1f%aI"] + selection + ["--"],
+                                     outputFile: file, environment: ["GIT_NO_LAZY_FETCH": "1"])
+            } catch {
+                try? file.close()
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+        }
+
+        func finish() throws(SecretScanError) {
+            defer { try? file.close() }
+            try git.finish()
+        }
+
+        func abandon() {
+            git.abandon()
+            try? file.close()
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+        /// Calls `report` for each hit a commit introduced at a path. Returns the number of
+        /// commits and the blobs with hits that some commit introduced (whether or not it
+        /// introduced their hits).
+        func attribute(hits: [String: [BlobHit]],
+                       report: (_ path: String, _ origin: GitOrigin, _ hit: BlobHit) -> Void) throws(SecretScanError) -> (Int, Set<String>) {
+            do {
+                return try GitObjectScanner.attribute(FileReader(path: path), hits: hits, report: report)
+            } catch {
+                throw .io(error)
+            }
+        }
+    }
+
+    /// Reads the `git log -z --raw -c` stream of ``CommitWalk``.
+    static func attribute(_ source: any ByteSource, hits: [String: [BlobHit]],
+                          report: (_ path: String, _ origin: GitOrigin, _ hit: BlobHit) -> Void) throws(StreamIOError) -> (Int, Set<String>) {
         var identities: [String: Set<String>] = [:]
         func keys(_ blob: Substring) -> Set<String> {
             guard let h = hits[String(blob)] else { return [] }
@@ -216,44 +278,38 @@ enum GitObjectScanner {
         var commits = 0
         var introduced = Set<String>()
         var pending: (new: String, old: [Substring])?
-        let reader = BatchReader(git.output)
-        do throws(StreamIOError) {
-            while var token = try reader.token() {
-                if let p = pending {
-                    pending = nil
-                    let path = token
-                    var before = Set<String>()
-                    for o in p.old { before.formUnion(keys(o)) }
-                    introduced.insert(p.new)
-                    for h in hits[p.new] ?? [] where !before.contains(h.identity) {
-                        report(path, origin, h)
-                    }
-                    continue
+        let reader = BatchReader(source)
+        while var token = try reader.token() {
+            if let p = pending {
+                pending = nil
+                let path = token
+                var before = Set<String>()
+                for o in p.old { before.formUnion(keys(o)) }
+                introduced.insert(p.new)
+                for h in hits[p.new] ?? [] where !before.contains(h.identity) {
+                    report(path, origin, h)
                 }
-                // Raw records after a commit header start with the newline that ends it.
-                if token.first == "\n" { token.removeFirst() }
-                if token.first == "\u{1F}" {
-                    let f = token.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-                    origin = GitOrigin(commit: f.count > 1 ? String(f[1]) : "", author: f.count > 2 ? String(f[2]) : "",
-                                       date: f.count > 3 ? String(f[3]) : "")
-                    commits += 1
-                } else if token.first == ":" {
-                    // ":<modes…> <ids…> <status>" with one colon (and one old mode and ID) per parent.
-                    let parents = token.prefix { $0 == ":" }.count
-                    let parts = token.dropFirst(parents).split(separator: " ")
-                    guard parts.count >= 2 * (parents + 1) else { continue }
-                    let ids = parts[(parents + 1)..<(2 * (parents + 1))]
-                    let new = String(ids.last!)
-                    // The path token follows either way; only blobs with hits need attention.
-                    pending = hits[new] != nil ? (new, Array(ids.dropLast())) : nil
-                    if pending == nil { _ = try reader.token() }
-                }
+                continue
             }
-        } catch {
-            git.abandon()
-            throw .io(error)
+            // Raw records after a commit header start with the newline that ends it.
+            if token.first == "\n" { token.removeFirst() }
+            if token.first == "\u{1F}" {
+                let f = token.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+                origin = GitOrigin(commit: f.count > 1 ? String(f[1]) : "", author: f.count > 2 ? String(f[2]) : "",
+                                   date: f.count > 3 ? String(f[3]) : "")
+                commits += 1
+            } else if token.first == ":" {
+                // ":<modes…> <ids…> <status>" with one colon (and one old mode and ID) per parent.
+                let parents = token.prefix { $0 == ":" }.count
+                let parts = token.dropFirst(parents).split(separator: " ")
+                guard parts.count >= 2 * (parents + 1) else { continue }
+                let ids = parts[(parents + 1)..<(2 * (parents + 1))]
+                let new = String(ids.last!)
+                // The path token follows either way; only blobs with hits need attention.
+                pending = hits[new] != nil ? (new, Array(ids.dropLast())) : nil
+                if pending == nil { _ = try reader.token() }
+            }
         }
-        try git.finish()
         return (commits, introduced)
     }
 

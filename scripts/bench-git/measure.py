@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times git-history secret scanners on one repository with planted keys, in one run: wall time,
-CPU time, peak memory (resident set of the tool and every process it starts, sampled every
+CPU time, peak memory (resident set of the tool and every process it starts, summed, sampled every
 50 ms) and recall of the planted key IDs. Prints a Markdown table; writes results.json.
 
 Called by scripts/bench-git.sh.
@@ -10,18 +10,27 @@ import argparse, json, os, resource, subprocess, sys, time
 KEY_REGEX = r"\b((?:AKIA|ASIA)[A-Z2-7]{16})\b"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
-def group_rss(pgid):
-    total = 0
+def tree_rss(root):
+    """Resident bytes of `root` and all its descendants (Foundation starts git in a new process
+    group, so the group is not enough)."""
+    parent, rss = {}, {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:
-                total += int(fields[21]) * PAGE
+            parent[int(pid)] = int(fields[1])
+            rss[int(pid)] = int(fields[21]) * PAGE
         except (OSError, IndexError, ValueError):
             pass
+    total = 0
+    for pid in rss:
+        p = pid
+        while p > 1 and p != root:
+            p = parent.get(p, 0)
+        if p == root:
+            total += rss[pid]
     return total
 
 def run(cmd, out_path, shell=False):
@@ -32,7 +41,7 @@ def run(cmd, out_path, shell=False):
         p = subprocess.Popen(cmd, stdout=out, stderr=err, shell=shell, start_new_session=True)
         peak = 0
         while p.poll() is None:
-            peak = max(peak, group_rss(p.pid))
+            peak = max(peak, tree_rss(p.pid))
             time.sleep(0.05)
         wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
