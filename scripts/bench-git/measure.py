@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times git-history secret scanners on one repository with planted keys, in one run: wall time,
-CPU time, peak memory (resident set of the tool and every process it starts, summed, sampled every
-50 ms) and recall of the planted key IDs. Prints a Markdown table; writes results.json.
+CPU time, peak memory (proportional set size of the tool and every process it starts, summed,
+sampled every 50 ms) and recall of the planted key IDs. Prints a Markdown table; writes results.json.
 
 Called by scripts/bench-git.sh.
 """
@@ -30,8 +30,20 @@ def tree_rss(root):
         while p > 1 and p != root:
             p = parent.get(p, 0)
         if p == root:
-            total += rss[pid]
+            total += pss(pid) or rss[pid]
     return total
+
+def pss(pid):
+    """Proportional set size: pages shared between processes (git's mmapped pack, read by
+    rev-list, cat-file and log at once) are counted once in total, not once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 def run(cmd, out_path, shell=False):
     """Runs `cmd` in its own process group; returns (wall s, cpu s, peak RSS bytes, exit status)."""
@@ -88,7 +100,7 @@ def main():
                         "found": found, "planted": len(planted), "status": status})
         rows.append(f"| {name} | {wall:.1f} | {cpu:.1f} | {peak / 1e6:.0f} | {100 * found / len(planted):.0f}% ({found}/{len(planted)}) | {note} |")
     json.dump(results, open(f"{o}/results.json", "w"), indent=2)
-    print("| tool | wall s | CPU s | peak RSS MB | recall of planted keys | note |")
+    print("| tool | wall s | CPU s | peak memory MB (PSS) | recall of planted keys | note |")
     print("|---|---:|---:|---:|---:|---|")
     print("\n".join(rows))
 
