@@ -17,7 +17,7 @@ enum GitObjectScanner {
     /// are streamed through a scanner on the reading thread, so memory stays bounded.
     static let inlineThreshold = 8 << 20
     /// Bytes of read blobs waiting for a worker before the reader waits.
-    static let queueBudget = 64 << 20
+    static let queueBudget = 32 << 20
     /// Unreadable objects named in the error message (the count is always given).
     static let listedMissing = 10
 
