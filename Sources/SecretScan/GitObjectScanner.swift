@@ -52,7 +52,8 @@ enum GitObjectScanner {
             stats.unreadableObjects += read.missing.count
             let named = read.missing.prefix(listedMissing).joined(separator: ", ")
             let more = read.missing.count > listedMissing ? " and \(read.missing.count - listedMissing) more" : ""
-            errors.append("\(displayName): \(read.missing.count) objects could not be read and were not scanned "
+            let count = read.missing.count == 1 ? "1 object" : "\(read.missing.count) objects"
+            errors.append("\(displayName): \(count) could not be read and were not scanned "
                           + "(a shallow or partial clone, or a damaged pack): \(named)\(more)")
         }
 

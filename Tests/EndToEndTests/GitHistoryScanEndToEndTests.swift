@@ -39,6 +39,6 @@ struct GitHistoryScanEndToEndTests {
         #expect(damaged.stderr.contains(blob))
         let partial = try Mamori.run(["secrets", "--git", ".", "--since", "HEAD~1"], environment: p.environment, cwd: p.path)
         #expect(partial.status == 3, "\(partial.stderr)")
-        #expect(partial.stderr.contains("1 objects could not be read"))
+        #expect(partial.stderr.contains("1 object could not be read"))
     }
 }
