@@ -13,7 +13,9 @@ struct SecretsCommand: AsyncParsableCommand {
             `mamori secrets --git --range origin/main..HEAD` (a pull request's commits), \
             `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed).
 
-            Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr).
+            Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr), \
+            3 --git on a repository with missing objects (shallow, partial or damaged): what could \
+            be read was scanned and nothing was found, the rest is listed on stderr.
 
             Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full \
             so that `mamori respond leaked-key --from-findings -` can act on them. \
@@ -24,7 +26,7 @@ struct SecretsCommand: AsyncParsableCommand {
     @Argument(help: "Files or directories to scan; `-` reads standard input. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
 
-    @Flag(help: "Scan the lines every commit added, on all branches, of the repository at PATH (a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory).")
+    @Flag(help: "Scan the history (all branches and tags) of the repository at PATH, each key at the commit that added it; PATH is a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory.")
     var git = false
 
     @Flag(help: "Scan exactly what is staged for the next commit (the git index, not the working tree) of the repository at PATH (pre-commit).")
@@ -35,6 +37,11 @@ struct SecretsCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("With --git: scan only the commits in A..B (a pull request: BASE..HEAD).", valueName: "A..B"))
     var range: String?
+
+    @Option(name: .customLong("git-engine"),
+            help: ArgumentHelp("With --git: auto (default), objects (scan each blob once) or diff (scan `git log -p`); for tests and benchmarks.",
+                               visibility: .hidden))
+    var gitEngine: GitHistoryEngine = .auto
 
     @Flag(name: .customLong("no-ignore"), help: "Also scan files that .gitignore excludes.")
     var noIgnore = false
@@ -85,6 +92,9 @@ struct SecretsCommand: AsyncParsableCommand {
         if (since != nil || range != nil) && !git {
             throw ValidationError("--\(since != nil ? "since" : "range") selects commits: use it with --git")
         }
+        if gitEngine != .auto && !git {
+            throw ValidationError("--git-engine chooses how --git reads history: use it with --git")
+        }
         if since != nil && range != nil {
             throw ValidationError("--since REV is --range REV..HEAD: give one of them")
         }
@@ -111,7 +121,8 @@ struct SecretsCommand: AsyncParsableCommand {
         var result: SecretScanResult
         do {
             if git {
-                result = try SecretsRun.scanRepositories(paths.isEmpty ? ["."] : paths, revisions: revisions(), options: options)
+                result = try SecretsRun.scanRepositories(paths.isEmpty ? ["."] : paths, revisions: revisions(), engine: gitEngine,
+                                                          options: options)
             } else if staged {
                 result = try SecretsRun.scanStaged(paths.isEmpty ? ["."] : paths, options: options)
             } else {
@@ -165,7 +176,8 @@ struct SecretsCommand: AsyncParsableCommand {
                                                dropped: result.dropped.count))
         }
         if !findings.isEmpty { throw ExitCode(1) }
-        if !result.errors.isEmpty { throw ExitCode(2) }
+        // Missing git objects: the history that could be read was scanned, the rest listed (3).
+        if !result.errors.isEmpty { throw ExitCode(result.stats.unreadableObjects > 0 ? 3 : 2) }
     }
 }
 
@@ -182,3 +194,5 @@ extension SecretsCommand {
 enum SecretsOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, sarif
 }
+
+extension GitHistoryEngine: ExpressibleByArgument {}

@@ -5,15 +5,15 @@ import SecretScan
 
 /// Helpers of `mamori secrets` that are not flag parsing.
 enum SecretsRun {
-    static func scanRepositories(_ paths: [String], revisions: GitRevisions, options: SecretScanOptions) throws -> SecretScanResult {
+    static func scanRepositories(_ paths: [String], revisions: GitRevisions, engine: GitHistoryEngine,
+                                 options: SecretScanOptions) throws -> SecretScanResult {
         var merged = SecretScanResult(findings: [], dropped: [], stats: ScanStats(), errors: [])
         for p in paths {
-            let r = try SecretScanner.scanGitHistory(repository: p, revisions: revisions, options: options)
+            let r = try SecretScanner.scanGitHistory(repository: p, revisions: revisions, engine: engine, options: options)
             merged.findings += r.findings
             merged.dropped += r.dropped
             merged.errors += r.errors
-            merged.stats.commits += r.stats.commits
-            merged.stats.bytes += r.stats.bytes
+            merged.stats.add(r.stats)
         }
         return merged
     }

@@ -142,6 +142,8 @@ public struct ScanStats: Sendable, Hashable {
     public var skippedNested = 0
     public var errors = 0
     public var commits = 0
+    /// Git objects a history scan could not read (shallow, partial or damaged repository).
+    public var unreadableObjects = 0
 
     public init() {}
 
@@ -150,5 +152,6 @@ public struct ScanStats: Sendable, Hashable {
         skippedBinary += o.skippedBinary; skippedIgnored += o.skippedIgnored; skippedSymlinks += o.skippedSymlinks
         skippedSpecial += o.skippedSpecial
         skippedEncrypted += o.skippedEncrypted; skippedNested += o.skippedNested; errors += o.errors; commits += o.commits
+        unreadableObjects += o.unreadableObjects
     }
 }

@@ -135,22 +135,72 @@ enum GitHistoryScanner {
     }
 }
 
+/// How `--git` reads history. `auto` picks per repository and selection (see ``GitHistoryEngine/choose(repository:revisions:)``).
+public enum GitHistoryEngine: String, Sendable, CaseIterable {
+    case auto
+    /// Stream `git log -p` and scan the added lines (``GitHistoryScanner``).
+    case diff
+    /// Scan every reachable blob once, then attribute hits to commits (``GitObjectScanner``).
+    case objects
+
+    /// Ranges up to this many commits are scanned by diff: their patches are small, while the
+    /// object scan reads whole files and walks the range twice.
+    public static let diffCommitLimit = 200
+
+    /// The engine `auto` means: objects for whole histories (`git log -p` spends its time making
+    /// diffs), diff for `--since`/`--range` selections of at most ``diffCommitLimit`` commits.
+    static func choose(repository: String, revisions: GitRevisions, displayName: String) throws(SecretScanError) -> GitHistoryEngine {
+        if revisions == .all { return .objects }
+        let selection = try revisions.logArguments(repository: repository, displayName: displayName)
+        let count = try GitObjectScanner.countCommits(repository: repository, selection: selection)
+        return count <= diffCommitLimit ? .diff : .objects
+    }
+}
+
+enum GitHistory {
+    static func scan(repository: String, displayName: String, revisions: GitRevisions, engine: GitHistoryEngine,
+                     options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
+        try GitProcess.checkRepository(repository)
+        switch engine == .auto ? try GitHistoryEngine.choose(repository: repository, revisions: revisions, displayName: displayName) : engine {
+        case .objects, .auto:
+            return try GitObjectScanner.scan(repository: repository, displayName: displayName, revisions: revisions, options: options)
+        case .diff:
+            do {
+                return try GitHistoryScanner.scan(repository: repository, displayName: displayName, revisions: revisions, options: options)
+            } catch .gitFailed(let message) where engine == .auto && damaged(message) {
+                // `git log -p` stops at the first object it cannot read; the object scan reads
+                // the rest and lists what is missing.
+                return try GitObjectScanner.scan(repository: repository, displayName: displayName, revisions: revisions, options: options)
+            }
+        }
+    }
+
+    /// git's words for an object it cannot read.
+    static func damaged(_ message: String) -> Bool {
+        ["unable to read", "bad object", "missing blob", "missing tree", "could not read", "corrupt"].contains { message.contains($0) }
+    }
+}
+
 extension SecretScanner {
-    /// Scans the added lines of the commits `revisions` selects (default: every branch and tag) of
+    /// Scans the history of the commits `revisions` selects (default: every branch and tag) of
     /// the repository at `repository`: a local path, or a URL (see ``GitRemote``) cloned bare into
-    /// a temporary directory that is removed afterwards.
-    public static func scanGitHistory(repository: String, revisions: GitRevisions = .all,
+    /// a temporary directory that is removed afterwards. Keys are reported at the commit that
+    /// added them, with its author, date, path and line.
+    public static func scanGitHistory(repository: String, revisions: GitRevisions = .all, engine: GitHistoryEngine = .auto,
                                       options: SecretScanOptions) throws(SecretScanError) -> SecretScanResult {
         var result: SecretScanResult
         switch try GitRemote.classify(repository) {
         case .local(let path):
-            result = try GitHistoryScanner.scan(repository: path, displayName: path, revisions: revisions, options: options)
+            result = try GitHistory.scan(repository: path, displayName: path, revisions: revisions, engine: engine, options: options)
         case .remote(let remote):
             let clone = try remote.cloneBare()
             defer { clone.remove() }
-            result = try GitHistoryScanner.scan(repository: clone.path, displayName: remote.display, revisions: revisions, options: options)
+            result = try GitHistory.scan(repository: clone.path, displayName: remote.display, revisions: revisions,
+                                         engine: engine, options: options)
         }
-        result.findings.sort { ($0.git?.date ?? "", $0.file, $0.line) < ($1.git?.date ?? "", $1.file, $1.line) }
+        result.findings.sort { ($0.git?.date ?? "", $0.file, $0.line, $0.column, $0.git?.commit ?? "")
+            < ($1.git?.date ?? "", $1.file, $1.line, $1.column, $1.git?.commit ?? "") }
+        result.dropped.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         return result
     }
 }

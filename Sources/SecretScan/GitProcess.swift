@@ -9,14 +9,18 @@ final class GitProcess {
     let process = Process()
     /// git's standard output, streamed.
     let output: FileReader
+    /// The read end of git's standard output, to become another git's standard input (a pipeline
+    /// with no copy through this process).
+    var outputHandle: FileHandle { outPipe.fileHandleForReading }
     private let outPipe = Pipe()
     private let errPath: String
     private let errHandle: FileHandle
     /// Applied to git's stderr before it reaches an error message (hides credentials in URLs).
     private let scrub: (String) -> String
 
-    /// Starts `git ARGUMENTS`. `input` becomes its standard input (default: empty).
-    init(_ arguments: [String], input: FileHandle? = nil, environment: [String: String] = [:],
+    /// Starts `git ARGUMENTS`. `input` becomes its standard input (default: empty); with
+    /// `outputFile`, git writes there and `output` is empty.
+    init(_ arguments: [String], input: FileHandle? = nil, outputFile: FileHandle? = nil, environment: [String: String] = [:],
          scrub: @escaping (String) -> String = { $0 }) throws(SecretScanError) {
         errPath = NSTemporaryDirectory() + "mamori-git-\(UUID().uuidString).err"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -30,7 +34,12 @@ final class GitProcess {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        process.standardOutput = outPipe
+        if let outputFile {
+            process.standardOutput = outputFile
+            try? outPipe.fileHandleForWriting.close()
+        } else {
+            process.standardOutput = outPipe
+        }
         process.standardError = err
         process.standardInput = input ?? FileHandle.nullDevice
         output = FileReader(descriptor: outPipe.fileHandleForReading.fileDescriptor, name: "git \(arguments.first ?? "")")
