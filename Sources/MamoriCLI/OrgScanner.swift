@@ -195,7 +195,9 @@ struct OrgScan: Sendable {
         }
         let label = AccountLabel(name: member.name, ouPath: member.ouPath)
         do {
-            var inventory = try await AccountCollector(client: client, homeRegion: homeRegion, progress: { _ in }).collect(regions: scope)
+            var inventory = try await AccountCollector(client: client, homeRegion: homeRegion,
+                                                       parts: CollectionParts(CheckSelection(unchecked: config.scan)),
+                                                       progress: { _ in }).collect(regions: scope)
             if Task.isCancelled { return nil }
             inventory.accountName = member.name
             inventory.ouPath = member.ouPath

@@ -22,6 +22,7 @@ struct ScanCommand: AsyncParsableCommand {
               mamori scan --profile prod
               mamori scan --region eu-west-1 --region us-east-1 --format json --output findings.json
               mamori scan --endpoint-url http://127.0.0.1:5000 --save inventory.json
+              mamori scan --services iam,s3 --severity high --thresholds cis
               mamori scan --fail-on new                       # CI: fail only on findings the last scan did not have
               mamori scan --org --role-name OrganizationAccountAccessRole --max-accounts 8 --region eu-west-1
               mamori scan --org --resume                      # after Ctrl-C or a crash: only unfinished accounts
@@ -30,6 +31,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var aws: AWSOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var selection: SelectionOptions
     @OptionGroup var organization: OrgOptions
     @OptionGroup var history: HistoryOptions
 
@@ -53,11 +55,12 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             if organization.org { return try await scanOrganization() }
-            let config = try output.loadConfig()
+            var config = try output.loadConfig()
+            let selected = try selection.apply(to: &config)
             let client = try aws.client()
             let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
             let store = noHistory ? nil : try await history.open()
-            let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
+            let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8, parts: CollectionParts(selected),
                                              progress: Console.progress(enabled: !quiet))
             var account: AccountInventory
             do { account = try await collector.collect(regions: scope) }
@@ -87,7 +90,9 @@ struct ScanCommand: AsyncParsableCommand {
     /// any moment ends with "interrupted" and exit 3, never with an AWS or store error.
     func scanOrganization() async throws -> Int32 {
         if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
-        let (config, client) = (try output.loadConfig(), try aws.client())
+        var loaded = try output.loadConfig()
+        _ = try selection.apply(to: &loaded)
+        let (config, client) = (loaded, try aws.client())
         let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
         let (options, homeRegion, quiet, noHistory, history) = (organization, aws.homeRegion(), quiet, noHistory, history)
         let outcome: OrgOutcome
@@ -111,7 +116,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         var trend: [ScanSummary] = []
         if let store { trend = await ScanHistory.trend(store, kind: .org, target: outcome.target, before: outcome.scanId) }
-        let input = ReportInput(evaluation: outcome.evaluation, findings: output.all ? outcome.evaluation.findings : outcome.evaluation.failures,
+        let input = ReportInput(evaluation: outcome.evaluation, findings: ReportInput.shown(outcome.evaluation, all: output.all),
                                 generatedAt: outcome.startedAt, toolVersion: MamoriVersion.string, metrics: outcome.metrics, history: trend,
                                 accountNames: outcome.evaluation.accounts.mapValues(\.name))
         let code = try output.emit(outcome.evaluation, input: input)

@@ -44,6 +44,10 @@ public enum MarkdownReport {
                 out += "| `\(muted.finding.check)` | \(escape(muted.finding.resource)) | \(escape(muted.reason)) |\n"
             }
         }
+        if !input.evaluation.expiredMutes.isEmpty {
+            out += "\n## Expired mutes\n\nThese rules are past their `expires:` date and no longer mute; renew or remove them.\n\n"
+            for expired in input.evaluation.expiredMutes { out += "- \(escape(expired.text))\n" }
+        }
         let errors = input.evaluation.errors.sorted { $0.key < $1.key }.flatMap { account, list in list.map { (account, $0) } }
         if !errors.isEmpty {
             out += "\n## Not read (partial scan)\n\n| Account | Region | Call | Kind | Message |\n|---|---|---|---|---|\n"
