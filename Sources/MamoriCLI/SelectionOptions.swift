@@ -53,3 +53,5 @@ extension CollectionParts {
                   guardrails: selection.needs(service: "account"))
     }
 }
+
+extension Framework: ExpressibleByArgument {}

@@ -20,6 +20,9 @@ public enum MarkdownReport {
                 out += "\(MetricsReport.number(metric.population.percent))% of \(escape(metric.population.of)) | \(metric.verdict.rawValue) |\n"
             }
         }
+        if let framework = input.compliance {
+            out += ComplianceSummary(framework: framework, evaluation: input.evaluation).markdown(escape)
+        }
         out += "\n## Findings\n"
         if input.findings.isEmpty { out += "\nNo failing findings.\n" }
         for severity in Severity.allCases.reversed() {

@@ -19,6 +19,8 @@ public struct ReportInput: Sendable {
     public var history: [ScanSummary]
     /// Account names by id, when known (OCSF's `cloud.account.name`; the id stands in otherwise).
     public var accountNames: [String: String]
+    /// `--compliance`: Markdown and HTML group findings by this framework's controls.
+    public var compliance: Framework?
 
     public init(evaluation: Evaluation, findings: [Finding], generatedAt: Date, toolVersion: String,
                 metrics: PostureMetrics? = nil, history: [ScanSummary] = [], accountNames: [String: String] = [:]) {
