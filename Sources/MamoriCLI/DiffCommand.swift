@@ -18,7 +18,7 @@ struct DiffCommand: AsyncParsableCommand {
             Exit codes: 0, or 1 with --fail-on new when there are new findings; 2 error.
             Examples:
               mamori diff
-              mamori diff 12 15 --format json
+              mamori diff 12 15 --format json --output diff.json
               mamori scan --no-fail && mamori diff --fail-on new      # CI: fail only on new findings
             """)
 
@@ -35,6 +35,9 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
+    @Option(help: "Write the comparison to this file instead of standard output.")
+    var output: String?
+
     @Option(name: .customLong("fail-on"), help: "Exit 1 when there are findings of this kind: new, or none (default).")
     var failOn: FailOn = .none
 
@@ -48,9 +51,9 @@ struct DiffCommand: AsyncParsableCommand {
             case .json:
                 var data = try JSONEncoder.report.encode(DiffDocument(from: a, to: b, diff: diff))
                 data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                try Console.writeReport(data, to: output)
             case .table:
-                FileHandle.standardOutput.write(Data(Self.text(diff, a, b).utf8))
+                try Console.writeReport(Data(Self.text(diff, a, b).utf8), to: output)
             }
             return failOn == .new && !diff.new.isEmpty ? 1 : 0
         }

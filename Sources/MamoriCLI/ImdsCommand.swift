@@ -159,19 +159,28 @@ struct ImdsHostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
         abstract: "Check this (non-EC2) machine's AWS tool set-up against bulletin AWS-2025-021.",
-        discussion: "Exit codes: 0 nothing to change, 1 something to change (FAIL or WARN), 2 error."
+        discussion: """
+            Exit codes: 0 nothing to change, 1 something to change (FAIL or WARN), 2 error.
+            Example:
+              mamori imds host --format json --output host-check.json
+            """
     )
 
-    @Option(help: "Output format: text or json.")
-    var format: String = "text"
+    @Option(help: "Output format: table or json (text is accepted for table).")
+    var format: String = "table"
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
 
     func run() async throws {
         let items = HostCheck().run()
+        let rendered: String
         switch format.lowercased() {
-        case "json": ImdsCLI.write(ImdsRendering.json(items))
-        case "text": ImdsCLI.write(ImdsRendering.text(items))
-        default: ImdsCLI.fail("--format \(format): use text or json")
+        case "json": rendered = ImdsRendering.json(items)
+        case "table", "text": rendered = ImdsRendering.text(items)
+        default: ImdsCLI.fail("--format \(format): use table or json")
         }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { ImdsCLI.fail("\(error)") }
         if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }
     }
 }
