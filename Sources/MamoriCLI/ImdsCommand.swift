@@ -8,6 +8,10 @@ struct ImdsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imds",
         abstract: "Detect instance-metadata (IMDS) traffic on networks outside AWS: scan logs, convert the SIGMA rule, check this host.",
+        discussion: """
+            Example:
+              mamori imds scan /var/log/squid/access.log --only-source 10.0.0.0/8 --format json --output alerts.json
+            """,
         subcommands: [ImdsScanCommand.self, ImdsRuleCommand.self, ImdsHostCommand.self]
     )
 }
