@@ -56,6 +56,21 @@ public struct CheckSelection: Sendable, Equatable {
         Catalog.all.contains { $0.service == service && checks.contains($0.id) }
     }
 
+    /// How a stored scan records a narrowed selection (part of its parameters; empty for every check),
+    /// so `--resume` never mixes selections and `diff` can say two scans ran different checks.
+    public var parameterText: String {
+        guard !isEverything else { return "" }
+        var text = ";checks=" + checks.sorted().joined(separator: ",")
+        if let minimumSeverity { text += ";severity>=\(minimumSeverity.rawValue)" }
+        return text
+    }
+
+    /// The selection part of stored scan parameters ("" when the scan ran every check).
+    public static func parameterPart(_ parameters: String) -> String {
+        guard let start = parameters.range(of: ";checks=") ?? parameters.range(of: ";severity>=") else { return "" }
+        return String(parameters[start.lowerBound...])
+    }
+
     /// The selected checks in catalogue order.
     public var definitions: [CheckDefinition] { Catalog.all.filter { checks.contains($0.id) } }
 }

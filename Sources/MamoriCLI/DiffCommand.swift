@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Foundation
 import History
 import MamoriCore
@@ -82,6 +83,15 @@ struct DiffCommand: AsyncParsableCommand {
             + TerminalText.sanitize(diff.uncomparableAccounts.joined(separator: ", "))
     }
 
+    /// Scans that ran different check selections (`--checks`, `--services`, `--severity`, `scan:`):
+    /// findings of checks only one of them ran show as new or fixed.
+    static func selectionNote(_ a: ScanRecord, _ b: ScanRecord) -> String? {
+        let (before, after) = (CheckSelection.parameterPart(a.parameters), CheckSelection.parameterPart(b.parameters))
+        guard before != after else { return nil }
+        func name(_ part: String) -> String { part.isEmpty ? "every check" : "a narrowed check selection" }
+        return "note: scan \(a.id) ran \(name(before)) and scan \(b.id) \(name(after)): findings of checks only one of them ran show as new or fixed"
+    }
+
     static func text(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String {
         var text = "Scan \(a.id) (\(TextTable.time(a.startedAt))) → scan \(b.id) (\(TextTable.time(b.startedAt))), \(TerminalText.sanitize(b.target))\n"
         text += "\(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open (\(diff.moved.count) renamed or moved)\n"
@@ -89,6 +99,7 @@ struct DiffCommand: AsyncParsableCommand {
             text += "note: scan \(b.id) is \(b.state.rawValue): findings in parts it could not read may show as fixed; see `mamori history`\n"
         }
         if let note = uncomparableNote(diff, a, b) { text += note + "\n" }
+        if let note = selectionNote(a, b) { text += note + "\n" }
         func section(_ title: String, _ findings: [StoredFinding]) {
             guard !findings.isEmpty else { return }
             text += "\n\(title)\n"

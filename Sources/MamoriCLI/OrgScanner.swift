@@ -52,7 +52,7 @@ struct OrgScan: Sendable {
             skipped = skipped.filter { shard.contains($0.0.id) }
         }
         let target = "org:\(identity.account)"
-        let parameters = "\(options.fingerprint);regions=\(scope.text)"
+        let parameters = "\(options.fingerprint);regions=\(scope.text)" + CheckSelection(unchecked: config.scan).parameterText
         let scan = try await interruptible(nil) { try await openScan(target: target, parameters: parameters, started: started) }
         var finishedBefore: Set<String> = []
         if let scan, let store, options.resume {

@@ -77,7 +77,8 @@ struct ScanCommand: AsyncParsableCommand {
             var scanId: Int64?
             if let store {
                 input.history = await ScanHistory.trend(store, kind: .account, target: account.accountId, before: nil)
-                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics, in: store)
+                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics,
+                                            selection: selected, in: store)
             }
             let code = try output.emit(evaluation, input: input)
             let final = try await applyFailOn(code, store: store, scanId: scanId)
@@ -127,9 +128,9 @@ struct ScanCommand: AsyncParsableCommand {
 
     /// Stores a one-account scan and returns its id.
     static func store(account: AccountInventory, inventory: Inventory, evaluation: Evaluation, metrics: PostureMetrics?,
-                      in store: any HistoryStore) async throws -> Int64 {
+                      selection: CheckSelection = .all, in store: any HistoryStore) async throws -> Int64 {
         do {
-            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))",
+            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))" + selection.parameterText,
                                                          startedAt: inventory.collectedAt, toolVersion: MamoriVersion.string))
             try await store.record(ScanHistory.result(account: account, evaluation: evaluation, metrics: metrics, at: inventory.collectedAt), scan: scan.id)
             try await store.finishScan(scan.id, state: ScanHistory.state(evaluation), finishedAt: Date(),
@@ -156,6 +157,7 @@ struct ScanCommand: AsyncParsableCommand {
             let diff = try await ScanDiff.compare(store, from: previous.id, to: current.id)
             Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
             if let note = DiffCommand.uncomparableNote(diff, previous, current) { Console.error(note) }
+            if let note = DiffCommand.selectionNote(previous, current) { Console.error(note) }
             return code == 1 ? (diff.new.isEmpty ? 0 : 1) : code
         }
     }

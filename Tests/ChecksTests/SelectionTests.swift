@@ -115,6 +115,15 @@ struct SelectionTests {
         #expect(merged.services == ["s3"] && merged.severity == .high && merged.checks == config.scan.checks)
     }
 
+    @Test func storedScanParametersRecordANarrowedSelection() throws {
+        #expect(CheckSelection.all.parameterText == "")
+        let narrowed = try CheckSelection(ScanSettings(checks: ["iam.root_without_mfa", "iam.root_access_key"], severity: .high))
+        #expect(narrowed.parameterText == ";checks=iam.root_access_key,iam.root_without_mfa;severity>=high")
+        #expect(CheckSelection.parameterPart("regions=eu-west-1" + narrowed.parameterText) == narrowed.parameterText)
+        #expect(CheckSelection.parameterPart("regions=eu-west-1") == "")
+        #expect(CheckSelection.parameterPart("org;regions=x;severity>=critical") == ";severity>=critical")
+    }
+
     // MARK: threshold sets
 
     @Test func cisThresholdSetUses45DaysForUnusedCredentials() throws {

@@ -64,6 +64,21 @@ struct SelectionEndToEndTests {
         #expect(bad.status == 2 && bad.stderr.contains("section 'secrets' is not read by any command"))
     }
 
+    /// A narrowed scan after a full one: the S3 findings it did not look for are "fixed" only in
+    /// appearance, and the comparison says so.
+    @Test func diffNamesDifferentSelections() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let base = ["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet", "--db", "\(dir)/h.sqlite", "--format", "json"]
+        let full = try Mamori.run(base)
+        #expect([1, 3].contains(full.status), "stderr: \(full.stderr)")
+        let narrowed = try Mamori.run(base + ["--services", "iam", "--fail-on", "new"])
+        #expect(narrowed.stderr.contains("ran every check and scan 2 a narrowed check selection"), "stderr: \(narrowed.stderr)")
+        let diff = try Mamori.run(["diff", "--db", "\(dir)/h.sqlite"])
+        #expect(diff.stdout.contains("findings of checks only one of them ran show as new or fixed"), "stdout: \(diff.stdout)")
+    }
+
     @Test func checksListIsTheCatalogue() throws {
         let run = try Mamori.run(["checks", "list", "--format", "json"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
