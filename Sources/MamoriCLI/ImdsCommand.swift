@@ -130,11 +130,18 @@ struct ImdsRuleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rule",
         abstract: "Print the IMDS SIGMA rule (or --rule FILE) as a SIEM query.",
-        discussion: "Targets: \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", ")). See docs/imds.md for how each differs from pySigma."
+        discussion: """
+            Targets: \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", ")). See docs/imds.md for how each differs from pySigma.
+            Example:
+              mamori imds rule --target splunk --output imds.spl
+            """
     )
 
     @Option(help: "Query language: splunk, elastic-lucene, esql, kusto, qradar or sigma.")
     var target: String = "sigma"
+
+    @Option(help: "Write the query to this file instead of standard output.")
+    var output: String?
 
     @Option(help: "Convert this SIGMA rule file instead of the built-in one.")
     var rule: String?
@@ -145,7 +152,9 @@ struct ImdsRuleCommand: AsyncParsableCommand {
         }
         let result = Result { () throws(LogDetectError) -> String in try convert(t) }
         switch result {
-        case let .success(query): ImdsCLI.write(query.hasSuffix("\n") ? query : query + "\n")
+        case let .success(query):
+            do { try Console.writeReport(Data((query.hasSuffix("\n") ? query : query + "\n").utf8), to: output) }
+            catch { ImdsCLI.fail("\(error)") }
         case let .failure(error): ImdsCLI.fail(error.description)
         }
     }

@@ -26,6 +26,10 @@ import Testing
         #expect([0, 1].contains(host.status) && host.stdout.isEmpty, "stderr: \(host.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(dir)/host.json"))
 
+        let rule = try Mamori.run(["imds", "rule", "--target", "splunk", "--output", "\(dir)/imds.spl"])
+        #expect(rule.status == 0 && rule.stdout.isEmpty)
+        #expect(try String(contentsOfFile: "\(dir)/imds.spl", encoding: .utf8).contains("169.254.169.254"))
+
         let iac = try Mamori.run(["iac", dir, "--format", "table"])
         #expect(iac.status == 0, "stderr: \(iac.stderr)")
 
