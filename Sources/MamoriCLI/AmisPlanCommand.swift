@@ -76,7 +76,10 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 let live = try aws.client()
                 client = live
                 let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
-                account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(), progress: Console.progress(enabled: true))
+                // The plan reads only the regional images: no credential report, no S3, no cost guardrails.
+                account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(),
+                                                     parts: CollectionParts(iam: false, s3: false, guardrails: false),
+                                                     progress: Console.progress(enabled: true))
                     .collect(regions: scope)
                 Console.clearProgress(enabled: true)
                 await OrganizationTrustStep.resolve(&account, config: config, client: live, region: aws.homeRegion())
