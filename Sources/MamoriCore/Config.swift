@@ -40,12 +40,13 @@ public struct MamoriConfig: Codable, Sendable {
     public var wantsOrganizationTrust: Bool { trustOrganization || !trustOUs.isEmpty }
 
     /// Every section `mamori.yml` may have, and who reads it. A section nobody reads is an error, never
-    /// silently ignored: add a section here only together with the command that reads it.
+    /// silently ignored: a new command's section (`hunt:`, say) is added here in the same change as the
+    /// code that reads it, and docs/checks.md lists it.
     public static let sections: [String: String] = [
-        "thresholds": "scan, check (IAM age limits, or a named set: `thresholds: cis`)",
-        "trust": "scan, check, amis plan (trusted accounts)",
-        "mute": "scan, check (muted findings)",
-        "scan": "scan, check (check selection: checks, exclude_checks, services, severity)",
+        "thresholds": "scan, check, report render (IAM age limits, or a named set: `thresholds: cis`)",
+        "trust": "scan, check, report render, amis plan (trusted accounts)",
+        "mute": "scan, check, report render (muted findings)",
+        "scan": "scan, check, report render (check selection: checks, exclude_checks, services, severity)",
         "imds": "imds scan (read by ImdsConfig)",
     ]
 
