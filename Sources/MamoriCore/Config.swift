@@ -44,7 +44,7 @@ public struct MamoriConfig: Codable, Sendable {
     /// code that reads it, and docs/checks.md lists it.
     public static let sections: [String: String] = [
         "thresholds": "scan, check, report render (IAM age limits, or a named set: `thresholds: cis`)",
-        "trust": "scan, check, report render, amis plan (trusted accounts)",
+        "trust": "scan, check, report render, amis plan, secrets (trusted accounts)",
         "mute": "scan, check, report render (muted findings)",
         "scan": "scan, check, report render (check selection: checks, exclude_checks, services, severity)",
         "imds": "imds scan (read by ImdsConfig)",
@@ -52,7 +52,7 @@ public struct MamoriConfig: Codable, Sendable {
 
     /// Sections users may expect from other tools' configs, with what to do instead.
     static let unsupported: [String: String] = [
-        "secrets": "mamori secrets takes its settings as flags (--baseline, --exclude, …); remove the section",
+        "secrets": "mamori secrets takes its settings as flags (--baseline, --exclude, …) and trusted accounts from `trust:`; remove the section",
         "iac": "mamori iac takes its settings as flags; remove the section",
         "amis": "mamori amis plan takes its settings as flags and trusted accounts from `trust:`; remove the section",
     ]
