@@ -51,6 +51,17 @@ PY
 
 python3 scripts/reports/validate.py "$out"
 
+# With --all: passing and muted findings too (muted ones as SARIF suppressions, OCSF Suppressed,
+# ASFF SUPPRESSED, status muted with mutedReason in JSON and CSV), validated the same way.
+mkdir "$out/all"
+set +e
+"$MAMORI_BIN" report render --inventory "$inventory" --config scripts/reports/mamori.yml --all \
+  --format sarif,ocsf,asff,csv,json --output-dir "$out/all" 2>/dev/null
+code=$?
+set -e
+[[ $code -eq 3 ]] || { echo "validate-reports: report render --all exited $code (expected 3)" >&2; exit 1; }
+python3 scripts/reports/validate.py "$out/all" all
+
 # OCSF against Prowler's own pydantic models when a Python with py-ocsf-models is at hand
 # (MAMORI_OCSF_PYTHON=/path/to/venv/bin/python); skipped otherwise.
 set +e

@@ -11,13 +11,16 @@ public struct Evaluation: Sendable {
     public var errors: [String: [CollectionError]]
     /// Account names and OU paths for organisation scans, by account id.
     public var accounts: [String: AccountLabel] = [:]
+    /// Mute rules past their `expires:` date: they no longer mute, and reports say so.
+    public var expiredMutes: [ExpiredMute] = []
 
     public init(findings: [Finding] = [], muted: [MutedFinding] = [], errors: [String: [CollectionError]] = [:],
-                accounts: [String: AccountLabel] = [:]) {
+                accounts: [String: AccountLabel] = [:], expiredMutes: [ExpiredMute] = []) {
         self.findings = findings
         self.muted = muted
         self.errors = errors
         self.accounts = accounts
+        self.expiredMutes = expiredMutes
     }
 
     /// Adds another account's evaluation (organisation scans evaluate account by account).
@@ -33,6 +36,13 @@ public struct Evaluation: Sendable {
             combined.muted += part.muted
             combined.errors.merge(part.errors) { $0 + $1 }
             combined.accounts.merge(part.accounts) { _, new in new }
+            for expired in part.expiredMutes {
+                if let index = combined.expiredMutes.firstIndex(where: { $0.rule == expired.rule }) {
+                    combined.expiredMutes[index].unmuted += expired.unmuted
+                } else {
+                    combined.expiredMutes.append(expired)
+                }
+            }
         }
         combined.findings.sort(by: Evaluator.order)
         return combined
@@ -40,6 +50,22 @@ public struct Evaluation: Sendable {
 
     public var failures: [Finding] { findings.filter { $0.status == .fail } }
     public var isPartial: Bool { errors.values.contains { !$0.isEmpty } }
+}
+
+/// A mute rule past its `expires:` date and how many failing findings it would still have muted.
+public struct ExpiredMute: Sendable, Codable, Equatable {
+    public var rule: MuteRule
+    public var unmuted: Int
+
+    public init(rule: MuteRule, unmuted: Int) {
+        self.rule = rule
+        self.unmuted = unmuted
+    }
+
+    /// One line for reports and standard error.
+    public var text: String {
+        "mute \(rule.summary) expired on \(rule.expires?.description ?? "?"): \(unmuted) finding(s) no longer muted"
+    }
 }
 
 /// How an account is named in reports.
@@ -52,29 +78,37 @@ public struct AccountLabel: Sendable, Codable, Hashable {
     }
 }
 
-/// Runs every check over an inventory. Pure: the same inventory and config give the same result.
+/// Runs the selected checks (`config.scan`, every check by default) over an inventory. Pure: the
+/// same inventory, config and day give the same result. `today` decides which mutes have expired:
+/// the clock, not the inventory's age, since an expiry is a decision about now.
 public enum Evaluator {
-    public static func evaluate(_ inventory: Inventory, config: MamoriConfig = MamoriConfig()) -> Evaluation {
+    public static func evaluate(_ inventory: Inventory, config: MamoriConfig = MamoriConfig(), today: Date = Date()) -> Evaluation {
         let context = CheckContext(thresholds: config.thresholds, now: inventory.collectedAt, trustedAccounts: Set(config.trust))
+        let selection = CheckSelection(unchecked: config.scan)
         var all: [Finding] = []
         var errors: [String: [CollectionError]] = [:]
         var labels: [String: AccountLabel] = [:]
         for account in inventory.accounts {
-            all += findings(account, context: context)
+            all += findings(account, context: context).filter(selection.keeps)
             errors[account.accountId] = account.errors
             if let name = account.accountName { labels[account.accountId] = AccountLabel(name: name, ouPath: account.ouPath ?? "") }
         }
         var kept: [Finding] = []
         var muted: [MutedFinding] = []
+        let active = config.mute.filter { !$0.isExpired(at: today) }
+        let expired = config.mute.filter { $0.isExpired(at: today) }
+        var unmuted = Array(repeating: 0, count: expired.count)
         for finding in all {
-            if finding.status == .fail, let rule = config.mute.first(where: { $0.matches(finding) }) {
+            if finding.status == .fail, let rule = active.first(where: { $0.matches(finding) }) {
                 muted.append(MutedFinding(finding: finding, reason: rule.reason))
             } else {
+                if finding.status == .fail, let index = expired.firstIndex(where: { $0.matches(finding) }) { unmuted[index] += 1 }
                 kept.append(finding)
             }
         }
         kept.sort(by: order)
-        return Evaluation(findings: kept, muted: muted, errors: errors, accounts: labels)
+        return Evaluation(findings: kept, muted: muted, errors: errors, accounts: labels,
+                          expiredMutes: zip(expired, unmuted).map { ExpiredMute(rule: $0, unmuted: $1) })
     }
 
     public static func findings(_ account: AccountInventory, context: CheckContext) -> [Finding] {

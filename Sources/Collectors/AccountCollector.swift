@@ -12,6 +12,23 @@ public enum RegionScope: Sendable {
     case explicit([String])
 }
 
+/// The account-wide collectors a scan runs. A check selection without IAM, S3 or cost-guardrail
+/// checks skips their collectors (`nil` in the inventory, like a part nobody could read, but with
+/// no error: nothing was asked). Regional collectors always run: several checks share them.
+public struct CollectionParts: Sendable, Equatable {
+    public var iam: Bool
+    public var s3: Bool
+    public var guardrails: Bool
+
+    public init(iam: Bool = true, s3: Bool = true, guardrails: Bool = true) {
+        self.iam = iam
+        self.s3 = s3
+        self.guardrails = guardrails
+    }
+
+    public static let all = CollectionParts()
+}
+
 /// Collects one account's inventory, read-only, with bounded fan-out. Parts that cannot be read
 /// are listed in `AccountInventory.errors`; only failing to learn who we are is fatal.
 public struct AccountCollector: Sendable {
@@ -19,11 +36,14 @@ public struct AccountCollector: Sendable {
     let homeRegion: String
     let fanOut: Int
     let progress: @Sendable (String) -> Void
+    let parts: CollectionParts
 
-    public init(client: AWSClient, homeRegion: String, fanOut: Int = 8, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(client: AWSClient, homeRegion: String, fanOut: Int = 8, parts: CollectionParts = .all,
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.client = client
         self.homeRegion = homeRegion
         self.fanOut = max(1, fanOut)
+        self.parts = parts
         self.progress = progress
     }
 
@@ -41,9 +61,10 @@ public struct AccountCollector: Sendable {
         let context = CollectionContext(client: client, accountId: account, errors: ErrorLog(), progress: progress, fanOut: fanOut)
         let regions = await resolveRegions(scope, context: context)
         var inventory = AccountInventory(accountId: account, regions: regions)
-        async let iam = IAMCollector(context: context).collect()
-        async let s3 = S3Collector(context: context, homeRegion: homeRegion).collect()
-        async let guardrails = guardrails(context)
+        let parts = self.parts
+        async let iam = parts.iam ? IAMCollector(context: context).collect() : nil
+        async let s3 = parts.s3 ? S3Collector(context: context, homeRegion: homeRegion).collect() : nil
+        async let guardrails = parts.guardrails ? guardrails(context) : GuardrailInventory()
         // Regions run a few at a time; within a region, services run side by side.
         let regional = await boundedMap(regions, limit: max(1, fanOut / 2)) { region in
             await RegionCollector(context: context, region: region).collect()

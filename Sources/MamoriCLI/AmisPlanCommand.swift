@@ -16,7 +16,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
         discussion: """
             Read-only unless --apply is given. Examples:
               mamori amis plan --region us-east-1
-              mamori amis plan --inventory inventory.json --trust-account 111122223333
+              mamori amis plan --inventory inventory.json --trust-account 111122223333 --format json --output plan.json
               mamori amis plan --region us-east-1 --apply audit-mode
               mamori amis plan --region us-east-1 --apply enabled --audit-days 45
             --apply enabled refuses while AMIs in use would be blocked or audit mode has been on for less than
@@ -45,8 +45,16 @@ struct AmisPlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("audit-days"), help: "With --apply enabled: days audit mode must have been on first (from CloudTrail).")
     var auditDays = 30
 
-    @Flag(help: "Print the plan as JSON.")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    @Flag(help: ArgumentHelp("The same as --format json (kept for existing scripts).", visibility: .hidden))
     var json = false
+
+    @Option(help: "Write the plan to this file instead of standard output (what --apply does is still printed).")
+    var output: String?
 
     func validate() throws {
         if apply != nil && inventory != nil { throw ValidationError("--apply needs a live account, not --inventory") }
@@ -68,7 +76,10 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 let live = try aws.client()
                 client = live
                 let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
-                account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(), progress: Console.progress(enabled: true))
+                // The plan reads only the regional images: no credential report, no S3, no cost guardrails.
+                account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(),
+                                                     parts: CollectionParts(iam: false, s3: false, guardrails: false),
+                                                     progress: Console.progress(enabled: true))
                     .collect(regions: scope)
                 Console.clearProgress(enabled: true)
                 await OrganizationTrustStep.resolve(&account, config: config, client: live, region: aws.homeRegion())
@@ -80,7 +91,8 @@ struct AmisPlanCommand: AsyncParsableCommand {
                     plan.regions[index].auditModeSince = await auditModeSince(client, region: plan.regions[index].region)
                 }
             }
-            print(json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId))
+            let rendered = json || format == .json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId)
+            try Console.writeReport(Data((rendered + "\n").utf8), to: output)
             guard let apply, let client else { return plan.blocksInUse ? 1 : 0 }
             if let refusal = plan.refusal(apply: apply.rawValue, auditDays: auditDays, force: force) { throw CLIError(refusal) }
             let journal = try Journal(name: "amis-\(apply.rawValue)")

@@ -11,16 +11,19 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Example:
               mamori scan --save inventory.json && mamori check --inventory inventory.json --format json
+              mamori check --inventory inventory.json --checks iam.root_access_key,iam.root_without_mfa
             """)
 
     @Option(help: "Inventory written by `mamori scan --save`.")
     var inventory: String
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var selection: SelectionOptions
 
     func run() async throws {
         try await Console.run {
-            let config = try output.loadConfig()
+            var config = try output.loadConfig()
+            _ = try selection.apply(to: &config)
             let loaded = try InventoryFile.read(inventory)
             return try output.emit(Evaluator.evaluate(loaded, config: config), inventory: loaded)
         }

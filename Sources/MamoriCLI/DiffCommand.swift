@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Foundation
 import History
 import MamoriCore
@@ -18,7 +19,7 @@ struct DiffCommand: AsyncParsableCommand {
             Exit codes: 0, or 1 with --fail-on new when there are new findings; 2 error.
             Examples:
               mamori diff
-              mamori diff 12 15 --format json
+              mamori diff 12 15 --format json --output diff.json
               mamori scan --no-fail && mamori diff --fail-on new      # CI: fail only on new findings
             """)
 
@@ -35,6 +36,9 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
+    @Option(help: "Write the comparison to this file instead of standard output.")
+    var output: String?
+
     @Option(name: .customLong("fail-on"), help: "Exit 1 when there are findings of this kind: new, or none (default).")
     var failOn: FailOn = .none
 
@@ -48,9 +52,9 @@ struct DiffCommand: AsyncParsableCommand {
             case .json:
                 var data = try JSONEncoder.report.encode(DiffDocument(from: a, to: b, diff: diff))
                 data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                try Console.writeReport(data, to: output)
             case .table:
-                FileHandle.standardOutput.write(Data(Self.text(diff, a, b).utf8))
+                try Console.writeReport(Data(Self.text(diff, a, b).utf8), to: output)
             }
             return failOn == .new && !diff.new.isEmpty ? 1 : 0
         }
@@ -79,6 +83,15 @@ struct DiffCommand: AsyncParsableCommand {
             + TerminalText.sanitize(diff.uncomparableAccounts.joined(separator: ", "))
     }
 
+    /// Scans that ran different check selections (`--checks`, `--services`, `--severity`, `scan:`):
+    /// findings of checks only one of them ran show as new or fixed.
+    static func selectionNote(_ a: ScanRecord, _ b: ScanRecord) -> String? {
+        let (before, after) = (CheckSelection.parameterPart(a.parameters), CheckSelection.parameterPart(b.parameters))
+        guard before != after else { return nil }
+        func name(_ part: String) -> String { part.isEmpty ? "every check" : "a narrowed check selection" }
+        return "note: scan \(a.id) ran \(name(before)) and scan \(b.id) \(name(after)): findings of checks only one of them ran show as new or fixed"
+    }
+
     static func text(_ diff: ScanDiff, _ a: ScanRecord, _ b: ScanRecord) -> String {
         var text = "Scan \(a.id) (\(TextTable.time(a.startedAt))) → scan \(b.id) (\(TextTable.time(b.startedAt))), \(TerminalText.sanitize(b.target))\n"
         text += "\(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open (\(diff.moved.count) renamed or moved)\n"
@@ -86,6 +99,7 @@ struct DiffCommand: AsyncParsableCommand {
             text += "note: scan \(b.id) is \(b.state.rawValue): findings in parts it could not read may show as fixed; see `mamori history`\n"
         }
         if let note = uncomparableNote(diff, a, b) { text += note + "\n" }
+        if let note = selectionNote(a, b) { text += note + "\n" }
         func section(_ title: String, _ findings: [StoredFinding]) {
             guard !findings.isEmpty else { return }
             text += "\n\(title)\n"

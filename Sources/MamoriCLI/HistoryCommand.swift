@@ -12,7 +12,7 @@ struct HistoryCommand: AsyncParsableCommand {
             Every `mamori scan` is stored (findings, muted findings, errors, what the inventory held).
             Examples:
               mamori history
-              mamori history --limit 5 --format json
+              mamori history --limit 5 --format json --output scans.json
               mamori history --db postgres://mamori@db.internal:5432/mamori
             """)
 
@@ -25,6 +25,9 @@ struct HistoryCommand: AsyncParsableCommand {
 
     @Option(help: "Output format: table or json.")
     var format: Format = .table
+
+    @Option(help: "Write the list to this file instead of standard output.")
+    var output: String?
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -39,9 +42,9 @@ struct HistoryCommand: AsyncParsableCommand {
             case .json:
                 var data = try JSONEncoder.report.encode(scans)
                 data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                try Console.writeReport(data, to: output)
             case .table:
-                FileHandle.standardOutput.write(Data(Self.table(scans).utf8))
+                try Console.writeReport(Data(Self.table(scans).utf8), to: output)
             }
             return 0
         }

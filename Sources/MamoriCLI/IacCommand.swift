@@ -14,14 +14,16 @@ struct IacCommand: AsyncParsableCommand {
         CDK, CDKTF), Go and C#. Silence a reviewed finding with a `mamori:ignore [RULE]` comment on its line \
         or the line above. Exit codes: 0 clean, 1 findings, 2 error (bad path, or files that could not be \
         parsed and no findings). Details: docs/iac.md.
+        Example:
+          mamori iac infra/ --format sarif --output iac.sarif
         """
     )
 
     @Argument(help: "Files or directories to scan.")
     var paths: [String] = ["."]
 
-    @Option(name: .long, help: "Output format: text, json or sarif.")
-    var format: String = "text"
+    @Option(name: .long, help: "Output format: table, json or sarif (text is accepted for table).")
+    var format: String = "table"
 
     @Option(name: .long, help: "Report only findings at or above this severity: low, medium, high.")
     var minSeverity: String = "low"
@@ -30,8 +32,9 @@ struct IacCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        guard let format = IaCOutputFormat(rawValue: format) else {
-            throw fail("unknown --format '\(format)'; use text, json or sarif")
+        // `table` is the terminal report's name in every command; `text` was this one's.
+        guard let format = IaCOutputFormat(rawValue: format.lowercased() == "table" ? "text" : format.lowercased()) else {
+            throw fail("unknown --format '\(format)'; use table, json or sarif")
         }
         guard let minimum = Severity(rawValue: minSeverity) else {
             throw fail("unknown --min-severity '\(minSeverity)'; use info, low, medium, high or critical")

@@ -8,6 +8,10 @@ struct ImdsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imds",
         abstract: "Detect instance-metadata (IMDS) traffic on networks outside AWS: scan logs, convert the SIGMA rule, check this host.",
+        discussion: """
+            Example:
+              mamori imds scan /var/log/squid/access.log --only-source 10.0.0.0/8 --format json --output alerts.json
+            """,
         subcommands: [ImdsScanCommand.self, ImdsRuleCommand.self, ImdsHostCommand.self]
     )
 }
@@ -133,11 +137,15 @@ struct ImdsRuleCommand: AsyncParsableCommand {
             See docs/imds.md for how each differs from pySigma.
             Example:
               mamori imds rule --target sentinel-asim --ignore-source 172.31.0.0/16
+              mamori imds rule --target splunk --output imds.spl
             """
     )
 
     @Option(help: "Query language: \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", ")).")
     var target: String = "sigma"
+
+    @Option(help: "Write the query to this file instead of standard output.")
+    var output: String?
 
     @Option(help: "Convert this SIGMA rule file instead of the built-in one.")
     var rule: String?
@@ -157,7 +165,9 @@ struct ImdsRuleCommand: AsyncParsableCommand {
         }
         let result = Result { () throws(LogDetectError) -> String in try convert(t) }
         switch result {
-        case let .success(query): ImdsCLI.write(query.hasSuffix("\n") ? query : query + "\n")
+        case let .success(query):
+            do { try Console.writeReport(Data((query.hasSuffix("\n") ? query : query + "\n").utf8), to: output) }
+            catch { ImdsCLI.fail("\(error)") }
         case let .failure(error): ImdsCLI.fail(error.description)
         }
     }
@@ -188,11 +198,18 @@ struct ImdsHostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
         abstract: "Check this (non-EC2) machine's AWS tool set-up against bulletin AWS-2025-021.",
-        discussion: "Exit codes: 0 nothing to change, 1 something to change (FAIL or WARN), 2 error."
+        discussion: """
+            Exit codes: 0 nothing to change, 1 something to change (FAIL or WARN), 2 error.
+            Example:
+              mamori imds host --format json --output host-check.json
+            """
     )
 
-    @Option(help: "Output format: text or json.")
-    var format: String = "text"
+    @Option(help: "Output format: table or json (text is accepted for table).")
+    var format: String = "table"
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
 
     @Option(help: ArgumentHelp("Read the system's files (/etc, /proc, /sys, /var/lib, homes) below this directory instead of / (for tests and mounted images).", valueName: "DIR"))
     var root: String = "/"
@@ -203,11 +220,13 @@ struct ImdsHostCommand: AsyncParsableCommand {
             ImdsCLI.fail("--root \(root): not a directory")
         }
         let items = root == "/" ? HostCheck().run() : HostCheck(root: root, home: String(root.reversed().drop(while: { $0 == "/" }).reversed()) + NSHomeDirectory()).run()
+        let rendered: String
         switch format.lowercased() {
-        case "json": ImdsCLI.write(ImdsRendering.json(items))
-        case "text": ImdsCLI.write(ImdsRendering.text(items))
-        default: ImdsCLI.fail("--format \(format): use text or json")
+        case "json": rendered = ImdsRendering.json(items)
+        case "table", "text": rendered = ImdsRendering.text(items)
+        default: ImdsCLI.fail("--format \(format): use table or json")
         }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { ImdsCLI.fail("\(error)") }
         if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }
     }
 }

@@ -32,7 +32,7 @@ struct Mamori: AsyncParsableCommand {
         abstract: "Find and fix the AWS account risks that real incidents come from.",
         version: MamoriVersion.string,
         subcommands: [
-            ScanCommand.self, CheckCommand.self, PolicyCommand.self, HistoryCommand.self, DiffCommand.self, ServeCommand.self,
+            ScanCommand.self, CheckCommand.self, ChecksCommand.self, PolicyCommand.self, HistoryCommand.self, DiffCommand.self, ServeCommand.self,
             SecretsCommand.self, ImdsCommand.self, HuntCommand.self, IacCommand.self, AmisCommand.self, RespondCommand.self, ReportCommand.self, VersionCommand.self,
         ]
     )

@@ -52,7 +52,7 @@ struct OrgScan: Sendable {
             skipped = skipped.filter { shard.contains($0.0.id) }
         }
         let target = "org:\(identity.account)"
-        let parameters = "\(options.fingerprint);regions=\(scope.text)"
+        let parameters = "\(options.fingerprint);regions=\(scope.text)" + CheckSelection(unchecked: config.scan).parameterText
         let scan = try await interruptible(nil) { try await openScan(target: target, parameters: parameters, started: started) }
         var finishedBefore: Set<String> = []
         if let scan, let store, options.resume {
@@ -195,7 +195,9 @@ struct OrgScan: Sendable {
         }
         let label = AccountLabel(name: member.name, ouPath: member.ouPath)
         do {
-            var inventory = try await AccountCollector(client: client, homeRegion: homeRegion, progress: { _ in }).collect(regions: scope)
+            var inventory = try await AccountCollector(client: client, homeRegion: homeRegion,
+                                                       parts: CollectionParts(CheckSelection(unchecked: config.scan)),
+                                                       progress: { _ in }).collect(regions: scope)
             if Task.isCancelled { return nil }
             inventory.accountName = member.name
             inventory.ouPath = member.ouPath

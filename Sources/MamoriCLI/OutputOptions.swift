@@ -57,7 +57,7 @@ struct OutputOptions: ParsableArguments {
     /// Writes the report and returns the exit code: 3 partial, 1 findings, 0 clean. Without the
     /// inventory, reports carry no posture metrics and use the current time.
     func emit(_ evaluation: Evaluation) throws -> Int32 {
-        let shown = all ? evaluation.findings : evaluation.failures
+        let shown = ReportInput.shown(evaluation, all: all)
         return try emit(evaluation, input: ReportInput(evaluation: evaluation, findings: shown, generatedAt: Date(),
                                                        toolVersion: MamoriVersion.string))
     }
@@ -84,6 +84,7 @@ struct OutputOptions: ParsableArguments {
             if let output { try write(data, to: output) } else { FileHandle.standardOutput.write(data) }
         }
         let showsErrors = formats.contains(.table) && outputDir == nil
+        if !showsErrors { for expired in evaluation.expiredMutes { Console.error(expired.text) } }
         if !showsErrors && evaluation.isPartial {
             let count = evaluation.errors.values.reduce(0) { $0 + $1.count }
             Console.error("partial scan: \(count) part(s) could not be read (run with --format table to list them)")

@@ -4,7 +4,7 @@ import MamoriCore
 import PolicyAnalysis
 import StreamIO
 
-/// `mamori policy FILE --type s3|sns|sqs [--account ID] [--format text|json]`:
+/// `mamori policy FILE --type s3|sns|sqs [--account ID] [--format table|json] [--output FILE]`:
 /// says whether one resource policy makes its resource public, and why, before it is applied.
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +16,9 @@ struct PolicyCommand: AsyncParsableCommand {
         FILE may be a bare policy or AWS CLI output: {"Policy": "..."} (s3api get-bucket-policy) or {"Attributes": {"Policy": "..."}} (sqs get-queue-attributes, sns get-topic-attributes).
 
         Exit status: 0 not public, 1 public, 2 unreadable file, bad option or malformed policy.
+        Example:
+          aws s3api get-bucket-policy --bucket my-bucket > policy.json
+          mamori policy policy.json --type s3 --account 123456789012 --format json --output verdict.json
         """
     )
 
@@ -29,15 +32,20 @@ struct PolicyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Owner account ID; grants to other accounts are then reported as cross-account.")
     var account: String?
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: String = "text"
+    @Option(name: .long, help: "Output format: table or json (text is accepted for table).")
+    var format: String = "table"
+
+    @Option(name: .long, help: "Write the verdict to this file instead of standard output.")
+    var output: String?
 
     func run() async throws {
         guard let resourceType = PolicyResourceType(rawValue: type.lowercased()) else {
             fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
         }
-        guard format == "text" || format == "json" else {
-            fail("--format must be text or json (got \"\(format)\")")
+        // `table` like every other command; `text`, the former name, still works.
+        let json = format.lowercased() == "json"
+        guard json || ["table", "text"].contains(format.lowercased()) else {
+            fail("--format must be table or json (got \"\(format)\")")
         }
         if let account, !(account.count == 12 && account.allSatisfy { $0.isASCII && $0.isNumber }) {
             fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
@@ -49,7 +57,8 @@ struct PolicyCommand: AsyncParsableCommand {
         } catch {
             fail("\(file == "-" ? "standard input" : file): \(error.description)")
         }
-        print(format == "json" ? verdict.renderJSON(type: resourceType) : verdict.renderText(escaping: TerminalText.sanitize), terminator: "")
+        let rendered = json ? verdict.renderJSON(type: resourceType) : verdict.renderText(escaping: TerminalText.sanitize)
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { fail("\(error)") }
         if verdict.isPublic { throw ExitCode(1) }
     }
 

@@ -81,6 +81,7 @@ struct ReportRenderCommand: AsyncParsableCommand {
             Exit codes as for `mamori check`: 0 clean, 1 findings, 2 error, 3 partial inventory.
             Example:
               mamori report render --inventory inventory.json --format html --output report.html
+              mamori report render --inventory inventory.json --format markdown --compliance cis --thresholds cis
             """)
 
     @Option(help: "Inventory written by `mamori scan --save`.")
@@ -92,6 +93,10 @@ struct ReportRenderCommand: AsyncParsableCommand {
     @OptionGroup var history: HistoryOptions
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: ArgumentHelp("Group the Markdown and HTML reports by the controls of: cis (CIS AWS Foundations Benchmark v3.0.0) or fsbp (AWS Foundational Security Best Practices).", valueName: "framework"))
+    var compliance: Framework?
 
     func validate() throws {
         if (inventory == nil) == (scan == nil) { throw ValidationError("give either --inventory FILE or --scan ID") }
@@ -100,11 +105,17 @@ struct ReportRenderCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             if let scan {
-                let input = try await StoredScanInput.load(history, scan: scan, all: output.all)
+                var input = try await StoredScanInput.load(history, scan: scan, all: output.all)
+                input.compliance = compliance
                 return try output.emit(input.evaluation, input: input)
             }
             let loaded = try InventoryFile.read(inventory ?? "")
-            return try output.emit(Evaluator.evaluate(loaded, config: try output.loadConfig()), inventory: loaded)
+            var config = try output.loadConfig()
+            _ = try selection.apply(to: &config)
+            let evaluation = Evaluator.evaluate(loaded, config: config)
+            var input = ReportInput(inventory: loaded, evaluation: evaluation, all: output.all, toolVersion: MamoriVersion.string)
+            input.compliance = compliance
+            return try output.emit(evaluation, input: input)
         }
     }
 }

@@ -11,6 +11,8 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
         discussion: """
             Every phase is journaled, can be re-run, and its report says how to go back (see `mamori respond undo`).
             Exit codes: 0 nothing left to do, 1 something still needs a human (the report says what), 2 error.
+            Example:
+              mamori respond leaked-key AKIAIOSFODNN7EXAMPLE --format json --output plan.json   # the plan, nothing changed
             Test hook: MAMORI_TEST_FAIL_AFTER_STEP=create-key|deactivate-key|delete-key stops the run right after that step (for --resume tests).
             Examples:
               mamori respond leaked-key AKIAIOSFODNN7EXAMPLE                                   # the plan
@@ -71,6 +73,9 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     @Option(help: "Also write the report to PATH (Markdown) and PATH.json.")
     var report: String?
 
+    @Option(help: "Write the report (in --format) to this file instead of standard output; one key only (several: --report).")
+    var output: String?
+
     @Option(help: "Remove this swept resource (instance, spot request, key pair, Lambda function, access key ID) with --apply; repeat per resource.")
     var remove: [String] = []
 
@@ -120,7 +125,9 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 if found.keys.isEmpty { throw CLIError("no AKIA key IDs in \(fromFindings)") }
                 keys = found.keys
             }
+            if output != nil && keys.count > 1 { throw CLIError("--output takes one key's report; for \(keys.count) keys use --report PATH (one file per key)") }
             // Every output is checked before the first change (the secret file is claimed by the responder).
+            if let output, let problem = OutputFiles.problem(reportFile: output) { throw CLIError("--output \(output): \(problem); nothing was changed") }
             if let report {
                 for key in keys {
                     for path in Self.reportPaths(report, key: key, many: keys.count > 1) {
@@ -158,7 +165,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 Console.clearProgress(enabled: true)
                 let markdown = ReportRenderer.markdown(result)
                 let json = try ReportRenderer.json(result)
-                print(format == "json" ? json : markdown, terminator: "")
+                try Console.writeReport(Data((format == "json" ? json : markdown).utf8), to: output)
                 if let report {
                     let paths = Self.reportPaths(report, key: key, many: keys.count > 1)
                     try markdown.write(toFile: paths[0], atomically: true, encoding: .utf8)

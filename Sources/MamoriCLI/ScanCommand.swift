@@ -22,6 +22,7 @@ struct ScanCommand: AsyncParsableCommand {
               mamori scan --profile prod
               mamori scan --region eu-west-1 --region us-east-1 --format json --output findings.json
               mamori scan --endpoint-url http://127.0.0.1:5000 --save inventory.json
+              mamori scan --services iam,s3 --severity high --thresholds cis
               mamori scan --fail-on new                       # CI: fail only on findings the last scan did not have
               mamori scan --org --role-name OrganizationAccountAccessRole --max-accounts 8 --region eu-west-1
               mamori scan --org --resume                      # after Ctrl-C or a crash: only unfinished accounts
@@ -30,6 +31,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var aws: AWSOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var selection: SelectionOptions
     @OptionGroup var organization: OrgOptions
     @OptionGroup var history: HistoryOptions
 
@@ -53,11 +55,12 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             if organization.org { return try await scanOrganization() }
-            let config = try output.loadConfig()
+            var config = try output.loadConfig()
+            let selected = try selection.apply(to: &config)
             let client = try aws.client()
             let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
             let store = noHistory ? nil : try await history.open()
-            let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8,
+            let collector = AccountCollector(client: client, homeRegion: aws.homeRegion(), fanOut: 8, parts: CollectionParts(selected),
                                              progress: Console.progress(enabled: !quiet))
             var account: AccountInventory
             do { account = try await collector.collect(regions: scope) }
@@ -75,7 +78,8 @@ struct ScanCommand: AsyncParsableCommand {
             var scanId: Int64?
             if let store {
                 input.history = await ScanHistory.trend(store, kind: .account, target: account.accountId, before: nil)
-                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics, in: store)
+                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics,
+                                            selection: selected, in: store)
             }
             let code = try output.emit(evaluation, input: input)
             let final = try await applyFailOn(code, store: store, scanId: scanId)
@@ -88,7 +92,9 @@ struct ScanCommand: AsyncParsableCommand {
     /// any moment ends with "interrupted" and exit 3, never with an AWS or store error.
     func scanOrganization() async throws -> Int32 {
         if save != nil { throw CLIError("--save is not available with --org yet: each account's inventory is released after evaluation") }
-        let (config, client) = (try output.loadConfig(), try aws.client())
+        var loaded = try output.loadConfig()
+        _ = try selection.apply(to: &loaded)
+        let (config, client) = (loaded, try aws.client())
         let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
         let (options, homeRegion, quiet, noHistory, history) = (organization, aws.homeRegion(), quiet, noHistory, history)
         let outcome: OrgOutcome
@@ -112,7 +118,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         var trend: [ScanSummary] = []
         if let store { trend = await ScanHistory.trend(store, kind: .org, target: outcome.target, before: outcome.scanId) }
-        let input = ReportInput(evaluation: outcome.evaluation, findings: output.all ? outcome.evaluation.findings : outcome.evaluation.failures,
+        let input = ReportInput(evaluation: outcome.evaluation, findings: ReportInput.shown(outcome.evaluation, all: output.all),
                                 generatedAt: outcome.startedAt, toolVersion: MamoriVersion.string, metrics: outcome.metrics, history: trend,
                                 accountNames: outcome.evaluation.accounts.mapValues(\.name))
         let code = try output.emit(outcome.evaluation, input: input)
@@ -123,9 +129,9 @@ struct ScanCommand: AsyncParsableCommand {
 
     /// Stores a one-account scan and returns its id.
     static func store(account: AccountInventory, inventory: Inventory, evaluation: Evaluation, metrics: PostureMetrics?,
-                      in store: any HistoryStore) async throws -> Int64 {
+                      selection: CheckSelection = .all, in store: any HistoryStore) async throws -> Int64 {
         do {
-            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))",
+            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))" + selection.parameterText,
                                                          startedAt: inventory.collectedAt, toolVersion: MamoriVersion.string))
             try await store.record(ScanHistory.result(account: account, evaluation: evaluation, metrics: metrics, at: inventory.collectedAt), scan: scan.id)
             try await store.finishScan(scan.id, state: ScanHistory.state(evaluation), finishedAt: Date(),
@@ -152,6 +158,7 @@ struct ScanCommand: AsyncParsableCommand {
             let diff = try await ScanDiff.compare(store, from: previous.id, to: current.id)
             Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
             if let note = DiffCommand.uncomparableNote(diff, previous, current) { Console.error(note) }
+            if let note = DiffCommand.selectionNote(previous, current) { Console.error(note) }
             return code == 1 ? (diff.new.isEmpty ? 0 : 1) : code
         }
     }

@@ -13,7 +13,7 @@ enum StoredScanInput {
         let trend = await ScanHistory.trend(store, kind: scan.kind, target: scan.target, before: id).filter { $0.date < scan.startedAt }
         await store.close()
         if scan.pending > 0 { Console.error("scan \(id) is not finished: \(scan.pending) account(s) still pending") }
-        return ReportInput(evaluation: evaluation, findings: all ? evaluation.findings : evaluation.failures, generatedAt: scan.startedAt,
+        return ReportInput(evaluation: evaluation, findings: ReportInput.shown(evaluation, all: all), generatedAt: scan.startedAt,
                            toolVersion: MamoriVersion.string, metrics: stored ?? ScanHistory.metrics(accounts, measuredAt: scan.startedAt),
                            history: trend, accountNames: evaluation.accounts.mapValues(\.name))
     }

@@ -8,9 +8,10 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// Whether a resource passed or failed a check.
+/// Whether a resource passed or failed a check. `muted` appears only in reports with `--all`: a
+/// failure a mute rule silenced (the evaluation itself keeps muted findings as failures).
 public enum FindingStatus: String, Codable, Sendable {
-    case fail, pass
+    case fail, pass, muted
 }
 
 /// One result of one check on one resource. The JSON form has exactly these ten fields:

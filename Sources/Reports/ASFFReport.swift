@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import MamoriCore
 
@@ -8,7 +9,11 @@ public enum ASFFReport {
         let time = ReportText.iso(input.generatedAt)
         return try ReportText.json(input.findings.map { finding in
             let region = finding.region == "global" ? "us-east-1" : finding.region
-            let failed = finding.status == .fail
+            let failed = finding.status != .pass
+            let reason = input.muteReason(finding)
+            let requirements = ReportText.checks[finding.check]?.compliance.sorted().map(\.requirement) ?? []
+            var fields = ["mamori/check": finding.check, "mamori/severity": finding.severity.rawValue]
+            if let reason { fields["mamori/mutedReason"] = ReportText.limit(reason, 512) }
             return SecurityHubFinding(
                 SchemaVersion: "2018-10-08",
                 Id: "mamori/\(finding.check)/\(ReportText.fingerprint(finding))",
@@ -21,9 +26,11 @@ public enum ASFFReport {
                 Title: ReportText.limit(finding.title, 256), Description: ReportText.limit(finding.message, 1024),
                 Resources: [.init(Type: finding.resourceType, Id: finding.resource, Partition: "aws", Region: region)],
                 Remediation: .init(Recommendation: .init(Text: ReportText.limit(finding.remediation, 512))),
-                Compliance: .init(Status: failed ? "FAILED" : "PASSED"),
-                RecordState: "ACTIVE", Workflow: .init(Status: failed ? "NEW" : "RESOLVED"),
-                ProductFields: ["mamori/check": finding.check, "mamori/severity": finding.severity.rawValue])
+                // RelatedRequirements holds at most 32 entries of up to 256 characters (botocore's model).
+                Compliance: .init(Status: failed ? "FAILED" : "PASSED",
+                                  RelatedRequirements: requirements.isEmpty ? nil : Array(requirements.prefix(32))),
+                RecordState: "ACTIVE", Workflow: .init(Status: reason != nil ? "SUPPRESSED" : (failed ? "NEW" : "RESOLVED")),
+                ProductFields: fields)
         })
     }
 
@@ -83,6 +90,7 @@ struct SecurityHubFinding: Encodable {
 
     struct ComplianceValue: Encodable {
         var Status: String
+        var RelatedRequirements: [String]?
     }
 
     struct WorkflowValue: Encodable {

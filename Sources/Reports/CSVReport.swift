@@ -7,10 +7,22 @@ public enum CSVReport {
     public static let header = ["check", "title", "severity", "status", "account", "region", "resource", "resourceType", "message", "remediation"]
 
     public static func render(_ findings: [Finding]) -> Data {
-        var out = row(header)
+        render(findings, reason: { _ in nil })
+    }
+
+    /// With muted findings shown (`--all`), a `mutedReason` column follows the ten.
+    public static func render(_ input: ReportInput) -> Data {
+        render(input.findings, reason: input.muteReason)
+    }
+
+    static func render(_ findings: [Finding], reason: (Finding) -> String?) -> Data {
+        let withReasons = findings.contains { $0.status == .muted }
+        var out = row(withReasons ? header + ["mutedReason"] : header)
         for finding in findings {
-            out += row([finding.check, finding.title, finding.severity.rawValue, finding.status.rawValue, finding.account,
-                        finding.region, finding.resource, finding.resourceType, finding.message, finding.remediation])
+            var cells = [finding.check, finding.title, finding.severity.rawValue, finding.status.rawValue, finding.account,
+                         finding.region, finding.resource, finding.resourceType, finding.message, finding.remediation]
+            if withReasons { cells.append(reason(finding) ?? "") }
+            out += row(cells)
         }
         return Data(out.utf8)
     }

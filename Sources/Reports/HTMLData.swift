@@ -45,7 +45,7 @@ struct HTMLData: Encodable {
     }
 
     init(_ input: ReportInput) {
-        let rows: [(Finding, Int, String)] = input.findings.map { ($0, $0.status == .fail ? 0 : 1, "") }
+        let rows: [(Finding, Int, String)] = input.findings.filter { $0.status != .muted }.map { ($0, $0.status == .fail ? 0 : 1, "") }
             + input.evaluation.muted.map { ($0.finding, 2, $0.reason) }
         let sorted = rows.sorted { a, b in
             if a.0.severity != b.0.severity { return a.0.severity > b.0.severity }

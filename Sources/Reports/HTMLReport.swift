@@ -20,6 +20,9 @@ public enum HTMLReport {
         html += "<section class=\"charts\">\n<div><h2>Failing findings by severity</h2>\n\(HTMLCharts.severity(failing))</div>\n"
         html += "<div><h2>Trend over past scans</h2>\n\(HTMLCharts.trend(input.history, current: ScanSummary(date: input.generatedAt, failing: counts(failing))))</div>\n</section>\n"
         if let metrics = input.metrics { html += metricsSection(metrics) }
+        if let framework = input.compliance {
+            html += ComplianceSummary(framework: framework, evaluation: input.evaluation).html(escape)
+        }
         html += rollupSection(input.evaluation)
         html += errorsSection(input)
         html += """

@@ -20,6 +20,9 @@ public enum MarkdownReport {
                 out += "\(MetricsReport.number(metric.population.percent))% of \(escape(metric.population.of)) | \(metric.verdict.rawValue) |\n"
             }
         }
+        if let framework = input.compliance {
+            out += ComplianceSummary(framework: framework, evaluation: input.evaluation).markdown(escape)
+        }
         out += "\n## Findings\n"
         if input.findings.isEmpty { out += "\nNo failing findings.\n" }
         for severity in Severity.allCases.reversed() {
@@ -43,6 +46,10 @@ public enum MarkdownReport {
             for muted in input.evaluation.muted {
                 out += "| `\(muted.finding.check)` | \(escape(muted.finding.resource)) | \(escape(muted.reason)) |\n"
             }
+        }
+        if !input.evaluation.expiredMutes.isEmpty {
+            out += "\n## Expired mutes\n\nThese rules are past their `expires:` date and no longer mute; renew or remove them.\n\n"
+            for expired in input.evaluation.expiredMutes { out += "- \(escape(expired.text))\n" }
         }
         let errors = input.evaluation.errors.sorted { $0.key < $1.key }.flatMap { account, list in list.map { (account, $0) } }
         if !errors.isEmpty {

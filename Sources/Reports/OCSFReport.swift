@@ -15,12 +15,15 @@ public enum OCSFReport {
         let time = Int64((input.generatedAt.timeIntervalSince1970 * 1000).rounded())
         let check = ReportText.checks[finding.check]
         let (severityId, severityName) = severity(finding.severity)
-        let failed = finding.status == .fail
+        let failed = finding.status != .pass
+        let reason = input.muteReason(finding)
         return DetectionFinding(
             activity_id: 1, activity_name: "Create", category_uid: 2, category_name: "Findings",
             class_uid: 2004, class_name: "Detection Finding", type_uid: 200_401, type_name: "Detection Finding: Create",
             severity_id: severityId, severity: severityName,
-            status_id: 1, status: "New", status_code: failed ? "FAIL" : "PASS", status_detail: finding.message,
+            // OCSF status_id 3 "Suppressed" is what a mute is; status_code stays the check's verdict.
+            status_id: reason == nil ? 1 : 3, status: reason == nil ? "New" : "Suppressed", status_code: failed ? "FAIL" : "PASS",
+            status_detail: reason.map { "muted: \($0)" } ?? finding.message,
             time: time, time_dt: ReportText.iso(input.generatedAt), message: finding.message,
             metadata: .init(event_code: finding.check,
                             product: .init(name: "Mamori", uid: "mamori", vendor_name: "Mamori", version: input.toolVersion),
@@ -34,7 +37,17 @@ public enum OCSFReport {
                                                                  type: "AWS Account", type_id: 10), region: finding.region),
             remediation: .init(desc: finding.remediation),
             risk_details: check?.rationale,
-            unmapped: ["check": finding.check])
+            compliance: compliance(check, status: failed ? "Fail" : "Pass"),
+            unmapped: reason.map { ["check": finding.check, "muted_reason": $0] } ?? ["check": finding.check])
+    }
+
+    /// OCSF `compliance`: the controls the check maps to (`requirements`), one standard per framework.
+    static func compliance(_ check: CheckDefinition?, status: String) -> DetectionFinding.Compliance? {
+        let mappings = check?.compliance.sorted() ?? []
+        guard !mappings.isEmpty else { return nil }
+        return .init(requirements: mappings.map(\.requirement), standards: Array(Set(mappings.map(\.framework.title))).sorted(),
+                     control: mappings.map(\.control).joined(separator: ", "), status: status,
+                     status_id: status == "Pass" ? 1 : 3)
     }
 
     /// OCSF severity_id: 1 Informational … 5 Critical.
@@ -78,7 +91,17 @@ struct DetectionFinding: Encodable {
     var cloud: Cloud
     var remediation: Remediation
     var risk_details: String?
+    var compliance: Compliance?
     var unmapped: [String: String]
+
+    /// OCSF 1.1 Compliance object: requirements and standards are required; status_id 1 Pass, 3 Fail.
+    struct Compliance: Encodable {
+        var requirements: [String]
+        var standards: [String]
+        var control: String
+        var status: String
+        var status_id: Int
+    }
 
     struct Metadata: Encodable {
         var event_code: String

@@ -22,11 +22,11 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     public func render(_ input: ReportInput, color: Bool = false, width: Int = 140) throws -> Data {
         switch self {
         case .table: Data(TerminalReport(color: color, width: width).render(input.evaluation, findings: input.findings).utf8)
-        case .json: try JSONReport.render(input.findings)
+        case .json: try JSONReport.render(input)
         case .sarif: try SarifReport.render(input)
         case .ocsf: try OCSFReport.render(input)
         case .asff: try ASFFReport.render(input)
-        case .csv: CSVReport.render(input.findings)
+        case .csv: CSVReport.render(input)
         case .markdown: MarkdownReport.render(input)
         case .html: try HTMLReport.render(input)
         }

@@ -19,6 +19,8 @@ public struct ReportInput: Sendable {
     public var history: [ScanSummary]
     /// Account names by id, when known (OCSF's `cloud.account.name`; the id stands in otherwise).
     public var accountNames: [String: String]
+    /// `--compliance`: Markdown and HTML group findings by this framework's controls.
+    public var compliance: Framework?
 
     public init(evaluation: Evaluation, findings: [Finding], generatedAt: Date, toolVersion: String,
                 metrics: PostureMetrics? = nil, history: [ScanSummary] = [], accountNames: [String: String] = [:]) {
@@ -33,11 +35,35 @@ public struct ReportInput: Sendable {
 
     /// The usual input from an inventory: metrics computed, failures only unless `all`.
     public init(inventory: Inventory, evaluation: Evaluation, all: Bool, toolVersion: String, history: [ScanSummary] = []) {
-        self.init(evaluation: evaluation, findings: all ? evaluation.findings : evaluation.failures,
+        self.init(evaluation: evaluation, findings: Self.shown(evaluation, all: all),
                   generatedAt: inventory.collectedAt, toolVersion: toolVersion,
                   metrics: PostureMetrics.compute(inventory: inventory, evaluation: evaluation), history: history,
                   accountNames: Dictionary(inventory.accounts.compactMap { account in account.accountName.map { (account.accountId, $0) } },
                                            uniquingKeysWith: { first, _ in first }))
+    }
+}
+
+extension ReportInput {
+    /// The findings a report shows: failures only, or with `--all` every finding, muted ones
+    /// included with status `muted` (machine formats carry them so muting is auditable).
+    public static func shown(_ evaluation: Evaluation, all: Bool) -> [Finding] {
+        guard all else { return evaluation.failures }
+        let muted = evaluation.muted.map { muted in
+            var finding = muted.finding
+            finding.status = .muted
+            return finding
+        }
+        return (evaluation.findings + muted).sorted(by: Evaluator.order)
+    }
+
+    /// The mute reason of a shown finding, when it is muted.
+    public func muteReason(_ finding: Finding) -> String? {
+        guard finding.status == .muted else { return nil }
+        return mutedReasons[finding.fingerprint]
+    }
+
+    var mutedReasons: [String: String] {
+        Dictionary(evaluation.muted.map { ($0.finding.fingerprint, $0.reason) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

@@ -21,9 +21,27 @@ public enum SarifReport {
               var runs = root["runs"] as? [[String: Any]], var run = runs.first,
               var encoded = run["results"] as? [[String: Any]], encoded.count == input.findings.count
         else { throw ReportError.encoding("SARIF") }
+        // Rule properties carry the compliance mappings (CIS/FSBP control ids) next to security-severity and tags.
+        if var tool = run["tool"] as? [String: Any], var driver = tool["driver"] as? [String: Any],
+           var encodedRules = driver["rules"] as? [[String: Any]], encodedRules.count == Catalog.all.count {
+            for (index, check) in Catalog.all.enumerated() where !check.compliance.isEmpty {
+                var properties = encodedRules[index]["properties"] as? [String: Any] ?? [:]
+                let mappings = check.compliance.sorted()
+                properties["compliance"] = mappings.map(\.requirement)
+                properties["tags"] = (properties["tags"] as? [String] ?? []) + mappings.map { "\($0.framework.rawValue):\($0.control)" }
+                encodedRules[index]["properties"] = properties
+            }
+            driver["rules"] = encodedRules
+            tool["driver"] = driver
+            run["tool"] = tool
+        }
         for (index, finding) in input.findings.enumerated() {
             var result = encoded[index]
             result["kind"] = finding.status == .pass ? "pass" : "fail"
+            if let reason = input.muteReason(finding) {
+                // SARIF's own form for a silenced result: code scanning shows it as dismissed.
+                result["suppressions"] = [["kind": "external", "status": "accepted", "justification": reason]]
+            }
             result["locations"] = [[
                 "logicalLocations": [["fullyQualifiedName": finding.resource, "kind": "resource"]],
                 "message": ["text": "\(finding.resourceType) in account \(finding.account), region \(finding.region)"],

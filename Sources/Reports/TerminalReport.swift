@@ -52,6 +52,10 @@ public struct TerminalReport: Sendable {
                 out += "  \(safe(muted.finding.check)) \(safe(muted.finding.resource)): \(safe(muted.reason))\n"
             }
         }
+        if !evaluation.expiredMutes.isEmpty {
+            out += "\nExpired mutes (no longer muting; renew or remove them in mamori.yml):\n"
+            for expired in evaluation.expiredMutes { out += "  \(safe(expired.text))\n" }
+        }
         let errors = evaluation.errors.sorted { $0.key < $1.key }.flatMap { account, list in list.map { (account, $0) } }
         if !errors.isEmpty {
             out += "\nPartial scan: \(errors.count) part(s) could not be read:\n"
@@ -64,10 +68,11 @@ public struct TerminalReport: Sendable {
     }
 
     func label(_ finding: Finding) -> String {
-        let text = finding.status == .pass ? "pass" : finding.severity.rawValue
+        let text = finding.status == .fail ? finding.severity.rawValue : finding.status.rawValue
         guard color else { return text }
         let code = switch (finding.status, finding.severity) {
         case (.pass, _): "32"
+        case (.muted, _): "2"
         case (_, .critical): "1;31"
         case (_, .high): "31"
         case (_, .medium): "33"

@@ -138,6 +138,8 @@ def csv_file(directory):
     raw = (directory / "findings.csv").read_bytes().decode("utf-8")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     header = ["check", "title", "severity", "status", "account", "region", "resource", "resourceType", "message", "remediation"]
+    if rows[0] == header + ["mutedReason"]:  # muted findings shown (--all)
+        header = rows[0]
     if rows[0] != header:
         fail(f"findings.csv: header is {rows[0]}")
     for number, row in enumerate(rows[1:], start=2):
@@ -166,10 +168,30 @@ def html(directory):
     return sum(1 for row in data["findings"] if row[2] != 2)
 
 
+def muted(directory):
+    """`--all` output: the muted finding is in every machine format, with its reason."""
+    if not any(f.get("status") == "muted" and f.get("mutedReason") for f in load(directory / "findings.json") or []):
+        fail("findings.json: no muted finding with mutedReason")
+    results = load(directory / "findings.sarif")["runs"][0]["results"]
+    if not any(r.get("suppressions") for r in results):
+        fail("findings.sarif: no result with suppressions")
+    if not any(e.get("status_id") == 3 for e in load(directory / "findings.ocsf.json") or []):
+        fail("findings.ocsf.json: no Suppressed (status_id 3) event")
+    if not any(f.get("Workflow", {}).get("Status") == "SUPPRESSED" for f in load(directory / "findings.asff.json") or []):
+        fail("findings.asff.json: no SUPPRESSED finding")
+    if ",muted," not in (directory / "findings.csv").read_text(encoding="utf-8"):
+        fail("findings.csv: no muted row")
+
+
 def main():
     directory = pathlib.Path(sys.argv[1])
-    counts = {"sarif": sarif(directory), "ocsf": ocsf(directory), "asff": asff(directory),
-              "csv": csv_file(directory), "html": html(directory)}
+    # "all": a `--all` render of the machine formats (no HTML, which lists muted findings apart).
+    with_muted = len(sys.argv) > 2 and sys.argv[2] == "all"
+    counts = {"sarif": sarif(directory), "ocsf": ocsf(directory), "asff": asff(directory), "csv": csv_file(directory)}
+    if with_muted:
+        muted(directory)
+    else:
+        counts["html"] = html(directory)
     if len(set(counts.values())) != 1:
         fail(f"formats disagree on the number of findings: {counts}")
     if problems:

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// One CLI style: `--output FILE` and `table`/`json` format names on the commands that lacked them.
+@Suite struct CLIStyleTests {
+    @Test func outputFileAndTableFormatEverywhere() throws {
+        let dir = Mamori.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let policy = "\(dir)/policy.json"
+        try #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#
+            .write(toFile: policy, atomically: true, encoding: .utf8)
+
+        let verdict = try Mamori.run(["policy", policy, "--type", "s3", "--format", "json", "--output", "\(dir)/verdict.json"])
+        #expect(verdict.status == 1 && verdict.stdout.isEmpty)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/verdict.json"))) as? [String: Any])
+        #expect(written["public"] as? Bool == true)
+        // `table` is accepted where `text` was the name; `text` still works.
+        #expect(try Mamori.run(["policy", policy, "--type", "s3", "--format", "table"]).stdout.hasPrefix("public"))
+        #expect(try Mamori.run(["policy", policy, "--type", "s3", "--format", "text"]).stdout.hasPrefix("public"))
+
+        let history = try Mamori.run(["history", "--db", "\(dir)/h.sqlite", "--format", "json", "--output", "\(dir)/scans.json"])
+        #expect(history.status == 0 && history.stdout.isEmpty, "stderr: \(history.stderr)")
+        #expect(try String(contentsOfFile: "\(dir)/scans.json", encoding: .utf8).hasPrefix("["))
+
+        let host = try Mamori.run(["imds", "host", "--format", "json", "--output", "\(dir)/host.json"])
+        #expect([0, 1].contains(host.status) && host.stdout.isEmpty, "stderr: \(host.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/host.json"))
+
+        let rule = try Mamori.run(["imds", "rule", "--target", "splunk", "--output", "\(dir)/imds.spl"])
+        #expect(rule.status == 0 && rule.stdout.isEmpty)
+        #expect(try String(contentsOfFile: "\(dir)/imds.spl", encoding: .utf8).contains("169.254.169.254"))
+
+        let iac = try Mamori.run(["iac", dir, "--format", "table"])
+        #expect(iac.status == 0, "stderr: \(iac.stderr)")
+
+        let list = try Mamori.run(["checks", "list", "--output", "\(dir)/checks.txt"])
+        #expect(list.status == 0 && list.stdout.isEmpty)
+        #expect(try String(contentsOfFile: "\(dir)/checks.txt", encoding: .utf8).contains("ec2.instance_imdsv2_not_required"))
+    }
+}
