@@ -65,6 +65,8 @@ let package = Package(
         .target(name: "Dashboard", dependencies: [
             "History", "MamoriCore", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
+            // Connection cap and idle timeout (MaximumAvailableConnections, HTTP1Channel.Configuration).
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
         // A fault-injecting HTTP proxy for resilience tests (throttling, 5xx, resets, slow and truncated responses).
@@ -94,7 +96,10 @@ let package = Package(
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore", "MamoriTestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: [
+            "Dashboard", "History", "MamoriCore", "MamoriTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),
