@@ -69,7 +69,7 @@ struct CredentialTests {
             [profile sso]
             sso_session = corp
             """)
-        for (profile, phrase) in [("absent", "is not in"), ("norole", "neither source_profile"), ("loop", "loop"), ("sso", "aws sso login")] {
+        for (profile, phrase) in [("absent", "is not in"), ("norole", "neither source_profile"), ("loop", "loop"), ("sso", "no [sso-session corp] section")] {
             #expect {
                 _ = try CredentialChain.resolve(CredentialOptions(profile: profile, environment: ["HOME": dir], region: "us-east-1"),
                                                 configuration: configuration, onEC2: false)
