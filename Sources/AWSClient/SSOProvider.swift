@@ -7,7 +7,9 @@ import Foundation
 /// `~/.aws/sso/cache/<sha1 of the session name, or of the start URL>.json` (botocore's
 /// `SSOTokenLoader`); the portal's `GetRoleCredentials` trades it for role credentials. Wrap it
 /// in `RefreshingCredentialProvider`: each refresh reads the token file again, so a new
-/// `aws sso login` is picked up without restarting.
+/// `aws sso login` is picked up without restarting. For `sso_session` profiles a token within 15
+/// minutes of expiry is renewed first with SSO OIDC `CreateToken` (its refresh token), and the
+/// cache file rewritten, as botocore's `SSOTokenProvider` does.
 public struct SSOCredentialProvider: CredentialProvider {
     public let profile: String
     /// The `sso_session` name; nil for a legacy profile.
@@ -72,8 +74,11 @@ public struct SSOCredentialProvider: CredentialProvider {
         return "\(cacheDirectory)/\(digest).json"
     }
 
+    /// botocore's `_REFRESH_WINDOW`.
+    static let tokenRefreshWindow: TimeInterval = 15 * 60
+
     public func credentials() async throws(AWSError) -> Credentials {
-        let token = try cachedToken()
+        let token = try await accessToken()
         let endpoint = configuration.endpoints.endpoint(for: .sso, region: ssoRegion)
         // Unsigned (botocore: `authtype: none`); the token travels in its own header.
         let request = HTTPRequest(method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
@@ -98,8 +103,8 @@ public struct SSOCredentialProvider: CredentialProvider {
                            expiration: expiration, source: "sso profile \(profile) (\(roleName) in \(accountId))")
     }
 
-    /// The cached access token, if present and not expired.
-    func cachedToken() throws(AWSError) -> String {
+    /// The cached access token, renewed first when it is about to expire and can be.
+    func accessToken() async throws(AWSError) -> String {
         let path = tokenFile
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AWSError.credentials("profile '\(profile)': no IAM Identity Center token cached (\(path)): run `\(loginCommand)`")
@@ -111,8 +116,40 @@ public struct SSOCredentialProvider: CredentialProvider {
         guard let expires = Self.parseExpiry(expiresText) else {
             throw AWSError.credentials("profile '\(profile)': the cached token's expiresAt '\(expiresText)' is not a date: run `\(loginCommand)`")
         }
+        if sessionName != nil, expires.timeIntervalSince(now()) < Self.tokenRefreshWindow, let renewed = await renew(json, path: path) {
+            return renewed
+        }
         guard expires > now() else {
             throw AWSError.credentials("profile '\(profile)': the IAM Identity Center token expired at \(ISO8601.string(expires)): run `\(loginCommand)`")
+        }
+        return token
+    }
+
+    /// SSO OIDC `CreateToken` with the cached refresh token (unsigned, `POST /token`); the new
+    /// token is written back to the cache like the AWS CLI does. Nil when the cache holds no usable
+    /// registration or the call fails: the caller then uses the old token while it lasts.
+    func renew(_ cached: JSONValue, path: String) async -> String? {
+        guard let refreshToken = cached["refreshToken"]?.string, let clientId = cached["clientId"]?.string,
+              let clientSecret = cached["clientSecret"]?.string,
+              let registrationText = cached["registrationExpiresAt"]?.string,
+              let registrationExpires = Self.parseExpiry(registrationText), registrationExpires > now() else { return nil }
+        let body: JSONValue = ["grantType": "refresh_token", "clientId": .string(clientId), "clientSecret": .string(clientSecret),
+                               "refreshToken": .string(refreshToken)]
+        let endpoint = configuration.endpoints.endpoint(for: .ssoOIDC, region: ssoRegion)
+        let request = HTTPRequest(method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: "/token",
+                                  headers: [HTTPHeader("Content-Type", "application/json")], body: body.serialized())
+        guard let response = try? await configuration.transport.send(request, timeout: configuration.timeout), response.status == 200,
+              let answer = try? JSONValue.parse(response.body), let token = answer["accessToken"]?.string, !token.isEmpty,
+              case .number(let expiresIn)? = answer["expiresIn"] else { return nil }
+        var updated = cached.object
+        updated["accessToken"] = .string(token)
+        updated["expiresAt"] = .string(ISO8601.string(now().addingTimeInterval(expiresIn)))
+        if let rotated = answer["refreshToken"]?.string { updated["refreshToken"] = .string(rotated) }
+        // Best effort, owner-only like the AWS CLI's cache: the token in hand works either way.
+        let data = JSONValue.object(updated).serialized()
+        let temporary = path + ".mamori-\(UUID().uuidString)"
+        if FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) {
+            if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
         }
         return token
     }
@@ -127,4 +164,6 @@ public struct SSOCredentialProvider: CredentialProvider {
 extension AWSService {
     /// The IAM Identity Center portal (`portal.sso.REGION.amazonaws.com`), botocore `sso` 2019-06-10.
     public static let sso = AWSService(id: "sso", signingName: "awsssoportal", endpointPrefix: "portal.sso", apiVersion: "2019-06-10", wire: .restJSON)
+    /// IAM Identity Center OIDC (`oidc.REGION.amazonaws.com`), botocore `sso-oidc` 2019-06-10; `AWS_ENDPOINT_URL_SSO_OIDC`.
+    public static let ssoOIDC = AWSService(id: "sso-oidc", signingName: "sso-oauth", endpointPrefix: "oidc", apiVersion: "2019-06-10", wire: .restJSON)
 }

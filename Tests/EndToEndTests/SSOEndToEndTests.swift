@@ -63,7 +63,7 @@ struct SSOEndToEndTests {
     }
 
     func environment(home: String, portal: FakeSSOPortal) -> [String: String] {
-        var env = Mamori.environment(home: home, extra: ["AWS_ENDPOINT_URL_SSO": portal.endpoint])
+        var env = Mamori.environment(home: home, extra: ["AWS_ENDPOINT_URL_SSO": portal.endpoint, "AWS_ENDPOINT_URL_SSO_OIDC": portal.endpoint])
         env["AWS_ACCESS_KEY_ID"] = nil
         env["AWS_SECRET_ACCESS_KEY"] = nil
         return env
@@ -90,6 +90,28 @@ struct SSOEndToEndTests {
         #expect(requests.count == 2, "\(requests)")
         #expect(requests.first == "GET /federation/credentials?account_id=123456789012&role_name=SecurityAudit good-token")
         #expect(requests.last?.contains("role_name=ReadOnly") == true)
+    }
+
+    /// A session token about to expire is renewed with its refresh token first, and the cache rewritten.
+    @Test func sessionTokenNearExpiryIsRenewed() throws {
+        let portal = try FakeSSOPortal()
+        let estate = try MotoEstate.demo()
+        let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(300))
+        let home = try home(expiresAt: soon, token: "stale-token")
+        let cacheFile = "\(home)/.aws/sso/cache/\(Self.sessionCache).json"
+        let cached = #"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "stale-token", "expiresAt": "\#(soon)", "#
+            + #""refreshToken": "good-refresh", "clientId": "client-id", "clientSecret": "client-secret", "registrationExpiresAt": "2099-01-01T00:00:00Z"}"#
+        try cached.write(toFile: cacheFile, atomically: true, encoding: .utf8)
+        let run = try Mamori.run(["scan", "--profile", "auditor", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet"],
+                                 environment: environment(home: home, portal: portal))
+        #expect([0, 1, 3].contains(run.status), "\(run.status) \(run.stderr)")
+        #expect(portal.requests.first == "POST /token refresh_token", "\(portal.requests)")
+        #expect(portal.requests.dropFirst().first?.hasSuffix(" good-token") == true, "\(portal.requests)")
+        let cache = try String(contentsOfFile: cacheFile, encoding: .utf8)
+        #expect(cache.contains("\"accessToken\":\"good-token\"") && cache.contains("\"refreshToken\":\"rotated-refresh\""), "\(cache)")
+        #expect(cache.contains("\"clientSecret\":\"client-secret\""))
+        let mode = try FileManager.default.attributesOfItem(atPath: cacheFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
     }
 
     @Test func expiredOrRevokedTokenSaysWhichLoginToRun() throws {

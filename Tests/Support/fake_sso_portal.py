@@ -5,7 +5,8 @@
 
 Answers `GET /federation/credentials?account_id=&role_name=` (botocore `sso` 2019-06-10):
 with `x-amz-sso_bearer_token: good-token` it returns role credentials valid for one hour, with
-any other token 401 UnauthorizedException. Prints `READY http://127.0.0.1:PORT`, appends
+any other token 401 UnauthorizedException. `POST /token` (SSO OIDC CreateToken) with
+`refreshToken: good-refresh` answers a new `good-token` and a rotated refresh token. Prints `READY http://127.0.0.1:PORT`, appends
 `METHOD PATH TOKEN` per request to the log, and serves until stdin closes.
 """
 import argparse
@@ -43,6 +44,17 @@ def handler(log_path):
             expiration = int((time.time() + 3600) * 1000)
             self.answer(200, {"roleCredentials": {"accessKeyId": "ASIAFAKESSO00000000", "secretAccessKey": "fake-sso-secret",
                                                   "sessionToken": "fake-sso-session-token", "expiration": expiration}})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            with lock, open(log_path, "a") as log:
+                log.write(f"{self.command} {self.path} {body.get('grantType', '-')}\n")
+            if self.path != "/token":
+                return self.answer(404, {"message": "not found"})
+            if body.get("refreshToken") != "good-refresh" or body.get("clientSecret") != "client-secret":
+                return self.answer(400, {"error": "invalid_grant"}, "InvalidGrantException")
+            self.answer(200, {"accessToken": GOOD_TOKEN, "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "rotated-refresh"})
 
         def log_message(self, *args):
             pass
