@@ -37,6 +37,16 @@ struct ArchiveLimitTests {
         #expect(r.stats.bytes < 100 << 20)
     }
 
+    /// Zips inside a zip (each buffered, then opened): the inner members are charged too.
+    @Test func zipOfZipsStopsAtTheRatio() {
+        let dir = TempDir()
+        let path = Self.bomb(dir, "zipzip", "parts.zip")
+        let r = SecretScanner.scan(paths: [path], options: SecretScanOptions(workers: 1))
+        #expect(r.stats.stoppedByLimits == 1)
+        #expect(r.errors.count == 1 && (r.errors.first ?? "").contains("expand more than 200 times"), "\(r.errors)")
+        #expect(r.stats.bytes < 100 << 20)
+    }
+
     @Test func gzipOfGzipStopsAtTheRatio() {
         let dir = TempDir()
         let path = Self.bomb(dir, "gzgz", "logs.gz", ["128"])

@@ -6,11 +6,15 @@ make_bombs.py overlap OUT [ENTRIES]  zip whose ENTRIES (default 1024) central-di
                                      16 GiB once every member is inflated.
 make_bombs.py gzgz OUT [MIB]         gzip of a gzip of MIB (default 256) MiB of text: a few KB.
 make_bombs.py nested OUT LEVELS      LEVELS gzip layers around a line of text.
+make_bombs.py zipzip OUT [COPIES]    zip holding COPIES (default 10) copies of a zip whose one member
+                                     is 16 MiB of text: ~160 KB, 160 MiB expanded.
 """
 import binascii
 import gzip
 import struct
 import sys
+import io
+import zipfile
 import zlib
 
 LINE = b"INFO request served in 3 ms\n"
@@ -62,7 +66,16 @@ def nested(out, levels):
         f.write(data)
 
 
+def zipzip(out, copies=10):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("app.log", b"".join(text(16)))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for i in range(copies):
+            z.writestr(f"part{i}.zip", inner.getvalue())
+
+
 if __name__ == "__main__":
     kind, target = sys.argv[1], sys.argv[2]
     extra = [int(a) for a in sys.argv[3:]]
-    {"overlap": overlap, "gzgz": gzgz, "nested": nested}[kind](target, *extra)
+    {"overlap": overlap, "gzgz": gzgz, "nested": nested, "zipzip": zipzip}[kind](target, *extra)
