@@ -71,6 +71,7 @@ let package = Package(
             // Connection cap and idle timeout (MaximumAvailableConnections, HTTP1Channel.Configuration).
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
         // A fault-injecting HTTP proxy for resilience tests (throttling, 5xx, resets, slow and truncated responses).

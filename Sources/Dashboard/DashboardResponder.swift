@@ -2,25 +2,41 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import History
+import NIOCore
 
 /// Answers every request: the token check, then only GET and HEAD (the dashboard is read-only),
 /// the page, and the security headers on every response, errors included.
 struct DashboardResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = DashboardContext
 
     let pages: DashboardPages
     let templates: DashboardTemplates
     let gate: TokenGate
+    /// How long a connection that sent a request body may stay open (the idle timeout).
+    let bodyDeadline: Duration
 
     /// Scripts, frames, fonts, connections: none. Styles are inline, images are inline SVG.
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var response = await answer(request)
+        if Self.carriesBody(request) {
+            // The dashboard never reads a body, but the server drains it before the next request, and
+            // a body trickled a byte at a time counts as activity, so the idle timeout never fires.
+            // Such a connection gets a fixed deadline instead; real browsers never send one.
+            let channel = context.channel
+            channel.eventLoop.scheduleTask(in: .nanoseconds(bodyDeadline.nanoseconds)) { channel.close(promise: nil) }
+            response.headers[.connection] = "close"
+        }
         for (name, value) in Self.securityHeaders {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
         }
         return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    static func carriesBody(_ request: Request) -> Bool {
+        if request.headers[.transferEncoding] != nil { return true }
+        return (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0
     }
 
     static let securityHeaders: [(String, String)] = [
@@ -94,5 +110,16 @@ struct DashboardResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Hummingbird's basic context plus the connection, so a request with a body can be given a deadline.
+struct DashboardContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

@@ -16,7 +16,8 @@ public struct DashboardServer: Sendable {
         self.configuration = configuration
         let templates = try await DashboardTemplates.load()
         let pages = DashboardPages(store: store, cache: FindingsCache(store: store), configuration: configuration)
-        responder = DashboardResponder(pages: pages, templates: templates, gate: TokenGate(token: configuration.token, sessionLifetime: configuration.sessionLifetime))
+        responder = DashboardResponder(pages: pages, templates: templates, gate: TokenGate(token: configuration.token, sessionLifetime: configuration.sessionLifetime),
+                                      bodyDeadline: configuration.idleTimeout)
     }
 
     /// The Hummingbird application. `onListening` receives the bound port (useful with port 0).

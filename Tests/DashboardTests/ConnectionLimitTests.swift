@@ -31,6 +31,28 @@ struct ConnectionLimitTests {
         }
     }
 
+    /// A body sent a byte at a time keeps the connection active, so it gets a fixed deadline instead.
+    @Test func trickledBodyIsCutOff() async throws {
+        try await TestServer.with(token: "t", idleTimeout: .seconds(1)) { server in
+            let socket = try await offPool { try IdleSocket(port: server.port) }
+            defer { socket.close() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            try socket.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n")
+            let closed = try await offPool { () -> Bool in
+                // One byte every 300 ms: never idle for a whole second.
+                for _ in 0..<30 {
+                    if (try? socket.send("x")) == nil { return true }
+                    Thread.sleep(forTimeInterval: 0.3)
+                    if socket.isClosed() { return true }
+                }
+                return false
+            }
+            #expect(closed, "the trickled body kept the connection open for 9 s")
+            #expect(clock.now - start < .seconds(6))
+        }
+    }
+
     @Test func connectionsAreCapped() async throws {
         try await TestServer.with(idleTimeout: .seconds(1), maxConnections: 4) { server in
             let idle = try await offPool { try (0..<4).map { _ in try IdleSocket(port: server.port) } }
@@ -73,7 +95,10 @@ final class IdleSocket: Sendable {
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBufferPointer({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw TestFailure("write failed") }
+        // MSG_NOSIGNAL: writing to a connection the server closed must fail, not kill the test process.
+        guard bytes.withUnsafeBufferPointer({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            throw TestFailure("write failed")
+        }
     }
 
     /// True once a read sees end of file or a reset within `seconds`.
@@ -85,6 +110,16 @@ final class IdleSocket: Sendable {
             let n = buffer.withUnsafeMutableBufferPointer { read(fd, $0.baseAddress, $0.count) }
             if n == 0 { return true }
             if n < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    /// True when the server has closed the connection (without waiting).
+    func isClosed() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET || errno == EPIPE }
         }
     }
 
