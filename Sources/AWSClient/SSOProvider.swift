@@ -85,7 +85,7 @@ public struct SSOCredentialProvider: CredentialProvider {
                                   path: "/federation/credentials",
                                   query: [QueryItem("account_id", accountId), QueryItem("role_name", roleName)],
                                   headers: [HTTPHeader("x-amz-sso_bearer_token", token)])
-        let response = try await configuration.transport.send(request, timeout: configuration.timeout)
+        let response = try await send(request, service: .sso, operation: "GetRoleCredentials")
         if response.status == 401 || response.status == 403 {
             throw AWSError.credentials("profile '\(profile)': the IAM Identity Center session has expired or was revoked: run `\(loginCommand)`")
         }
@@ -138,7 +138,7 @@ public struct SSOCredentialProvider: CredentialProvider {
         let endpoint = configuration.endpoints.endpoint(for: .ssoOIDC, region: ssoRegion)
         let request = HTTPRequest(method: "POST", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: "/token",
                                   headers: [HTTPHeader("Content-Type", "application/json")], body: body.serialized())
-        guard let response = try? await configuration.transport.send(request, timeout: configuration.timeout), response.status == 200,
+        guard let response = try? await send(request, service: .ssoOIDC, operation: "CreateToken"), response.status == 200,
               let answer = try? JSONValue.parse(response.body), let token = answer["accessToken"]?.string, !token.isEmpty,
               case .number(let expiresIn)? = answer["expiresIn"] else { return nil }
         var updated = cached.object
@@ -152,6 +152,21 @@ public struct SSOCredentialProvider: CredentialProvider {
             if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
         }
         return token
+    }
+
+    /// One unsigned call, in the `--debug` log like every other (fields only: no token, no secret).
+    func send(_ request: HTTPRequest, service: AWSService, operation: String) async throws(AWSError) -> HTTPResponse {
+        let started = ContinuousClock.now
+        do {
+            let response = try await configuration.transport.send(request, timeout: configuration.timeout)
+            configuration.requestLog?.record(method: request.method, host: request.host, service: service, operation: operation,
+                                             region: ssoRegion, outcome: .status(response.status), started: started, attempt: 1, retryIn: nil)
+            return response
+        } catch {
+            configuration.requestLog?.record(method: request.method, host: request.host, service: service, operation: operation,
+                                             region: ssoRegion, outcome: .failed(error), started: started, attempt: 1, retryIn: nil)
+            throw error
+        }
     }
 
     /// `2024-01-02T03:04:05Z` (AWS CLI v2), with fractions, or the legacy `2024-01-02T03:04:05UTC`.

@@ -102,9 +102,15 @@ struct SSOEndToEndTests {
         let cached = #"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "stale-token", "expiresAt": "\#(soon)", "#
             + #""refreshToken": "good-refresh", "clientId": "client-id", "clientSecret": "client-secret", "registrationExpiresAt": "2099-01-01T00:00:00Z"}"#
         try cached.write(toFile: cacheFile, atomically: true, encoding: .utf8)
-        let run = try Mamori.run(["scan", "--profile", "auditor", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet"],
+        let run = try Mamori.run(["scan", "--debug", "--profile", "auditor", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--quiet"],
                                  environment: environment(home: home, portal: portal))
         #expect([0, 1, 3].contains(run.status), "\(run.status) \(run.stderr)")
+        // The --debug log names both calls and none of the tokens or the client secret.
+        #expect(run.stderr.contains("POST 127.0.0.1 sso-oidc CreateToken eu-west-1: HTTP 200"), "\(run.stderr.prefix(1500))")
+        #expect(run.stderr.contains("GET 127.0.0.1 sso GetRoleCredentials eu-west-1: HTTP 200"))
+        for secret in ["stale-token", "good-token", "good-refresh", "rotated-refresh", "client-secret", "fake-sso-secret", "fake-sso-session-token"] {
+            #expect(!run.stderr.contains(secret) && !run.stdout.contains(secret), "\(secret) in the output")
+        }
         #expect(portal.requests.first == "POST /token refresh_token", "\(portal.requests)")
         #expect(portal.requests.dropFirst().first?.hasSuffix(" good-token") == true, "\(portal.requests)")
         let cache = try String(contentsOfFile: cacheFile, encoding: .utf8)
