@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // Shared vocabulary: findings, severities, configuration (read through StreamIO.RegularFile, YAML depth capped).
@@ -29,6 +30,8 @@ let package = Package(
         .target(name: "AWSClient", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            // --debug request logging.
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -67,6 +70,10 @@ let package = Package(
         .target(name: "Dashboard", dependencies: [
             "History", "MamoriCore", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
+            // Connection cap and idle timeout (MaximumAvailableConnections, HTTP1Channel.Configuration).
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates")]),
         // A fault-injecting HTTP proxy for resilience tests (throttling, 5xx, resets, slow and truncated responses).
@@ -87,7 +94,8 @@ let package = Package(
         ),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
         .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", .product(name: "Logging", package: "swift-log")],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
@@ -97,7 +105,10 @@ let package = Package(
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "History", "MamoriCore", "MamoriTestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: [
+            "Dashboard", "History", "MamoriCore", "MamoriTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),

@@ -12,10 +12,14 @@ public struct ClientConfiguration: Sendable {
     public var maxConcurrentRequestsPerRegion: Int
     public var transport: any HTTPTransport
     public var userAgent: String
+    /// `--debug`: every attempt of every call, without secrets (see `RequestLog`).
+    public var requestLog: RequestLog?
 
     public init(endpoints: EndpointResolver = EndpointResolver(), retry: RetryPolicy = RetryPolicy(),
                 timeout: TimeInterval = 30, maxConcurrentRequests: Int = 16, maxConcurrentRequestsPerRegion: Int = 8,
-                transport: any HTTPTransport = AsyncHTTPTransport.shared, userAgent: String = "mamori/0.1") {
+                transport: any HTTPTransport = AsyncHTTPTransport.shared, userAgent: String = "mamori/0.1",
+                requestLog: RequestLog? = nil) {
+        self.requestLog = requestLog
         self.endpoints = endpoints
         self.retry = retry
         self.timeout = timeout
@@ -153,9 +157,12 @@ public final class AWSClient: Sendable {
     private func perform<T>(_ template: HTTPRequest, service: AWSService, region: String, operation: String,
                             decode: (HTTPResponse) throws(AWSError) -> T) async throws(AWSError) -> T {
         let policy = configuration.retry
+        let log = configuration.requestLog
         var attempt = 0
         while true {
             attempt += 1
+            var started = ContinuousClock.now
+            var sent = false
             // A cancelled scan (Ctrl-C) sends nothing more and reports an interruption, not an AWS error.
             if Task.isCancelled { throw AWSError.cancelled(operation: operation) }
             do throws(AWSError) {
@@ -172,6 +179,8 @@ public final class AWSClient: Sendable {
                 await limiter.acquire()
                 let result: Result<HTTPResponse, AWSError>
                 let transport = configuration.transport, timeout = configuration.timeout, sending = request
+                started = ContinuousClock.now
+                sent = true
                 // Abandoned, never cancelled, when the caller is cancelled (see `Abandoning`).
                 do { result = .success(try await Abandoning.run(operation: operation) { () async throws(AWSError) -> HTTPResponse in
                     try await transport.send(sending, timeout: timeout)
@@ -187,10 +196,19 @@ public final class AWSClient: Sendable {
                     throw error
                 }
                 await pacing.succeeded(paceKey)
-                return try decode(response)
+                let value = try decode(response)
+                log?.record(method: template.method, host: template.host, service: service, operation: operation, region: region,
+                            outcome: .status(response.status), started: started, attempt: attempt, retryIn: nil)
+                return value
             } catch {
-                guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
-                let delay = policy.delay(afterAttempt: attempt, throttled: error.isThrottling)
+                let retrying = error.isRetryable && attempt < policy.maxAttempts
+                let delay = retrying ? policy.delay(afterAttempt: attempt, throttled: error.isThrottling) : 0
+                // Attempts that never reached the network (no credentials, cancelled) are not requests.
+                if sent {
+                    log?.record(method: template.method, host: template.host, service: service, operation: operation, region: region,
+                                outcome: .failed(error), started: started, attempt: attempt, retryIn: retrying ? delay : nil)
+                }
+                guard retrying else { throw error }
                 try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 if Task.isCancelled { throw AWSError.cancelled(operation: operation) }
             }

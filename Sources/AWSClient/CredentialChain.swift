@@ -143,11 +143,8 @@ public enum CredentialChain {
         }
         if settings["aws_access_key_id"] != nil { return try staticProvider(settings, name: name) }
         if settings["sso_session"] != nil || settings["sso_start_url"] != nil {
-            throw AWSError.credentials("""
-                profile '\(name)' uses IAM Identity Center (SSO), which Mamori does not read directly. Run \
-                `aws sso login --profile \(name)`, then add `credential_process = aws configure export-credentials \
-                --profile \(name) --format process` to a profile and use that one.
-                """)
+            return RefreshingCredentialProvider(try SSOCredentialProvider(profile: name, settings: settings, files: context.files,
+                                                                          configuration: configuration))
         }
         throw AWSError.credentials("profile '\(name)' has no credentials (no keys, role_arn or credential_process)")
     }

@@ -4,8 +4,16 @@ import Foundation
 public struct ProfileFiles: Sendable {
     /// Settings per profile name, credentials file entries taking precedence, keys lower-cased.
     public var profiles: [String: [String: String]]
+    /// `[sso-session NAME]` sections of the config file (IAM Identity Center), keys lower-cased.
+    public var ssoSessions: [String: [String: String]]
+    /// The user's home, where `~/.aws/sso/cache` lives.
+    public var home: String
 
-    public init(profiles: [String: [String: String]]) { self.profiles = profiles }
+    public init(profiles: [String: [String: String]], ssoSessions: [String: [String: String]] = [:], home: String = NSHomeDirectory()) {
+        self.profiles = profiles
+        self.ssoSessions = ssoSessions
+        self.home = home
+    }
 
     /// Loads both files from the locations the AWS CLI uses (honouring `AWS_CONFIG_FILE` and
     /// `AWS_SHARED_CREDENTIALS_FILE`). Missing files are fine; unreadable ones are an error.
@@ -14,39 +22,56 @@ public struct ProfileFiles: Sendable {
         let configPath = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
         var profiles: [String: [String: String]] = [:]
-        for (name, values) in try parse(path: configPath, isConfig: true) {
+        let config = try sections(path: configPath, isConfig: true)
+        for (name, values) in config.profiles {
             profiles[name, default: [:]].merge(values) { _, new in new }
         }
-        for (name, values) in try parse(path: credentialsPath, isConfig: false) {
+        for (name, values) in try sections(path: credentialsPath, isConfig: false).profiles {
             profiles[name, default: [:]].merge(values) { _, new in new }
         }
-        return ProfileFiles(profiles: profiles)
+        return ProfileFiles(profiles: profiles, ssoSessions: config.ssoSessions, home: home)
     }
 
-    static func parse(path: String, isConfig: Bool) throws(AWSError) -> [String: [String: String]] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+    static func sections(path: String, isConfig: Bool) throws(AWSError) -> (profiles: [String: [String: String]], ssoSessions: [String: [String: String]]) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([:], [:]) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw AWSError.credentials("cannot read \(path) as UTF-8 text")
         }
-        return parse(text: text, isConfig: isConfig)
+        return sections(text: text, isConfig: isConfig)
+    }
+
+    /// The profiles of a file's text (see `sections`).
+    public static func parse(text: String, isConfig: Bool) -> [String: [String: String]] {
+        sections(text: text, isConfig: isConfig).profiles
     }
 
     /// INI as the AWS CLI reads it: `#`/`;` comments, `key = value`, indented lines continue a
-    /// nested section (e.g. `s3 =`), which we skip.
-    public static func parse(text: String, isConfig: Bool) -> [String: [String: String]] {
+    /// nested section (e.g. `s3 =`), which we skip. In the config file, `[profile NAME]` and
+    /// `[default]` are profiles and `[sso-session NAME]` are Identity Center sessions.
+    static func sections(text: String, isConfig: Bool) -> (profiles: [String: [String: String]], ssoSessions: [String: [String: String]]) {
         var result: [String: [String: String]] = [:]
+        var sessions: [String: [String: String]] = [:]
         var current: String?
+        var inSession = false
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if rawLine.first == " " || rawLine.first == "\t" { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 var name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                inSession = false
                 if isConfig {
+                    if name.hasPrefix("sso-session ") {
+                        name = String(name.dropFirst("sso-session ".count)).trimmingCharacters(in: .whitespaces)
+                        current = name
+                        inSession = true
+                        sessions[name, default: [:]] = sessions[name] ?? [:]
+                        continue
+                    }
                     if name.hasPrefix("profile ") {
                         name = String(name.dropFirst("profile ".count)).trimmingCharacters(in: .whitespaces)
                     } else if name != "default" {
-                        current = nil  // sso-session, services: not profiles
+                        current = nil  // services: not profiles
                         continue
                     }
                 }
@@ -58,8 +83,8 @@ public struct ProfileFiles: Sendable {
             let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces) }
-            result[section, default: [:]][key] = value
+            if inSession { sessions[section, default: [:]][key] = value } else { result[section, default: [:]][key] = value }
         }
-        return result
+        return (result, sessions)
     }
 }

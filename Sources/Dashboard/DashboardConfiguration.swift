@@ -12,17 +12,35 @@ public struct DashboardConfiguration: Sendable, Hashable {
     public var pageSize: Int
     /// Rows per section of the diff page before it points at the findings table instead.
     public var diffLimit: Int
+    /// A connection that sends nothing for this long — idle between requests, or stalled half-way
+    /// through one — is closed, so idle or slow clients cannot hold the server's connections.
+    public var idleTimeout: Duration
+    /// Open connections at most; beyond it new ones wait in the kernel's queue until one closes.
+    /// High enough that hundreds of idle clients leave room for real ones, low enough to stay far
+    /// under the usual 1,024 open-file limit.
+    public var maxConnections: Int
+    /// How long the session cookie set by a `?token=` visit stays valid.
+    public var sessionLifetime: Duration
 
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 8642
+    public static let defaultIdleTimeout: Duration = .seconds(10)
+    public static let defaultMaxConnections = 512
+    public static let defaultSessionLifetime: Duration = .seconds(12 * 3600)
 
     public init(host: String = DashboardConfiguration.defaultHost, port: Int = DashboardConfiguration.defaultPort,
-                token: String? = nil, pageSize: Int = 50, diffLimit: Int = 500) {
+                token: String? = nil, pageSize: Int = 50, diffLimit: Int = 500,
+                idleTimeout: Duration = DashboardConfiguration.defaultIdleTimeout,
+                maxConnections: Int = DashboardConfiguration.defaultMaxConnections,
+                sessionLifetime: Duration = DashboardConfiguration.defaultSessionLifetime) {
         self.host = host
         self.port = port
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.pageSize = max(1, pageSize)
         self.diffLimit = max(1, diffLimit)
+        self.idleTimeout = max(.milliseconds(100), idleTimeout)
+        self.maxConnections = max(1, maxConnections)
+        self.sessionLifetime = max(.seconds(1), sessionLifetime)
     }
 
     /// True for addresses only this machine can reach: 127.0.0.0/8, ::1 and `localhost`.

@@ -25,6 +25,9 @@ struct AWSOptions: ParsableArguments {
     @Option(help: "Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, else max_attempts in the profile, else 5). AWS_RETRY_MODE / retry_mode choose legacy, standard or adaptive (default adaptive: pace a region's service once it throttles).")
     var maxAttempts: Int?
 
+    @Flag(help: "Log every AWS request on standard error: method, host, service, action, region, status, latency, attempt. Never keys, signatures, session tokens, parameters or AWS error messages.")
+    var debug = false
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The region for global calls (STS, IAM signing): first --region, then the environment, then the profile.
@@ -51,7 +54,7 @@ struct AWSOptions: ParsableArguments {
     func configuration() throws -> ClientConfiguration {
         ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL), retry: try retryPolicy(),
                             maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2),
-                            transport: try transport())
+                            transport: try transport(), requestLog: debug ? .standardError() : nil)
     }
 
     /// HTTPS_PROXY/HTTP_PROXY/NO_PROXY and AWS_CA_BUNDLE (else the profile's `ca_bundle`).

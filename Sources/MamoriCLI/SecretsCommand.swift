@@ -13,9 +13,10 @@ struct SecretsCommand: AsyncParsableCommand {
             `mamori secrets --git --range origin/main..HEAD` (a pull request's commits), \
             `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed).
 
-            Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr), \
-            3 --git on a repository with missing objects (shallow, partial or damaged): what could \
-            be read was scanned and nothing was found, the rest is listed on stderr.
+            Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr), 3 partial: an \
+            input went past an archive limit (--max-archive-size, --max-archive-ratio, --max-archive-depth) \
+            and was not scanned to its end, or --git met missing objects (shallow, partial or damaged \
+            repository; listed on stderr) — 3 even when there are findings, since there may be more.
 
             Secrets are always redacted (first 4 + last 4 characters). Key IDs are shown in full \
             so that `mamori respond leaked-key --from-findings -` can act on them. \
@@ -73,7 +74,18 @@ struct SecretsCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Also list dropped candidates (examples, placeholders, ignores) with the reason, and scan counts.")
     var verbose = false
 
+    @Option(name: .customLong("max-archive-size"), help: ArgumentHelp("Stop scanning an input once its archives expand past this (bytes, or with K, M, G, T: binary units).", valueName: "size"))
+    var maxArchiveSize: ByteSize = ByteSize(bytes: ArchiveLimits.defaultMaxExpandedBytes)
+
+    @Option(name: .customLong("max-archive-ratio"), help: ArgumentHelp("Stop scanning an input once its archives expand more than this many times its size (checked past 64 MiB).", valueName: "n"))
+    var maxArchiveRatio: Int = ArchiveLimits.defaultMaxRatio
+
+    @Option(name: .customLong("max-archive-depth"), help: ArgumentHelp("Open archives nested at most this deep (deeper ones are reported, not opened).", valueName: "n"))
+    var maxArchiveDepth: Int = ArchiveLimits.defaultMaxDepth
+
     func validate() throws {
+        guard maxArchiveRatio >= 1 else { throw ValidationError("--max-archive-ratio must be at least 1, not \(maxArchiveRatio)") }
+        guard (0...64).contains(maxArchiveDepth) else { throw ValidationError("--max-archive-depth must be between 0 and 64, not \(maxArchiveDepth)") }
         for a in trustAccount where a.count != 12 || !a.allSatisfy(\.isNumber) {
             throw ValidationError("--trust-account needs a 12-digit AWS account ID, got '\(a)'")
         }
@@ -116,7 +128,9 @@ struct SecretsCommand: AsyncParsableCommand {
         }
         // The baseline lists key IDs by design: it must not report itself.
         let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: trusted,
-                                        excludedFiles: baseline.map { [$0] } ?? [])
+                                        excludedFiles: baseline.map { [$0] } ?? [],
+                                        archiveLimits: ArchiveLimits(maxExpandedBytes: maxArchiveSize.bytes, maxRatio: maxArchiveRatio,
+                                                                     maxDepth: maxArchiveDepth))
         let started = Date()
         var result: SecretScanResult
         do {
@@ -175,9 +189,10 @@ struct SecretsCommand: AsyncParsableCommand {
             SecretsRun.note(SecretsRun.summary(result.stats, elapsed: elapsed, findings: findings.count, known: known,
                                                dropped: result.dropped.count))
         }
+        // Partial first, as for `mamori scan`: the findings may not be all there are.
+        if result.isPartial { throw ExitCode(3) }
         if !findings.isEmpty { throw ExitCode(1) }
-        // Missing git objects: the history that could be read was scanned, the rest listed (3).
-        if !result.errors.isEmpty { throw ExitCode(result.stats.unreadableObjects > 0 ? 3 : 2) }
+        if !result.errors.isEmpty { throw ExitCode(2) }
     }
 }
 
@@ -196,3 +211,28 @@ enum SecretsOutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension GitHistoryEngine: ExpressibleByArgument {}
+
+/// A size on the command line: `1048576`, `64K`, `512M`, `4G`, `1T` (binary units; `KB`, `KiB`,
+/// `MB`, `MiB`… are read the same way).
+struct ByteSize: ExpressibleByArgument, Sendable {
+    var bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).uppercased()
+        let digits = text.prefix { $0.isNumber }
+        var unit = String(text.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces)
+        if unit.hasSuffix("IB") { unit.removeLast(2) } else if unit.hasSuffix("B") { unit.removeLast() }
+        let shifts: [String: Int] = ["": 0, "K": 10, "M": 20, "G": 30, "T": 40]
+        guard let count = Int(digits), count > 0, let shift = shifts[unit], count <= Int.max >> shift else { return nil }
+        bytes = count << shift
+    }
+
+    var defaultValueDescription: String {
+        for (unit, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes)"
+    }
+}

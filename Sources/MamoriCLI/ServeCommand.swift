@@ -33,7 +33,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Require this token on every request (prefer the MAMORI_TOKEN variable: arguments show in `ps`).", valueName: "token"))
     var token: String?
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection that sends nothing for this many seconds (idle, or stalled mid-request).", valueName: "seconds"))
+    var idleTimeout: Double = Double(DashboardConfiguration.defaultIdleTimeout.components.seconds)
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Open connections at most; more wait until one closes.", valueName: "n"))
+    var maxConnections: Int = DashboardConfiguration.defaultMaxConnections
+
     func validate() throws {
+        guard idleTimeout.isFinite, (0.1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 0.1 and 86400 seconds, not \(idleTimeout)") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000, not \(maxConnections)") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         guard !bind.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--bind needs an address, e.g. 127.0.0.1") }
     }
@@ -42,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await Console.run {
             let environment = ProcessInfo.processInfo.environment
             let token = self.token ?? environment["MAMORI_TOKEN"]
-            let configuration = DashboardConfiguration(host: bind, port: port, token: token)
+            let configuration = DashboardConfiguration(host: bind, port: port, token: token,
+                                                       idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: maxConnections)
             for warning in configuration.warnings { FileHandle.standardError.write(Data("mamori: \(warning)\n".utf8)) }
 
             let location = history.location

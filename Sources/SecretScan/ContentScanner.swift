@@ -1,10 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StreamIO
 
 /// Scans one input by what it contains: text, UTF-16 text, gzip, tar (and `docker save`
 /// images, which are tars of layer tars), zip, or binary (skipped and counted).
+///
+/// Each input gets an ``ExpansionBudget`` (``ArchiveLimits``): past a limit, the input's scan
+/// stops and one message says why.
 final class ContentScanner {
-    /// Archives nest (image → layer → .tar.gz → zip); deeper than this is reported, not followed.
-    static let maxDepth = 6
     /// Zip needs random access; a zip found inside a stream is buffered up to this size.
     static let maxBufferedZip = 256 << 20
 
@@ -13,9 +19,19 @@ final class ContentScanner {
     /// Hits per scanned stream name, in scan order.
     private(set) var results: [(name: String, hits: [RawHit])] = []
     private(set) var errors: [String] = []
+    let limits: ArchiveLimits
+    /// The budget of the input being scanned.
+    private var budget: ExpansionBudget?
+
+    init(limits: ArchiveLimits = ArchiveLimits()) {
+        self.limits = limits
+    }
 
     /// Scans the file at `path`.
     func scanFile(path: String) {
+        var info = stat()
+        budget = ExpansionBudget(limits: limits, input: path, inputBytes: stat(path, &info) == 0 ? Int(info.st_size) : 0)
+        defer { finishInput() }
         do {
             let reader = try FileReader(path: path)
             let head = try reader.peek(ContentKind.sniffLength)
@@ -30,8 +46,15 @@ final class ContentScanner {
         }
     }
 
-    /// Scans a stream (standard input, an archive member).
+    /// Scans a stream (standard input, a staged blob, an archive member at `depth` > 0).
     func scanStream(_ source: any ByteSource, name: String, depth: Int = 0) {
+        var source = source
+        if depth == 0 {
+            let budget = ExpansionBudget(limits: limits, input: name, inputBytes: 0)
+            self.budget = budget
+            source = BudgetedSource(source, budget: budget, kind: .input)
+        }
+        defer { if depth == 0 { finishInput() } }
         do {
             let head = try readPrefix(source, count: ContentKind.sniffLength)
             try dispatch(kind: ContentKind.sniff(head), head: head, source: source, headConsumed: true, name: name, depth: depth)
@@ -56,8 +79,8 @@ final class ContentScanner {
     private func dispatch(kind: ContentKind, head: [UInt8], source: any ByteSource, headConsumed: Bool,
                           name: String, depth: Int) throws {
         let whole: any ByteSource = headConsumed ? PrefixedSource(head: head, source: source) : source
-        if depth > Self.maxDepth, kind != .text {
-            errors.append("\(name): archive nesting deeper than \(Self.maxDepth) levels was not opened")
+        if depth > limits.maxDepth, kind != .text {
+            errors.append("\(name): archive nesting deeper than \(limits.maxDepth) levels was not opened (--max-archive-depth)")
             stats.skippedNested += 1
             return
         }
@@ -70,10 +93,12 @@ final class ContentScanner {
             stats.skippedBinary += 1
         case .gzip:
             stats.archives += 1
-            scanStream(try GzipReader(source: whole), name: name, depth: depth + 1)
+            scanStream(charged(try GzipReader(source: whole)), name: name, depth: depth + 1)
         case .tar:
             stats.archives += 1
             try TarReader(source: whole, name: name).forEachFile { member, content in
+                // Tar members are slices of a stream already charged: not charged again.
+                guard !stopped else { return }
                 scanStream(content, name: "\(name)!\(member)", depth: depth + 1)
             }
         case .zip:
@@ -94,7 +119,7 @@ final class ContentScanner {
     private func scanZip(_ bytes: any RandomAccessBytes, name: String, depth: Int) throws {
         stats.archives += 1
         let zip = ZipReader(bytes: bytes)
-        for member in try zip.members() {
+        for member in try zip.members() where !stopped {
             let display = "\(name)!\(member.name)"
             if member.encrypted {
                 errors.append("\(display): encrypted zip member was not scanned")
@@ -102,7 +127,8 @@ final class ContentScanner {
                 continue
             }
             do {
-                scanStream(try zip.open(member, displayName: display), name: display, depth: depth + 1)
+                // Every member is charged, stored ones too: members may overlap and repeat the same bytes.
+                scanStream(charged(try zip.open(member, displayName: display)), name: display, depth: depth + 1)
             } catch {
                 record(error, name: display)
             }
@@ -116,7 +142,28 @@ final class ContentScanner {
         if !hits.isEmpty { results.append((name, hits)) }
     }
 
+    /// `source` charged to the current input's budget.
+    private func charged(_ source: any ByteSource) -> any ByteSource {
+        budget.map { BudgetedSource(source, budget: $0) } ?? source
+    }
+
+    /// True once the current input went past a limit.
+    private var stopped: Bool { budget?.message != nil }
+
+    /// Ends the current input: its limit message, if any, is recorded once.
+    private func finishInput() {
+        if let budget, let message = budget.message, !budget.reported {
+            budget.reported = true
+            errors.append(message)
+            stats.errors += 1
+            stats.stoppedByLimits += 1
+        }
+        budget = nil
+    }
+
     private func record(_ error: any Error, name: String) {
+        // Past a limit every read fails: the one message comes from finishInput().
+        if stopped { return }
         stats.errors += 1
         if let e = error as? SecretScanError {
             errors.append(e.description)
@@ -140,6 +187,8 @@ public struct ScanStats: Sendable, Hashable {
     public var skippedSpecial = 0
     public var skippedEncrypted = 0
     public var skippedNested = 0
+    /// Inputs whose scan stopped at an archive limit (size or ratio).
+    public var stoppedByLimits = 0
     public var errors = 0
     public var commits = 0
     /// Git objects a history scan could not read (shallow, partial or damaged repository).
@@ -151,7 +200,7 @@ public struct ScanStats: Sendable, Hashable {
         files += o.files; bytes += o.bytes; archives += o.archives
         skippedBinary += o.skippedBinary; skippedIgnored += o.skippedIgnored; skippedSymlinks += o.skippedSymlinks
         skippedSpecial += o.skippedSpecial
-        skippedEncrypted += o.skippedEncrypted; skippedNested += o.skippedNested; errors += o.errors; commits += o.commits
+        skippedEncrypted += o.skippedEncrypted; skippedNested += o.skippedNested; stoppedByLimits += o.stoppedByLimits; errors += o.errors; commits += o.commits
         unreadableObjects += o.unreadableObjects
     }
 }

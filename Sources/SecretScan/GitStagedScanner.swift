@@ -30,7 +30,7 @@ enum GitStagedScanner {
         }
         let excluded = excludedPaths(options.excludedFiles, top: top)
         let entries = try stagedEntries(repository: repository).filter { !excluded.contains($0.path) }
-        let scanner = ContentScanner()
+        let scanner = ContentScanner(limits: options.archiveLimits)
         if !entries.isEmpty { try readBlobs(entries, repository: repository, into: scanner) }
         return SecretScanner.collect([scanner], stats: ScanStats(), errors: [], git: [:], options: options)
     }

@@ -12,9 +12,13 @@ public struct SecretScanOptions: Sendable {
     public var workers: Int
     /// Files never scanned, such as the baseline file, which lists key IDs by design.
     public var excludedFiles: [String]
+    /// How far one input's archives may expand (`--max-archive-size`, `-ratio`, `-depth`).
+    public var archiveLimits: ArchiveLimits
 
-    public init(respectIgnore: Bool = true, trustedAccounts: Set<String> = [], workers: Int? = nil, excludedFiles: [String] = []) {
+    public init(respectIgnore: Bool = true, trustedAccounts: Set<String> = [], workers: Int? = nil, excludedFiles: [String] = [],
+                archiveLimits: ArchiveLimits = ArchiveLimits()) {
         self.respectIgnore = respectIgnore
+        self.archiveLimits = archiveLimits
         self.trustedAccounts = trustedAccounts
         self.excludedFiles = excludedFiles
         self.workers = max(1, workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -28,6 +32,10 @@ public struct SecretScanResult: Sendable {
     public var stats: ScanStats
     /// Inputs that could not be (fully) scanned, as user-readable messages.
     public var errors: [String]
+
+    /// Some input was not scanned to its end because it went past an archive limit, or held
+    /// archives nested deeper than the depth limit.
+    public var isPartial: Bool { stats.stoppedByLimits > 0 || stats.skippedNested > 0 || stats.unreadableObjects > 0 }
 
     public init(findings: [SecretFinding] = [], dropped: [DroppedCandidate] = [], stats: ScanStats = ScanStats(), errors: [String] = []) {
         self.findings = findings

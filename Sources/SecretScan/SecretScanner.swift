@@ -11,12 +11,12 @@ public enum SecretScanner {
         var errors: [String] = []
         var outputs: [ContentScanner] = []
         if paths.contains("-") {
-            let scanner = ContentScanner()
+            let scanner = ContentScanner(limits: options.archiveLimits)
             scanner.scanStream(FileReader(descriptor: 0, name: "-"), name: "-")
             outputs.append(scanner)
         }
         let queue = FileQueue()
-        let scanners = (0..<options.workers).map { _ in ContentScanner() }
+        let scanners = (0..<options.workers).map { _ in ContentScanner(limits: options.archiveLimits) }
         let done = DispatchGroup()
         for scanner in scanners {
             let worker = UncheckedBox(scanner)

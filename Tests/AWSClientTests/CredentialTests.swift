@@ -48,6 +48,7 @@ struct CredentialTests {
         #expect(files.profiles["dev"]?["region"] == "eu-west-1")
         #expect(files.profiles["dev"]?["max_concurrent_requests"] == nil)
         #expect(files.profiles["corp"] == nil)
+        #expect(files.ssoSessions["corp"]?["sso_region"] == "us-east-1")
         let dev = try CredentialChain.resolve(CredentialOptions(profile: "dev", environment: ["HOME": dir], region: "us-east-1"),
                                               configuration: configuration, onEC2: false)
         #expect(try await dev.credentials().accessKeyId == "AKIADEV")
@@ -69,7 +70,7 @@ struct CredentialTests {
             [profile sso]
             sso_session = corp
             """)
-        for (profile, phrase) in [("absent", "is not in"), ("norole", "neither source_profile"), ("loop", "loop"), ("sso", "aws sso login")] {
+        for (profile, phrase) in [("absent", "is not in"), ("norole", "neither source_profile"), ("loop", "loop"), ("sso", "no [sso-session corp] section")] {
             #expect {
                 _ = try CredentialChain.resolve(CredentialOptions(profile: profile, environment: ["HOME": dir], region: "us-east-1"),
                                                 configuration: configuration, onEC2: false)

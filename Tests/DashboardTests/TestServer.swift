@@ -15,9 +15,13 @@ struct TestServer: Sendable {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    static func start(token: String? = nil, pageSize: Int = 50, empty: Bool = false) async throws -> TestServer {
+    static func start(token: String? = nil, pageSize: Int = 50, empty: Bool = false,
+                      idleTimeout: Duration = DashboardConfiguration.defaultIdleTimeout,
+                      maxConnections: Int = DashboardConfiguration.defaultMaxConnections) async throws -> TestServer {
         let store = empty ? try Fixtures.emptyStore() : try await Fixtures.store()
-        let server = try await DashboardServer(store: store, configuration: DashboardConfiguration(host: "127.0.0.1", port: 0, token: token, pageSize: pageSize))
+        let configuration = DashboardConfiguration(host: "127.0.0.1", port: 0, token: token, pageSize: pageSize,
+                                                   idleTimeout: idleTimeout, maxConnections: maxConnections)
+        let server = try await DashboardServer(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = server.application(logLevel: .critical) { port in
             continuation.yield(port)
@@ -39,8 +43,11 @@ struct TestServer: Sendable {
     }
 
     /// Runs `body` against a fresh server, stopping it afterwards whatever happens.
-    static func with(token: String? = nil, pageSize: Int = 50, empty: Bool = false, _ body: (TestServer) async throws -> Void) async throws {
-        let server = try await start(token: token, pageSize: pageSize, empty: empty)
+    static func with(token: String? = nil, pageSize: Int = 50, empty: Bool = false,
+                     idleTimeout: Duration = DashboardConfiguration.defaultIdleTimeout,
+                     maxConnections: Int = DashboardConfiguration.defaultMaxConnections,
+                     _ body: (TestServer) async throws -> Void) async throws {
+        let server = try await start(token: token, pageSize: pageSize, empty: empty, idleTimeout: idleTimeout, maxConnections: maxConnections)
         do { try await body(server) } catch {
             await server.stop()
             throw error

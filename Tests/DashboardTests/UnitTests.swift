@@ -32,19 +32,43 @@ struct UnitTests {
         #expect(QueryParameters(nil)["q"] == nil)
     }
 
-    @Test func tokenComparisonIsExact() {
+    @Test func tokenComparisonIsExact() async {
         #expect(TokenGate.equal("abc", "abc"))
         #expect(!TokenGate.equal("abc", "abd"))
         #expect(!TokenGate.equal("ab", "abc"))
         #expect(!TokenGate.equal("abc\0", "abc"))
         #expect(!TokenGate.equal("", "abc"))
         let gate = TokenGate(token: "t0k")
-        #expect(gate.cookieValue == "74306b")
-        #expect(gate.decide(authorization: "bearer t0k", queryToken: nil, cookies: [:]) == .allowed)
-        #expect(gate.decide(authorization: nil, queryToken: "t0k", cookies: [:]) == .allowedFromQuery)
-        #expect(gate.decide(authorization: nil, queryToken: nil, cookies: ["mamori_token": "74306b"]) == .allowed)
-        #expect(TokenGate(token: nil).decide(authorization: nil, queryToken: nil, cookies: [:]) == .allowed)
-        #expect(TokenGate.cookies(["a=1; mamori_token=ff", "b=2"]) == ["a": "1", "mamori_token": "ff", "b": "2"])
+        #expect(await gate.decide(authorization: "bearer t0k", queryToken: nil, cookies: [:]) == .allowed)
+        #expect(await gate.decide(authorization: nil, queryToken: "t0k", cookies: [:]) == .allowedFromQuery)
+        // The token itself, plain or hex-encoded (the old cookie), is not a session.
+        #expect(await gate.decide(authorization: nil, queryToken: nil, cookies: ["mamori_session": "t0k"]) != .allowed)
+        #expect(await gate.decide(authorization: nil, queryToken: nil, cookies: ["mamori_session": "74306b"]) != .allowed)
+        #expect(await TokenGate(token: nil).decide(authorization: nil, queryToken: nil, cookies: [:]) == .allowed)
+        #expect(TokenGate.cookies(["a=1; mamori_session=ff", "b=2"]) == ["a": "1", "mamori_session": "ff", "b": "2"])
+    }
+
+    @Test func sessionsAreRandomExpireAndStayBounded() async throws {
+        let gate = TokenGate(token: "t0k", sessionLifetime: .seconds(3600))
+        let cookie = await gate.startSession()
+        let id = try #require(cookie.split(separator: ";").first?.split(separator: "=").last.map(String.init))
+        #expect(cookie == "mamori_session=\(id); Path=/; Max-Age=3600; HttpOnly; SameSite=Strict")
+        #expect(id.count == 64 && !id.contains("t0k"))
+        #expect(await gate.startSession() != cookie)
+        #expect(await gate.decide(authorization: nil, queryToken: nil, cookies: ["mamori_session": id]) == .allowed)
+        #expect(await gate.decide(authorization: nil, queryToken: nil, cookies: ["mamori_session": id + "0"]) != .allowed)
+
+        let short = SessionStore(lifetime: .milliseconds(50))
+        let expiring = await short.start()
+        #expect(await short.isValid(expiring))
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(await !short.isValid(expiring))
+
+        let small = SessionStore(lifetime: .seconds(60), capacity: 3)
+        let first = await small.start()
+        for _ in 0..<5 { _ = await small.start() }
+        #expect(await small.count == 3)
+        #expect(await !small.isValid(first))
     }
 
     @Test func loopbackAndWarnings() {

@@ -34,7 +34,7 @@ struct GitHistoryScanEndToEndTests {
         let blob = try p.git("rev-parse", "HEAD:other.txt").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try FileManager.default.removeItem(atPath: p.path + "/.git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2))
         let damaged = try Mamori.run(["secrets", "--git", ".", "--format", "json"], environment: p.environment, cwd: p.path)
-        #expect(damaged.status == 1, "the readable history still has the key: \(damaged.stderr)")
+        #expect(damaged.status == 3, "partial, though the readable history still has the key: \(damaged.stderr)")
         #expect(damaged.stdout.contains(PreCommitTests.keyId))
         #expect(damaged.stderr.contains(blob))
         let partial = try Mamori.run(["secrets", "--git", ".", "--since", "HEAD~1"], environment: p.environment, cwd: p.path)
