@@ -54,8 +54,8 @@ let package = Package(
         .systemLibrary(name: "CZlib"),
         // Streaming readers: files, lines, gzip; RegularFile, the one rule for files named as input (no FIFOs or devices).
         .target(name: "StreamIO", dependencies: ["CZlib"]),
-        // Leaked AWS key scanner.
-        .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib"]),
+        // Leaked AWS key scanner (files, archives, git, S3 objects through AWSClient).
+        .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib", "AWSClient"]),
         // IMDS spoofing detection: SIGMA engine and log readers.
         .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
         // `mamori hunt`: CloudTrail sources streamed event by event, alerts per detection and actor, outputs.
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
-        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory"]),
+        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),

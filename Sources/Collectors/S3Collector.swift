@@ -42,10 +42,7 @@ struct S3Collector {
         let client = context.client
         if bucket.region == nil {
             bucket.region = await context.attempt(.s3, "GetBucketLocation", region: homeRegion, resource: bucket.name) {
-                let response = try await client.restXML(.s3, region: homeRegion, bucket: bucket.name, query: [QueryItem("location", "")],
-                                                        operation: "GetBucketLocation")
-                let constraint = try XElement.parse(response.body).text
-                return constraint.isEmpty ? "us-east-1" : (constraint == "EU" ? "eu-west-1" : constraint)
+                try await client.bucketLocation(bucket.name, region: homeRegion)
             }
         }
         let region = bucket.region ?? homeRegion

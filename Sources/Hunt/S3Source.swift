@@ -1,26 +1,6 @@
 import AWSClient
 import Foundation
 
-/// `s3://bucket/prefix`, as `--s3` takes it.
-public struct S3Location: Sendable, Hashable, CustomStringConvertible {
-    public var bucket: String
-    /// Empty or ending in `/`.
-    public var prefix: String
-
-    public init?(_ text: String) {
-        guard text.hasPrefix("s3://") else { return nil }
-        let rest = text.dropFirst(5)
-        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let bucket = parts.first, !bucket.isEmpty else { return nil }
-        self.bucket = String(bucket)
-        var prefix = parts.count > 1 ? String(parts[1]) : ""
-        if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
-        self.prefix = prefix
-    }
-
-    public var description: String { "s3://\(bucket)/\(prefix)" }
-}
-
 /// Lists and reads a trail's log objects in S3. Only the accounts, regions and days asked for are
 /// listed: the layout's levels are walked with `delimiter=/`, then one listing per selected day.
 public struct S3TrailSource: Sendable {
@@ -40,7 +20,7 @@ public struct S3TrailSource: Sendable {
     /// The object keys the window and shard select, sorted, and the prefixes that could not be listed.
     public func keys(window: HuntWindow, shard: ShardSelector?, today: Date = Date()) async -> (keys: [String], problems: [InputProblem]) {
         var problems: [InputProblem] = []
-        let prefix = location.prefix
+        let prefix = location.directoryPrefix
         // A prefix already inside the layout (…/AWSLogs/ACCOUNT/CloudTrail/…) is listed as it is.
         let components = prefix.split(separator: "/").map(String.init)
         guard !components.contains("AWSLogs") || components.last == "AWSLogs" else {
@@ -123,25 +103,14 @@ public struct S3TrailSource: Sendable {
 
     private func list(_ prefix: String, delimiter: Bool) async -> ([String], InputProblem?) {
         var out: [String] = []
-        var token: String?
-        repeat {
-            var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix)]
-            if delimiter { query.append(QueryItem("delimiter", "/")) }
-            if let token { query.append(QueryItem("continuation-token", token)) }
-            do {
-                let response = try await client.restXML(.s3, region: region, bucket: location.bucket, query: query, operation: "ListObjectsV2")
-                let root = try XElement.parse(response.body)
-                if delimiter {
-                    out += root.children("CommonPrefixes").compactMap { $0.string("Prefix") }
-                } else {
-                    out += root.children("Contents").compactMap { $0.string("Key") }
-                }
-                token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
-            } catch {
-                // What was listed so far is kept; the rest of this prefix is reported as unread.
-                return (out, InputProblem(source: "s3://\(location.bucket)/\(prefix)", reason: "cannot list: \(error)"))
+        do {
+            try await client.listObjectPages(bucket: location.bucket, prefix: prefix, delimiter: delimiter ? "/" : nil, region: region) { page in
+                out += delimiter ? page.commonPrefixes : page.objects.map(\.key)
             }
-        } while token != nil
+        } catch {
+            // What was listed so far is kept; the rest of this prefix is reported as unread.
+            return (out, InputProblem(source: "s3://\(location.bucket)/\(prefix)", reason: "cannot list: \(error)"))
+        }
         return (out, nil)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MamoriCore
 import SecretScan
+import AWSClient
 
 /// `mamori secrets`: find leaked AWS keys in files, archives, images, standard input or git history.
 struct SecretsCommand: AsyncParsableCommand {
@@ -11,7 +12,8 @@ struct SecretsCommand: AsyncParsableCommand {
         discussion: """
             Examples: `mamori secrets --staged` (pre-commit: exactly what is staged), \
             `mamori secrets --git --range origin/main..HEAD` (a pull request's commits), \
-            `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed).
+            `mamori secrets --git https://github.com/acme/app.git` (cloned bare, scanned, removed), \
+            `mamori secrets s3://acme-public/exports/ --profile audit` (every object under the prefix).
 
             Exit codes: 0 nothing new found, 1 new findings, 2 error (message on stderr), 3 partial: an \
             input went past an archive limit (--max-archive-size, --max-archive-ratio, --max-archive-depth) \
@@ -24,8 +26,13 @@ struct SecretsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Files or directories to scan; `-` reads standard input. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
+    @Argument(help: "Files or directories to scan; `-` reads standard input; `s3://bucket/prefix` the objects under a prefix. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
+
+    @Option(help: ArgumentHelp("s3:// objects larger than this are listed as not scanned (bytes, or with K, M, G).", valueName: "SIZE"))
+    var maxObjectSize = ByteSize(bytes: 100 << 20)
+
+    @OptionGroup(title: "AWS (for s3:// paths)") var aws: AWSOptions
 
     @Flag(help: "Scan the history (all branches and tags) of the repository at PATH, each key at the commit that added it; PATH is a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory.")
     var git = false
@@ -95,6 +102,13 @@ struct SecretsCommand: AsyncParsableCommand {
         if verify, let ci = ProcessInfo.processInfo.environment["CI"], !ci.isEmpty, ci.lowercased() != "false" {
             throw ValidationError(SecretsVerification.RefusedInCI().description)
         }
+        let s3 = paths.filter { $0.hasPrefix("s3://") }
+        if (git || staged) && !s3.isEmpty {
+            throw ValidationError("--\(git ? "git" : "staged") reads a repository, not an S3 prefix")
+        }
+        for path in s3 where S3Location(path) == nil {
+            throw ValidationError("'\(path)' is not an S3 location: expected s3://BUCKET[/PREFIX] with a valid bucket name")
+        }
         if (git || staged) && paths.contains("-") {
             throw ValidationError("--\(git ? "git" : "staged") reads a repository, not standard input")
         }
@@ -140,7 +154,20 @@ struct SecretsCommand: AsyncParsableCommand {
             } else if staged {
                 result = try SecretsRun.scanStaged(paths.isEmpty ? ["."] : paths, options: options)
             } else {
-                result = SecretScanner.scan(paths: paths.isEmpty ? ["."] : paths, options: options)
+                let s3 = paths.compactMap(S3Location.init)
+                let local = paths.filter { !$0.hasPrefix("s3://") }
+                result = local.isEmpty && !s3.isEmpty ? SecretScanResult() : SecretScanner.scan(paths: local.isEmpty ? ["."] : local, options: options)
+                if !s3.isEmpty {
+                    let client = try aws.client()
+                    let limits = S3SecretSource.Limits(maxObjectBytes: Int64(maxObjectSize.bytes))
+                    for location in s3 {
+                        let r = await S3SecretSource.scan(location, client: client, region: aws.homeRegion(), options: options, limits: limits)
+                        result.findings += r.findings
+                        result.dropped += r.dropped
+                        result.errors += r.errors
+                        result.stats.add(r.stats)
+                    }
+                }
             }
         } catch {
             SecretsRun.fail("\(error)")

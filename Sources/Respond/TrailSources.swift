@@ -78,16 +78,9 @@ public enum TrailSources {
                           notes: inout [StepNote]) async throws -> [TrailEvent] {
         let base = (trail.prefix.map { $0.isEmpty ? "" : "\($0)/" } ?? "") + "AWSLogs/\(account)/CloudTrail/"
         let bucketRegion = trail.homeRegion ?? region
-        var keys: [String] = []
-        var token: String?
-        repeat {
-            var query = [QueryItem("list-type", "2"), QueryItem("prefix", base)]
-            if let token { query.append(QueryItem("continuation-token", token)) }
-            let response = try await client.restXML(.s3, region: bucketRegion, bucket: trail.bucket, query: query, operation: "ListObjectsV2")
-            let root = try XElement.parse(response.body)
-            keys += root.children("Contents").compactMap { $0.string("Key") }.filter { isOnOrAfter($0, base: base, since: since) }
-            token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
-        } while token != nil
+        let keys = try await client.listObjects(bucket: trail.bucket, prefix: base, region: bucketRegion) {
+            isOnOrAfter($0, base: base, since: since)
+        }.map(\.key)
         var events: [TrailEvent] = []
         for key in keys where key.hasSuffix(".json.gz") || key.hasSuffix(".json") {
             let origin = "s3://\(trail.bucket)/\(key)"

@@ -47,10 +47,11 @@ final class ContentScanner {
     }
 
     /// Scans a stream (standard input, a staged blob, an archive member at `depth` > 0).
-    func scanStream(_ source: any ByteSource, name: String, depth: Int = 0) {
+    /// `inputBytes`: the input's own size when known (an S3 object), for the expansion-ratio limit.
+    func scanStream(_ source: any ByteSource, name: String, depth: Int = 0, inputBytes: Int = 0) {
         var source = source
         if depth == 0 {
-            let budget = ExpansionBudget(limits: limits, input: name, inputBytes: 0)
+            let budget = ExpansionBudget(limits: limits, input: name, inputBytes: inputBytes)
             self.budget = budget
             source = BudgetedSource(source, budget: budget, kind: .input)
         }
@@ -191,7 +192,8 @@ public struct ScanStats: Sendable, Hashable {
     public var stoppedByLimits = 0
     public var errors = 0
     public var commits = 0
-    /// Git objects a history scan could not read (shallow, partial or damaged repository).
+    /// Objects that could not be read: git objects a shallow, partial or damaged repository lacks,
+    /// S3 objects too large or unreadable. Each makes the run partial.
     public var unreadableObjects = 0
 
     public init() {}

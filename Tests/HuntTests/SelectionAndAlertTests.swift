@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import Hunt
 import MamoriCore
@@ -59,8 +60,8 @@ func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
         }
         #expect(seen == keys.count)
         #expect(ShardHash.bucket(of: "111122223333", count: 1) == 0)
-        #expect(S3Location("s3://bucket/some/prefix")?.prefix == "some/prefix/")
-        #expect(S3Location("s3://bucket")?.prefix == "")
+        #expect(S3Location("s3://bucket/some/prefix")?.directoryPrefix == "some/prefix/")
+        #expect(S3Location("s3://bucket")?.directoryPrefix == "")
         #expect(S3Location("bucket/x") == nil)
     }
 }
