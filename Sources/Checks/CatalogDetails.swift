@@ -138,6 +138,12 @@ extension Catalog {
                 reads: "Budgets, Cost Anomaly Detection monitors, Trusted Advisor, CloudTrail",
                 permissions: ["budgets:ViewBudget", "ce:GetAnomalyMonitors", "support:DescribeTrustedAdvisorChecks",
                               "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"]),
+            Catalog.keyInCloudResource.id: CheckDetails(
+                reads: "instance, launch template and launch configuration user data, Lambda and ECS environments, CloudFormation parameters and outputs, SSM String parameters, CodeBuild variables",
+                permissions: instances + ["ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions", "autoscaling:DescribeLaunchConfigurations",
+                                          "lambda:ListFunctions", "ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "cloudformation:DescribeStacks",
+                                          "ssm:DescribeParameters", "ssm:GetParameters", "codebuild:ListProjects", "codebuild:BatchGetProjects"],
+                compliance: [.init(.fsbp, "CodeBuild.2"), .init(.fsbp, "ECS.8")]),
             Catalog.instanceAMI.id: CheckDetails(
                 reads: "EC2 instances and the owners of their AMIs", permissions: instances + images),
             Catalog.templateAMI.id: CheckDetails(

@@ -19,11 +19,15 @@ public struct CollectionParts: Sendable, Equatable {
     public var iam: Bool
     public var s3: Bool
     public var guardrails: Bool
+    /// Keys inside resources (user data, environments, stacks, parameters, build projects): one call per
+    /// instance and several per region, so skipped when `secrets.key_in_cloud_resource` is not selected.
+    public var cloudKeys: Bool
 
-    public init(iam: Bool = true, s3: Bool = true, guardrails: Bool = true) {
+    public init(iam: Bool = true, s3: Bool = true, guardrails: Bool = true, cloudKeys: Bool = true) {
         self.iam = iam
         self.s3 = s3
         self.guardrails = guardrails
+        self.cloudKeys = cloudKeys
     }
 
     public static let all = CollectionParts()
@@ -67,7 +71,7 @@ public struct AccountCollector: Sendable {
         async let guardrails = parts.guardrails ? guardrails(context) : GuardrailInventory()
         // Regions run a few at a time; within a region, services run side by side.
         let regional = await boundedMap(regions, limit: max(1, fanOut / 2)) { region in
-            await RegionCollector(context: context, region: region).collect()
+            await RegionCollector(context: context, region: region, cloudKeys: parts.cloudKeys).collect()
         }
         inventory.iam = await iam
         inventory.s3 = await s3

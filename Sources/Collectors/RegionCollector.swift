@@ -6,6 +6,8 @@ import Inventory
 struct RegionCollector {
     let context: CollectionContext
     let region: String
+    /// Whether to look for keys inside resources (CloudKeyCollector and launch template user data).
+    var cloudKeys = true
 
     func collect() async -> RegionInventory {
         context.progress("\(region): EC2, SNS, SQS, CloudTrail, GuardDuty, Security Hub")
@@ -34,10 +36,11 @@ struct RegionCollector {
         inventory.securityHub = await securityHub
         // The key hunt needs the instances (one user data call each); it runs beside the image look-ups.
         let (known, templateKeys) = (inventory.instances ?? [], templateResult?.keys)
-        async let cloudKeys = CloudKeyCollector(context: context, region: region).collect(instances: known, templates: templateKeys)
+        let wantsKeys = cloudKeys
+        async let keys = wantsKeys ? CloudKeyCollector(context: context, region: region).collect(instances: known, templates: templateKeys) : nil
         inventory.images = await ImageCollector(context: context, region: region)
             .collect(instances: inventory.instances ?? [], templates: inventory.launchTemplates ?? [])
-        inventory.cloudKeys = await cloudKeys
+        inventory.cloudKeys = await keys
         return inventory
     }
 
@@ -80,6 +83,7 @@ struct RegionCollector {
         }
         let context = self.context
         let region = self.region
+        let scanKeys = cloudKeys
         let read = await boundedMap(templates, limit: context.fanOut) { template -> (LaunchTemplate, [CloudKeyHit]?) in
             var template = template
             // Every version, not only $Default and $Latest: any of them can be launched explicitly.
@@ -113,7 +117,7 @@ struct RegionCollector {
                 return TemplateVersionImage(version: version, imageId: image)
             }.sorted { $0.version < $1.version }
             if versions != nil { template.otherVersionImages = others }
-            guard versions != nil else { return (template, nil) }
+            guard versions != nil, scanKeys else { return (template, nil) }
             let arn = "arn:aws:ec2:\(region):\(context.accountId):launch-template/\(template.id)"
             let keys = CloudKeyCollector(context: context, region: region)
             var hits: [CloudKeyHit] = []

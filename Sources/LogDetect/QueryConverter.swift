@@ -164,9 +164,6 @@ public enum QueryConverter {
     }
 
     static func renderMatcher(_ m: FieldMatcher, dialect: Dialect) throws(LogDetectError) -> String {
-        if let transform = m.transforms.first {
-            throw .conversionUnsupported(target: dialect.name, reason: "the modifier |\(transform.rawValue) on \(m.field) is matched by mamori's engine but not converted to SIEM queries")
-        }
         if m.isExists {
             let exists = m.values.first == .bool(true)
             return exists ? dialect.exists(m.field) : "\(dialect.not) \(group(dialect.exists(m.field)))"
@@ -175,6 +172,11 @@ public enum QueryConverter {
     }
 
     static func matcherTerms(_ m: FieldMatcher, dialect: Dialect) throws(LogDetectError) -> [String] {
+        // Every path to a query passes here (a lone matcher skips renderMatcher): writing the plain value
+        // of a base64/windash matcher would silently search for the wrong text.
+        if let transform = m.transforms.first {
+            throw .conversionUnsupported(target: dialect.name, reason: "the modifier |\(transform.rawValue) on \(m.field) is matched by mamori's engine but not converted to SIEM queries")
+        }
         var terms: [String] = []
         for value in m.values {
             terms.append(try renderValue(value, matcher: m, dialect: dialect))

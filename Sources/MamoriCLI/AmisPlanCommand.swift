@@ -78,7 +78,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
                 // The plan reads only the regional images: no credential report, no S3, no cost guardrails.
                 account = try await AccountCollector(client: live, homeRegion: aws.homeRegion(),
-                                                     parts: CollectionParts(iam: false, s3: false, guardrails: false),
+                                                     parts: CollectionParts(iam: false, s3: false, guardrails: false, cloudKeys: false),
                                                      progress: Console.progress(enabled: true))
                     .collect(regions: scope)
                 Console.clearProgress(enabled: true)

@@ -50,7 +50,7 @@ extension CollectionParts {
     /// Skips the account-wide collectors no selected check reads.
     init(_ selection: CheckSelection) {
         self.init(iam: selection.needs(service: "iam"), s3: selection.needs(service: "s3"),
-                  guardrails: selection.needs(service: "account"))
+                  guardrails: selection.needs(service: "account"), cloudKeys: selection.needs(service: "secrets"))
     }
 }
 

@@ -195,6 +195,6 @@ struct SelectionTests {
         for (text, phrase) in cases {
             #expect { _ = try MamoriConfig.parse(text) } throws: { "\($0)".contains(phrase) }
         }
-        #expect(Set(MamoriConfig.sections.keys) == ["thresholds", "trust", "mute", "scan", "imds"])
+        #expect(Set(MamoriConfig.sections.keys) == ["thresholds", "trust", "mute", "scan", "imds", "hunt"])
     }
 }

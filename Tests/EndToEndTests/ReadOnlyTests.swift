@@ -45,8 +45,9 @@ struct ReadOnlyTests {
         let verbs = ["Create", "Delete", "Put", "Update", "Attach", "Detach", "Modify", "Terminate", "Cancel", "Enable", "Disable",
                      "Reset", "Revoke", "Authorize", "Stop", "Start", "Run", "Tag", "Untag", "Remove", "Add", "Set", "Replace",
                      "Register", "Deregister", "Associate", "Disassociate", "Import", "Copy", "Restore", "Reboot", "Send", "Publish"]
-        // Calls whose names start with a verb but only read (report generation, look-ups, STS identity and role sessions).
-        let reads: Set<String> = ["GenerateCredentialReport", "AssumeRole"]
+        // Calls whose names start with a verb but only read (report generation, look-ups, STS identity and role
+        // sessions; SSO OIDC CreateToken renews the caller's own IAM Identity Center token, no account change).
+        let reads: Set<String> = ["GenerateCredentialReport", "AssumeRole", "CreateToken"]
         let pattern = try NSRegularExpression(pattern: #"(?:action|operation):\s*"([A-Za-z0-9]+)""#)
         var offenders: [String] = []
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
