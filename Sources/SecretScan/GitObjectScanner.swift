@@ -162,7 +162,7 @@ enum GitObjectScanner {
         // (F_SETPIPE_SZ; refused quietly above /proc/sys/fs/pipe-max-size).
         _ = fcntl(catFile.outputHandle.fileDescriptor, 1031, Int32(1 << 20))
         #endif
-        let queue = BlobQueue(budget: queueBudget)
+        let queue = WorkQueue<GitBlob>(budget: queueBudget) { $0.bytes.count }
         let scanners = (0..<max(1, workers)).map { _ in ContentScanner() }
         let done = DispatchGroup()
         for scanner in scanners {
@@ -195,7 +195,7 @@ enum GitObjectScanner {
                 let id = String(fields[0])
                 if fields.count == 4, !fields[3].isEmpty { paths[id] = String(fields[3]) }
                 if size <= inlineThreshold {
-                    queue.push(BlobQueue.Blob(id: id, bytes: try reader.bytes(size)))
+                    queue.push(GitBlob(id: id, bytes: try reader.bytes(size)))
                 } else {
                     let body = BatchReader.Body(reader: reader, remaining: size, name: id)
                     large.scanStream(body, name: id)
@@ -325,55 +325,10 @@ enum GitObjectScanner {
     }
 }
 
-/// Read blobs on their way from the reading thread to the workers, bounded by total size.
-final class BlobQueue: @unchecked Sendable {
-    struct Blob {
-        var id: String
-        var bytes: [UInt8]
-    }
-
-    private let condition = NSCondition()
-    private var blobs: [Blob] = []
-    private var head = 0
-    private var queued = 0
-    private let budget: Int
-    private var finished = false
-
-    init(budget: Int) { self.budget = budget }
-
-    /// Waits while the queue holds `budget` bytes (one blob always fits, whatever its size).
-    func push(_ blob: Blob) {
-        condition.lock()
-        while queued > 0 && queued + blob.bytes.count > budget { condition.wait() }
-        blobs.append(blob)
-        queued += blob.bytes.count
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func finish() {
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func next() -> Blob? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == blobs.count && !finished { condition.wait() }
-        guard head < blobs.count else { return nil }
-        let blob = blobs[head]
-        blobs[head].bytes = []
-        head += 1
-        queued -= blob.bytes.count
-        if head > 4096 {
-            blobs.removeFirst(head)
-            head = 0
-        }
-        condition.broadcast()
-        return blob
-    }
+/// A read blob on its way from the reading thread to the workers.
+struct GitBlob {
+    var id: String
+    var bytes: [UInt8]
 }
 
 /// Buffered reading of git's batch and `-z` outputs: header lines, NUL-ended tokens and exact

@@ -15,7 +15,7 @@ public enum SecretScanner {
             scanner.scanStream(FileReader(descriptor: 0, name: "-"), name: "-")
             outputs.append(scanner)
         }
-        let queue = FileQueue()
+        let queue = WorkQueue<String>()
         let scanners = (0..<options.workers).map { _ in ContentScanner(limits: options.archiveLimits) }
         let done = DispatchGroup()
         for scanner in scanners {
@@ -63,37 +63,6 @@ public enum SecretScanner {
         findings.sort { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
         dropped.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         return SecretScanResult(findings: findings, dropped: dropped, stats: stats, errors: errors)
-    }
-}
-
-/// Paths from the walker to the scanning threads; `next()` waits for work or the end.
-final class FileQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var paths: [String] = []
-    private var head = 0
-    private var finished = false
-
-    func push(_ path: String) {
-        condition.lock()
-        paths.append(path)
-        condition.signal()
-        condition.unlock()
-    }
-
-    func finish() {
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func next() -> String? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == paths.count && !finished { condition.wait() }
-        guard head < paths.count else { return nil }
-        head += 1
-        return paths[head - 1]
     }
 }
 
