@@ -43,6 +43,10 @@ public enum SarifReport {
                 result["suppressions"] = [["kind": "external", "status": "accepted", "justification": reason]]
             }
             result["locations"] = [[
+                // GitHub code scanning rejects results without a non-empty repository-relative
+                // artifactLocation.uri, and a cloud resource has no file: a stable pseudo path
+                // (aws/ACCOUNT/REGION/RESOURCE, never starting with a scheme) stands in for one.
+                "physicalLocation": ["artifactLocation": ["uri": Self.pseudoPath(finding)]],
                 "logicalLocations": [["fullyQualifiedName": finding.resource, "kind": "resource"]],
                 "message": ["text": "\(finding.resourceType) in account \(finding.account), region \(finding.region)"],
             ]]
@@ -60,6 +64,15 @@ public enum SarifReport {
         var data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         return data
+    }
+
+    /// `aws/ACCOUNT/REGION/RESOURCE`, percent-encoded as a URI path (spaces, `#`, `?` and `%`
+    /// in resource names must not end the path or start a query).
+    static func pseudoPath(_ finding: Finding) -> String {
+        var allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~/:@!$&'()*+,;="))
+        allowed.remove(charactersIn: "\u{80}"..."\u{10FFFF}")
+        let raw = "aws/\(finding.account.isEmpty ? "unknown-account" : finding.account)/\(finding.region.isEmpty ? "global" : finding.region)/\(finding.resource)"
+        return raw.addingPercentEncoding(withAllowedCharacters: allowed) ?? raw
     }
 }
 

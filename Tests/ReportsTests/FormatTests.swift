@@ -1,7 +1,7 @@
 import Checks
 import Foundation
 import MamoriCore
-import Reports
+@testable import Reports
 import Testing
 
 @Suite struct FormatTests {
@@ -52,6 +52,14 @@ import Testing
         #expect(root["kind"] as? String == "fail")
         let location = try #require((root["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: Any]])
         #expect(location.first?["fullyQualifiedName"] as? String == "arn:aws:iam::111122223333:root")
+        // Code scanning needs a repository-relative file: every result has a pseudo path without a scheme.
+        for result in results {
+            let uri = ((((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"]
+                as? [String: Any])?["uri"] as? String) ?? ""
+            #expect(uri.hasPrefix("aws/111122223333/"), "\(uri)")
+        }
+        let odd = SarifReport.pseudoPath(Self.finding("my bucket#1?x=%"))
+        #expect(odd == "aws/111122223333/eu-west-1/my%20bucket%231%3Fx=%25")
         let passing = try #require(results.first { $0["kind"] as? String == "pass" })
         #expect(passing["level"] as? String == "none")
         let prints = results.compactMap { ($0["partialFingerprints"] as? [String: String])?["mamori/v1"] }
