@@ -52,8 +52,10 @@ let package = Package(
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
         .systemLibrary(name: "CZlib"),
+        // libdeflate (Debian libdeflate-dev, linked statically in releases): whole small gzip files, 4x zlib.
+        .systemLibrary(name: "CDeflate"),
         // Streaming readers: files, lines, gzip; RegularFile, the one rule for files named as input (no FIFOs or devices).
-        .target(name: "StreamIO", dependencies: ["CZlib"]),
+        .target(name: "StreamIO", dependencies: ["CZlib", "CDeflate"]),
         // Leaked AWS key scanner (files, archives, git, S3 objects through AWSClient).
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib", "AWSClient"]),
         // IMDS spoofing detection: SIGMA engine and log readers.

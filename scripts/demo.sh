@@ -5,6 +5,7 @@
 #   ./scripts/demo.sh --format json   # any extra arguments go to `mamori scan`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup-native.sh
 scripts/setup-python.sh
 echo "building mamori (release)..." >&2
 swift build -c release --product mamori >&2

@@ -46,6 +46,10 @@ build_flags=(-c release --static-swift-stdlib --product mamori --package-path "$
 BIN_DIR=$(swift build "${build_flags[@]}" --show-bin-path)
 mkdir -p "$BIN_DIR"
 ln -sf "$SQLITE_A" "$BIN_DIR/libsqlite3.a"
+# libdeflate the same way (libdeflate0 is not in Debian's base system either).
+DEFLATE_A=$(ls /usr/lib/"$ARCH"-linux-gnu/libdeflate.a 2>/dev/null || true)
+[ -n "$DEFLATE_A" ] || { echo "release.sh: libdeflate.a not found (scripts/setup-native.sh)" >&2; exit 2; }
+ln -sf "$DEFLATE_A" "$BIN_DIR/libdeflate.a"
 swift build "${build_flags[@]}"
 
 STAGE=$(mktemp -d)

@@ -6,6 +6,7 @@
 # when PostgreSQL is not available).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup-native.sh
 scripts/setup-python.sh
 if ! python3 -c "import sigma.cli.main" 2>/dev/null; then
   echo "installing sigma-cli from PyPI..." >&2

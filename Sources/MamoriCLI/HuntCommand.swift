@@ -192,10 +192,8 @@ struct HuntCommand: AsyncParsableCommand {
             let origin = source.origin(key)
             switch await task.value {
             case let .success(data):
-                let memory = MemorySource(data, name: origin)
                 do {
-                    let stream: any ByteSource = InputOpener.isGzip(Array(data.prefix(2))) ? try GzipReader(source: memory) : memory
-                    session.read(stream, origin: origin)
+                    session.read(try InputOpener.open(data: data, name: origin), origin: origin)
                 } catch {
                     session.note(InputProblem(source: origin, reason: "\(error)"))
                 }

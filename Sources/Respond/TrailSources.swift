@@ -37,7 +37,7 @@ public enum TrailSources {
     /// Decompresses gzip data held in memory (S3 objects).
     static func gunzipIfNeeded(_ data: Data, origin: String) throws -> Data {
         guard InputOpener.isGzip(Array(data.prefix(2))) else { return data }
-        do { return try readAll(try GzipReader(source: MemorySource(data, name: origin))) }
+        do { return try readAll(try InputOpener.open(data: data, name: origin)) }
         catch { throw RespondInputError("\(origin): \(error)") }
     }
 

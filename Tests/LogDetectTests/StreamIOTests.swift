@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import StreamIO
 
@@ -109,5 +110,34 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         let lines = try allLines(try writeTemp(text), bufferSize: 100)
         #expect(lines.count == 20_000)
         #expect(lines[12_345].1 == "line 12345")
+    }
+}
+
+@Suite struct WholeGzipTests {
+    @Test func oneMemberIsDecodedWhole() throws {
+        let whole = try #require(WholeGzip.decode(Data(gzAlphaBeta)))
+        #expect(String(decoding: whole, as: UTF8.self) == "alpha\nbeta\r\n")
+    }
+
+    @Test func whatItCannotDecodeIsLeftToTheStreamingReader() {
+        // Two members, NUL padding (its last four bytes are no length), a damaged CRC, a cut-off
+        // member and plain text all return nil.
+        #expect(WholeGzip.decode(Data(gzAlphaBeta + gzGamma)) == nil)
+        #expect(WholeGzip.decode(Data(gzAlphaBeta + [0, 0, 0, 0])) == nil)
+        var badCRC = gzAlphaBeta
+        badCRC[badCRC.count - 6] ^= 0xFF
+        #expect(WholeGzip.decode(Data(badCRC)) == nil)
+        #expect(WholeGzip.decode(Data(gzAlphaBeta.prefix(20))) == nil)
+        #expect(WholeGzip.decode(Data("alpha\nbeta\n".utf8)) == nil)
+    }
+
+    @Test func inMemoryOpenMatchesTheFileOpen() throws {
+        for bytes in [gzAlphaBeta, gzAlphaBeta + gzGamma, gzAlphaBeta + [0, 0, 0], Array("plain\n".utf8)] {
+            let fromFile = try allLines(try writeTemp(bytes)).map(\.1)
+            let reader = LineReader(source: try InputOpener.open(data: Data(bytes), name: "object"))
+            var fromMemory: [String] = []
+            while let line = try reader.next() { fromMemory.append(String(decoding: line.bytes, as: UTF8.self)) }
+            #expect(fromMemory == fromFile)
+        }
     }
 }
