@@ -166,7 +166,8 @@ extension Catalog {
             Catalog.allowedAMIs.id: CheckDetails(
                 reads: "EC2 Allowed AMIs settings per region", permissions: ["ec2:GetAllowedImagesSettings"]),
             Catalog.sharedAMI.id: CheckDetails(
-                reads: "AMIs executable by the account (shared into it)", permissions: ["ec2:DescribeImages"]),
+                reads: "AMIs executable by the account (shared into it) and, where EC2 answers, the resources referencing them",
+                permissions: ["ec2:DescribeImages", "ec2:DescribeImageReferences"]),
             Catalog.sharedSnapshot.id: CheckDetails(
                 reads: "EBS snapshots restorable by the account (shared into it)", permissions: ["ec2:DescribeSnapshots"]),
             Catalog.sharedDBSnapshot.id: CheckDetails(

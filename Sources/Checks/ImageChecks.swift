@@ -265,10 +265,14 @@ enum ImageChecks {
         // Own, organisation and trusted owners pass silently; known vendors and unknown accounts fail.
         for image in images.sharedImages ?? [] {
             guard let ownerId = image.ownerId, !trust.owner(ownerId).isTrusted else { continue }
-            let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
+            // DescribeImageReferences (where answered) names the users; the enumeration decides otherwise.
+            let referencedBy = images.imageReferences?[image.id] ?? []
+            let isUsed = used.contains(image.id) || !referencedBy.isEmpty
+            let inUse = !referencedBy.isEmpty ? "It is in use in this region, referenced by \(referencedBy.joined(separator: ", ")) (DescribeImageReferences)."
+                : isUsed ? "It is in use in this region." : "Nothing in this region uses it."
             findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
                 message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by \(trust.describe(ownerId)). \(inUse) Only the owner can unshare it.",
-                severity: used.contains(image.id) ? .high : .medium))
+                severity: isUsed ? .high : .medium))
         }
         for snapshot in images.sharedSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",

@@ -74,6 +74,11 @@ struct ImageCollector {
         inventory.unresolved = ids.filter { inventory.images[$0] == nil }
         inventory.allowedImages = await allowed
         inventory.sharedImages = await sharedImages.map { $0.filter { $0.ownerId != context.accountId && $0.isPublic != true } }
+        if let shared = inventory.sharedImages, !shared.isEmpty {
+            let (references, path) = await imageReferences(shared.map(\.id))
+            inventory.imageReferences = references
+            inventory.referencePath = path
+        }
         inventory.sharedSnapshots = await sharedSnapshots
         inventory.sharedDBSnapshots = await sharedDB
         inventory.sharedOutImages = await outImages
@@ -185,6 +190,47 @@ struct ImageCollector {
             }
         }
         return groups
+    }
+
+    /// At most this many shared-in images are asked about (10 per call): the enumeration covers them all anyway.
+    static let referenceLimit = 100
+
+    /// `DescribeImageReferences` for the images shared into the account: which resources (instances,
+    /// launch templates, SSM parameters, Image Builder recipes) AWS says reference them. It needs the
+    /// image ids up front, so it cannot replace the enumeration (which is what finds unknown public
+    /// look-alikes); it names the users of images already known. Where the region or an emulator does
+    /// not answer, the enumeration alone decides and the reason is kept for the summary: nothing is
+    /// lost, so no scan error is recorded.
+    func imageReferences(_ ids: [String]) async -> (references: [String: [String]]?, path: String) {
+        var references: [String: [String]] = [:]
+        let asked = Array(ids.sorted().prefix(Self.referenceLimit))
+        do throws(AWSError) {
+            for batch in stride(from: 0, to: asked.count, by: 10).map({ Array(asked[$0..<min($0 + 10, asked.count)]) }) {
+                var params = ["IncludeAllResourceTypes": "true"]
+                for (index, id) in batch.enumerated() { params["ImageId.\(index + 1)"] = id }
+                try await paginate("DescribeImageReferences") { (token: String?) throws(AWSError) -> String? in
+                    var page = params
+                    if let token { page["NextToken"] = token }
+                    let result = try await context.client.query(.ec2, region: region, action: "DescribeImageReferences", page)
+                    for item in result.list("imageReferenceSet") {
+                        guard let image = item.string("imageId"), let arn = item.string("arn") else { continue }
+                        references[image, default: []].append(arn)
+                    }
+                    return result.string("nextToken")
+                }
+            }
+        } catch {
+            return (nil, "enumeration: \(Self.referenceFailure(error))")
+        }
+        return (references.mapValues { Array(Set($0)).sorted() }, "describe-image-references")
+    }
+
+    /// Why DescribeImageReferences gave no answer, in a few words for the summary.
+    static func referenceFailure(_ error: AWSError) -> String {
+        if error.isUnsupported || ["InvalidAction", "UnsupportedOperation"].contains(error.code ?? "") { return "not supported here" }
+        if error.isAccessDenied { return "access denied (ec2:DescribeImageReferences)" }
+        if case let .service(code, _, status, _, _) = error { return "\(code) (HTTP \(status))" }
+        return "\(error)"
     }
 
     /// EC2 Fleets and Spot Fleet requests; nil when either listing failed (recorded), so a half-read

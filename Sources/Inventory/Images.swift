@@ -275,9 +275,32 @@ public struct ImageInventory: Codable, Sendable {
     public var fleets: [FleetImages]?
     /// Image Builder image and container recipes built from an AMI; nil when not read.
     public var recipeImages: [RecipeImage]?
+    /// What EC2's `DescribeImageReferences` says references the AMIs shared into the account (image id →
+    /// resource ARNs); nil when it was not asked or not answered (then `referencePath` says why).
+    public var imageReferences: [String: [String]]?
+    /// "describe-image-references", or "enumeration: REASON" when only Mamori's own enumeration of
+    /// instances, templates, parameters, fleets and recipes tells what uses an AMI; nil when there was nothing to ask.
+    public var referencePath: String?
 
     public init(images: [String: AMIRecord] = [:], unresolved: [String] = []) {
         self.images = images
         self.unresolved = unresolved
+    }
+}
+
+extension ImageInventory {
+    /// The scan summary's line on how AMI references were found, naming the path each region took.
+    public static func referenceSummary(_ regions: [RegionInventory]) -> String? {
+        let paths = regions.compactMap { region in region.images?.referencePath.map { (region.region, $0) } }
+        guard !paths.isEmpty else { return nil }
+        let confirmed = paths.filter { $0.1 == "describe-image-references" }.map(\.0)
+        let enumerated = paths.filter { $0.1 != "describe-image-references" }
+        var parts: [String] = []
+        if !confirmed.isEmpty { parts.append("DescribeImageReferences and enumeration in \(confirmed.joined(separator: ", "))") }
+        if !enumerated.isEmpty {
+            let reasons = Set(enumerated.map { $0.1.replacingOccurrences(of: "enumeration: ", with: "") }).sorted()
+            parts.append("enumeration only in \(enumerated.map(\.0).joined(separator: ", ")) (DescribeImageReferences: \(reasons.joined(separator: "; ")))")
+        }
+        return "AMI references to shared-in images: " + parts.joined(separator: "; ")
     }
 }

@@ -85,4 +85,51 @@ struct AMIReferenceTests {
         let body = String(decoding: transport.sent[0].body, as: UTF8.self)
         #expect(body.contains(#""owner":"Self""#), "\(body)")
     }
+
+    /// DescribeImageReferences, where answered, names the users of the shared-in images (10 ids per call).
+    @Test func describeImageReferencesNamesTheUsers() async throws {
+        let ids = (1...11).map { String(format: "ami-%017x", $0) }
+        let transport = ReplayTransport([
+            ok("""
+               <DescribeImageReferencesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                 <imageReferenceSet>
+                   <item><imageId>\(ids[0])</imageId><resourceType>ssm:Parameter</resourceType><arn>arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami</arn></item>
+                   <item><imageId>\(ids[0])</imageId><resourceType>ec2:Instance</resourceType><arn>arn:aws:ec2:us-east-1:123456789012:instance/i-1</arn></item>
+                 </imageReferenceSet><nextToken>more</nextToken>
+               </DescribeImageReferencesResponse>
+               """),
+            ok(#"<DescribeImageReferencesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><imageReferenceSet/></DescribeImageReferencesResponse>"#),
+            ok(#"<DescribeImageReferencesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><imageReferenceSet/></DescribeImageReferencesResponse>"#),
+        ])
+        let (references, path) = await collector(transport).imageReferences(ids)
+        #expect(path == "describe-image-references")
+        #expect(references == [ids[0]: ["arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami"]])
+        let bodies = transport.sent.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(bodies.count == 3)
+        #expect(bodies[0].contains("IncludeAllResourceTypes=true") && bodies[0].contains("ImageId.10=") && !bodies[0].contains("ImageId.11="))
+        #expect(bodies[1].contains("NextToken=more"))
+        #expect(bodies[2].contains("ImageId.1=\(ids[10])"))
+    }
+
+    /// Where EC2 does not answer it, the enumeration alone decides and the summary says why; no scan error.
+    @Test func describeImageReferencesFallsBackToTheEnumeration() async throws {
+        let transport = ReplayTransport(status: 400, body: """
+            <Response><Errors><Error><Code>UnsupportedOperation</Code><Message>The operation is not supported in this region.</Message></Error></Errors><RequestID>r</RequestID></Response>
+            """)
+        let errors = ErrorLog()
+        let images = ImageCollector(context: CollectionContext(client: testClient(transport), accountId: "123456789012", errors: errors,
+                                                               progress: { _ in }, fanOut: 2), region: "ap-east-2")
+        let (references, path) = await images.imageReferences(["ami-0aaaaaaaaaaaaaaaa"])
+        #expect(references == nil)
+        #expect(path == "enumeration: not supported here")
+        #expect(await errors.entries.isEmpty)
+        var region = RegionInventory(region: "ap-east-2")
+        region.images = ImageInventory()
+        region.images?.referencePath = path
+        var other = RegionInventory(region: "us-east-1")
+        other.images = ImageInventory()
+        other.images?.referencePath = "describe-image-references"
+        #expect(ImageInventory.referenceSummary([region, other])
+                == "AMI references to shared-in images: DescribeImageReferences and enumeration in us-east-1; enumeration only in ap-east-2 (DescribeImageReferences: not supported here)")
+    }
 }

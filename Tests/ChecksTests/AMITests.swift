@@ -325,6 +325,22 @@ struct AMITests {
         #expect(plan.untrustedOwners.first { $0.ownerId == "099720109477" }?.wouldBreak == ["eu-west-1 Image Builder image recipe web"])
     }
 
+    /// Where DescribeImageReferences answered, a shared-in AMI's finding names what references it.
+    @Test func sharedAMIFindingNamesItsReferences() {
+        var r = region(Self.images, instances: [])
+        r.images?.sharedImages = [Self.images[4]]
+        r.images?.imageReferences = ["ami-partner": ["arn:aws:ssm:eu-west-1:111122223333:parameter/base"]]
+        let finding = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.shared_ami_untrusted" }
+        #expect(finding?.severity == .high)
+        #expect(finding?.message.contains("It is in use in this region, referenced by arn:aws:ssm:eu-west-1:111122223333:parameter/base (DescribeImageReferences).") == true,
+                "\(finding?.message ?? "")")
+        r.images?.imageReferences = nil
+        let unused = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.shared_ami_untrusted" }
+        #expect(unused?.severity == .medium && unused?.message.contains("Nothing in this region uses it.") == true)
+    }
+
     /// Template findings say who created the version holding the AMI, and the template's stack;
     /// instance findings name the service that launched them.
     @Test func templateAndInstanceFindingsSayWhoLaunched() {
