@@ -9,10 +9,13 @@ public struct AMIReferenceParts: Sendable, Equatable {
     public var parameters: Bool
     public var fleets: Bool
     public var recipes: Bool
-    public init(parameters: Bool = true, fleets: Bool = true, recipes: Bool = true) {
+    /// DescribeImageReferences for the shared-in AMIs (only `ec2.shared_ami_untrusted` reads it).
+    public var sharedImageReferences: Bool
+    public init(parameters: Bool = true, fleets: Bool = true, recipes: Bool = true, sharedImageReferences: Bool = true) {
         self.parameters = parameters
         self.fleets = fleets
         self.recipes = recipes
+        self.sharedImageReferences = sharedImageReferences
     }
     public static let all = AMIReferenceParts()
 }
@@ -74,7 +77,7 @@ struct ImageCollector {
         inventory.unresolved = ids.filter { inventory.images[$0] == nil }
         inventory.allowedImages = await allowed
         inventory.sharedImages = await sharedImages.map { $0.filter { $0.ownerId != context.accountId && $0.isPublic != true } }
-        if let shared = inventory.sharedImages, !shared.isEmpty {
+        if references.sharedImageReferences, let shared = inventory.sharedImages, !shared.isEmpty {
             let (references, path) = await imageReferences(shared.map(\.id))
             inventory.imageReferences = references
             inventory.referencePath = path

@@ -53,7 +53,8 @@ extension CollectionParts {
                   guardrails: selection.needs(service: "account"), cloudKeys: selection.needs(service: "secrets"),
                   amiReferences: AMIReferenceParts(parameters: selection.checks.contains(Catalog.parameterAMI.id),
                                                    fleets: selection.checks.contains(Catalog.fleetAMI.id),
-                                                   recipes: selection.checks.contains(Catalog.recipeAMI.id)))
+                                                   recipes: selection.checks.contains(Catalog.recipeAMI.id),
+                                                   sharedImageReferences: selection.checks.contains(Catalog.sharedAMI.id)))
     }
 }
 

@@ -85,12 +85,13 @@ struct SelectionEndToEndTests {
         #expect(narrowed.findings.map { $0["check"] as? String } == ["ssm.parameter_ami_untrusted"])
         #expect(narrowed.calls.filter { $0 == "ssm:DescribeParameters" }.count == 1)
         #expect(!narrowed.calls.contains("ec2:DescribeFleets") && !narrowed.calls.contains("ec2:DescribeSpotFleetRequests"))
-        #expect(!narrowed.calls.contains { $0.hasPrefix("imagebuilder:") })
+        #expect(!narrowed.calls.contains { $0.hasPrefix("imagebuilder:") } && !narrowed.calls.contains("ec2:DescribeImageReferences"))
         #expect(!narrowed.calls.contains("lambda:ListFunctions"), "the key hunt ran although secrets.key_in_cloud_resource was not selected")
 
         let full = try operations([])
         #expect(full.calls.filter { $0 == "ssm:DescribeParameters" }.count == 1, "one read serves the key hunt and the AMI references")
-        #expect(full.calls.contains("ec2:DescribeFleets") && full.calls.contains("imagebuilder:ListImageRecipes"))
+        #expect(full.calls.contains("ec2:DescribeFleets") && full.calls.contains("imagebuilder:ListImageRecipes")
+                && full.calls.contains("ec2:DescribeImageReferences"))
     }
 
     @Test func diffNamesDifferentSelections() throws {
