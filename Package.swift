@@ -96,7 +96,7 @@ let package = Package(
         ),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
         .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),

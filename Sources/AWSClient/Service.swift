@@ -52,6 +52,7 @@ public struct AWSService: Sendable {
     public static let securityhub = AWSService(id: "securityhub", signingName: "securityhub", endpointPrefix: "securityhub", apiVersion: "2018-10-26", wire: .restJSON)
     public static let ecs = AWSService(id: "ecs", signingName: "ecs", endpointPrefix: "ecs", apiVersion: "2014-11-13", wire: .json(version: "1.1", targetPrefix: "AmazonEC2ContainerServiceV20141113"))
     public static let ssm = AWSService(id: "ssm", signingName: "ssm", endpointPrefix: "ssm", apiVersion: "2014-11-06", wire: .json(version: "1.1", targetPrefix: "AmazonSSM"))
+    public static let imagebuilder = AWSService(id: "imagebuilder", signingName: "imagebuilder", endpointPrefix: "imagebuilder", apiVersion: "2019-12-02", wire: .restJSON)
     public static let codebuild = AWSService(id: "codebuild", signingName: "codebuild", endpointPrefix: "codebuild", apiVersion: "2016-10-06", wire: .json(version: "1.1", targetPrefix: "CodeBuild_20161006"))
     public static let cloudformation = AWSService(id: "cloudformation", signingName: "cloudformation", endpointPrefix: "cloudformation", apiVersion: "2010-05-15", wire: .query)
     public static let s3 = AWSService(id: "s3", signingName: "s3", endpointPrefix: "s3", apiVersion: "2006-03-01", wire: .restXML)

@@ -176,6 +176,7 @@ public enum AMIPlanner {
                     + affected.templates.map { "\(region.region) launch template \($0)" }
                     + affected.configurations.map { "\(region.region) launch configuration \($0)" }
                     + affected.groups.map { "\(region.region) Auto Scaling group \($0)" }
+                    + references(region, by: ids).map { "\(region.region) \($0)" }
             }
             return owner
         }
@@ -192,6 +193,16 @@ public enum AMIPlanner {
             if let cut = prefix.lastIndex(where: { $0 == "/" || $0 == "-" }) { prefix = String(prefix[...cut]) }
         }
         return prefix.count >= 4 ? prefix : nil
+    }
+
+    /// SSM parameters, fleets and Image Builder recipes naming one of `imageIds`: launches and builds
+    /// through them fail once those images are not allowed.
+    static func references(_ region: RegionInventory, by imageIds: Set<String>) -> [String] {
+        let images = region.images
+        return (images?.parameterImages ?? []).filter { imageIds.contains($0.imageId) }.map { "SSM parameter \($0.name)" }
+            + (images?.fleets ?? []).filter { $0.launches && !imageIds.isDisjoint(with: $0.imageIds) }
+                .map { ($0.kind == "spot-fleet" ? "Spot Fleet request " : "EC2 Fleet ") + $0.id }
+            + Set((images?.recipeImages ?? []).filter { imageIds.contains($0.imageId) }.map { "Image Builder \($0.kind) recipe \($0.name)" }).sorted()
     }
 
     /// The resources of a region that use one of `imageIds`, i.e. stop launching once those images are not allowed.
@@ -217,6 +228,10 @@ public enum AMIPlanner {
         ids.formUnion((region.launchTemplates ?? []).flatMap(\.allImageIds))
         ids.formUnion((region.images?.launchConfigurations ?? []).compactMap(\.imageId))
         ids.formUnion((region.images?.autoScalingGroups ?? []).flatMap { $0.overrideImageIds ?? [] })
+        // Not launched yet, but the next launch, scale-out or build will be.
+        ids.formUnion((region.images?.parameterImages ?? []).map(\.imageId))
+        ids.formUnion((region.images?.fleets ?? []).filter(\.launches).flatMap(\.imageIds))
+        ids.formUnion((region.images?.recipeImages ?? []).map(\.imageId))
         return ids.filter { $0.hasPrefix("ami-") }.sorted()
     }
 }

@@ -115,6 +115,28 @@ public enum Catalog {
         resourceType: "AwsAutoScalingAutoScalingGroup",
         rationale: "A mixed instances policy override's ImageId replaces the template's AMI whenever the group launches that instance type.",
         remediation: "Point the override at an AMI of a trusted owner (aws autoscaling update-auto-scaling-group --mixed-instances-policy …), or drop its ImageId.")
+    public static let parameterAMI = CheckDefinition(
+        id: "ssm.parameter_ami_untrusted", title: "SSM parameter holds an AMI from an untrusted owner", severity: .high, resourceType: "AwsSsmParameter",
+        rationale: "Launch automation resolves AMI ids from parameters (resolve:ssm:NAME, AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>, "
+            + "Image Builder's ssm: references): the next launch, stack update or scale-out runs whatever image the parameter names, "
+            + "and nothing else in the account references it until then.",
+        remediation: "Put an AMI of a trusted owner in the parameter (aws ssm put-parameter --name NAME --value AMI-ID --overwrite "
+            + "--data-type aws:ec2:image), find out who wrote the untrusted one (the parameter's history, CloudTrail PutParameter), "
+            + "restrict ssm:PutParameter on it, and enable Allowed AMIs so an untrusted id cannot be launched.")
+    public static let fleetAMI = CheckDefinition(
+        id: "ec2.fleet_ami_untrusted", title: "EC2 Fleet or Spot Fleet request uses an AMI from an untrusted owner", severity: .high,
+        resourceType: "Other",
+        rationale: "An EC2 Fleet override's ImageId or a Spot Fleet launch specification's ImageId is launched every time the fleet "
+            + "replaces or adds capacity, whatever the launch template says.",
+        remediation: "Modify the fleet to an AMI of a trusted owner (EC2 Fleet: aws ec2 modify-fleet --launch-template-configs …; Spot Fleet "
+            + "launch specifications cannot be changed: cancel the request with aws ec2 cancel-spot-fleet-requests and request a new one).")
+    public static let recipeAMI = CheckDefinition(
+        id: "imagebuilder.recipe_ami_untrusted", title: "Image Builder recipe builds from an AMI of an untrusted owner", severity: .high,
+        resourceType: "Other",
+        rationale: "Every image the pipeline builds inherits the parent AMI (and a container recipe's build instance runs its instance image): "
+            + "an untrusted base spreads into every AMI the account produces and then trusts as its own.",
+        remediation: "Create a new recipe version whose parentImage (or instanceImage) is an AMI of a trusted owner, an Image Builder "
+            + "managed image ARN or an ssm: parameter you control, point the pipelines at it, and rebuild the images built from the old one.")
     public static let allowedAMIs = CheckDefinition(
         id: "ec2.allowed_amis_not_enabled", title: "EC2 Allowed AMIs is not enforced", severity: .medium, resourceType: "AwsAccount",
         rationale: "Allowed AMIs stops launches from image providers you did not list; without it any public AMI can be launched.",
@@ -181,7 +203,7 @@ public enum Catalog {
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
         imdsNotEnforced, instanceHopLimit, templateHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
-        instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
+        instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, parameterAMI, fleetAMI, recipeAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
         sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,
         keyInCloudResource,
     ]

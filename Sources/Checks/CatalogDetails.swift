@@ -154,10 +154,20 @@ extension Catalog {
             Catalog.groupOverrideAMI.id: CheckDetails(
                 reads: "Auto Scaling groups' mixed instances policy overrides and the owners of their AMIs",
                 permissions: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeImages"]),
+            Catalog.parameterAMI.id: CheckDetails(
+                reads: "SSM String parameters whose value is an AMI id (the same read as the key hunt's) and the owners of those AMIs",
+                permissions: ["ssm:DescribeParameters", "ssm:GetParameters", "ec2:DescribeImages"]),
+            Catalog.fleetAMI.id: CheckDetails(
+                reads: "EC2 Fleets' override AMIs and Spot Fleet requests' launch specification AMIs, and the owners of those AMIs",
+                permissions: ["ec2:DescribeFleets", "ec2:DescribeSpotFleetRequests", "ec2:DescribeImages"]),
+            Catalog.recipeAMI.id: CheckDetails(
+                reads: "EC2 Image Builder image recipes' and container recipes' parent (and build instance) AMIs, and the owners of those AMIs",
+                permissions: ["imagebuilder:ListImageRecipes", "imagebuilder:ListContainerRecipes", "ec2:DescribeImages"]),
             Catalog.allowedAMIs.id: CheckDetails(
                 reads: "EC2 Allowed AMIs settings per region", permissions: ["ec2:GetAllowedImagesSettings"]),
             Catalog.sharedAMI.id: CheckDetails(
-                reads: "AMIs executable by the account (shared into it)", permissions: ["ec2:DescribeImages"]),
+                reads: "AMIs executable by the account (shared into it) and, where EC2 answers, the resources referencing them",
+                permissions: ["ec2:DescribeImages", "ec2:DescribeImageReferences"]),
             Catalog.sharedSnapshot.id: CheckDetails(
                 reads: "EBS snapshots restorable by the account (shared into it)", permissions: ["ec2:DescribeSnapshots"]),
             Catalog.sharedDBSnapshot.id: CheckDetails(

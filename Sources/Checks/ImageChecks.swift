@@ -18,32 +18,96 @@ enum ImageChecks {
         }
         for template in region.launchTemplates ?? [] {
             let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
-            let versions = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")"),
-                            (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")")]
-                + otherVersions(template).map { (Optional($0.imageId), "\($0.label) (neither default nor latest, but launchable by number)") }
-            for case let (imageId?, label) in versions where imageId.hasPrefix("ami-") {
+            let versions: [(String?, String, [Int?])] = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")", [template.defaultVersion]),
+                            (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")", [template.latestVersion])]
+                + otherVersions(template).map { (Optional($0.imageId), "\($0.label) (neither default nor latest, but launchable by number)",
+                                                 $0.versions.map(Optional.some)) }
+            for case let (imageId?, label, numbers) in versions where imageId.hasPrefix("ami-") {
                 findings.append(usage(Catalog.templateAMI, trust.classify(imageId, images: images),
-                                      user: "Launch template \(template.name) \(label)", account: account, region: r, resource: arn))
+                                      user: "Launch template \(template.name) \(label)", account: account, region: r, resource: arn,
+                                      origin: templateOrigin(template, versions: numbers.compactMap { $0 })))
             }
         }
         for config in images.launchConfigurations ?? [] {
             guard let imageId = config.imageId else { continue }
             let arn = "arn:aws:autoscaling:\(r):\(account):launchConfiguration:*:launchConfigurationName/\(config.name)"
             findings.append(usage(Catalog.launchConfigurationAMI, trust.classify(imageId, images: images),
-                                  user: "Launch configuration \(config.name)", account: account, region: r, resource: arn))
+                                  user: "Launch configuration \(config.name)", account: account, region: r, resource: arn,
+                                  origin: config.created.map { " It was created \($0) (launch configurations cannot change)." } ?? ""))
         }
         for group in images.autoScalingGroups ?? [] {
             let arn = "arn:aws:autoscaling:\(r):\(account):autoScalingGroup:*:autoScalingGroupName/\(group.name)"
             for imageId in Set(group.overrideImageIds ?? []).sorted() {
                 findings.append(usage(Catalog.groupOverrideAMI, trust.classify(imageId, images: images),
-                                      user: "Auto Scaling group \(group.name) (mixed instances policy override)", account: account, region: r, resource: arn))
+                                      user: "Auto Scaling group \(group.name) (mixed instances policy override)", account: account, region: r, resource: arn,
+                                      origin: groupOrigin(group)))
             }
         }
+        findings += references(region, images: images, trust: trust, account: account)
         findings += allowedImages(region, images: images, trust: trust, account: account)
         findings += shared(region, images: images, trust: trust, account: account)
         findings += sharedOut(region, images: images, trust: trust, account: account)
         findings += blockPublicAccess(region, images: images, account: account)
         return findings
+    }
+
+    /// AMIs named by SSM parameters, EC2 / Spot Fleets and Image Builder recipes: nothing may be
+    /// running from them yet, which is why they are checked before the next launch or build does.
+    static func references(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
+        let r = region.region
+        var findings: [Finding] = []
+        for parameter in images.parameterImages ?? [] {
+            let arn = parameter.arn ?? "arn:aws:ssm:\(r):\(account):parameter\(parameter.name.hasPrefix("/") ? "" : "/")\(parameter.name)"
+            findings.append(usage(Catalog.parameterAMI, trust.classify(parameter.imageId, images: images),
+                                  user: "SSM parameter \(parameter.name)", account: account, region: r, resource: arn,
+                                  origin: parameterOrigin(parameter)))
+        }
+        for fleet in images.fleets ?? [] where fleet.launches {
+            let (noun, arn) = fleet.kind == "spot-fleet"
+                ? ("Spot Fleet request \(fleet.id)", "arn:aws:ec2:\(r):\(account):spot-fleet-request/\(fleet.id)")
+                : ("EC2 Fleet \(fleet.id)", "arn:aws:ec2:\(r):\(account):fleet/\(fleet.id)")
+            let field = fleet.kind == "spot-fleet" ? "a launch specification" : "a launch template override"
+            for imageId in fleet.imageIds where imageId.hasPrefix("ami-") {
+                findings.append(usage(Catalog.fleetAMI, trust.classify(imageId, images: images), user: "\(noun) (\(field))",
+                                      account: account, region: r, resource: arn, origin: fleetOrigin(fleet)))
+            }
+        }
+        for recipe in images.recipeImages ?? [] {
+            let noun = recipe.kind == "container" ? "Image Builder container recipe" : "Image Builder image recipe"
+            let role = recipe.field == "instanceImage" ? "build instance image" : "parent image"
+            findings.append(usage(Catalog.recipeAMI, trust.classify(recipe.imageId, images: images),
+                                  user: "\(noun) \(recipe.name) (\(role))", account: account, region: r, resource: recipe.arn,
+                                  origin: recipe.created.map { " The recipe was created \($0)." } ?? ""))
+        }
+        return findings
+    }
+
+    /// Who put the AMI id into the parameter, and whether EC2 validated it as one.
+    static func parameterOrigin(_ parameter: ParameterImage) -> String {
+        var parts: [String] = []
+        if let modified = parameter.lastModified { parts.append("last changed \(modified)") }
+        if let user = parameter.lastModifiedUser, user != "N/A" { parts.append("by \(user)") }
+        let changed = parts.isEmpty ? "" : " The value was " + parts.joined(separator: " ") + "."
+        let type = parameter.dataType == "aws:ec2:image" ? " Its data type is aws:ec2:image, so EC2 checked the id exists, not who owns it." : ""
+        return changed + type
+    }
+
+    /// When the group was made, by which stack, and the role it launches with.
+    static func groupOrigin(_ group: AutoScalingGroup) -> String {
+        let parts = [group.created.map { "created \($0)" }, group.stackName.map { "by CloudFormation stack \($0)" },
+                     group.serviceRole.map { "launching with \($0)" }].compactMap { $0 }
+        return parts.isEmpty ? "" : " The group was " + parts.joined(separator: ", ") + "."
+    }
+
+    /// When and how the fleet was made, and what launches its instances.
+    static func fleetOrigin(_ fleet: FleetImages) -> String {
+        var parts: [String] = []
+        if let created = fleet.created { parts.append("created \(created)") }
+        if let stack = fleet.stackName { parts.append("by CloudFormation stack \(stack)") }
+        if !fleet.launchTemplates.isEmpty { parts.append("launching from launch template \(fleet.launchTemplates.joined(separator: ", "))") }
+        if let role = fleet.fleetRole { parts.append("with fleet role \(role)") }
+        let state = fleet.state.map { " It is \($0)\(fleet.type.map { " (\($0))" } ?? "")." } ?? ""
+        return (parts.isEmpty ? "" : " It was " + parts.joined(separator: ", ") + ".") + state
     }
 
     /// The account's own AMIs and snapshots shared publicly (critical for disks and databases, high
@@ -112,21 +176,34 @@ enum ImageChecks {
 
     /// The AMIs of versions other than default and latest, one entry per AMI with its versions,
     /// leaving out AMIs the default or latest version already uses.
-    static func otherVersions(_ template: LaunchTemplate) -> [(imageId: String, label: String)] {
+    static func otherVersions(_ template: LaunchTemplate) -> [(imageId: String, label: String, versions: [Int])] {
         let covered = Set([template.imageId, template.latestImageId].compactMap { $0 })
         var byImage: [(imageId: String, versions: [Int])] = []
         for other in template.otherVersionImages ?? [] where other.imageId.hasPrefix("ami-") && !covered.contains(other.imageId) {
             if let index = byImage.firstIndex(where: { $0.imageId == other.imageId }) { byImage[index].versions.append(other.version) }
             else { byImage.append((other.imageId, [other.version])) }
         }
-        return byImage.map { ($0.imageId, ($0.versions.count == 1 ? "version " : "versions ") + $0.versions.map(String.init).joined(separator: ", ")) }
+        return byImage.map { ($0.imageId, ($0.versions.count == 1 ? "version " : "versions ") + $0.versions.map(String.init).joined(separator: ", "),
+                              $0.versions) }
     }
 
-    /// How an instance came to run its AMI, from what EC2 records: launch time, the launch template
-    /// and version, the CloudFormation stack. Empty when nothing is known.
+    /// Who put the AMI into these versions and when (CreatedBy / CreateTime), and the stack that
+    /// made the template. Empty when nothing is known.
+    static func templateOrigin(_ template: LaunchTemplate, versions: [Int]) -> String {
+        var parts = versions.compactMap { version in template.versionOrigins?[String(version)].map { "version \(version) was \($0)" } }
+        if let stack = template.stackName { parts.append("the template belongs to CloudFormation stack \(stack)") }
+        guard !parts.isEmpty else { return "" }
+        let text = parts.joined(separator: "; ")
+        return " " + text.prefix(1).uppercased() + text.dropFirst() + "."
+    }
+
+    /// How an instance came to run its AMI, from what EC2 records: launch time, the service that
+    /// launched it (Auto Scaling, EC2 Fleet, Spot Fleet tags), the launch template and version, the
+    /// CloudFormation stack. Empty when nothing is known.
     static func provenance(_ instance: EC2Instance, templates: [LaunchTemplate]) -> String {
         var parts: [String] = []
-        if let launched = instance.launched { parts.append("launched \(launched.formatted(.iso8601))") }
+        let launch = [instance.launched.map { $0.formatted(.iso8601) }, instance.launchedBy.map { "by \($0)" }].compactMap { $0 }
+        if !launch.isEmpty { parts.append("launched " + launch.joined(separator: " ")) }
         if let id = instance.launchTemplateId {
             let name = templates.first { $0.id == id }.map { "\($0.name) (\(id))" } ?? id
             parts.append("from launch template \(name)\(instance.launchTemplateVersion.map { " version \($0)" } ?? "")")
@@ -188,10 +265,14 @@ enum ImageChecks {
         // Own, organisation and trusted owners pass silently; known vendors and unknown accounts fail.
         for image in images.sharedImages ?? [] {
             guard let ownerId = image.ownerId, !trust.owner(ownerId).isTrusted else { continue }
-            let inUse = used.contains(image.id) ? "It is in use in this region." : "Nothing in this region uses it."
+            // DescribeImageReferences (where answered) names the users; the enumeration decides otherwise.
+            let referencedBy = images.imageReferences?[image.id] ?? []
+            let isUsed = used.contains(image.id) || !referencedBy.isEmpty
+            let inUse = !referencedBy.isEmpty ? "It is in use in this region, referenced by \(referencedBy.joined(separator: ", ")) (DescribeImageReferences)."
+                : isUsed ? "It is in use in this region." : "Nothing in this region uses it."
             findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
                 message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by \(trust.describe(ownerId)). \(inUse) Only the owner can unshare it.",
-                severity: used.contains(image.id) ? .high : .medium))
+                severity: isUsed ? .high : .medium))
         }
         for snapshot in images.sharedSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",

@@ -22,12 +22,16 @@ public struct CollectionParts: Sendable, Equatable {
     /// Keys inside resources (user data, environments, stacks, parameters, build projects): one call per
     /// instance and several per region, so skipped when `secrets.key_in_cloud_resource` is not selected.
     public var cloudKeys: Bool
+    /// AMIs referenced by SSM parameters, fleets and Image Builder recipes, each read only when a
+    /// selected check (or the key hunt, for SSM parameters) needs it.
+    public var amiReferences: AMIReferenceParts
 
-    public init(iam: Bool = true, s3: Bool = true, guardrails: Bool = true, cloudKeys: Bool = true) {
+    public init(iam: Bool = true, s3: Bool = true, guardrails: Bool = true, cloudKeys: Bool = true, amiReferences: AMIReferenceParts = .all) {
         self.iam = iam
         self.s3 = s3
         self.guardrails = guardrails
         self.cloudKeys = cloudKeys
+        self.amiReferences = amiReferences
     }
 
     public static let all = CollectionParts()
@@ -71,7 +75,7 @@ public struct AccountCollector: Sendable {
         async let guardrails = parts.guardrails ? guardrails(context) : GuardrailInventory()
         // Regions run a few at a time; within a region, services run side by side.
         let regional = await boundedMap(regions, limit: max(1, fanOut / 2)) { region in
-            await RegionCollector(context: context, region: region, cloudKeys: parts.cloudKeys).collect()
+            await RegionCollector(context: context, region: region, cloudKeys: parts.cloudKeys, amiReferences: parts.amiReferences).collect()
         }
         inventory.iam = await iam
         inventory.s3 = await s3

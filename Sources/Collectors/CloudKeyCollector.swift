@@ -19,15 +19,16 @@ struct CloudKeyCollector {
         self.region = region
     }
 
-    /// The launch templates' hits come from RegionCollector, which already reads every version.
-    func collect(instances: [EC2Instance], templates: TemplateKeys?) async -> CloudKeyInventory {
+    /// The launch templates' hits come from RegionCollector, which already reads every version; the
+    /// SSM parameters from ParameterReader (nil: they could not be listed).
+    func collect(instances: [EC2Instance], templates: TemplateKeys?, parameters: ParameterReader.Result?) async -> CloudKeyInventory {
         context.progress("\(region): keys in user data, Lambda, ECS, CloudFormation, SSM, CodeBuild")
         async let instanceHits = instanceUserData(instances)
         async let configurations = attempt(.autoscaling, "DescribeLaunchConfigurations") { try await launchConfigurations() }
         async let functions = attempt(.lambda, "ListFunctions") { try await lambdaFunctions() }
         async let tasks = attempt(.ecs, "ListTaskDefinitions") { try await taskDefinitions() }
         async let stacks = attempt(.cloudformation, "DescribeStacks") { try await cloudFormationStacks() }
-        async let parameters = attempt(.ssm, "DescribeParameters") { try await ssmParameters() }
+        async let ssm = ssmParameters(parameters)
         async let projects = attempt(.codebuild, "ListProjects") { try await codeBuildProjects() }
         var inventory = CloudKeyInventory()
         let parts: [(String, Sweep?)] = [
@@ -35,7 +36,7 @@ struct CloudKeyCollector {
             ("launch templates (every version's user data)", templates.map { Sweep(hits: $0.hits, resources: $0.templates) }),
             ("launch configuration user data", await configurations), ("Lambda function environments", await functions),
             ("ECS task definitions", await tasks), ("CloudFormation stack parameters and outputs", await stacks),
-            ("SSM String/StringList parameters", await parameters), ("CodeBuild project environments", await projects),
+            ("SSM String/StringList parameters", await ssm), ("CodeBuild project environments", await projects),
         ]
         for (source, sweep) in parts {
             guard let sweep else { continue }
@@ -175,43 +176,19 @@ struct CloudKeyCollector {
         return sweep
     }
 
-    /// Only String and StringList parameters: SecureString values are never requested (no
-    /// WithDecryption) and never scanned, even if a service returned one.
-    func ssmParameters() async throws -> Sweep {
-        let (context, region, calls) = (self.context, self.region, self.calls)
-        var names: [String] = []
-        let plain: Set<String> = ["String", "StringList"]
-        let filter: JSONValue = ["ParameterFilters": [["Key": "Type", "Option": "Equals", "Values": ["String", "StringList"]]], "MaxResults": 50]
-        try await paginate("DescribeParameters") { (token: String?) throws(AWSError) -> String? in
-            var input = filter.object
-            if let token { input["NextToken"] = .string(token) }
-            await calls.add()
-            let page = try await context.client.json(.ssm, region: region, operation: "DescribeParameters", .object(input))
-            names += (page["Parameters"]?.array ?? []).filter { plain.contains($0["Type"]?.string ?? "") }.compactMap { $0["Name"]?.string }
-            return page["NextToken"]?.string
+    /// Only String and StringList parameters, as ParameterReader read them (the same read serves the
+    /// AMI references): SecureString values are never requested and never scanned.
+    func ssmParameters(_ read: ParameterReader.Result?) async -> Sweep? {
+        guard let read else { return nil }
+        await calls.add(read.calls)
+        var sweep = Sweep()
+        for parameter in read.parameters {
+            sweep.resources += 1
+            // The scanner sees the parameter's last path segment as the name (…/aws_secret_access_key=…).
+            let bare = String(parameter.name.split(separator: "/").last ?? Substring(parameter.name))
+            sweep.hits += await fields([("Value", bare, parameter.value)], resource: parameter.arn, type: "AwsSsmParameter", operation: "GetParameters")
         }
-        // GetParameters takes at most 10 names.
-        let batches = stride(from: 0, to: names.count, by: 10).map { Array(names[$0..<min($0 + 10, names.count)]) }
-        let results = await boundedMap(batches, limit: context.fanOut) { batch -> Sweep? in
-            await calls.add()
-            let parameters = await context.attempt(.ssm, "GetParameters", region: region, resource: batch.first) {
-                try await context.client.json(.ssm, region: region, operation: "GetParameters",
-                                              ["Names": .array(batch.map(JSONValue.string))])["Parameters"]?.array ?? []
-            }
-            guard let parameters else { return nil }
-            var sweep = Sweep()
-            for parameter in parameters where plain.contains(parameter["Type"]?.string ?? "") {
-                guard let name = parameter["Name"]?.string, let value = parameter["Value"]?.string else { continue }
-                sweep.resources += 1
-                let arn = parameter["ARN"]?.string
-                    ?? "arn:aws:ssm:\(region):\(context.accountId):parameter\(name.hasPrefix("/") ? "" : "/")\(name)"
-                // The scanner sees the parameter's last path segment as the name (…/aws_secret_access_key=…).
-                let bare = String(name.split(separator: "/").last ?? Substring(name))
-                sweep.hits += await self.fields([("Value", bare, value)], resource: arn, type: "AwsSsmParameter", operation: "GetParameters")
-            }
-            return sweep
-        }
-        return Sweep(hits: results.compactMap { $0 }.flatMap(\.hits), resources: results.compactMap { $0 }.reduce(0) { $0 + $1.resources })
+        return sweep
     }
 
     /// PLAINTEXT variables only: PARAMETER_STORE and SECRETS_MANAGER ones hold a reference, not the value.

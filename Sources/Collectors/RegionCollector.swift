@@ -8,6 +8,8 @@ struct RegionCollector {
     let region: String
     /// Whether to look for keys inside resources (CloudKeyCollector and launch template user data).
     var cloudKeys = true
+    /// Which AMI references beyond instances, templates and Auto Scaling to read.
+    var amiReferences = AMIReferenceParts.all
 
     func collect() async -> RegionInventory {
         context.progress("\(region): EC2, SNS, SQS, CloudTrail, GuardDuty, Security Hub")
@@ -24,6 +26,9 @@ struct RegionCollector {
         async let trails = context.attempt(.cloudtrail, "DescribeTrails", region: region) { try await fetchTrails() }
         async let guardDuty = context.attempt(.guardduty, "ListDetectors", region: region) { try await fetchGuardDuty() }
         async let securityHub = context.attempt(.securityhub, "DescribeHub", region: region) { try await fetchSecurityHub() }
+        // SSM parameters are read once for both the key hunt and the AMI references, beside the rest.
+        let wantsParameters = cloudKeys || amiReferences.parameters
+        async let parameters = wantsParameters ? ParameterReader(context: context, region: region).read() : nil
         var inventory = RegionInventory(region: region)
         inventory.instances = await instances
         let templateResult = await templates
@@ -37,9 +42,12 @@ struct RegionCollector {
         // The key hunt needs the instances (one user data call each); it runs beside the image look-ups.
         let (known, templateKeys) = (inventory.instances ?? [], templateResult?.keys)
         let wantsKeys = cloudKeys
-        async let keys = wantsKeys ? CloudKeyCollector(context: context, region: region).collect(instances: known, templates: templateKeys) : nil
+        let parameterRead = await parameters
+        async let keys = wantsKeys
+            ? CloudKeyCollector(context: context, region: region).collect(instances: known, templates: templateKeys, parameters: parameterRead) : nil
         inventory.images = await ImageCollector(context: context, region: region)
-            .collect(instances: inventory.instances ?? [], templates: inventory.launchTemplates ?? [])
+            .collect(instances: inventory.instances ?? [], templates: inventory.launchTemplates ?? [],
+                     parameters: amiReferences.parameters ? parameterRead?.images : nil, references: amiReferences)
         inventory.cloudKeys = await keys
         return inventory
     }
@@ -61,11 +69,20 @@ struct RegionCollector {
                         containerMarker: ContainerHosts.marker(tagKeys: tags.compactMap { $0.string("key") }))
                     instance.stackName = tag("aws:cloudformation:stack-name")
                     instance.launchTemplateVersion = tag("aws:ec2launchtemplate:version")
+                    instance.launchedBy = Self.launcher(tag)
                     result.append(instance)
                 }
             }
         }
         return result
+    }
+
+    /// What launched an instance, from the tags Auto Scaling, EC2 Fleet and Spot Fleet put on it.
+    static func launcher(_ tag: (String) -> String?) -> String? {
+        if let group = tag("aws:autoscaling:groupName") { return "Auto Scaling group \(group)" }
+        if let fleet = tag("aws:ec2:fleet-id") { return "EC2 Fleet \(fleet)" }
+        if let request = tag("aws:ec2spot:fleet-request-id") { return "Spot Fleet request \(request)" }
+        return nil
     }
 
     /// Templates with every version read; the versions' user data is scanned for keys here, so the
@@ -76,9 +93,11 @@ struct RegionCollector {
                              inputToken: "NextToken", outputToken: "nextToken") { page in
             for item in page.list("launchTemplates") {
                 guard let id = item.string("launchTemplateId") else { continue }
-                templates.append(LaunchTemplate(id: id, name: item.string("launchTemplateName") ?? id,
-                                                defaultVersion: item.string("defaultVersionNumber").flatMap(Int.init),
-                                                containerMarker: ContainerHosts.marker(tagKeys: item.list("tagSet").compactMap { $0.string("key") })))
+                var template = LaunchTemplate(id: id, name: item.string("launchTemplateName") ?? id,
+                                              defaultVersion: item.string("defaultVersionNumber").flatMap(Int.init),
+                                              containerMarker: ContainerHosts.marker(tagKeys: item.list("tagSet").compactMap { $0.string("key") }))
+                template.stackName = item.list("tagSet").first { $0.string("key") == "aws:cloudformation:stack-name" }?.string("value")
+                templates.append(template)
             }
         }
         let context = self.context
@@ -117,6 +136,13 @@ struct RegionCollector {
                 return TemplateVersionImage(version: version, imageId: image)
             }.sorted { $0.version < $1.version }
             if versions != nil { template.otherVersionImages = others }
+            var origins: [String: String] = [:]
+            for item in items {
+                guard let version = item.string("versionNumber") else { continue }
+                let parts = [item.string("createTime").map { "created \($0)" }, item.string("createdBy").map { "by \($0)" }].compactMap { $0 }
+                if !parts.isEmpty { origins[version] = parts.joined(separator: " ") }
+            }
+            if !origins.isEmpty { template.versionOrigins = origins }
             guard versions != nil, scanKeys else { return (template, nil) }
             let arn = "arn:aws:ec2:\(region):\(context.accountId):launch-template/\(template.id)"
             let keys = CloudKeyCollector(context: context, region: region)

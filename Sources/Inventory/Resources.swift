@@ -118,6 +118,9 @@ public struct EC2Instance: Codable, Sendable {
     public var stackName: String?
     /// The launch template version it came from (`aws:ec2launchtemplate:version` tag).
     public var launchTemplateVersion: String?
+    /// The service resource that launched it, from the tags AWS puts on its instances: "Auto Scaling
+    /// group NAME", "EC2 Fleet fleet-…", "Spot Fleet request sfr-…"; nil when none says so.
+    public var launchedBy: String?
     public init(id: String, state: String, imageId: String? = nil, launched: Date? = nil,
                 metadata: MetadataOptions = MetadataOptions(), launchTemplateId: String? = nil, containerMarker: String? = nil) {
         self.containerMarker = containerMarker
@@ -145,6 +148,11 @@ public struct LaunchTemplate: Codable, Sendable {
     /// AMIs of the versions that are neither default nor latest: any version can be launched
     /// explicitly (`--launch-template Version=N`), so each is a way in.
     public var otherVersionImages: [TemplateVersionImage]?
+    /// The CloudFormation stack that made the template (`aws:cloudformation:stack-name` tag).
+    public var stackName: String?
+    /// Per version number: "created TIME by ARN" (DescribeLaunchTemplateVersions' CreateTime and
+    /// CreatedBy), so a finding says who put the AMI into that version.
+    public var versionOrigins: [String: String]?
 
     /// Every AMI the template can launch, whichever version is chosen.
     public var allImageIds: [String] {

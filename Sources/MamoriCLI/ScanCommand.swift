@@ -70,6 +70,7 @@ struct ScanCommand: AsyncParsableCommand {
             }
             Console.clearProgress(enabled: !quiet)
             if let summary = CloudKeyInventory.summary(account.regional) { Console.error(summary) }
+            if let summary = ImageInventory.referenceSummary(account.regional) { Console.error(summary) }
             await OrganizationTrustStep.resolve(&account, config: config, client: client, region: aws.homeRegion())
             let inventory = Inventory(accounts: [account])
             if let save { try InventoryFile.write(inventory, to: save) }

@@ -50,7 +50,11 @@ extension CollectionParts {
     /// Skips the account-wide collectors no selected check reads.
     init(_ selection: CheckSelection) {
         self.init(iam: selection.needs(service: "iam"), s3: selection.needs(service: "s3"),
-                  guardrails: selection.needs(service: "account"), cloudKeys: selection.needs(service: "secrets"))
+                  guardrails: selection.needs(service: "account"), cloudKeys: selection.needs(service: "secrets"),
+                  amiReferences: AMIReferenceParts(parameters: selection.checks.contains(Catalog.parameterAMI.id),
+                                                   fleets: selection.checks.contains(Catalog.fleetAMI.id),
+                                                   recipes: selection.checks.contains(Catalog.recipeAMI.id),
+                                                   sharedImageReferences: selection.checks.contains(Catalog.sharedAMI.id)))
     }
 }
 

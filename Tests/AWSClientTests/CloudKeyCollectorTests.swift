@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AWSClient
 @testable import Collectors
+import Inventory
 
 /// The key hunt's reads where moto cannot show the case: AWS masks NoEcho parameters (moto does
 /// not), and a SecureString must never be requested or scanned even if a service listed it.
@@ -20,7 +21,10 @@ struct CloudKeyCollectorTests {
             ok(#"{"Parameters":[{"Name":"/app/key","Type":"String","Value":"\#(Self.key)","ARN":"arn:aws:ssm:us-east-1:123456789012:parameter/app/key"},"#
                + #"{"Name":"/app/secret","Type":"SecureString","Value":"AKIADCH6YDSYWVK6DWPN"}]}"#),
         ])
-        let sweep = try await collector(transport).ssmParameters()
+        let keys = collector(transport)
+        let read = try #require(await ParameterReader(context: keys.context, region: "us-east-1").read())
+        let sweep = try #require(await keys.ssmParameters(read))
+        #expect(read.calls == 2)
         #expect(sweep.hits.map(\.resource) == ["arn:aws:ssm:us-east-1:123456789012:parameter/app/key"])
         #expect(sweep.resources == 1)
         let describe = String(decoding: transport.sent[0].body, as: UTF8.self)
@@ -28,6 +32,36 @@ struct CloudKeyCollectorTests {
         let get = String(decoding: transport.sent[1].body, as: UTF8.self)
         #expect(get == #"{"Names":["\/app\/key"]}"# || get == #"{"Names":["/app/key"]}"#, "\(get)")
         #expect(!get.contains("WithDecryption"))
+    }
+
+    /// The same read yields the AMI references: String parameters whose whole value is an AMI id
+    /// (whitespace trimmed), never a StringList, a name or an id inside a longer text.
+    @Test func parametersHoldingAnAMIIdAreReferences() async throws {
+        let transport = ReplayTransport([
+            ok(#"{"Parameters":[{"Name":"/golden/ami","Type":"String","LastModifiedUser":"arn:aws:iam::123456789012:user/ci"},"#
+               + #"{"Name":"/golden/list","Type":"StringList"},{"Name":"/golden/note","Type":"String"},{"Name":"/golden/padded","Type":"String"}]}"#),
+            ok(#"{"Parameters":[{"Name":"/golden/ami","Type":"String","Value":"ami-0123456789abcdef0","DataType":"aws:ec2:image","LastModifiedDate":1.7E9},"#
+               + #"{"Name":"/golden/list","Type":"StringList","Value":"ami-0123456789abcdef0,ami-0fedcba9876543210"},"#
+               + #"{"Name":"/golden/note","Type":"String","Value":"use ami-0123456789abcdef0"},"#
+               + #"{"Name":"/golden/padded","Type":"String","Value":" ami-1a2b3c4d\n"}]}"#),
+        ])
+        let read = try #require(await ParameterReader(context: collector(transport).context, region: "us-east-1").read())
+        let images = read.images
+        #expect(images.map(\.name) == ["/golden/ami", "/golden/padded"])
+        #expect(images.map(\.imageId) == ["ami-0123456789abcdef0", "ami-1a2b3c4d"])
+        #expect(images.first?.dataType == "aws:ec2:image")
+        #expect(images.first?.lastModifiedUser == "arn:aws:iam::123456789012:user/ci")
+        #expect(images.first?.lastModified == "2023-11-14T22:13:20Z")
+        #expect(images.first?.arn == "arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami")
+    }
+
+    @Test func amiIdsAreRecognisedExactly() {
+        #expect(ParameterImage.imageId(inValue: "ami-0123456789abcdef0") == "ami-0123456789abcdef0")
+        #expect(ParameterImage.imageId(inValue: "ami-1a2b3c4d") == "ami-1a2b3c4d")
+        for other in ["ami-", "ami-XYZ12345", "ami-0123456789ABCDEF0", "resolve:ssm:/golden/ami", "ami-0123456789abcdef0,ami-1a2b3c4d",
+                      "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2-x86/x.x.x", "ami-0123456789abcdef01234"] {
+            #expect(ParameterImage.imageId(inValue: other) == nil, "\(other)")
+        }
     }
 
     @Test func noEchoParametersAreSkippedAndOutputsRead() async throws {

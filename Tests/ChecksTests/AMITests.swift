@@ -277,6 +277,103 @@ struct AMITests {
         #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.wouldBreak == ["eu-west-1 Auto Scaling group workers"])
     }
 
+    /// SSM parameters, fleets and Image Builder recipes reference AMIs nothing may run yet: each is
+    /// checked, says where the reference came from, and the plan lists it as something that would break.
+    @Test func parameterFleetAndRecipeReferencesAreChecked() {
+        var r = region(Self.images, instances: [])
+        r.images?.parameterImages = [ParameterImage(name: "/golden/ami", imageId: "ami-evil", dataType: "aws:ec2:image",
+                                                    lastModifiedUser: "arn:aws:iam::111122223333:user/ci", lastModified: "2026-03-01T10:00:00Z"),
+                                     ParameterImage(name: "/golden/base", imageId: "ami-aws")]
+        r.images?.fleets = [FleetImages(id: "fleet-1", kind: "ec2-fleet", state: "active", type: "maintain", created: "2026-03-02T10:00:00Z",
+                                        imageIds: ["ami-evil"], launchTemplates: ["lt-1 version 2"], stackName: "batch"),
+                            FleetImages(id: "sfr-1", kind: "spot-fleet", state: "active", imageIds: ["ami-partner"],
+                                        fleetRole: "arn:aws:iam::111122223333:role/fleet"),
+                            FleetImages(id: "sfr-old", kind: "spot-fleet", state: "cancelled_terminating", imageIds: ["ami-evil"])]
+        r.images?.recipeImages = [RecipeImage(arn: "arn:aws:imagebuilder:eu-west-1:111122223333:image-recipe/web/1.0.0", name: "web",
+                                              kind: "image", imageId: "ami-canonical", field: "parentImage"),
+                                  RecipeImage(arn: "arn:aws:imagebuilder:eu-west-1:111122223333:container-recipe/app/1.0.0", name: "app",
+                                              kind: "container", imageId: "ami-own", field: "instanceImage")]
+        let inventory = AccountInventory(accountId: account, regional: [r])
+        let findings = Evaluator.evaluate(Inventory(accounts: [inventory])).findings
+        func of(_ check: String) -> [Finding] { findings.filter { $0.check == check } }
+
+        let parameters = of("ssm.parameter_ami_untrusted")
+        #expect(parameters.map(\.status) == [.fail, .pass])
+        let parameter = parameters[0]
+        #expect(parameter.resource == "arn:aws:ssm:eu-west-1:111122223333:parameter/golden/ami" && parameter.severity == .critical)
+        #expect(parameter.message.hasPrefix("SSM parameter /golden/ami uses AMI ami-evil"))
+        #expect(parameter.message.hasSuffix(" The value was last changed 2026-03-01T10:00:00Z by arn:aws:iam::111122223333:user/ci. "
+                                            + "Its data type is aws:ec2:image, so EC2 checked the id exists, not who owns it."), "\(parameter.message)")
+
+        let fleets = of("ec2.fleet_ami_untrusted")
+        #expect(fleets.count == 2, "the cancelled Spot Fleet request launches nothing more")
+        #expect(fleets[0].resource == "arn:aws:ec2:eu-west-1:111122223333:fleet/fleet-1" && fleets[0].severity == .critical)
+        #expect(fleets[0].message.hasSuffix(" It was created 2026-03-02T10:00:00Z, by CloudFormation stack batch, launching from launch template lt-1 version 2. It is active (maintain)."),
+                "\(fleets[0].message)")
+        #expect(fleets[1].resource == "arn:aws:ec2:eu-west-1:111122223333:spot-fleet-request/sfr-1" && fleets[1].severity == .high)
+        #expect(fleets[1].message.contains("Spot Fleet request sfr-1 (a launch specification) uses AMI ami-partner")
+                && fleets[1].message.contains("with fleet role arn:aws:iam::111122223333:role/fleet"))
+
+        let recipes = of("imagebuilder.recipe_ami_untrusted")
+        #expect(recipes.map(\.status) == [.fail, .pass])
+        #expect(recipes[0].message.hasPrefix("Image Builder image recipe web (parent image) uses AMI ami-canonical") && recipes[0].severity == .medium)
+        #expect(recipes[1].message.hasPrefix("Image Builder container recipe app (build instance image) uses AMI ami-own"))
+
+        #expect(Set(AMIPlanner.inUse(r)).isSuperset(of: ["ami-evil", "ami-partner", "ami-canonical", "ami-own"]))
+        let plan = AMIPlanner.plan(inventory, trusted: [])
+        #expect(plan.untrustedOwners.first { $0.ownerId == "444455556666" }?.wouldBreak == ["eu-west-1 SSM parameter /golden/ami", "eu-west-1 EC2 Fleet fleet-1"])
+        #expect(plan.untrustedOwners.first { $0.ownerId == "099720109477" }?.wouldBreak == ["eu-west-1 Image Builder image recipe web"])
+    }
+
+    /// Where DescribeImageReferences answered, a shared-in AMI's finding names what references it.
+    @Test func sharedAMIFindingNamesItsReferences() {
+        var r = region(Self.images, instances: [])
+        r.images?.sharedImages = [Self.images[4]]
+        r.images?.imageReferences = ["ami-partner": ["arn:aws:ssm:eu-west-1:111122223333:parameter/base"]]
+        let finding = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.shared_ami_untrusted" }
+        #expect(finding?.severity == .high)
+        #expect(finding?.message.contains("It is in use in this region, referenced by arn:aws:ssm:eu-west-1:111122223333:parameter/base (DescribeImageReferences).") == true,
+                "\(finding?.message ?? "")")
+        r.images?.imageReferences = nil
+        let unused = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+            .first { $0.check == "ec2.shared_ami_untrusted" }
+        #expect(unused?.severity == .medium && unused?.message.contains("Nothing in this region uses it.") == true)
+    }
+
+    /// Template findings say who created the version holding the AMI, and the template's stack;
+    /// instance findings name the service that launched them.
+    @Test func templateAndInstanceFindingsSayWhoLaunched() {
+        var r = region(Self.images, instances: [])
+        var template = LaunchTemplate(id: "lt-9", name: "api", defaultVersion: 1, imageId: "ami-aws", latestVersion: 3, latestImageId: "ami-evil")
+        template.stackName = "api-stack"
+        template.versionOrigins = ["1": "created 2026-01-01T00:00:00.000Z by arn:aws:iam::111122223333:role/deploy",
+                                   "3": "created 2026-03-01T00:00:00.000Z by arn:aws:sts::111122223333:assumed-role/dev/alice"]
+        r.launchTemplates = [template]
+        var instance = EC2Instance(id: "i-evil", state: "running", imageId: "ami-evil", metadata: MetadataOptions(httpTokens: "required"))
+        instance.launchedBy = "Auto Scaling group workers"
+        r.instances = [instance]
+        var group = AutoScalingGroup(name: "workers", overrideImageIds: ["ami-evil"])
+        group.created = "2026-02-01T00:00:00Z"
+        group.stackName = "workers-stack"
+        group.serviceRole = "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+        r.images?.autoScalingGroups = [group]
+        var config = LaunchConfiguration(name: "legacy", imageId: "ami-evil")
+        config.created = "2020-01-01T00:00:00Z"
+        r.images?.launchConfigurations = [config]
+        let failures = Evaluator.evaluate(Inventory(accounts: [AccountInventory(accountId: account, regional: [r])])).failures
+        #expect(failures.first { $0.check == "autoscaling.group_override_ami_untrusted" }?.message.hasSuffix(
+            " The group was created 2026-02-01T00:00:00Z, by CloudFormation stack workers-stack, launching with "
+                + "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling.") == true)
+        #expect(failures.first { $0.check == "autoscaling.launch_configuration_ami_untrusted" }?.message.hasSuffix(
+            " It was created 2020-01-01T00:00:00Z (launch configurations cannot change).") == true)
+        let templateFinding = failures.first { $0.check == "ec2.launch_template_ami_untrusted" }
+        #expect(templateFinding?.message.hasSuffix(" Version 3 was created 2026-03-01T00:00:00.000Z by arn:aws:sts::111122223333:assumed-role/dev/alice; "
+                                                   + "the template belongs to CloudFormation stack api-stack.") == true, "\(templateFinding?.message ?? "")")
+        let instanceFinding = failures.first { $0.check == "ec2.instance_ami_untrusted" }
+        #expect(instanceFinding?.message.hasSuffix(" It was launched by Auto Scaling group workers.") == true, "\(instanceFinding?.message ?? "")")
+    }
+
     /// The finding says how the instance came to run the AMI.
     @Test func instanceFindingsSayHowTheAMICameIn() {
         var r = region(Self.images, instances: [])

@@ -32,6 +32,9 @@ struct ScanTests {
         "ec2.instance_ami_untrusted 666677778888",   // privately shared, not trusted without --trust-account
         "ec2.launch_template_ami_untrusted 444455556666", // demo-batch version 2 only (neither default nor latest)
         "autoscaling.group_override_ami_untrusted 444455556666", // demo-workers' t3.small override
+        "ssm.parameter_ami_untrusted 444455556666",   // /demo/golden/ami: a look-alike nothing runs yet
+        "ec2.fleet_ami_untrusted 444455556666 fleet", // EC2 Fleet override, capacity 0
+        "ec2.fleet_ami_untrusted 444455556666 spot-fleet-request", // Spot Fleet launch specification, capacity 0
         "ec2.shared_ami_untrusted 555566667777",
         "ec2.shared_ami_untrusted 666677778888",
         "ec2.shared_snapshot_untrusted 555566667777",
@@ -58,6 +61,9 @@ struct ScanTests {
         let resource = finding["resource"] as? String ?? ""
         let region = finding["region"] as? String ?? ""
         switch check {
+        case "ec2.fleet_ami_untrusted":
+            let kind = resource.split(separator: ":").last?.split(separator: "/").first ?? ""
+            return "\(check) \(ownerAccount(finding["message"] as? String ?? "")) \(kind)"
         case let c where c.contains("ami_untrusted") || c.contains("shared_"):
             return "\(check) \(ownerAccount(finding["message"] as? String ?? ""))"
         case "secrets.key_in_cloud_resource":
@@ -104,6 +110,41 @@ struct ScanTests {
         let keys = Set(findings.map { Self.key($0, users: users) })
         #expect(keys == Self.expectedFailures, "unexpected: \(keys.subtracting(Self.expectedFailures)), missing: \(Self.expectedFailures.subtracting(keys))")
         #expect(findings.count == Self.expectedFailures.count)
+    }
+
+    /// Look-alikes that nothing runs yet: one named only by an SSM parameter, one only by an EC2
+    /// Fleet override and a Spot Fleet launch specification. The image collector resolves their
+    /// owners like any AMI in use, and each finding says where the reference came from.
+    @Test func amisReferencedOnlyByParametersAndFleetsAreFlagged() throws {
+        let (run, findings) = try scanJSON(["--all"])
+        func failing(_ check: String) -> [[String: Any]] {
+            findings.filter { $0["check"] as? String == check && $0["status"] as? String == "fail" }
+        }
+        let parameter = try #require(failing("ssm.parameter_ami_untrusted").first)
+        let message = parameter["message"] as? String ?? ""
+        #expect(parameter["severity"] as? String == "critical")
+        #expect(parameter["resource"] as? String == "arn:aws:ssm:us-east-1:123456789012:parameter/demo/golden/ami")
+        #expect(message.contains("SSM parameter /demo/golden/ami uses AMI ami-") && message.contains("amzn2-ami-hvm-2.0.20250101.0-x86_64-gp2"), "\(message)")
+        #expect(message.contains("unknown account 444455556666") && message.contains("aws:ec2:image"), "\(message)")
+        let parameterImage = try #require(message.firstMatch(of: /ami-[0-9a-f]+/).map { String($0.0) })
+        // Nothing else references it: only the parameter's finding names it.
+        let others = findings.filter { ($0["message"] as? String ?? "").contains(parameterImage) && $0["check"] as? String != "ssm.parameter_ami_untrusted" }
+        #expect(others.isEmpty, "\(others)")
+        // The SSM parameters that hold no AMI id (a key, a region list) are not AMI references.
+        #expect(findings.filter { $0["check"] as? String == "ssm.parameter_ami_untrusted" }.count == 1)
+
+        // moto does not implement DescribeImageReferences: the enumeration decides, the summary says
+        // so, and it is no scan error.
+        #expect(run.stderr.contains("AMI references to shared-in images: enumeration only in us-east-1 (DescribeImageReferences:"), "\(run.stderr)")
+        let fleets = failing("ec2.fleet_ami_untrusted")
+        #expect(fleets.count == 2)
+        let fleet = try #require(fleets.first { ($0["resource"] as? String)?.contains(":fleet/fleet-") == true })
+        let fleetMessage = fleet["message"] as? String ?? ""
+        #expect(fleetMessage.contains("(a launch template override)") && fleetMessage.contains("al2023-ami-2023.6.20250101.0"), "\(fleetMessage)")
+        #expect(fleetMessage.contains("by CloudFormation stack demo-batch-stack") && fleetMessage.contains("launching from launch template lt-"), "\(fleetMessage)")
+        let spot = try #require(fleets.first { ($0["resource"] as? String)?.contains(":spot-fleet-request/sfr-") == true })
+        let spotMessage = spot["message"] as? String ?? ""
+        #expect(spotMessage.contains("(a launch specification)") && spotMessage.contains("with fleet role arn:aws:iam::123456789012:role/demo-spot-fleet"), "\(spotMessage)")
     }
 
     @Test func whoAMIClassificationWithATrustedAccount() throws {
@@ -173,6 +214,7 @@ struct ScanTests {
         #expect(run.stdout.contains("s3.bucket_public"))
         #expect(run.stdout.contains("Partial scan"))
         #expect(run.stdout.contains("GetInstanceMetadataDefaults"))
+        #expect(!run.stdout.contains("DescribeImageReferences"), "a fallback to the enumeration is not a part that could not be read")
         #expect(!run.stdout.contains("\u{1B}["), "NO_COLOR and a pipe mean no escape codes")
     }
 

@@ -66,6 +66,34 @@ struct SelectionEndToEndTests {
 
     /// A narrowed scan after a full one: the S3 findings it did not look for are "fixed" only in
     /// appearance, and the comparison says so.
+    /// The AMI references follow the selection: only the parameter check reads SSM (once, without
+    /// the key hunt), and no fleet or Image Builder call is made; a full scan reads SSM parameters
+    /// once for both the key hunt and the AMI references.
+    @Test func amiReferencesAreReadOnlyForSelectedChecks() throws {
+        func operations(_ extra: [String]) throws -> (findings: [[String: Any]], calls: [String]) {
+            let estate = try MotoEstate.start(scenario: "demo")
+            let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--format", "json", "--quiet",
+                                      "--no-history"] + extra)
+            #expect([1, 3].contains(run.status), "stderr: \(run.stderr)")
+            let log = try String(contentsOfFile: estate.requestLog, encoding: .utf8)
+            let calls = try log.split(separator: "\n").compactMap {
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["action"] as? String
+            }
+            return (try run.json(), calls)
+        }
+        let narrowed = try operations(["--checks", "ssm.parameter_ami_untrusted"])
+        #expect(narrowed.findings.map { $0["check"] as? String } == ["ssm.parameter_ami_untrusted"])
+        #expect(narrowed.calls.filter { $0 == "ssm:DescribeParameters" }.count == 1)
+        #expect(!narrowed.calls.contains("ec2:DescribeFleets") && !narrowed.calls.contains("ec2:DescribeSpotFleetRequests"))
+        #expect(!narrowed.calls.contains { $0.hasPrefix("imagebuilder:") } && !narrowed.calls.contains("ec2:DescribeImageReferences"))
+        #expect(!narrowed.calls.contains("lambda:ListFunctions"), "the key hunt ran although secrets.key_in_cloud_resource was not selected")
+
+        let full = try operations([])
+        #expect(full.calls.filter { $0 == "ssm:DescribeParameters" }.count == 1, "one read serves the key hunt and the AMI references")
+        #expect(full.calls.contains("ec2:DescribeFleets") && full.calls.contains("imagebuilder:ListImageRecipes")
+                && full.calls.contains("ec2:DescribeImageReferences"))
+    }
+
     @Test func diffNamesDifferentSelections() throws {
         let estate = try MotoEstate.demo()
         let dir = Mamori.tempDir()

@@ -97,6 +97,8 @@ def rest_operation(service, method, path, query, environ):
             return "GetDetector" if method == "GET" else method + "Detector"
     if service == "lambda" and path.rstrip("/") == "/2015-03-31/functions" and method == "GET":
         return "ListFunctions"
+    if service == "imagebuilder" and path.strip("/") in ("ListImageRecipes", "ListContainerRecipes", "GetImageRecipe", "GetContainerRecipe"):
+        return path.strip("/")
     if service == "securityhub" and path.rstrip("/") == "/accounts":
         return {"GET": "DescribeHub", "POST": "EnableSecurityHub", "DELETE": "DisableSecurityHub"}.get(method, method)
     return f"{method} {path}"
@@ -323,7 +325,12 @@ def seed_images(ec2, base_image):
     lookalike = foreign("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250101", ATTACKER, {"Group": "all"})
     foreign("partner-hardened-base-2025", PARTNER, {"UserId": ACCOUNT})
     trusted = foreign("golden-image-builder-2025", TRUSTED, {"UserId": ACCOUNT})
+    # Look-alikes nothing runs yet: one only an SSM parameter names, one only fleets name.
+    parameter_only = foreign("amzn2-ami-hvm-2.0.20250101.0-x86_64-gp2", ATTACKER, {"Group": "all"})
+    fleet_only = foreign("al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", ATTACKER, {"Group": "all"})
     ec2.terminate_instances(InstanceIds=[builder])
+    client(ec2.meta.endpoint_url, "ssm").put_parameter(Name="/demo/golden/ami", Type="String", Value=parameter_only,
+                                                       DataType="aws:ec2:image")
     # The look-alike only in version 2 of 3: neither default (1) nor latest (3), launchable by number.
     required = {"HttpTokens": "required"}
     ec2.create_launch_template(LaunchTemplateName="demo-batch", LaunchTemplateData={"ImageId": base_image, "MetadataOptions": required})
@@ -336,6 +343,15 @@ def seed_images(ec2, base_image):
         AutoScalingGroupName="demo-workers", MinSize=0, MaxSize=0, DesiredCapacity=0, AvailabilityZones=["us-east-1a"],
         MixedInstancesPolicy={"LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateId": batch, "Version": "1"},
                                                  "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3.small", "ImageId": lookalike}]}})
+    # An EC2 Fleet whose override and a Spot Fleet whose launch specification name the fleet-only
+    # look-alike; capacity 0, so nothing is launched from it yet.
+    ec2.create_fleet(LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": batch, "Version": "1"},
+                                             "Overrides": [{"InstanceType": "t3.micro", "ImageId": fleet_only}]}],
+                     TargetCapacitySpecification={"TotalTargetCapacity": 0, "DefaultTargetCapacityType": "on-demand"}, Type="maintain",
+                     TagSpecifications=[{"ResourceType": "fleet", "Tags": [{"Key": "aws:cloudformation:stack-name", "Value": "demo-batch-stack"}]}])
+    ec2.request_spot_fleet(SpotFleetRequestConfig={
+        "IamFleetRole": f"arn:aws:iam::{ACCOUNT}:role/demo-spot-fleet", "TargetCapacity": 0, "AllocationStrategy": "lowestPrice",
+        "LaunchSpecifications": [{"ImageId": fleet_only, "InstanceType": "t3.micro"}]})
     ec2.run_instances(ImageId=lookalike, MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       MetadataOptions={"HttpTokens": "required"},
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "whoami-victim"}]}])
