@@ -172,14 +172,26 @@ final class ContentScanner {
         let seen = Set(results[rawStart...].flatMap { $0.hits.map(HitIdentity.init) })
         switch kind {
         case .mail, .mbox:
+            // Keys a quoted-printable part completed (its secret was split by a soft line break).
+            var completed = Set<String>()
             let problems = MailWalker.walk(bytes, kind: kind) { part in
                 guard !stopped else { return false }
                 let display = "\(name)!\(part.label)"
                 let before = results.count
                 scanStream(charged(MemoryBytes(part.decoded, name: display)), name: display, depth: depth + 1)
                 // A key not split by a soft line break was already found in the raw text.
-                if part.quotedPrintable { dropRepeated(since: before, seen: seen) }
+                if part.quotedPrintable {
+                    dropRepeated(since: before, seen: seen)
+                    for entry in results[min(before, results.count)...] {
+                        for hit in entry.hits where hit.secret != nil { if let k = hit.keyId { completed.insert(k) } }
+                    }
+                }
                 return !stopped
+            }
+            // The raw text's half-seen key (its ID without the split secret) is the same leak: reported once, whole.
+            if !completed.isEmpty, rawStart < results.count, results[rawStart].name == name {
+                results[rawStart].hits.removeAll { $0.secret == nil && $0.keyId.map(completed.contains) == true }
+                if results[rawStart].hits.isEmpty { results.remove(at: rawStart) }
             }
             for problem in problems {
                 errors.append("\(name)!\(problem)")
