@@ -154,6 +154,11 @@ enum MailWalker {
             }
             let (headers, bodyStart) = MailWalker.headers(bytes, range)
             let body = bodyStart..<range.upperBound
+            // RFC 2047 encoded-words (`=?utf-8?B?…?=`) hide header text from the raw scan.
+            if let decoded = MailWalker.encodedWordHeaders(bytes, range.lowerBound..<bodyStart) {
+                let where_ = number.isEmpty ? "headers" : "part " + number.map(String.init).joined(separator: ".") + " headers"
+                if !visit(MailPart(label: label + where_, decoded: decoded, quotedPrintable: true)) { stopped = true; return }
+            }
             let type: (value: String, params: [String: String]) = headers["content-type"].map(MailWalker.parameters) ?? ("text/plain", [:])
             let encoding = (headers["content-transfer-encoding"] ?? "7bit").trimmed.lowercased()
             if type.value.hasPrefix("multipart/"), let boundary = type.params["boundary"], !boundary.isEmpty {
@@ -215,6 +220,49 @@ enum MailWalker {
         }
         flush()
         return (headers, range.upperBound)
+    }
+
+    /// The header lines that hold RFC 2047 encoded-words, unfolded and decoded (`Subject: …`), or
+    /// nil when there are none.
+    static func encodedWordHeaders(_ bytes: [UInt8], _ range: Range<Int>) -> [UInt8]? {
+        let marker: [UInt8] = [0x3D, 0x3F]   // =?
+        guard range.count >= 2, bytes[range].indices.contains(where: { $0 + 1 < range.upperBound && bytes[$0] == 0x3D && bytes[$0 + 1] == 0x3F }) else {
+            return nil
+        }
+        var lines: [String] = []
+        for line in String(decoding: bytes[range], as: UTF8.self).split(separator: "\n") {
+            let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            if text.first == " " || text.first == "\t", !lines.isEmpty { lines[lines.count - 1] += text } else { lines.append(text) }
+        }
+        var out: [UInt8] = []
+        for line in lines where line.contains(String(decoding: marker, as: UTF8.self)) {
+            out += decodeEncodedWords(line) + [0x0A]
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// `=?charset?B?base64?=` and `=?charset?Q?text?=` replaced by their bytes (taken as UTF-8).
+    static func decodeEncodedWords(_ text: String) -> [UInt8] {
+        let b = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3D, i + 1 < b.count, b[i + 1] == 0x3F,
+               let q1 = b[(i + 2)...].firstIndex(of: 0x3F), q1 + 2 < b.count, b[q1 + 2] == 0x3F,
+               let end = (q1 + 3 < b.count ? b[(q1 + 3)...].indices.first { $0 + 1 < b.count && b[$0] == 0x3F && b[$0 + 1] == 0x3D } : nil) {
+                let payload = b[(q1 + 3)..<end]
+                switch b[q1 + 1] | 0x20 {
+                case 0x62: out += Base64Text.decode(payload)
+                case 0x71: out += quotedPrintable(ArraySlice(payload.map { $0 == 0x5F ? 0x20 : $0 }))
+                default: out += b[i..<(end + 2)]
+                }
+                i = end + 2
+                continue
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
     }
 
     /// `text/plain; charset="utf-8"; name=a.txt` → ("text/plain", ["charset": "utf-8", "name": "a.txt"]).

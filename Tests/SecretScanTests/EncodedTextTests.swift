@@ -239,6 +239,16 @@ struct EncodedTextTests {
         #expect(found == ["$.list[0]"])
     }
 
+    @Test func encodedWordHeadersAreDecoded() {
+        let subject = Data("key \(Planted.keyId) secret \(Planted.secret)".utf8).base64EncodedString()
+        let mail = "From: a@example.com\nSubject: =?utf-8?B?\(subject)?=\nMIME-Version: 1.0\n\nhello\n"
+        let r = scanText(mail, name: "subject.eml")
+        #expect(r.findings.map { ($0.file as NSString).lastPathComponent } == ["subject.eml!headers"])
+        #expect(r.findings.first?.keyId == Planted.keyId)
+        #expect(String(decoding: MailWalker.decodeEncodedWords("a =?iso-8859-1?Q?caf=E9_au_lait?= b"), as: UTF8.self) == "a caf\u{FFFD} au lait b")
+        #expect(MailWalker.encodedWordHeaders(Array("Subject: plain\n".utf8), 0..<15) == nil)
+    }
+
     @Test func quotedPrintableAndBase64Decoders() {
         #expect(String(decoding: MailWalker.quotedPrintable(Array("a=3Db=\r\nc= \nd=4".utf8)[...]), as: UTF8.self) == "a=bcd=4")
         #expect(String(decoding: Base64Text.decode(Array("aGVs\r\nbG8=".utf8)), as: UTF8.self) == "hello")
