@@ -249,6 +249,16 @@ struct EncodedTextTests {
         #expect(MailWalker.encodedWordHeaders(Array("Subject: plain\n".utf8), 0..<15) == nil)
     }
 
+    @Test func hostileNestingStopsAndSaysSo() {
+        var mail = "From: a@example.com\nMIME-Version: 1.0\n"
+        for level in 0..<100 { mail += "Content-Type: multipart/mixed; boundary=b\(level)\n\n--b\(level)\n" }
+        mail += "Content-Transfer-Encoding: base64\n\n\(Self.base64(Self.pair))\n"
+        let r = scanText(mail, name: "deep.eml")
+        #expect(r.isPartial)
+        #expect(r.errors.count == 1 && r.errors.first?.contains("MIME parts nested deeper than 32 levels were not decoded") == true, "\(r.errors)")
+        #expect(r.findings.isEmpty)
+    }
+
     @Test func quotedPrintableAndBase64Decoders() {
         #expect(String(decoding: MailWalker.quotedPrintable(Array("a=3Db=\r\nc= \nd=4".utf8)[...]), as: UTF8.self) == "a=bcd=4")
         #expect(String(decoding: Base64Text.decode(Array("aGVs\r\nbG8=".utf8)), as: UTF8.self) == "hello")
