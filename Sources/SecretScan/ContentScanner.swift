@@ -158,6 +158,7 @@ final class ContentScanner {
                 try scanPlain(PrefixedSource(head: bytes, source: source), name: name)
                 errors.append("\(name): \(kind == .json ? "JSON" : "e-mail") larger than \(ArchiveLimits.sizeText(Self.maxBufferedEncoded)) "
                     + "was scanned as plain text: its base64 and quoted-printable parts were not decoded")
+                stats.errors += 1
                 stats.stoppedByLimits += 1
                 return
             }
