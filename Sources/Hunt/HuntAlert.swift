@@ -39,13 +39,30 @@ public struct HuntAlert: Codable, Sendable, Equatable {
     /// `mamori respond leaked-key KEY --since DAY` for an access-key alert.
     public var respond: String?
     public var eventIds: [String]
+    /// The user's name for `account`, the actor's account (`--accounts FILE` or `--org`).
+    public var accountName: String?
+    /// `account`'s OU path from the root, when known.
+    public var accountOuPath: String?
+    /// `belongs to NAME (OU path)` for every named account of `accounts`, by account ID.
+    public var accountNames: [String: String]?
     /// The first events in full summary (at most ``AlertBook/sampleLimit``): OCSF evidences, table lines.
     public var samples: [EventSummary] = []
 
     enum CodingKeys: String, CodingKey {
         case check, title, severity, status, account, region, resource, resourceType, message, remediation
         case ruleId, ruleTitle, level, actor, actorType, keyId, firstSeen, lastSeen, count, accounts, regions
-        case sourceIPs, userAgents, eventNames, images, respond, eventIds
+        case sourceIPs, userAgents, eventNames, images, respond, eventIds, accountName, accountOuPath, accountNames
+    }
+
+    /// Names the actor's account and the other accounts of the alert from `directory`.
+    public mutating func name(from directory: AccountDirectory) {
+        if let entry = directory.entry(for: account) {
+            accountName = entry.name
+            accountOuPath = entry.ouPath
+        }
+        var names: [String: String] = [:]
+        for id in accounts { if let entry = directory.entry(for: id) { names[id] = entry.belongsTo } }
+        accountNames = names.isEmpty ? nil : names
     }
 
     /// The SIGMA level as Mamori's severity (`informational` is `info`).

@@ -37,7 +37,10 @@ public enum HuntReport {
         for alert in result.alerts {
             out += "\(alert.severity.rawValue.uppercased())  \(clean(alert.title))  [\(clean(alert.ruleId))]\n"
             out += "  actor    \(alert.actorType.rawValue) \(clean(alert.actor))\n"
-            if !alert.accounts.isEmpty { out += "  account  \(list(alert.accounts))   regions \(list(alert.regions, 5))\n" }
+            if !alert.accounts.isEmpty {
+                let named = alert.accounts.map { id in alert.accountNames?[id].map { "\(id) (\($0))" } ?? id }
+                out += "  account  \(list(named))   regions \(list(alert.regions, 5))\n"
+            }
             out += "  seen     \(alert.firstSeen) .. \(alert.lastSeen)  (\(alert.count) event\(alert.count == 1 ? "" : "s"): \(list(alert.eventNames, 4)))\n"
             if !alert.sourceIPs.isEmpty { out += "  from     \(list(alert.sourceIPs))\n" }
             if !alert.userAgents.isEmpty { out += "  agents   \(list(alert.userAgents, 2))\n" }
@@ -107,7 +110,7 @@ struct OCSFDetection: Encodable {
     }
     struct Analytic: Encodable { var uid: String; var name: String; var type = "Rule"; var type_id = 1 }
     struct Cloud: Encodable { var provider = "AWS"; var account: Account?; var region: String? }
-    struct Account: Encodable { var uid: String; var type = "AWS Account"; var type_id = 10 }
+    struct Account: Encodable { var uid: String; var name: String?; var type = "AWS Account"; var type_id = 10 }
     struct ActorObject: Encodable { var user: User }
     struct User: Encodable { var uid: String; var type: String; var credential_uid: String? }
     struct Evidence: Encodable {
@@ -140,7 +143,7 @@ struct OCSFDetection: Encodable {
         finding_info = FindingInfo(uid: "mamori-hunt-\(alert.ruleId)-\(alert.actor)-\(alert.firstSeen)", title: alert.title,
                                    types: ["hunt"], first_seen_time: millis(alert.firstSeen), last_seen_time: millis(alert.lastSeen),
                                    analytic: Analytic(uid: alert.ruleId, name: alert.ruleTitle))
-        cloud = Cloud(account: alert.account.isEmpty ? nil : Account(uid: alert.account), region: alert.region.isEmpty ? nil : alert.region)
+        cloud = Cloud(account: alert.account.isEmpty ? nil : Account(uid: alert.account, name: alert.accountName), region: alert.region.isEmpty ? nil : alert.region)
         let user = User(uid: alert.actor, type: alert.actorType.rawValue, credential_uid: alert.keyId)
         actor = ActorObject(user: user)
         evidences = alert.samples.map { event in

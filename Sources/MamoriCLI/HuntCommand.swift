@@ -73,7 +73,9 @@ struct HuntCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("This worker's part of the trail: I/N over account/region/day (the hash scan --org uses).", valueName: "I/N"))
     var shard: Shard?
 
-    @OptionGroup(title: "AWS (for --s3)")
+    @OptionGroup(title: "Account names") var naming: AccountNamingOptions
+
+    @OptionGroup(title: "AWS (for --s3, --lookup-events and --org)")
     var aws: AWSOptions
 
     func validate() throws {
@@ -119,6 +121,8 @@ struct HuntCommand: AsyncParsableCommand {
         let ruleSet = try HuntRules.load(paths: rules, includeBuiltIn: !noBuiltinRules)
         guard !ruleSet.rules.isEmpty else { throw CLIError("no rules to run (--no-builtin-rules without --rule)") }
         let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
+        // Names first: a bad --accounts file or a refused --org fails before a long read.
+        let directory = try await naming.load(aws: aws)
 
         // Half a day either side is not a thing: a bare date means the whole day, so --until 2026-01-31 includes the 31st.
         let sinceDate = since.flatMap(RespondDates.parse)
@@ -164,7 +168,10 @@ struct HuntCommand: AsyncParsableCommand {
             results.compactMap(\.1).forEach { session.note($0) }
             session.read(MemorySource(LookupEventsSource.jsonLines(results.map(\.0)), name: "LookupEvents"), origin: "LookupEvents")
         }
-        let result = session.finish(trust: trust)
+        var result = session.finish(trust: trust)
+        if let directory {
+            for i in result.alerts.indices { result.alerts[i].name(from: directory) }
+        }
         try Console.writeReport(try HuntReport.render(result, format: format, toolVersion: MamoriVersion.string), to: output)
         if format != .table || output != nil {
             for problem in result.problems {

@@ -32,7 +32,9 @@ struct SecretsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("s3:// objects larger than this are listed as not scanned (bytes, or with K, M, G).", valueName: "SIZE"))
     var maxObjectSize = ByteSize(bytes: 100 << 20)
 
-    @OptionGroup(title: "AWS (for s3:// paths)") var aws: AWSOptions
+    @OptionGroup(title: "Account names") var naming: AccountNamingOptions
+
+    @OptionGroup(title: "AWS (for s3:// paths and --org)") var aws: AWSOptions
 
     @Flag(help: "Scan the history (all branches and tags) of the repository at PATH, each key at the commit that added it; PATH is a path, or an https://, ssh://, git@host:path or file:// URL, cloned bare to a temporary directory.")
     var git = false
@@ -145,6 +147,9 @@ struct SecretsCommand: AsyncParsableCommand {
                                         excludedFiles: baseline.map { [$0] } ?? [],
                                         archiveLimits: ArchiveLimits(maxExpandedBytes: maxArchiveSize.bytes, maxRatio: maxArchiveRatio,
                                                                      maxDepth: maxArchiveDepth))
+        // Names first: a bad --accounts file or a refused --org fails before a long scan.
+        let directory: AccountDirectory?
+        do { directory = try await naming.load(aws: aws) } catch { SecretsRun.fail("\(error)") }
         let started = Date()
         var result: SecretScanResult
         do {
@@ -193,6 +198,9 @@ struct SecretsCommand: AsyncParsableCommand {
             let before = findings.count
             findings.removeAll { knownPrints.contains($0.fingerprint) }
             known = before - findings.count
+        }
+        if let directory {
+            for i in findings.indices { findings[i].name(from: directory) }
         }
         if verify {
             do { findings = try await SecretsVerification.verifyAll(findings, endpoint: verifyEndpoint) } catch { SecretsRun.fail("\(error)") }

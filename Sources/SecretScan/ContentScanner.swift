@@ -13,6 +13,8 @@ import StreamIO
 final class ContentScanner {
     /// Zip needs random access; a zip found inside a stream is buffered up to this size.
     static let maxBufferedZip = 256 << 20
+    /// E-mail and JSON are decoded in memory; larger ones are scanned as plain text only.
+    static let maxBufferedEncoded = 256 << 20
 
     private let streamScanner = StreamScanner()
     private(set) var stats = ScanStats()
@@ -87,7 +89,11 @@ final class ContentScanner {
         }
         switch kind {
         case .text:
-            try scanPlain(whole, name: name)
+            if let encoded = EncodedTextKind.sniff(head) {
+                try scanEncoded(whole, kind: encoded, name: name, depth: depth)
+            } else {
+                try scanPlain(whole, name: name)
+            }
         case .utf16LE, .utf16BE:
             try scanPlain(UTF16Source(source: whole, bigEndian: kind == .utf16BE), name: name)
         case .binary:
@@ -136,6 +142,81 @@ final class ContentScanner {
         }
     }
 
+    /// E-mail or JSON: scanned as it stands (headers, 7bit parts, plain values, with the file's
+    /// own line numbers), then each base64 or quoted-printable MIME part and each base64 JSON value
+    /// is decoded and scanned like an archive member (`mail.eml!part 2 (notes.txt)`,
+    /// `export.json!$.comments[1].body`), its decoded bytes charged to the input's budget.
+    private func scanEncoded(_ source: any ByteSource, kind: EncodedTextKind, name: String, depth: Int) throws {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try readInto(&chunk, at: 0, from: source)
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > Self.maxBufferedEncoded {
+                // Still scanned in full as text; only the decoding is skipped, and said so.
+                try scanPlain(PrefixedSource(head: bytes, source: source), name: name)
+                errors.append("\(name): \(kind == .json ? "JSON" : "e-mail") larger than \(ArchiveLimits.sizeText(Self.maxBufferedEncoded)) "
+                    + "was scanned as plain text: its base64 and quoted-printable parts were not decoded")
+                stats.errors += 1
+                stats.stoppedByLimits += 1
+                return
+            }
+        }
+        let rawStart = results.count
+        try scanPlain(MemoryBytes(bytes, name: name), name: name)
+        if depth > limits.maxDepth {
+            errors.append("\(name): encoded parts nested deeper than \(limits.maxDepth) levels were not decoded (--max-archive-depth)")
+            stats.skippedNested += 1
+            return
+        }
+        let seen = Set(results[rawStart...].flatMap { $0.hits.map(HitIdentity.init) })
+        switch kind {
+        case .mail, .mbox:
+            // Keys a quoted-printable part completed (its secret was split by a soft line break).
+            var completed = Set<String>()
+            let problems = MailWalker.walk(bytes, kind: kind) { part in
+                guard !stopped else { return false }
+                let display = "\(name)!\(part.label)"
+                let before = results.count
+                scanStream(charged(MemoryBytes(part.decoded, name: display)), name: display, depth: depth + 1)
+                // A key not split by a soft line break was already found in the raw text.
+                if part.quotedPrintable {
+                    dropRepeated(since: before, seen: seen)
+                    for entry in results[min(before, results.count)...] {
+                        for hit in entry.hits where hit.secret != nil { if let k = hit.keyId { completed.insert(k) } }
+                    }
+                }
+                return !stopped
+            }
+            // The raw text's half-seen key (its ID without the split secret) is the same leak: reported once, whole.
+            if !completed.isEmpty, rawStart < results.count, results[rawStart].name == name {
+                results[rawStart].hits.removeAll { $0.secret == nil && $0.keyId.map(completed.contains) == true }
+                if results[rawStart].hits.isEmpty { results.remove(at: rawStart) }
+            }
+            for problem in problems {
+                errors.append("\(name)!\(problem)")
+                stats.skippedNested += 1
+            }
+        case .json:
+            JSONBase64Values.walk(bytes) { value in
+                guard !stopped else { return false }
+                let display = "\(name)!\(value.path)"
+                scanStream(charged(MemoryBytes(value.decoded, name: display)), name: display, depth: depth + 1)
+                return !stopped
+            }
+        }
+    }
+
+    /// Removes hits found since `results[since]` that repeat a hit of the raw text.
+    private func dropRepeated(since start: Int, seen: Set<HitIdentity>) {
+        guard start < results.count else { return }
+        for i in start..<results.count {
+            results[i].hits.removeAll { seen.contains(HitIdentity($0)) }
+        }
+        results.removeAll { $0.hits.isEmpty }
+    }
+
     private func scanPlain(_ source: any ByteSource, name: String) throws {
         let (hits, n) = try streamScanner.scan(source)
         stats.files += 1
@@ -173,6 +254,16 @@ final class ContentScanner {
         } else {
             errors.append("\(name): \(error)")
         }
+    }
+}
+
+/// What makes two hits the same credential, whatever their place.
+struct HitIdentity: Hashable {
+    var keyId: String?
+    var secret: String?
+    init(_ hit: RawHit) {
+        keyId = hit.keyId
+        secret = hit.secret
     }
 }
 

@@ -7,7 +7,7 @@ enum Enrichment {
         let type = hit.prefix?.findingType ?? .secretAccessKey
         return SecretFinding(
             type: type, keyId: hit.keyId, account: account,
-            accountOwner: account.flatMap { KnownAccounts.bundled.name(of: $0) }, confidence: confidence(of: hit),
+            accountOwner: account.flatMap { KnownAccounts.bundled.name(of: $0) }, accountName: nil, accountOuPath: nil, confidence: confidence(of: hit),
             file: file, line: hit.line, column: hit.column, git: git,
             secret: hit.secret.map(SecretValue.init), sessionToken: hit.sessionToken.map(SecretValue.init),
             fingerprint: fingerprint(type: type, file: file, keyId: hit.keyId, secret: hit.secret, commit: git?.commit),

@@ -1,3 +1,5 @@
+import MamoriCore
+
 /// What a finding is.
 public enum SecretFindingType: String, Codable, Sendable, CaseIterable {
     case accessKeyId = "aws-access-key-id"
@@ -59,6 +61,10 @@ public struct SecretFinding: Sendable, Hashable {
     public var account: String?
     /// The vendor or AWS service that publicly owns `account` (fwdcloudsec known_aws_accounts).
     public var accountOwner: String?
+    /// The user's name for `account` (`--accounts FILE` or `--org`).
+    public var accountName: String?
+    /// The account's OU path from the root (`Root/Workloads`), when known.
+    public var accountOuPath: String?
     public var confidence: Confidence
     /// File path (archive members as `outer.tar!inner/file`); `-` for standard input.
     public var file: String
@@ -80,6 +86,20 @@ public struct SecretFinding: Sendable, Hashable {
     public var verification: VerificationResult?
     /// Absolute byte offset in the scanned stream (internal bookkeeping for line numbers).
     var offset: Int = 0
+}
+
+extension SecretFinding {
+    /// `belongs to prod-payments (Root/Workloads)` once the account is named.
+    public var accountBelongsTo: String? {
+        accountName.map { AccountDirectory.Entry(id: account ?? "", name: $0, ouPath: accountOuPath).belongsTo }
+    }
+
+    /// Names the decoded account from `directory`.
+    public mutating func name(from directory: AccountDirectory) {
+        guard let account, let entry = directory.entry(for: account) else { return }
+        accountName = entry.name
+        accountOuPath = entry.ouPath
+    }
 }
 
 /// The outcome of `--verify` for one finding.
@@ -110,7 +130,7 @@ public struct DroppedCandidate: Sendable, Hashable {
 
 extension SecretFinding: Encodable {
     enum CodingKeys: String, CodingKey {
-        case keyId, account, accountOwner, type, confidence, file, line, column, commit, author, date
+        case keyId, account, accountOwner, accountName, accountOuPath, type, confidence, file, line, column, commit, author, date
         case secret, sessionToken, paired, fingerprint, canary, canaryService, trusted, verification
     }
 
@@ -120,6 +140,8 @@ extension SecretFinding: Encodable {
         try c.encode(keyId, forKey: .keyId)
         try c.encode(account, forKey: .account)
         try c.encode(accountOwner, forKey: .accountOwner)
+        try c.encode(accountName, forKey: .accountName)
+        try c.encode(accountOuPath, forKey: .accountOuPath)
         try c.encode(type, forKey: .type)
         try c.encode(confidence, forKey: .confidence)
         try c.encode(file, forKey: .file)

@@ -30,6 +30,7 @@ public enum SecretReport {
         var parts = [f.type.title]
         if let k = f.keyId { parts.append(k) }
         if let a = f.account { parts.append("account \(a)" + (f.accountOwner.map { " (\($0))" } ?? "")) }
+        if let b = f.accountBelongsTo { parts.append(b) }
         if let s = f.secret { parts.append("secret \(s.redacted)") }
         if f.sessionToken != nil { parts.append("with session token") }
         if let c = f.canary { parts.append("CANARY (\(c.service)): do not use it, it alerts its owner") }
@@ -49,6 +50,7 @@ public enum SecretReport {
             if let c = f.canary { notes.append("CANARY: \(c.service), do not use") }
             if f.trusted { notes.append("trusted account") }
             if let owner = f.accountOwner { notes.append("account of \(owner)") }
+            if let b = f.accountBelongsTo { notes.append(b) }
             if let g = f.git { notes.append("commit \(g.commit.prefix(12)) \(g.author) \(g.date)") }
             if let v = f.verification {
                 notes.append("verify: \(v.status)" + (v.arn.map { " \($0)" } ?? "") + (v.detail.map { " (\($0))" } ?? ""))
