@@ -48,7 +48,7 @@ struct ImdsScanCommand: AsyncParsableCommand {
     @Argument(help: "Log files to scan (`-` for standard input).")
     var logs: [String]
 
-    @Option(name: .customLong("format"), help: "Output format (text, json) and/or log format to force (zeek, zeek-json, suricata, squid, combined, w3c, json-lines, csv). Repeatable.")
+    @Option(name: .customLong("format"), help: "Output format (table, json; text is accepted for table) and/or log format to force (zeek, zeek-json, suricata, squid, combined, w3c, json-lines, csv). Repeatable.")
     var formats: [String] = []
 
     @Option(name: .customLong("log-format"), help: "Log format to force (same names as above; 'json' here means generic JSON lines).")
