@@ -92,6 +92,24 @@ public enum Catalog {
         id: "securityhub.disabled", title: "Security Hub is not enabled", severity: .low, resourceType: "AwsAccount",
         rationale: "AWS asks for at least one of MFA, Security Hub or GuardDuty after a key incident.",
         remediation: "aws securityhub enable-security-hub --region REGION")
+    public static let securityGuardrails = CheckDefinition(
+        id: "account.security_guardrails", title: "None of MFA for users, GuardDuty or Security Hub is on", severity: .medium, resourceType: "AwsAccount",
+        rationale: "After an exposed key, AWS asks the account to have at least one of MFA for its IAM users, Security Hub or GuardDuty (seed 004): "
+            + "with none, a stolen key is used unchallenged and unnoticed.",
+        remediation: "Enable GuardDuty in every region you use (aws guardduty create-detector --enable --region REGION), or Security Hub, "
+            + "and require MFA for every IAM user with a console password.")
+    public static let bucketACLsEnabled = CheckDefinition(
+        id: "s3.bucket_acls_enabled", title: "S3 bucket still uses ACLs (Object Ownership is not BucketOwnerEnforced)", severity: .low, resourceType: "AwsS3Bucket",
+        rationale: "With ACLs enabled, objects uploaded by other accounts stay theirs and an object or bucket ACL can grant access the bucket policy "
+            + "does not show; AWS disables ACLs on new buckets since April 2023 and recommends it for all (seed 004's guardrails).",
+        remediation: "Check nothing relies on ACLs (the bucket's and objects' grants), then aws s3api put-bucket-ownership-controls --bucket BUCKET "
+            + "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'.")
+    public static let usersWithoutIdentityCenter = CheckDefinition(
+        id: "iam.users_long_term_credentials", title: "IAM users sign in with long-term credentials instead of IAM Identity Center", severity: .info, resourceType: "AwsAccount",
+        rationale: "IAM users' passwords and access keys do not expire on their own and are what leaks; IAM Identity Center gives people short-lived "
+            + "credentials from one place (an organisation instance covers every member account).",
+        remediation: "Move people to IAM Identity Center (permission sets per role) and remove their IAM users' passwords and keys; keep IAM users "
+            + "only for workloads that cannot use roles.")
     public static let costGuardrails = CheckDefinition(
         id: "account.cost_guardrails", title: "Fewer than two cost and activity guardrails", severity: .low, resourceType: "AwsAccount",
         rationale: "AWS asks for at least two of Budgets, CloudTrail, Trusted Advisor and Cost Anomaly Detection so abuse is noticed quickly.",
@@ -202,7 +220,7 @@ public enum Catalog {
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
         imdsNotEnforced, instanceHopLimit, templateHopLimit,
-        noCloudTrail, guardDutyOff, securityHubOff, costGuardrails,
+        noCloudTrail, guardDutyOff, securityHubOff, costGuardrails, securityGuardrails, bucketACLsEnabled, usersWithoutIdentityCenter,
         instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, parameterAMI, fleetAMI, recipeAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
         sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,
         keyInCloudResource,

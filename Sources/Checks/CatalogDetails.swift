@@ -134,6 +134,14 @@ extension Catalog {
             Catalog.securityHubOff.id: CheckDetails(
                 reads: "Security Hub state per region", permissions: ["securityhub:DescribeHub"],
                 compliance: [.init(.cis, "4.16")]),
+            Catalog.securityGuardrails.id: CheckDetails(
+                reads: "IAM credential report (console users and MFA), GuardDuty and Security Hub per region",
+                permissions: users + ["guardduty:ListDetectors", "guardduty:GetDetector", "securityhub:DescribeHub"]),
+            Catalog.bucketACLsEnabled.id: CheckDetails(
+                reads: "S3 buckets: Object Ownership (ownership controls)", permissions: ["s3:ListAllMyBuckets", "s3:GetBucketOwnershipControls"],
+                compliance: [.init(.fsbp, "S3.12")]),
+            Catalog.usersWithoutIdentityCenter.id: CheckDetails(
+                reads: "IAM credential report and access keys: console passwords and active keys", permissions: users),
             Catalog.costGuardrails.id: CheckDetails(
                 reads: "Budgets, Cost Anomaly Detection monitors, Trusted Advisor, CloudTrail",
                 permissions: ["budgets:ViewBudget", "ce:GetAnomalyMonitors", "support:DescribeTrustedAdvisorChecks",

@@ -30,7 +30,62 @@ enum DetectiveChecks {
             }
         }
         findings.append(costGuardrails(inventory, cloudTrailOn: trailsKnown ? !logging.isEmpty : nil))
+        findings.append(securityGuardrails(inventory))
+        if let finding = longTermUsers(inventory) { findings.append(finding) }
         return findings
+    }
+
+    /// Seed 004: at least one of MFA for the IAM users, Security Hub or GuardDuty. MFA counts when every
+    /// IAM user with a console password has it (an account without console users needs none).
+    static func securityGuardrails(_ inventory: AccountInventory) -> Finding {
+        let account = inventory.accountId
+        let consoleUsers = inventory.iam?.users.filter(\.passwordEnabled)
+        let mfa: Bool? = consoleUsers.map { users in !users.isEmpty && users.allSatisfy(\.mfaActive) }
+        func anyRegion(_ state: (RegionInventory) -> ServiceState?) -> (on: [String], known: Bool) {
+            let states = inventory.regional.compactMap { region in state(region).map { (region.region, $0.enabled) } }
+            return (states.filter(\.1).map(\.0), !states.isEmpty)
+        }
+        let guardDuty = anyRegion(\.guardDuty)
+        let securityHub = anyRegion(\.securityHub)
+        var on: [String] = []
+        if mfa == true { on.append("MFA for all \(consoleUsers?.count ?? 0) console user(s)") }
+        if !guardDuty.on.isEmpty { on.append("GuardDuty (\(guardDuty.on.joined(separator: ", ")))") }
+        if !securityHub.on.isEmpty { on.append("Security Hub (\(securityHub.on.joined(separator: ", ")))") }
+        var unknown: [String] = []
+        if mfa == nil { unknown.append("MFA (IAM not read)") }
+        if !guardDuty.known { unknown.append("GuardDuty") }
+        if !securityHub.known { unknown.append("Security Hub") }
+        let resource = "arn:aws:iam::\(account):root"
+        if !on.isEmpty {
+            return Catalog.securityGuardrails.finding(.pass, account: account, region: globalRegion, resource: resource,
+                                                      message: "On: \(on.joined(separator: "; ")).")
+        }
+        var message = "None of MFA for the IAM users, GuardDuty or Security Hub is on"
+        if let consoleUsers, !consoleUsers.isEmpty {
+            message += " (\(consoleUsers.filter { !$0.mfaActive }.count) of \(consoleUsers.count) console user(s) without MFA)"
+        }
+        message += "."
+        // Unknown never counts as on, and the finding says what could not be read.
+        if !unknown.isEmpty { message += " Unknown (could not be read): \(unknown.joined(separator: ", "))." }
+        return Catalog.securityGuardrails.finding(.fail, account: account, region: globalRegion, resource: resource, message: message)
+    }
+
+    /// Informational: IAM users with a console password or an active access key, where IAM Identity
+    /// Center would give people short-lived credentials. nil when IAM was not read.
+    static func longTermUsers(_ inventory: AccountInventory) -> Finding? {
+        guard let users = inventory.iam?.users else { return nil }
+        let account = inventory.accountId
+        let longTerm = users.filter { $0.passwordEnabled || $0.accessKeys.contains { $0.active } }
+        let resource = "arn:aws:iam::\(account):root"
+        guard !longTerm.isEmpty else {
+            return Catalog.usersWithoutIdentityCenter.finding(.pass, account: account, region: globalRegion, resource: resource,
+                                                              message: "No IAM user has a console password or an active access key.")
+        }
+        let names = longTerm.prefix(5).map(\.name).joined(separator: ", ") + (longTerm.count > 5 ? " and \(longTerm.count - 5) more" : "")
+        let organisation = inventory.organizationTrust != nil || inventory.ouPath != nil
+            ? " The account is in an organisation: an organisation instance of IAM Identity Center covers it." : ""
+        return Catalog.usersWithoutIdentityCenter.finding(.fail, account: account, region: globalRegion, resource: resource,
+            message: "\(longTerm.count) IAM user(s) have long-term credentials (console password or active access key): \(names).\(organisation)")
     }
 
     static func costGuardrails(_ inventory: AccountInventory, cloudTrailOn: Bool?) -> Finding {

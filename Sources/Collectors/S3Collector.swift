@@ -70,6 +70,13 @@ struct S3Collector {
             } catch let error as AWSError where error.code == "NoSuchPublicAccessBlockConfiguration" { return nil }
         }
         if let block { bucket.block = block } else { complete = false }
+        bucket.objectOwnership = await context.attempt(.s3, "GetBucketOwnershipControls", region: region, resource: bucket.name) { () async throws -> String in
+            do {
+                let response = try await client.restXML(.s3, region: region, bucket: bucket.name,
+                                                        query: [QueryItem("ownershipControls", "")], operation: "GetBucketOwnershipControls")
+                return try XElement.parse(response.body).first("ObjectOwnership")?.text ?? "ObjectWriter"
+            } catch let error as AWSError where error.code == "OwnershipControlsNotFoundError" { return "ObjectWriter" }
+        }
         bucket.complete = complete
         return bucket
     }

@@ -52,6 +52,10 @@ public struct S3Bucket: Codable, Sendable {
     public var grants: [Grant]?
     /// nil when the bucket has no Block Public Access configuration.
     public var block: BlockSettings?
+    /// S3 Object Ownership (GetBucketOwnershipControls): `BucketOwnerEnforced` (ACLs disabled),
+    /// `BucketOwnerPreferred` or `ObjectWriter`; a bucket without ownership controls is `ObjectWriter`,
+    /// as S3 treats it. nil when not read.
+    public var objectOwnership: String?
     /// False when a part could not be read (the errors list says which).
     public var complete: Bool
 

@@ -88,7 +88,8 @@ struct SelectionTests {
     @Test func evaluatorRunsOnlyTheSelectedChecksAboveTheSeverity() throws {
         var config = MamoriConfig()
         config.scan = ScanSettings(services: ["iam"])
-        #expect(checks(Evaluator.evaluate(estate, config: config)) == ["iam.root_access_key", "iam.root_without_mfa", "iam.console_without_mfa"])
+        #expect(checks(Evaluator.evaluate(estate, config: config)) == ["iam.root_access_key", "iam.root_without_mfa", "iam.console_without_mfa",
+                                                                  "iam.users_long_term_credentials"])
 
         config.scan = ScanSettings(severity: .critical)
         let critical = Evaluator.evaluate(estate, config: config, today: Self.now)

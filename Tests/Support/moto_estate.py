@@ -83,7 +83,7 @@ def rest_operation(service, method, path, query, environ):
         return "GetAccountPublicAccessBlock" if method == "GET" else method + "AccountPublicAccessBlock"
     if service == "s3":
         for sub, name in [("policy", "BucketPolicy"), ("acl", "BucketAcl"), ("publicAccessBlock", "PublicAccessBlock"),
-                          ("location", "BucketLocation")]:
+                          ("location", "BucketLocation"), ("ownershipControls", "BucketOwnershipControls")]:
             if sub in query:
                 return {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}.get(method, method) + name
         if path.strip("/") == "":
@@ -174,6 +174,10 @@ def seed_demo(endpoint):
     s3 = client(endpoint, "s3")
     for bucket in ["demo-public-policy", "demo-public-acl", "demo-private", "demo-restricted", "demo-vpce-only"]:
         s3.create_bucket(Bucket=bucket)
+        # AWS creates buckets with ACLs disabled since April 2023; moto leaves ownership controls unset (an
+        # older bucket's ObjectWriter). Only the ACL-granting bucket keeps ACLs, as it must to grant them.
+        if bucket != "demo-public-acl":
+            s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     s3.put_bucket_policy(Bucket="demo-public-policy", Policy=policy([
         {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": "arn:aws:s3:::demo-public-policy/*"}]))
@@ -226,6 +230,7 @@ def seed_demo(endpoint):
     seed_cloud_keys(endpoint, image)
 
     client(endpoint, "s3").create_bucket(Bucket="demo-trail-logs")
+    client(endpoint, "s3").put_bucket_ownership_controls(Bucket="demo-trail-logs", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     trail = client(endpoint, "cloudtrail")
     trail.create_trail(Name="demo-trail", S3BucketName="demo-trail-logs", IsMultiRegionTrail=True)  # never started
     client(endpoint, "guardduty").create_detector(Enable=True)
@@ -436,6 +441,7 @@ def seed_bulk(endpoint, users, instances, buckets, topics, queues, regions):
     s3 = client(endpoint, "s3")
     for i in range(buckets):
         s3.create_bucket(Bucket=f"bench-bucket-{i:05d}")
+        s3.put_bucket_ownership_controls(Bucket=f"bench-bucket-{i:05d}", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     sns = client(endpoint, "sns")
     for i in range(topics):
         sns.create_topic(Name=f"bench-topic-{i:05d}")
