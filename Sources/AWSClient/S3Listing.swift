@@ -5,6 +5,15 @@ public struct S3ObjectSummary: Sendable, Equatable {
     public var key: String
     public var size: Int64
     public var lastModified: String?
+    /// The object's entity tag, for reading it in ranges without mixing two versions (If-Match).
+    public var eTag: String?
+
+    public init(key: String, size: Int64, lastModified: String? = nil, eTag: String? = nil) {
+        self.key = key
+        self.size = size
+        self.lastModified = lastModified
+        self.eTag = eTag
+    }
 }
 
 /// `s3://bucket/prefix` split into its parts.
@@ -63,7 +72,8 @@ extension AWSClient {
             let root = try XElement.parse(response.body)
             page(S3ListPage(
                 objects: root.children("Contents").compactMap { item in
-                    item.string("Key").map { S3ObjectSummary(key: $0, size: Int64(item.string("Size") ?? "") ?? 0, lastModified: item.string("LastModified")) }
+                    item.string("Key").map { S3ObjectSummary(key: $0, size: Int64(item.string("Size") ?? "") ?? 0,
+                                                              lastModified: item.string("LastModified"), eTag: item.string("ETag")) }
                 },
                 commonPrefixes: root.children("CommonPrefixes").compactMap { $0.string("Prefix") }))
             token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil

@@ -29,8 +29,12 @@ struct SecretsCommand: AsyncParsableCommand {
     @Argument(help: "Files or directories to scan; `-` reads standard input; `s3://bucket/prefix` the objects under a prefix. With --git: repositories or URLs; with --staged: repositories. Default: the current directory.")
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("s3:// objects larger than this are listed as not scanned (bytes, or with K, M, G).", valueName: "SIZE"))
-    var maxObjectSize = ByteSize(bytes: 100 << 20)
+    @Option(help: ArgumentHelp("s3:// objects larger than this are listed as not scanned (bytes, or with K, M, G, T). Objects over 8 MiB are streamed in ranges, so this bounds time, not memory.", valueName: "SIZE"))
+    var maxObjectSize = ByteSize(bytes: 5 << 30)
+
+    /// The range size for streamed s3:// objects (tests use a small one to exercise ranged reads).
+    @Option(name: .customLong("s3-range-size"), help: .hidden)
+    var s3RangeSize = ByteSize(bytes: 8 << 20)
 
     @OptionGroup(title: "Account names") var naming: AccountNamingOptions
 
@@ -164,7 +168,7 @@ struct SecretsCommand: AsyncParsableCommand {
                 result = local.isEmpty && !s3.isEmpty ? SecretScanResult() : SecretScanner.scan(paths: local.isEmpty ? ["."] : local, options: options)
                 if !s3.isEmpty {
                     let client = try aws.client()
-                    let limits = S3SecretSource.Limits(maxObjectBytes: Int64(maxObjectSize.bytes))
+                    let limits = S3SecretSource.Limits(maxObjectBytes: Int64(maxObjectSize.bytes), rangeBytes: Int64(s3RangeSize.bytes))
                     for location in s3 {
                         let r = await S3SecretSource.scan(location, client: client, region: aws.homeRegion(), options: options, limits: limits)
                         result.findings += r.findings

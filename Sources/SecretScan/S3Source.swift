@@ -5,14 +5,17 @@ import StreamIO
 /// `mamori secrets s3://bucket/prefix`: the objects under a prefix, scanned as files are (gzip, tar
 /// and zip opened, binary skipped, archive limits per object), for keys left in a bucket.
 public enum S3SecretSource {
-    /// Bounds of an S3 scan: each object is read whole (one GetObject), so memory is at most
-    /// `maxObjectBytes × concurrency` plus what the archive limits allow per object.
+    /// Bounds of an S3 scan. Objects up to `rangeBytes` are read whole (one GetObject); larger ones
+    /// are streamed in ranges of that size, so memory is at most `rangeBytes × concurrency` plus what
+    /// the archive limits allow per object, whatever the objects' sizes.
     public struct Limits: Sendable {
         public var maxObjectBytes: Int64
         public var concurrency: Int
-        public init(maxObjectBytes: Int64 = 100 << 20, concurrency: Int = 8) {
+        public var rangeBytes: Int64
+        public init(maxObjectBytes: Int64 = 5 << 30, concurrency: Int = 8, rangeBytes: Int64 = 8 << 20) {
             self.maxObjectBytes = maxObjectBytes
             self.concurrency = max(1, concurrency)
+            self.rangeBytes = max(1, rangeBytes)
         }
     }
 
@@ -51,6 +54,9 @@ public enum S3SecretSource {
                 next += 1
                 group.addTask {
                     let name = "s3://\(location.bucket)/\(object.key)"
+                    if object.size > limits.rangeBytes {
+                        return await streamed(object, bucket: location.bucket, client: client, region: bucketRegion, options: options, limits: limits)
+                    }
                     do {
                         let response = try await client.restXML(.s3, region: bucketRegion, bucket: location.bucket,
                                                                 path: "/" + object.key, operation: "GetObject")
@@ -73,5 +79,21 @@ public enum S3SecretSource {
             }
         }
         return SecretScanner.collect(scanners, stats: stats, errors: errors, git: [:], options: options)
+    }
+
+    /// Streams a large object through a scanner on a thread of its own (the ranged reads block it).
+    static func streamed(_ object: S3ObjectSummary, bucket: String, client: AWSClient, region: String, options: SecretScanOptions,
+                         limits: Limits) async -> (UncheckedBox<ContentScanner>?, String?) {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let source = S3RangedSource(client: client, region: region, bucket: bucket, object: object, rangeBytes: limits.rangeBytes)
+                let scanner = ContentScanner(limits: options.archiveLimits)
+                scanner.scanStream(source, name: source.name, inputBytes: Int(object.size))
+                // The scanner recorded the read error; it is also returned so the run counts the object as not read in full.
+                continuation.resume(returning: (UncheckedBox(scanner), source.failure.map { "\(source.name): not read to its end: \($0)" }))
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
     }
 }

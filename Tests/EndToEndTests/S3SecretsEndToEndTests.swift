@@ -33,6 +33,12 @@ import Testing
                           "s3://leaky-exports/exports/big.log"], "\(files)")
         #expect(all.stdout.contains(PreCommitTests.keyId))
 
+        // Objects larger than the range size are streamed in ranges (forced small here): the same findings,
+        // including the key at the end of big.log that straddles range boundaries.
+        let ranged = try Mamori.run(["secrets", "s3://leaky-exports/exports/", "--format", "json", "--s3-range-size", "100"], environment: env)
+        #expect(ranged.status == 1, "\(ranged.stderr)")
+        #expect(Set(try ranged.json().compactMap { $0["file"] as? String }) == files)
+
         // Over --max-object-size: named on stderr, not read, and the run is partial (3) despite the findings.
         let capped = try Mamori.run(["secrets", "s3://leaky-exports/exports", "--max-object-size", "1K", "--format", "json"], environment: env)
         #expect(capped.status == 3, "\(capped.stderr)")
