@@ -9,7 +9,7 @@
 #   LICENSE, NOTICE, README.md
 # plus dist/…tar.gz.sha256 and dist/mamori-VERSION.cdx.json (CycloneDX SBOM from Package.resolved).
 # The binary needs only glibc, libstdc++, libgcc_s and zlib from the system (Debian's base system);
-# Tests/release/test-release.sh checks that in a scrubbed environment.
+# scripts/test-release.sh checks that in a scrubbed environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=${MAMORI_RELEASE_SCRATCH:-.build-release}

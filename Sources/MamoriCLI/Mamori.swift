@@ -30,6 +30,14 @@ struct Mamori: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mamori",
         abstract: "Find and fix the AWS account risks that real incidents come from.",
+        discussion: """
+            Examples:
+              mamori scan                       # this account, every region
+              mamori secrets --git .            # keys in a git history
+              mamori hunt ./AWSLogs             # attacks in CloudTrail
+              mamori respond leaked-key AKIA... # an exposed key, step by step
+            Read-only unless given --apply. See `mamori help COMMAND`.
+            """,
         version: MamoriVersion.string,
         subcommands: [
             ScanCommand.self, CheckCommand.self, ChecksCommand.self, PolicyCommand.self, HistoryCommand.self, DiffCommand.self, ServeCommand.self,
