@@ -30,14 +30,15 @@ enum DetectiveChecks {
             }
         }
         findings.append(costGuardrails(inventory, cloudTrailOn: trailsKnown ? !logging.isEmpty : nil))
-        findings.append(securityGuardrails(inventory))
+        if let finding = securityGuardrails(inventory) { findings.append(finding) }
         if let finding = longTermUsers(inventory) { findings.append(finding) }
         return findings
     }
 
     /// Seed 004: at least one of MFA for the IAM users, Security Hub or GuardDuty. MFA counts when every
     /// IAM user with a console password has it (an account without console users needs none).
-    static func securityGuardrails(_ inventory: AccountInventory) -> Finding {
+    /// nil when none of the three could be read (the scan's errors say why; no verdict from nothing).
+    static func securityGuardrails(_ inventory: AccountInventory) -> Finding? {
         let account = inventory.accountId
         let consoleUsers = inventory.iam?.users.filter(\.passwordEnabled)
         let mfa: Bool? = consoleUsers.map { users in !users.isEmpty && users.allSatisfy(\.mfaActive) }
@@ -51,6 +52,7 @@ enum DetectiveChecks {
         if mfa == true { on.append("MFA for all \(consoleUsers?.count ?? 0) console user(s)") }
         if !guardDuty.on.isEmpty { on.append("GuardDuty (\(guardDuty.on.joined(separator: ", ")))") }
         if !securityHub.on.isEmpty { on.append("Security Hub (\(securityHub.on.joined(separator: ", ")))") }
+        if mfa == nil && !guardDuty.known && !securityHub.known { return nil }
         var unknown: [String] = []
         if mfa == nil { unknown.append("MFA (IAM not read)") }
         if !guardDuty.known { unknown.append("GuardDuty") }

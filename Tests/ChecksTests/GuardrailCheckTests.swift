@@ -37,11 +37,13 @@ struct GuardrailCheckTests {
         mfa.iam = IAMInventory(users: [withMFA])
         #expect(findings(mfa, "account.security_guardrails").first?.message.contains("MFA for all 1 console user(s)") == true)
 
-        // Nothing readable is never a pass, and says what was not read.
-        let unread = AccountInventory(accountId: account)
-        let unknown = findings(unread, "account.security_guardrails")
+        // What could not be read never counts as on, and is named; with nothing readable there is no verdict.
+        var partly = AccountInventory(accountId: account)
+        partly.regional = [region(guardDuty: false, securityHub: nil)]
+        let unknown = findings(partly, "account.security_guardrails")
         #expect(unknown.map(\.status) == [.fail])
-        #expect(unknown.first?.message.contains("Unknown (could not be read): MFA (IAM not read), GuardDuty, Security Hub") == true)
+        #expect(unknown.first?.message.contains("Unknown (could not be read): MFA (IAM not read), Security Hub") == true)
+        #expect(findings(AccountInventory(accountId: account), "account.security_guardrails").isEmpty)
     }
 
     @Test func bucketsWithACLsEnabledFailAndUnreadOwnershipIsSilent() {
