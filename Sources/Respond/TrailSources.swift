@@ -26,7 +26,7 @@ public enum TrailSources {
             do {
                 let source: any ByteSource
                 do { source = try InputOpener.open(file) } catch { throw RespondInputError("cannot read \(file): \(error)") }
-                events += try TrailParser.parseFile(try readAll(source), origin: file)
+                events += try TrailParser.parseFile(try InputOpener.readAll(source), origin: file)
             } catch {
                 notes.append(StepNote(step: "cloudtrail", level: .error, message: "\(error)"))
             }
@@ -37,20 +37,8 @@ public enum TrailSources {
     /// Decompresses gzip data held in memory (S3 objects).
     static func gunzipIfNeeded(_ data: Data, origin: String) throws -> Data {
         guard InputOpener.isGzip(Array(data.prefix(2))) else { return data }
-        do { return try readAll(try InputOpener.open(data: data, name: origin)) }
+        do { return try InputOpener.readAll(try InputOpener.open(data: data, name: origin)) }
         catch { throw RespondInputError("\(origin): \(error)") }
-    }
-
-    static func readAll(_ source: any ByteSource) throws -> Data {
-        var out = Data()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try source.read(into: buffer)
-            if count == 0 { break }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-        return out
     }
 
     /// A trail that delivers to S3.

@@ -29,6 +29,12 @@ final class ContentScanner {
         self.limits = limits
     }
 
+    /// Counts the input just scanned as not read to its end (its read error is already recorded), so
+    /// the run is partial; used for an S3 object whose ranged read failed part-way.
+    func countUnreadObject() {
+        stats.unreadableObjects += 1
+    }
+
     /// Scans the file at `path`.
     func scanFile(path: String) {
         var info = stat()

@@ -89,8 +89,9 @@ public enum S3SecretSource {
                 let source = S3RangedSource(client: client, region: region, bucket: bucket, object: object, rangeBytes: limits.rangeBytes)
                 let scanner = ContentScanner(limits: options.archiveLimits)
                 scanner.scanStream(source, name: source.name, inputBytes: Int(object.size))
-                // The scanner recorded the read error; it is also returned so the run counts the object as not read in full.
-                continuation.resume(returning: (UncheckedBox(scanner), source.failure.map { "\(source.name): not read to its end: \($0)" }))
+                // The scanner recorded the read error once; counting the object makes the run partial.
+                if source.failure != nil { scanner.countUnreadObject() }
+                continuation.resume(returning: (UncheckedBox(scanner), nil))
             }
             thread.stackSize = 1 << 20
             thread.start()

@@ -27,9 +27,9 @@ public enum InputOpener {
         return try GzipReader(source: MemorySource(data, name: name))
     }
 
-    /// At most `limit` bytes of `source` (the caller checked the file's size; a file that grew is
-    /// cut there and its gzip trailer missing, so the streaming reader reports it truncated).
-    static func readAll(_ source: any ByteSource, limit: Int) throws(StreamIOError) -> Data {
+    /// Every byte of `source`, or at most `limit` (a caller that checked a file's size: a file that grew
+    /// is cut there and its gzip trailer missing, so the streaming reader reports it truncated).
+    public static func readAll(_ source: any ByteSource, limit: Int = .max) throws(StreamIOError) -> Data {
         var data = Data()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
