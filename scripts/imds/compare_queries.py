@@ -2,7 +2,11 @@
 """Compares mamori's query for a SIEM with pySigma's, for rules whose condition is an OR of
 field/value tests (as the IMDS rule is): same fields, and the same (field, test, value) atoms.
 
-usage: compare_queries.py TARGET OURS_FILE PYSIGMA_FILE
+usage: compare_queries.py [--rename A=B,...] TARGET[:THEIR_TARGET] OURS_FILE PYSIGMA_FILE
+
+TARGET is the query dialect (splunk, lucene, esql, kusto, aql, kql); THEIR_TARGET, when given,
+is the other side's dialect (kibana-kql has no pySigma backend: its atoms are compared with
+pySigma's Lucene ones). --rename maps our field names before comparing (sentinel-cef vs ASIM).
 
 Prints the fields and atoms found only on one side; exits 1 when the field sets differ.
 Atom differences are expected where a backend slips (see docs/imds.md) and are listed, not fatal.
@@ -20,7 +24,8 @@ def norm_field(f):
     f = re.sub(r"^\[['\"](.*)['\"]\]$", r"\1", f)       # KQL ['a.b']
     f = f.strip("`").strip('"')
     f = re.sub(r"^'+(.*?)'+$", r"\1", f)               # KQL 'a.b' or pySigma's ''a-b''
-    f = re.sub(r"^to_lower\((.*)\)$", r"\1", f)
+    f = re.sub(r"^(?:to_lower|LOWER)\((.*)\)$", r"\1", f)
+    f = f.strip('"')
     return unescape(f).strip("`")
 
 
@@ -63,6 +68,22 @@ def atoms(target, q):
             if f == "_exists_":
                 continue
             out.add(atom(f, "=", v))
+    elif target == "kql":
+        # Kibana KQL: field:"value", field:*value*, field:* (exists); names escape ( ) with \
+        for f, v in re.findall(r"(?<![\w\\\-])((?:\\.|[\w.@\-])+):(\"(?:\\.|[^\"])*\"|(?:\\.|[^\s()\\])(?:\\.|[^\s()])*)", q):
+            out.add((norm_field(f), "exists", "") if v == "*" else atom(f, "=", v))
+    elif target == "aql":
+        # QRadar AQL. A single-address INCIDR is compared as the address: pySigma's QRadar
+        # pipeline cannot take CIDR values (see reduce_rule.py), so its side has plain addresses.
+        for v, f in re.findall(r"INCIDR\('([^']*)',\s*(\"?[\w.\- ]+\"?)\)", q):
+            field, _, value = atom(f, "cidr", "'" + v + "'")
+            single = re.match(r"^(.*)/(32|128)$", value)
+            out.add((field, "eq", single.group(1)) if single else (field, "cidr", value))
+        for f, op, v in re.findall(r"((?:LOWER\()?\"?[\w.\-]+\"?\)?)\s+(ILIKE|LIKE|=)\s+('(?:''|[^'])*')", q):
+            out.add(atom(f, op.lower(), v))
+        for f, vals in re.findall(r"(\"?[\w.\-]+\"?)\s+IN\s*\(([^)]*)\)", q):
+            for v in re.findall(r"'((?:''|[^'])*)'", vals):
+                out.add(atom(f, "in", "'" + v + "'"))
     elif target == "esql":
         for f, v in re.findall(r"cidr_match\(([^,]+),\s*(\"[^\"]*\")\)", q):
             out.add(atom(f, "cidr", v))
@@ -94,9 +115,16 @@ def atoms(target, q):
 
 
 def main():
-    target, ours_file, theirs_file = sys.argv[1:4]
-    ours = atoms(target, open(ours_file).read())
-    theirs = atoms(target, open(theirs_file).read())
+    args = sys.argv[1:]
+    rename = {}
+    if args and args[0] == "--rename":
+        rename = dict(pair.split("=", 1) for pair in args[1].split(","))
+        args = args[2:]
+    target, ours_file, theirs_file = args[:3]
+    ours_dialect, _, theirs_dialect = target.partition(":")
+    target = ours_dialect
+    ours = {(rename.get(f, f), op, v) for f, op, v in atoms(ours_dialect, open(ours_file).read())}
+    theirs = atoms(theirs_dialect or ours_dialect, open(theirs_file).read())
     fields_ours = {a[0] for a in ours}
     fields_theirs = {a[0] for a in theirs}
     print(f"[{target}] atoms: {len(ours & theirs)} same, {len(ours - theirs)} only mamori, {len(theirs - ours)} only pySigma")
