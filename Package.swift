@@ -94,6 +94,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Every parser of untrusted bytes as a fuzz target: the seeded harness (Tests/FuzzTests) and
+        // `mamori-fuzz` (replay; a libFuzzer binary when built by scripts/fuzz.sh --libfuzzer) share it.
+        .target(name: "FuzzTargets", dependencies: [
+            "AWSClient", "IaCScan", "LogDetect", "Hunt", "MamoriCore", "PolicyAnalysis", "SecretScan", "StreamIO",
+        ]),
+        .executableTarget(name: "mamori-fuzz", dependencies: ["FuzzTargets"], path: "Sources/MamoriFuzz"),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
         .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
@@ -112,6 +118,8 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
+        // Seeded mutation fuzzing of every parser of untrusted bytes, over a committed corpus.
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy", "MamoriTestSupport"]),

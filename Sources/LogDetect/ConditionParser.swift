@@ -106,3 +106,11 @@ struct ConditionParser {
         return .selection(tokens[index - 1])
     }
 }
+
+/// The condition parser on its own, for tools that check conditions without a whole rule (the fuzzer).
+public enum SigmaCondition {
+    public static func check(_ text: String, file: String) throws(LogDetectError) {
+        var parser = try ConditionParser(text, file: file)
+        _ = try parser.parse()
+    }
+}
