@@ -39,13 +39,13 @@ let package = Package(
         // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
         .target(name: "PolicyAnalysis"),
         // The collected inventory: plain Codable values, saved and re-evaluated offline.
-        .target(name: "Inventory", dependencies: ["MamoriCore"]),
+        .target(name: "Inventory"),
         // Collectors fill an Inventory from AWS through AWSClient (SecretScan: keys inside cloud resources).
-        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore", "SecretScan"]),
+        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "SecretScan"]),
         // Checks: pure functions from Inventory to findings.
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Changes to an account: only with --apply, always journaled.
-        .target(name: "Remediation", dependencies: ["AWSClient", "MamoriCore"]),
+        .target(name: "Remediation", dependencies: ["AWSClient"]),
         // The guided response to a leaked access key.
         .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "SecretScan", "StreamIO"]),
         // Output formats.
@@ -67,10 +67,10 @@ let package = Package(
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
         .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).
-        .target(name: "HistoryPostgres", dependencies: ["History", "MamoriCore", "Inventory", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(name: "HistoryPostgres", dependencies: ["History", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // `mamori serve`: the read-only web dashboard over the history store.
         .target(name: "Dashboard", dependencies: [
-            "History", "MamoriCore", "Reports",
+            "History", "MamoriCore", "Reports", "Checks",
             .product(name: "Hummingbird", package: "hummingbird"),
             // Connection cap and idle timeout (MaximumAvailableConnections, HTTP1Channel.Configuration).
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -105,8 +105,8 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
-        .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "Yams"]),
+        .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan", "MamoriCore", "StreamIO"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DashboardTests", dependencies: [
-            "Dashboard", "History", "MamoriCore", "MamoriTestSupport",
+            "Dashboard", "History", "MamoriCore", "Inventory", "MamoriTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
@@ -122,6 +123,6 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EndToEndTests", dependencies: ["MamoriCore", "MamoriCLI", "mamori-fault-proxy", "MamoriTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Checks", "MamoriCLI", "mamori-fault-proxy", "MamoriTestSupport"]),
     ]
 )

@@ -29,6 +29,8 @@ scripts/setup-chromium.sh
 MAMORI_TEST_POSTGRES_URL=$(scripts/setup-postgres.sh start) || MAMORI_TEST_POSTGRES_URL=
 export MAMORI_TEST_POSTGRES_URL
 trap 'scripts/setup-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+# Package.swift declares exactly what each target imports (the pipeline map stays true).
+python3 scripts/check-deps.py
 swift build --build-tests
 if [ "$#" -gt 0 ]; then
   swift test --skip-build "$@"
