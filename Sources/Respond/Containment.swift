@@ -151,42 +151,25 @@ public struct ContainmentExecutor: Sendable {
         self.now = now
     }
 
-    /// Runs `steps` in order; a failed step blocks the ones after it (never deactivate keys around a deny that failed).
+    /// Runs `steps` in order (StepRunner: a failed step blocks the ones after it; never deactivate keys around a deny that failed).
     public func run(_ steps: [ContainmentStep], live: ContainmentPlanner.LiveState, journal: Journal, notes: inout [StepNote]) async throws -> [ContainmentStep] {
-        var result = steps
         let policies = InlinePolicyChange(client: client, journal: journal, region: region)
         let keys = AccessKeyChange(client: client, journal: journal, region: region)
-        var stopped: String?
-        for index in result.indices where result[index].state == .planned {
-            let step = result[index]
-            if let stopped {
-                result[index].state = .blocked
-                result[index].detail += " (not run: \(stopped) failed)"
-                continue
+        let now = now
+        return try await StepRunner.run(steps, notes: &notes) { step in
+            guard let principal = ContainmentPlanner.principal(step.target) else { return false }
+            switch step.kind {
+            case .revokeSessions:
+                try await policies.put(principal, policyName: ContainmentPolicy.revokeName, document: ContainmentPolicy.revokeDocument(before: now),
+                                       previous: live.revoke, step: step.kind.rawValue, extra: ["RevokedBefore": AWSDate.format(now)])
+                step.detail = "sessions of \(step.target) issued before \(AWSDate.format(now)) are denied (\(ContainmentPolicy.revokeName))"
+            case .denyAll:
+                try await policies.put(principal, policyName: ContainmentPolicy.denyAllName, document: ContainmentPolicy.denyAllDocument,
+                                       previous: live.denyAll, step: step.kind.rawValue)
+            case .deactivateKey:
+                try await keys.setStatus(user: principal.name, key: step.keyId ?? "", active: false, step: step.kind.rawValue)
             }
-            guard let principal = ContainmentPlanner.principal(step.target) else { continue }
-            do {
-                switch step.kind {
-                case .revokeSessions:
-                    try await policies.put(principal, policyName: ContainmentPolicy.revokeName, document: ContainmentPolicy.revokeDocument(before: now),
-                                           previous: live.revoke, step: step.kind.rawValue, extra: ["RevokedBefore": AWSDate.format(now)])
-                    result[index].detail = "sessions of \(step.target) issued before \(AWSDate.format(now)) are denied (\(ContainmentPolicy.revokeName))"
-                case .denyAll:
-                    try await policies.put(principal, policyName: ContainmentPolicy.denyAllName, document: ContainmentPolicy.denyAllDocument,
-                                           previous: live.denyAll, step: step.kind.rawValue)
-                case .deactivateKey:
-                    try await keys.setStatus(user: principal.name, key: step.keyId ?? "", active: false, step: step.kind.rawValue)
-                }
-                result[index].state = .done
-            } catch let error as JournalError {
-                throw error
-            } catch {
-                result[index].state = .failed
-                result[index].detail += ": failed: \(error)"
-                notes.append(StepNote(step: step.kind.rawValue, level: .error, message: "\(step.kind.rawValue) failed: \(error)"))
-                stopped = step.kind.rawValue
-            }
+            return true
         }
-        return result
     }
 }

@@ -36,45 +36,30 @@ public struct RotationExecutor: Sendable {
         self.printSecret = printSecret
     }
 
-    /// Runs `steps` in order. A failed step stops the rotation: the steps after it depend on it
-    /// (a key is never deactivated when its replacement could not be created).
+    /// Runs `steps` in order through StepRunner. A failed step stops the rotation: the steps after
+    /// it depend on it (a key is never deactivated when its replacement could not be created).
     public func run(_ steps: [RotationStep], user: String, journal: Journal, notes: inout [StepNote]) async throws -> [RotationStep] {
-        var result = steps
         let change = AccessKeyChange(client: client, journal: journal, region: region)
-        var stopped: String?
-        for index in result.indices where result[index].state == .planned {
-            let step = result[index]
-            if let stopped {
-                result[index].state = .blocked
-                result[index].detail += " (not run: \(stopped) failed)"
-                continue
-            }
-            do {
-                switch step.kind {
-                case .createKey:
-                    result[index].keyId = try await change.create(user: user, step: step.kind.rawValue) { key in
-                        if let secretFile {
-                            try secretFile.write("[default]\naws_access_key_id = \(key.accessKeyId)\naws_secret_access_key = \(key.secret)\n")
-                        } else {
-                            printSecret(key.accessKeyId, key.secret)
-                        }
+        let secretFile = secretFile, printSecret = printSecret, failAfterStep = failAfterStep
+        return try await StepRunner.run(steps, notes: &notes, perform: { step in
+            switch step.kind {
+            case .createKey:
+                step.keyId = try await change.create(user: user, step: step.kind.rawValue) { key in
+                    if let secretFile {
+                        try secretFile.write("[default]\naws_access_key_id = \(key.accessKeyId)\naws_secret_access_key = \(key.secret)\n")
+                    } else {
+                        printSecret(key.accessKeyId, key.secret)
                     }
-                case .deactivateKey:
-                    try await change.setStatus(user: user, key: step.keyId ?? "", active: false, step: step.kind.rawValue)
-                case .deleteKey:
-                    try await change.delete(user: user, key: step.keyId ?? "", step: step.kind.rawValue)
                 }
-                result[index].state = .done
-            } catch let error as JournalError {
-                throw error
-            } catch {
-                result[index].state = .failed
-                result[index].detail += ": failed: \(error)"
-                notes.append(StepNote(step: step.kind.rawValue, level: .error, message: "\(step.kind.rawValue) failed: \(error)"))
-                stopped = step.kind.rawValue
+            case .deactivateKey:
+                try await change.setStatus(user: user, key: step.keyId ?? "", active: false, step: step.kind.rawValue)
+            case .deleteKey:
+                try await change.delete(user: user, key: step.keyId ?? "", step: step.kind.rawValue)
             }
-            if failAfterStep == step.kind.rawValue && result[index].state == .done { throw InjectedFailure(step: step.kind.rawValue) }
-        }
-        return result
+            return true
+        }, afterDone: { step in
+            // Test hook: stop the process right after a step, as a crash would (resume tests).
+            if failAfterStep == step.kind.rawValue { throw InjectedFailure(step: step.kind.rawValue) }
+        })
     }
 }
