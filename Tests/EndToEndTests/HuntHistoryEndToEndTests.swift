@@ -9,9 +9,22 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
     }
 
-    @Test func shardsStoreIntoOneHuntAndMerge() throws {
+    static let postgresURL = ProcessInfo.processInfo.environment["MAMORI_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Test func shardsStoreIntoOneSQLiteFileAndMerge() throws {
+        try shardsStoreIntoOneHuntAndMerge(db: Mamori.tempDir() + "/hunts.sqlite")
+    }
+
+    /// The same on PostgreSQL (a fresh schema of the test server), as shard workers on several machines would.
+    @Test(.enabled(if: postgresURL != nil, "no PostgreSQL test server (scripts/setup-postgres.sh found none): hunt --db postgres:// not tested"))
+    func shardsStoreIntoOnePostgreSQLAndMerge() throws {
+        guard let url = Self.postgresURL else { return }
+        let schema = "mamori_hunt_\(UInt32.random(in: 0...UInt32.max))"
+        try shardsStoreIntoOneHuntAndMerge(db: url + (url.contains("?") ? "&" : "?") + "schema=\(schema)")
+    }
+
+    func shardsStoreIntoOneHuntAndMerge(db: String) throws {
         let (trail, rule) = try HuntEndToEndTests.trail()
-        let db = Mamori.tempDir() + "/hunts.sqlite"
         let common = [trail, "--rule", rule, "--no-builtin-rules", "--format", "json", "--db", db]
         let whole = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--format", "json"])
         #expect(whole.status == 1, "\(whole.stderr)")
