@@ -72,6 +72,9 @@ import Testing
         // Scans JSON is unchanged: still an array of scans (empty here).
         let scans = try Mamori.run(["history", "--db", db, "--format", "json"])
         #expect(try scans.json().isEmpty)
+        let all = try Mamori.run(["history", "--db", db, "--kind", "all", "--format", "json"])
+        let both = try object(all)
+        #expect((both["scans"] as? [Any])?.isEmpty == true && (both["hunts"] as? [[String: Any]])?.first?["huntKey"] as? String == key)
     }
 
     @Test func huntIdNamesTheHuntAndBadInputIsRefused() throws {
@@ -92,6 +95,15 @@ import Testing
         let plain = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules"], environment: Mamori.environment(home: home))
         #expect(plain.status == 1 && !plain.stderr.contains("stored as hunt"), "\(plain.stderr)")
         #expect(!FileManager.default.fileExists(atPath: home + "/.mamori"))
+        // A store from a newer Mamori is refused before the trail is read, and left as it was.
+        let migrate = try ChildProcess.run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')"); c.commit()
+            """, db], deadline: 30, name: "sqlite3")
+        #expect(migrate.status == 0, "\(String(decoding: migrate.stderr, as: UTF8.self))")
+        let newer = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules", "--db", db])
+        #expect(newer.status == 2 && newer.stderr.contains("'v99-future' from a newer Mamori"), "\(newer.stderr)")
+        #expect(newer.stdout.isEmpty)
         // $MAMORI_DB stores like --db.
         let envDB = Mamori.tempDir() + "/env.sqlite"
         let viaEnv = try Mamori.run(["hunt", trail, "--rule", rule, "--no-builtin-rules"], environment: Mamori.environment(extra: ["MAMORI_DB": envDB]))
