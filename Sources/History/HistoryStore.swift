@@ -36,8 +36,8 @@ public protocol HistoryStore: Sendable {
     /// Hunt runs, newest first: all, or those of one hunt key.
     func huntRuns(key: String?, limit: Int?) async throws(HistoryError) -> [HuntRunRecord]
 
-    /// The stored alerts of these runs, by run id.
-    func huntAlerts(runs: [Int64]) async throws(HistoryError) -> [Int64: [HuntAlertRecord]]
+    /// The stored alerts of these runs, by run id; without `eventIds` their event id lists are empty.
+    func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]]
 
     /// Releases connections.
     func close() async

@@ -145,11 +145,16 @@ public struct HuntSummary: Codable, Sendable, Hashable {
 }
 
 extension HistoryStore {
+    /// The stored alerts of these runs with their event ids.
+    public func huntAlerts(runs: [Int64]) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
+        try await huntAlerts(runs: runs, eventIds: true)
+    }
+
     /// One hunt key's runs merged, or nil when no run has the key.
     public func mergedHunt(key: String) async throws(HistoryError) -> MergedHunt? {
         let runs = try await huntRuns(key: key, limit: nil)
         guard !runs.isEmpty else { return nil }
-        let alerts = try await huntAlerts(runs: runs.map(\.id))
+        let alerts = try await huntAlerts(runs: runs.map(\.id), eventIds: true)
         return HuntMerge.merge(key: key, runs: runs, alerts: alerts)
     }
 
@@ -163,7 +168,8 @@ extension HistoryStore {
             byKey[run.huntKey, default: []].append(run)
         }
         if let limit { keys = Array(keys.prefix(max(0, limit))) }
-        let alerts = try await huntAlerts(runs: keys.flatMap { byKey[$0] ?? [] }.map(\.id))
+        // Counting alerts needs no event ids, which are most of an alert's bytes.
+        let alerts = try await huntAlerts(runs: keys.flatMap { byKey[$0] ?? [] }.map(\.id), eventIds: false)
         return keys.compactMap { key in HuntMerge.merge(key: key, runs: byKey[key] ?? [], alerts: alerts).map(HuntSummary.init) }
     }
 }

@@ -182,11 +182,11 @@ public final class SQLiteHistoryStore: HistoryStore {
         }
     }
 
-    public func huntAlerts(runs: [Int64]) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
+    public func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
         guard !runs.isEmpty else { return [:] }
         return try await read { db in
             var alerts: [Int64: [HuntAlertRecord]] = [:]
-            for row in try Row.fetchAll(db, sql: HistorySchema.huntAlertsQuery(runs: runs)) {
+            for row in try Row.fetchAll(db, sql: HistorySchema.huntAlertsQuery(runs: runs, eventIds: eventIds)) {
                 let values = Self.values(row)
                 guard let run = values.integer("run_id") else { continue }
                 alerts[run, default: []].append(try RowCoding.huntAlert(values))

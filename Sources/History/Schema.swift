@@ -143,9 +143,11 @@ public enum HistorySchema {
             + (byKey ? " WHERE hunt_key = \(dollar ? "$1" : "?")" : "") + " ORDER BY id DESC" + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
     }
 
-    /// The alerts of some runs (integer ids only), in the order stored.
-    public static func huntAlertsQuery(runs: [Int64]) -> String {
-        "SELECT run_id, \(huntAlertColumns) FROM hunt_alerts WHERE run_id IN (\(runs.map(String.init).joined(separator: ","))) ORDER BY id"
+    /// The alerts of some runs (integer ids only), in the order stored. Without `eventIds` the
+    /// (largest) column reads as an empty list: lists of hunts need only who and what.
+    public static func huntAlertsQuery(runs: [Int64], eventIds: Bool) -> String {
+        let columns = eventIds ? huntAlertColumns : huntAlertColumns.replacingOccurrences(of: "event_ids,", with: "'[]' AS event_ids,")
+        return "SELECT run_id, \(columns) FROM hunt_alerts WHERE run_id IN (\(runs.map(String.init).joined(separator: ","))) ORDER BY id"
     }
 
     /// Per-scan counts for `scans()`: failing not-muted findings by severity, muted, errors,

@@ -260,11 +260,11 @@ public final class PostgresHistoryStore: HistoryStore {
         }
     }
 
-    public func huntAlerts(runs: [Int64]) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
+    public func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
         guard !runs.isEmpty else { return [:] }
         return try await withSession { s throws(HistoryError) in
             var alerts: [Int64: [HuntAlertRecord]] = [:]
-            for row in try await s.rows(HistorySchema.huntAlertsQuery(runs: runs), doing: "reading hunt alerts") {
+            for row in try await s.rows(HistorySchema.huntAlertsQuery(runs: runs, eventIds: eventIds), doing: "reading hunt alerts") {
                 let values = PostgresSession.values(row)
                 guard let run = values.integer("run_id") else { continue }
                 alerts[run, default: []].append(try RowCoding.huntAlert(values))

@@ -95,6 +95,9 @@ enum HuntStoreContract {
             let stored = try await store.huntAlerts(runs: [run.id])[run.id] ?? []
             #expect(stored == [big, small])
             #expect(stored[0].count == HuntAlertRecord.eventIdLimit + 5 && stored[0].eventIdsTruncated && !stored[1].eventIdsTruncated)
+            // Without event ids (hunt lists), everything else still reads back.
+            let light = try await store.huntAlerts(runs: [run.id], eventIds: false)[run.id] ?? []
+            #expect(light.map(\.eventIds) == [[], []] && light.map(\.count) == [big.count, 1] && light[0].eventIdsTruncated)
         }
     }
 
