@@ -84,6 +84,8 @@ struct DashboardResponder: HTTPResponder {
         case .finding(let id, let fingerprint): try await pages.findingDetail(id, fingerprint: fingerprint)
         case .metrics(let id): try await pages.metrics(id)
         case .diff: try await pages.diff(query: query)
+        case .hunts: try await pages.huntList()
+        case .hunt(let key): try await pages.huntDetail(key)
         }
     }
 

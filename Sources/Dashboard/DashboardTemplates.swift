@@ -52,7 +52,7 @@ struct DashboardTemplates: Sendable {
 
 extension Route {
     /// The page templates the routes use (checked at start-up, so a broken install fails early).
-    static let templates = ["scans", "scan", "findings", "finding", "diff", "metrics"]
+    static let templates = ["scans", "scan", "findings", "finding", "diff", "metrics", "hunts", "hunt"]
 }
 
 /// Why the dashboard cannot start, with what to do about it.

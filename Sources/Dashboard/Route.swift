@@ -1,4 +1,5 @@
 import Foundation
+import History
 
 /// The dashboard's pages, parsed from a request path. Unknown paths are 404; known paths with a
 /// malformed id are 400 so a typo says what is wrong instead of "not found".
@@ -15,6 +16,10 @@ enum Route: Sendable, Hashable {
     case metrics(Int64)
     /// `/diff?a=&b=`: what changed between two scans.
     case diff
+    /// `/hunts`: stored hunts (`mamori hunt --db`), newest first.
+    case hunts
+    /// `/hunts/{key}`: one hunt's shards merged: completeness and alerts.
+    case hunt(String)
 
     static func parse(path: String) throws(PageError) -> Route {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map { QueryParameters.decode($0) }
@@ -22,6 +27,12 @@ enum Route: Sendable, Hashable {
         case 0: return .scans
         case 1 where segments[0] == "diff": return .diff
         case 1 where segments[0] == "scans": return .scans
+        case 1 where segments[0] == "hunts": return .hunts
+        case 2 where segments[0] == "hunts":
+            guard HuntKey.isValid(segments[1]) else {
+                throw .badRequest("'\(segments[1])' is not a hunt key: keys are 1-128 printable characters without spaces (see the hunt list).")
+            }
+            return .hunt(segments[1])
         default: break
         }
         guard segments[0] == "scans", segments.count <= 4 else { throw notFound(path) }

@@ -30,6 +30,15 @@ public protocol HistoryStore: Sendable {
     /// The newest scan that is `running` or `interrupted` for this target and parameters (`--resume`).
     func resumableScan(kind: ScanKind, target: String, parameters: String, runId: String?) async throws(HistoryError) -> ScanRecord?
 
+    /// Stores one `mamori hunt --db` run and its alerts in one transaction; returns the run with its id.
+    func recordHunt(_ hunt: NewHuntRun) async throws(HistoryError) -> HuntRunRecord
+
+    /// Hunt runs, newest first: all, or those of one hunt key.
+    func huntRuns(key: String?, limit: Int?) async throws(HistoryError) -> [HuntRunRecord]
+
+    /// The stored alerts of these runs, by run id; without `eventIds` their event id lists are empty.
+    func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]]
+
     /// Releases connections.
     func close() async
 }

@@ -159,6 +159,42 @@ public final class SQLiteHistoryStore: HistoryStore {
         return try await scan(id)
     }
 
+    public func recordHunt(_ hunt: NewHuntRun) async throws(HistoryError) -> HuntRunRecord {
+        let id: Int64 = try await write { db in
+            try db.execute(sql: RowCoding.insert("hunt_runs", HistorySchema.huntRunColumns, dollar: false),
+                           arguments: Self.arguments(RowCoding.values(hunt.run)))
+            let id = db.lastInsertedRowID
+            let alerts = try db.cachedStatement(sql: RowCoding.insert("hunt_alerts", "run_id, " + HistorySchema.huntAlertColumns, dollar: false))
+            for alert in hunt.alerts { try alerts.execute(arguments: Self.arguments(RowCoding.values(alert, run: id))) }
+            return id
+        }
+        var run = hunt.run
+        run.id = id
+        run.alerts = hunt.alerts.count
+        return run
+    }
+
+    public func huntRuns(key: String?, limit: Int?) async throws(HistoryError) -> [HuntRunRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: HistorySchema.huntRunsQuery(byKey: key != nil, dollar: false, limit: limit),
+                             arguments: key.map { [$0] } ?? [])
+                .map { row in try RowCoding.huntRun(Self.values(row)) }
+        }
+    }
+
+    public func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
+        guard !runs.isEmpty else { return [:] }
+        return try await read { db in
+            var alerts: [Int64: [HuntAlertRecord]] = [:]
+            for row in try Row.fetchAll(db, sql: HistorySchema.huntAlertsQuery(runs: runs, eventIds: eventIds)) {
+                let values = Self.values(row)
+                guard let run = values.integer("run_id") else { continue }
+                alerts[run, default: []].append(try RowCoding.huntAlert(values))
+            }
+            return alerts
+        }
+    }
+
     public func close() async {
         try? pool.close()
     }

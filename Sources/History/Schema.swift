@@ -76,9 +76,57 @@ public enum HistorySchema {
         "ALTER TABLE scan_accounts ADD COLUMN metrics TEXT",
     ]
 
+    /// `mamori hunt --db`: one row per run (a shard of a hunt; shards share `hunt_key`) and its
+    /// alerts. Lists (accounts, regions, …, event ids) are JSON arrays; `first_seen`/`last_seen`
+    /// are ISO 8601 UTC text, which sorts in time order.
+    static let v3: [String] = [
+        """
+        CREATE TABLE hunt_runs (
+          id {serial},
+          hunt_key TEXT NOT NULL,
+          shard_index BIGINT NOT NULL,
+          shard_count BIGINT NOT NULL,
+          started_at {real} NOT NULL,
+          finished_at {real} NOT NULL,
+          sources TEXT NOT NULL,
+          since {real},
+          until {real},
+          parameters TEXT NOT NULL DEFAULT '',
+          events_read BIGINT NOT NULL,
+          files BIGINT NOT NULL,
+          unread TEXT NOT NULL,
+          exit_status BIGINT NOT NULL,
+          tool_version TEXT NOT NULL)
+        """,
+        "CREATE INDEX hunt_runs_by_key ON hunt_runs(hunt_key, id)",
+        """
+        CREATE TABLE hunt_alerts (
+          id {serial},
+          run_id {ref} NOT NULL REFERENCES hunt_runs(id) ON DELETE CASCADE,
+          rule_id TEXT NOT NULL,
+          title TEXT NOT NULL,
+          level TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          actor_type TEXT NOT NULL,
+          account TEXT NOT NULL,
+          accounts TEXT NOT NULL,
+          first_seen TEXT NOT NULL,
+          last_seen TEXT NOT NULL,
+          count BIGINT NOT NULL,
+          regions TEXT NOT NULL,
+          source_ips TEXT NOT NULL,
+          user_agents TEXT NOT NULL,
+          event_names TEXT NOT NULL,
+          event_ids TEXT NOT NULL,
+          event_ids_truncated BIGINT NOT NULL)
+        """,
+        "CREATE INDEX hunt_alerts_by_run ON hunt_alerts(run_id)",
+    ]
+
     public static let migrations: [Migration] = [
         Migration(id: "v1-initial", sqlite: v1.map { SQLDialect.sqlite.render($0) }, postgres: v1.map { SQLDialect.postgres.render($0) }),
         Migration(id: "v2-uids-runs", sqlite: v2, postgres: v2),
+        Migration(id: "v3-hunts", sqlite: v3.map { SQLDialect.sqlite.render($0) }, postgres: v3.map { SQLDialect.postgres.render($0) }),
     ]
 
     /// Column lists shared by both stores' queries.
@@ -86,6 +134,21 @@ public enum HistorySchema {
     public static let errorColumns = "account_id, kind, service, operation, region, resource, message"
     public static let accountColumns = "account_id, name, ou_path, state, finished_at, inventory, metrics"
     public static let scanColumns = "id, run_id, kind, target, parameters, started_at, finished_at, state, tool_version"
+    public static let huntRunColumns = "hunt_key, shard_index, shard_count, started_at, finished_at, sources, since, until, parameters, events_read, files, unread, exit_status, tool_version"
+    public static let huntAlertColumns = "rule_id, title, level, actor, actor_type, account, accounts, first_seen, last_seen, count, regions, source_ips, user_agents, event_names, event_ids, event_ids_truncated"
+
+    /// Hunt runs (all, or one hunt key's: `$1`/`?`), newest first, with their alert counts.
+    public static func huntRunsQuery(byKey: Bool, dollar: Bool, limit: Int?) -> String {
+        "SELECT id, \(huntRunColumns), (SELECT COUNT(*) FROM hunt_alerts a WHERE a.run_id = hunt_runs.id) AS alert_count FROM hunt_runs"
+            + (byKey ? " WHERE hunt_key = \(dollar ? "$1" : "?")" : "") + " ORDER BY id DESC" + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
+    }
+
+    /// The alerts of some runs (integer ids only), in the order stored. Without `eventIds` the
+    /// (largest) column reads as an empty list: lists of hunts need only who and what.
+    public static func huntAlertsQuery(runs: [Int64], eventIds: Bool) -> String {
+        let columns = eventIds ? huntAlertColumns : huntAlertColumns.replacingOccurrences(of: "event_ids,", with: "'[]' AS event_ids,")
+        return "SELECT run_id, \(columns) FROM hunt_alerts WHERE run_id IN (\(runs.map(String.init).joined(separator: ","))) ORDER BY id"
+    }
 
     /// Per-scan counts for `scans()`: failing not-muted findings by severity, muted, errors,
     /// accounts, pending accounts; rows `(scan_id, k, n)`. `ids` is a list of scan ids (integers

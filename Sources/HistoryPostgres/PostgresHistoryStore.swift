@@ -229,6 +229,50 @@ public final class PostgresHistoryStore: HistoryStore {
         return try await scan(id)
     }
 
+    public func recordHunt(_ hunt: NewHuntRun) async throws(HistoryError) -> HuntRunRecord {
+        let action = "storing hunt run \(hunt.run.huntKey) shard \(hunt.run.shard)"
+        let id: Int64 = try await withSession { s throws(HistoryError) in
+            try await s.transaction(doing: action) { t throws(HistoryError) in
+                let insert = RowCoding.insert("hunt_runs", HistorySchema.huntRunColumns, dollar: true) + " RETURNING id"
+                guard let id = try await t.rows(insert, RowCoding.values(hunt.run), doing: action).first
+                    .flatMap({ PostgresSession.values($0).integer("id") }) else {
+                    throw HistoryError(.query, "\(action) in \(location) returned no run id")
+                }
+                try await t.insert("hunt_alerts", "run_id, " + HistorySchema.huntAlertColumns,
+                                   hunt.alerts.map { RowCoding.values($0, run: id) }, doing: action)
+                return id
+            }
+        }
+        var run = hunt.run
+        run.id = id
+        run.alerts = hunt.alerts.count
+        return run
+    }
+
+    public func huntRuns(key: String?, limit: Int?) async throws(HistoryError) -> [HuntRunRecord] {
+        try await withSession { s throws(HistoryError) in
+            var runs: [HuntRunRecord] = []
+            for row in try await s.rows(HistorySchema.huntRunsQuery(byKey: key != nil, dollar: true, limit: limit),
+                                        key.map { [.text($0)] } ?? [], doing: "listing hunt runs") {
+                runs.append(try RowCoding.huntRun(PostgresSession.values(row)))
+            }
+            return runs
+        }
+    }
+
+    public func huntAlerts(runs: [Int64], eventIds: Bool) async throws(HistoryError) -> [Int64: [HuntAlertRecord]] {
+        guard !runs.isEmpty else { return [:] }
+        return try await withSession { s throws(HistoryError) in
+            var alerts: [Int64: [HuntAlertRecord]] = [:]
+            for row in try await s.rows(HistorySchema.huntAlertsQuery(runs: runs, eventIds: eventIds), doing: "reading hunt alerts") {
+                let values = PostgresSession.values(row)
+                guard let run = values.integer("run_id") else { continue }
+                alerts[run, default: []].append(try RowCoding.huntAlert(values))
+            }
+            return alerts
+        }
+    }
+
     public func close() async {
         await pool.close()
     }

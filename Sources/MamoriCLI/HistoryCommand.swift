@@ -7,16 +7,23 @@ import MamoriCore
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List stored scans, newest first.",
+        abstract: "List stored scans and hunts, newest first.",
         discussion: """
-            Every `mamori scan` is stored (findings, muted findings, errors, what the inventory held).
+            Every `mamori scan` is stored (findings, muted findings, errors, what the inventory held),
+            and every `mamori hunt --db` run (alerts; shards of one hunt merge under its key).
+            The table lists scans, then hunts when there are any; --format json lists scans unless
+            --kind hunt (hunts) or --kind all ({"scans": …, "hunts": …}).
             Examples:
               mamori history
               mamori history --limit 5 --format json --output scans.json
+              mamori history --kind hunt
+              mamori history hunt jan30
               mamori history --db postgres://mamori@db.internal:5432/mamori
-            """)
+            """,
+        subcommands: [HistoryHuntCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case scan, hunt, all }
 
     @OptionGroup var history: HistoryOptions
 
@@ -29,6 +36,9 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "Write the list to this file instead of standard output.")
     var output: String?
 
+    @Option(help: "What to list: scan, hunt or all (default: all in the table, scans in JSON).")
+    var kind: Kind?
+
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -36,18 +46,43 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             let store = try await history.open()
-            let scans = try await store.scans(limit: limit)
+            let kind = self.kind ?? (format == .json ? .scan : .all)
+            let scans: [ScanRecord]
+            let hunts: [HuntSummary]
+            do {
+                scans = kind == .hunt ? [] : try await store.scans(limit: limit)
+                hunts = kind == .scan ? [] : try await store.hunts(limit: limit)
+            } catch {
+                await store.close()
+                throw error
+            }
             await store.close()
-            switch format {
-            case .json:
-                var data = try JSONEncoder.report.encode(scans)
-                data.append(0x0A)
-                try Console.writeReport(data, to: output)
-            case .table:
-                try Console.writeReport(Data(Self.table(scans).utf8), to: output)
+            switch (format, kind) {
+            case (.json, .scan): try Self.write(scans, to: output)
+            case (.json, .hunt): try Self.write(hunts, to: output)
+            case (.json, .all): try Self.write(["scans": AnyEncodable(scans), "hunts": AnyEncodable(hunts)], to: output)
+            case (.table, .scan): try Console.writeReport(Data(Self.table(scans).utf8), to: output)
+            case (.table, .hunt): try Console.writeReport(Data(Self.huntTable(hunts).utf8), to: output)
+            case (.table, .all):
+                // Hunts only add a section: with none stored, the output is the scan list as before.
+                let text = Self.table(scans) + (hunts.isEmpty ? "" : "\nHunts\n" + Self.huntTable(hunts))
+                try Console.writeReport(Data(text.utf8), to: output)
             }
             return 0
         }
+    }
+
+    static func write(_ value: some Encodable, to output: String?) throws {
+        var data = try JSONEncoder.report.encode(value)
+        data.append(0x0A)
+        try Console.writeReport(data, to: output)
+    }
+
+    /// Two differently typed lists in one JSON object.
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        init(_ value: any Encodable) { self.value = value }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
     }
 
     static func table(_ scans: [ScanRecord]) -> String {

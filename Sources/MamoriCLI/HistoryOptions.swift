@@ -14,6 +14,12 @@ struct HistoryOptions: ParsableArguments {
         return HistoryDatabase.isPostgres(raw) ? raw : (raw as NSString).expandingTildeInPath
     }
 
+    /// Whether a store was named (`--db` or `$MAMORI_DB`): commands that store only on request
+    /// (`hunt`) use it; `scan` always stores.
+    var named: Bool {
+        db != nil || ProcessInfo.processInfo.environment["MAMORI_DB"].map { !$0.isEmpty } == true
+    }
+
     func open() async throws -> any HistoryStore {
         try await HistoryDatabase.open(location)
     }

@@ -1,6 +1,7 @@
 import AWSClient
 import ArgumentParser
 import Foundation
+import History
 import Hunt
 import LogDetect
 import MamoriCore
@@ -18,10 +19,14 @@ struct HuntCommand: AsyncParsableCommand {
             --s3 s3://bucket/prefix (lists only the days, accounts and regions asked for), or `-` for stdin.
             Events are streamed one at a time; memory does not grow with the size of the trail.
             Exit codes: 0 no alerts, 1 alerts, 2 usage error, 3 part of the input could not be read (listed).
+            --db PATH|postgres://… (or $MAMORI_DB) stores the run and its alerts in the history store;
+            shards of one hunt (same --hunt-id, or the same command line) merge there:
+            `mamori history hunt KEY`, `mamori serve`. Without --db or $MAMORI_DB nothing is stored.
             Examples:
               mamori hunt ./AWSLogs --since 2026-01-01
               mamori hunt --s3 s3://acme-trail/org --since 2026-01-30 --until 2026-01-31 --region eu-west-1
               mamori hunt ./trail --format json | mamori respond leaked-key --from-findings -
+              mamori hunt --s3 s3://acme-trail/org --since 2026-01-30 --shard 0/8 --hunt-id jan30 --db postgres://mamori@db/mamori
             """
     )
 
@@ -73,6 +78,14 @@ struct HuntCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("This worker's part of the trail: I/N over account/region/day (the hash scan --org uses).", valueName: "I/N"))
     var shard: Shard?
 
+    @OptionGroup(title: "History store (stores the run only when --db or $MAMORI_DB is given)") var history: HistoryOptions
+
+    @Option(name: .customLong("hunt-id"), help: ArgumentHelp("The name shards of one hunt share in the history store (default: derived from the sources, --since, --until, --account, --region and the rules).", valueName: "name"))
+    var huntId: String?
+
+    @Flag(name: .customLong("no-history"), help: "Do not store this run, even when $MAMORI_DB is set.")
+    var noHistory = false
+
     @OptionGroup(title: "Account names") var naming: AccountNamingOptions
 
     @OptionGroup(title: "AWS (for --s3, --lookup-events and --org)")
@@ -95,8 +108,16 @@ struct HuntCommand: AsyncParsableCommand {
         for account in accounts + trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
             throw ValidationError("'\(account)' is not a 12-digit AWS account ID")
         }
+        if let huntId, !HuntKey.isValid(huntId) {
+            throw ValidationError("--hunt-id '\(huntId)': use 1-128 printable characters without spaces or '/'")
+        }
+        if noHistory && history.db != nil { throw ValidationError("--no-history and --db contradict each other") }
+        if huntId != nil && !storing { throw ValidationError("--hunt-id names the run in the history store: give --db PATH|postgres://… (or set MAMORI_DB)") }
         try aws.validate()
     }
+
+    /// Whether this run goes to the history store.
+    var storing: Bool { !noHistory && history.named }
 
     func run() async throws {
         try await Console.run { try await hunt() }
@@ -123,6 +144,9 @@ struct HuntCommand: AsyncParsableCommand {
         let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
         // Names first: a bad --accounts file or a refused --org fails before a long read.
         let directory = try await naming.load(aws: aws)
+        // The store too: a wrong --db (or a newer schema) fails before the read, not after it.
+        let store = storing ? try await history.open() : nil
+        let startedAt = Date()
 
         // Half a day either side is not a thing: a bare date means the whole day, so --until 2026-01-31 includes the 31st.
         let sinceDate = since.flatMap(RespondDates.parse)
@@ -178,8 +202,24 @@ struct HuntCommand: AsyncParsableCommand {
                 Console.error("not read in full: \(TerminalText.sanitize(problem.source)): \(TerminalText.sanitize(problem.reason))")
             }
         }
-        if !result.problems.isEmpty { return 3 }
-        return result.alerts.isEmpty ? 0 : 1
+        let status: Int32 = !result.problems.isEmpty ? 3 : result.alerts.isEmpty ? 0 : 1
+        if let store {
+            let key = huntId ?? HuntHistory.key(paths: paths, s3: s3, lookupEvents: lookupEvents, since: since, until: until,
+                                                accounts: accounts, regions: aws.regions, rules: ruleSet)
+            let parameters = "accounts=\(accounts.sorted().joined(separator: ",")) regions=\(aws.regions.sorted().joined(separator: ",")) rules=\(ruleSet.rules.count + ruleSet.correlations.count)"
+            let run = HuntHistory.run(result, key: key, shard: shard, startedAt: startedAt, finishedAt: Date(),
+                                      sources: HuntHistory.sources(paths: paths, s3: s3, lookupEvents: lookupEvents),
+                                      window: window, parameters: parameters, exitStatus: status)
+            do {
+                let stored = try await store.recordHunt(run)
+                await store.close()
+                Console.error("stored as hunt \(stored.huntKey) shard \(stored.shard) (run \(stored.id)): mamori history hunt \(stored.huntKey)")
+            } catch {
+                await store.close()
+                throw CLIError("the hunt finished but could not be stored: \(error) (the report above is complete; use --no-history to skip the store)")
+            }
+        }
+        return status
     }
 
     /// Downloads a few objects ahead while the current one is matched; objects are matched in key order.

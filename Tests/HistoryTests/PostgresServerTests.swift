@@ -34,9 +34,9 @@ struct PostgresServerTests {
                 for try await applied in group { all.append(applied) }
                 return all
             }
-            #expect(applied == Array(repeating: ["v1-initial", "v2-uids-runs"], count: 6))
+            #expect(applied == Array(repeating: ["v1-initial", "v2-uids-runs", "v3-hunts"], count: 6))
             let store = try await PostgresHistoryStore(url: database.postgresURL)
-            #expect(try await store.appliedMigrations() == ["v1-initial", "v2-uids-runs"])
+            #expect(try await store.appliedMigrations() == ["v1-initial", "v2-uids-runs", "v3-hunts"])
             await store.close()
         }
     }
@@ -47,7 +47,7 @@ struct PostgresServerTests {
         let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
         try await withDatabase(.postgres) { database in
             let prefer = try await PostgresHistoryStore(url: base + separator + "sslmode=prefer&schema=\(database.schema)")
-            #expect(try await prefer.appliedMigrations() == ["v1-initial", "v2-uids-runs"])
+            #expect(try await prefer.appliedMigrations() == ["v1-initial", "v2-uids-runs", "v3-hunts"])
             await prefer.close()
         }
         let error = await #expect(throws: HistoryError.self) {

@@ -14,6 +14,11 @@ struct SQLiteStoreTests {
     @Test func migratesFromFirstSchema() async throws { try await StoreContract.migratesFromFirstSchema(.sqlite) }
     @Test func refusesUnknownMigration() async throws { try await StoreContract.refusesUnknownMigration(.sqlite) }
     @Test func diffsStoredScans() async throws { try await StoreContract.diffsStoredScans(.sqlite) }
+    @Test func huntShardsMerge() async throws { try await HuntStoreContract.shardsMergeIntoOneAlertPerDetectionAndActor(.sqlite) }
+    @Test func huntMissingAndRerunShards() async throws { try await HuntStoreContract.missingAndRerunShards(.sqlite) }
+    @Test func huntEventIdsAreBounded() async throws { try await HuntStoreContract.eventIdsAreBounded(.sqlite) }
+    @Test func huntMigratesFromScanSchema() async throws { try await HuntStoreContract.migratesFromScanSchema(.sqlite) }
+    @Test func huntKeys() { HuntStoreContract.derivedKeys() }
 }
 
 /// The same contract on a real PostgreSQL server (a fresh schema per test). Skipped, with the
@@ -34,4 +39,8 @@ struct PostgresStoreTests {
     @Test func migratesFromFirstSchema() async throws { try await StoreContract.migratesFromFirstSchema(.postgres) }
     @Test func refusesUnknownMigration() async throws { try await StoreContract.refusesUnknownMigration(.postgres) }
     @Test func diffsStoredScans() async throws { try await StoreContract.diffsStoredScans(.postgres) }
+    @Test func huntShardsMerge() async throws { try await HuntStoreContract.shardsMergeIntoOneAlertPerDetectionAndActor(.postgres) }
+    @Test func huntMissingAndRerunShards() async throws { try await HuntStoreContract.missingAndRerunShards(.postgres) }
+    @Test func huntEventIdsAreBounded() async throws { try await HuntStoreContract.eventIdsAreBounded(.postgres) }
+    @Test func huntMigratesFromScanSchema() async throws { try await HuntStoreContract.migratesFromScanSchema(.postgres) }
 }
