@@ -129,7 +129,9 @@ struct HuntCommand: AsyncParsableCommand {
         let untilDate = until.flatMap { text in RespondDates.parse(text).map { text.count == 10 ? $0.addingTimeInterval(86_399) : $0 } }
         let window = HuntWindow(since: sinceDate, until: untilDate, accounts: Set(accounts), regions: Set(aws.regions))
         let selector = shard.map { ShardSelector(index: $0.index, count: $0.count) }
-        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted))
+        // The baselines are built-in detections: --no-builtin-rules turns them off with the rules.
+        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted),
+                                  baseline: noBuiltinRules ? nil : huntConfig.baseline)
 
         if !paths.isEmpty {
             let (files, problems) = LocalSource.files(paths, window: window, shard: selector)
