@@ -108,17 +108,21 @@ public enum HuntError: Error, Equatable, Sendable, CustomStringConvertible {
 ///   (`AWS Internal`, `ec2.amazonaws.com`). With no egress range declared every address is outside.
 /// - `mamori.sharedWith` / `mamori.sharedOutside`: for `ModifyImageAttribute`,
 ///   `ModifySnapshotAttribute`, `ModifyDBSnapshotAttribute` and `ModifyDBClusterSnapshotAttribute`,
-///   the accounts (or `all`) added, and `true` when any is `all` or outside the trust list and the
-///   account itself.
+///   the accounts (or `all`) added, and `true` when any is `all` or outside the trust list, the
+///   organisation's member accounts (when asked for: `--org`, `trust: {organization: true, ous: …}`)
+///   and the account itself.
 public struct EventEnricher: Sendable {
     public var egress: [CIDR]
     public var ec2Ranges: AddressRanges?
     public var trusted: Set<String>
+    /// The organisation's accounts (`--org`'s ListAccounts): a share to one of them stays inside.
+    public var members: Set<String>
 
-    public init(egress: [CIDR] = [], ec2Ranges: AddressRanges? = nil, trusted: Set<String> = []) {
+    public init(egress: [CIDR] = [], ec2Ranges: AddressRanges? = nil, trusted: Set<String> = [], members: Set<String> = []) {
         self.egress = egress
         self.ec2Ranges = ec2Ranges
         self.trusted = trusted
+        self.members = members
     }
 
     public func enrich(_ record: inout Record) {
@@ -139,7 +143,8 @@ public struct EventEnricher: Sendable {
         let own = record.text(["recipientAccountId", "userIdentity.accountId"]) ?? ""
         added = Array(Set(added)).sorted()
         record["mamori.sharedWith"] = Array(added.joined(separator: ",").utf8)
-        let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0)) }
+        // `all` is public: outside whatever the trust list or the organisation says.
+        let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0) && !members.contains($0)) }
         record["mamori.sharedOutside"] = Array((outside ? "true" : "false").utf8)
     }
 }

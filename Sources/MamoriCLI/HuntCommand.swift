@@ -1,5 +1,6 @@
 import AWSClient
 import ArgumentParser
+import Collectors
 import Foundation
 import Hunt
 import LogDetect
@@ -111,7 +112,7 @@ struct HuntCommand: AsyncParsableCommand {
             mamoriConfig = try MamoriConfig.load(path: configPath)
             huntConfig = try HuntConfig.load(path: configPath)
         }
-        let trusted = Set(mamoriConfig.trust + trustAccounts)
+        var trusted = Set(mamoriConfig.trust + trustAccounts)
         var egress: [CIDR] = []
         for text in huntConfig.egressCIDRs + egressCIDRs {
             guard let cidr = CIDR(text) else { throw HuntError.invalidCIDR(text) }
@@ -120,9 +121,10 @@ struct HuntCommand: AsyncParsableCommand {
         let ranges = try (awsIPRanges ?? huntConfig.awsIPRanges).map { path throws(HuntError) in try AddressRanges.load(path: path) }
         let ruleSet = try HuntRules.load(paths: rules, includeBuiltIn: !noBuiltinRules)
         guard !ruleSet.rules.isEmpty else { throw CLIError("no rules to run (--no-builtin-rules without --rule)") }
-        let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
         // Names first: a bad --accounts file or a refused --org fails before a long read.
         let directory = try await naming.load(aws: aws)
+        let (members, orgProblem) = try await organisation(config: mamoriConfig, trusted: &trusted)
+        let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
 
         // Half a day either side is not a thing: a bare date means the whole day, so --until 2026-01-31 includes the 31st.
         let sinceDate = since.flatMap(RespondDates.parse)
@@ -130,8 +132,9 @@ struct HuntCommand: AsyncParsableCommand {
         let window = HuntWindow(since: sinceDate, until: untilDate, accounts: Set(accounts), regions: Set(aws.regions))
         let selector = shard.map { ShardSelector(index: $0.index, count: $0.count) }
         // The baselines are built-in detections: --no-builtin-rules turns them off with the rules.
-        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted),
+        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted, members: members),
                                   baseline: noBuiltinRules ? nil : huntConfig.baseline)
+        orgProblem.map { session.note($0) }
 
         if !paths.isEmpty {
             let (files, problems) = LocalSource.files(paths, window: window, shard: selector)
@@ -182,6 +185,30 @@ struct HuntCommand: AsyncParsableCommand {
         }
         if !result.problems.isEmpty { return 3 }
         return result.alerts.isEmpty ? 0 : 1
+    }
+
+    /// The organisation's accounts for shares: with `--org` its members (a share to one is not
+    /// "outside"); with `trust: {organization: true}` / `ous: [...]` they are trusted, as the scan
+    /// trusts them (AMI owners too). A trust section that cannot be resolved leaves the listed trust
+    /// accounts only and makes the hunt partial (exit 3), as it makes a scan partial.
+    private func organisation(config: MamoriConfig, trusted: inout Set<String>) async throws -> (Set<String>, InputProblem?) {
+        guard naming.org || config.wantsOrganizationTrust else { return ([], nil) }
+        let lister = OrganizationLister(client: try aws.client(), region: aws.homeRegion())
+        var members = Set<String>()
+        if naming.org {
+            do { members = Set(try await lister.trust(organization: true, ous: []).accounts) }
+            catch { throw CLIError("--org: cannot list the organisation's accounts (\(error)); run with the management or a delegated administrator account's credentials") }
+        }
+        guard config.wantsOrganizationTrust else { return (members, nil) }
+        do {
+            let resolved = try await lister.trust(organization: config.trustOrganization, ous: config.trustOUs)
+            trusted.formUnion(resolved.accounts)
+            Console.error("trust: \(resolved.accounts.count) organisation account(s) from \(resolved.source)")
+            return (members, nil)
+        } catch {
+            return (members, InputProblem(source: config.trustOrganization ? "trust.organization" : "trust.ous",
+                                          reason: "cannot resolve the organisation accounts to trust (\(error)); only the listed trust accounts are trusted"))
+        }
     }
 
     /// Downloads a few objects ahead while the current one is matched; objects are matched in key order.

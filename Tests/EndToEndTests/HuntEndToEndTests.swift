@@ -146,4 +146,32 @@ import Testing
         #expect(times.count == 2)
         if times.count == 2 { #expect(times[1] - times[0] >= 0.45, "\(times)") }
     }
+
+    /// Shares to the organisation's own accounts are not "outside" with `--org` (moto Organizations
+    /// ListAccounts); a share to an account outside it still alerts, and `all` always does.
+    @Test func organisationMembersAreNotSharedOutside() throws {
+        let file = Mamori.tempDir() + "/org-members.json"
+        let estate = try MotoEstate.start(scenario: "org", environment: ["MAMORI_ORG_MEMBERS": file])
+        let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+        let member = try #require((json?["accounts"] as? [String: String])?["payments"])
+        func share(_ id: String, _ target: String) -> String {
+            #"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/ops","accountId":"123456789012","accessKeyId":"AKIAIOSFODNN7EXAMPLE","userName":"ops"},"eventTime":"2026-01-31T10:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"ModifySnapshotAttribute","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.9","userAgent":"aws-cli/2.15.0","requestParameters":{"snapshotId":"snap-0123456789abcdef0","createVolumePermission":{"add":{"items":[\#(target)]}},"attributeType":"CREATE_VOLUME_PERMISSION"},"responseElements":{"_return":true},"requestID":"r-\#(id)","eventID":"\#(id)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management"}"#
+        }
+        let trail = Mamori.tempDir() + "/shares.jsonl"
+        try [share("to-member", #"{"userId":"\#(member)"}"#), share("to-outsider", #"{"userId":"999988887777"}"#),
+             share("to-all", #"{"group":"all"}"#)].joined(separator: "\n").write(toFile: trail, atomically: true, encoding: .utf8)
+        func ids(_ extra: [String]) throws -> [String] {
+            let run = try Mamori.run(["hunt", trail, "--format", "json", "--endpoint-url", estate.endpoint, "--region", "us-east-1"] + extra)
+            #expect(run.status == 1, "\(run.stderr)")
+            let shareRules: Set<String> = ["f2ff0c3d-67e7-405e-84ef-bd581917b66f", "608e25be-349c-4e63-8717-83c1d1170300"]
+            return Set(try run.json().filter { shareRules.contains($0["ruleId"] as? String ?? "") }
+                .flatMap { $0["eventIds"] as? [String] ?? [] }).sorted()
+        }
+        #expect(try ids([]) == ["to-all", "to-member", "to-outsider"])
+        #expect(try ids(["--org"]) == ["to-all", "to-outsider"])
+        // trust: {organization: true} in mamori.yml trusts the members as the scan does.
+        let config = Mamori.tempDir() + "/mamori.yml"
+        try "trust:\n  organization: true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try ids(["--config", config]) == ["to-all", "to-outsider"])
+    }
 }
