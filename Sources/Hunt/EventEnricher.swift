@@ -90,12 +90,14 @@ public enum HuntError: Error, Equatable, Sendable, CustomStringConvertible {
     case config(file: String, reason: String)
     case invalidCIDR(String)
     case ipRanges(file: String, reason: String)
+    case checkpoint(file: String, reason: String)
 
     public var description: String {
         switch self {
         case let .config(file, reason): "cannot read the hunt: section of \(file): \(reason)"
         case let .invalidCIDR(text): "'\(text)' is not a CIDR range (expected e.g. 203.0.113.0/24 or 2001:db8::/32)"
         case let .ipRanges(file, reason): "cannot read AWS IP ranges \(file): \(reason) (download https://ip-ranges.amazonaws.com/ip-ranges.json)"
+        case let .checkpoint(file, reason): "--checkpoint \(file): \(reason)"
         }
     }
 }

@@ -32,6 +32,9 @@ struct HuntCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Read the trail from S3: s3://bucket/prefix (the prefix above AWSLogs/, or inside it).", valueName: "s3-url"))
     var s3: String?
 
+    @Option(help: ArgumentHelp("With --s3: keep the listing's progress in FILE, so running the same command again continues a listing that stopped part-way (removed once the listing completes).", valueName: "FILE"))
+    var checkpoint: String?
+
     @Flag(name: .customLong("lookup-events"), help: "Read the last 90 days of management events with CloudTrail LookupEvents (2 requests/s per region; every enabled region, or --region).")
     var lookupEvents = false
 
@@ -84,6 +87,7 @@ struct HuntCommand: AsyncParsableCommand {
             throw ValidationError("--format \(format): use one of \(HuntFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if paths.isEmpty && s3 == nil && !lookupEvents { throw ValidationError("give trail files or folders, --s3 s3://bucket/prefix or --lookup-events") }
+        if checkpoint != nil && s3 == nil { throw ValidationError("--checkpoint records an S3 listing: give --s3 s3://bucket/prefix") }
         if let s3, S3Location(s3) == nil { throw ValidationError("--s3 '\(s3)' is not an S3 URL (example: s3://my-trail-bucket/prefix)") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, RespondDates.parse(value) == nil {
@@ -145,10 +149,26 @@ struct HuntCommand: AsyncParsableCommand {
             }
         }
         if let s3, let location = S3Location(s3) {
+            let listing = try checkpoint.map { path throws(HuntError) in
+                try ListingCheckpoint(path: path, source: "s3://\(location.bucket)/\(location.directoryPrefix)")
+            }
+            if let listing, listing.resumed.done + listing.resumed.partial > 0 {
+                let (done, partial) = listing.resumed
+                Console.error("--checkpoint \(listing.path): continuing the listing (\(done) prefix listings done, \(partial) cut off)")
+            }
             let source = S3TrailSource(client: try aws.client(), region: aws.homeRegion(), location: location,
-                                       concurrency: max(2, aws.maxRequests / 2))
+                                       concurrency: max(2, aws.maxRequests / 2), checkpoint: listing)
             let (keys, problems) = await source.keys(window: window, shard: selector)
             problems.forEach { session.note($0) }
+            if let listing {
+                if problems.isEmpty {
+                    listing.remove()
+                } else if let error = listing.flush() {
+                    session.note(InputProblem(source: listing.path, reason: "the listing checkpoint could not be written: \(error)"))
+                } else {
+                    Console.error("the listing stopped part-way; its progress is in \(listing.path): run the same command again to continue it")
+                }
+            }
             try await readObjects(keys, from: source, into: &session)
         }
         if lookupEvents {
