@@ -231,6 +231,32 @@ import Testing
         let after = try listings(clean).dropFirst(before)
         #expect(after.count == 1 && after.allSatisfy { $0.action.contains("continuation-token") }, "\(after)")
         #expect(!FileManager.default.fileExists(atPath: checkpoint))
+        // The layout walk (accounts, regions, days) with every built-in rule: prefixes a cut-off run
+        // finished are not listed again, and the alerts are those of one uninterrupted run.
+        let walk = ["hunt", "--s3", "s3://hunt-resume/org", "--format", "json", "--region", "us-east-1"]
+        func alerts(_ run: Run) throws -> [String] {
+            try run.json().map { "\($0["ruleId"] ?? "") \($0["actor"] ?? "") \(($0["eventIds"] as? [String] ?? []).sorted())" }.sorted()
+        }
+        let start = try listings(clean).count
+        let wholeWalk = try Mamori.run(walk + ["--endpoint-url", clean.endpoint])
+        #expect(wholeWalk.status == 1, "\(wholeWalk.stderr)")
+        let fullListings = try listings(clean).count - start
+        var progress = false
+        for _ in 0..<40 where !progress {
+            let run = try Mamori.run(walk + ["--endpoint-url", faulty.endpoint, "--checkpoint", checkpoint],
+                                     environment: Mamori.environment(extra: ["AWS_MAX_ATTEMPTS": "1"]))
+            guard run.status == 3, let data = FileManager.default.contents(atPath: checkpoint) else { continue }
+            progress = String(decoding: data, as: UTF8.self).contains(#""done":true"#) && run.stderr.contains("cannot list")
+        }
+        #expect(progress, "no run stopped the walk after finishing a prefix")
+        let mark = try listings(clean).count
+        let resumedWalk = try Mamori.run(walk + ["--endpoint-url", clean.endpoint, "--checkpoint", checkpoint])
+        #expect(resumedWalk.status == 1, "\(resumedWalk.stderr)")
+        #expect(try alerts(resumedWalk) == alerts(wholeWalk))
+        let resumedListings = try listings(clean).count - mark
+        #expect(resumedListings < fullListings, "\(resumedListings) listings on resume, \(fullListings) for the whole walk")
+        #expect(!FileManager.default.fileExists(atPath: checkpoint))
+
         // A checkpoint of another listing is refused.
         try #"{"version":1,"source":"s3://other/","prefixes":{}}"#.write(toFile: checkpoint, atomically: true, encoding: .utf8)
         let other = try Mamori.run(args + ["--endpoint-url", clean.endpoint, "--checkpoint", checkpoint])
