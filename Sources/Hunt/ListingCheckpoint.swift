@@ -8,8 +8,10 @@ import Foundation
 ///
 /// The file holds the bucket, prefixes, object keys and continuation tokens, nothing else: no
 /// credentials, no event content. It is written atomically (a temporary file renamed over it)
-/// after each finished prefix, on each failure and at most once a second while pages arrive, so
-/// a killed run loses at most a second of listing. A run whose listing completes removes it.
+/// after each finished prefix, on each failure and at most once a second while pages arrive (or,
+/// for a checkpoint so large that writing it takes over a tenth of a second, at most 10% of the
+/// time is spent writing it), so a killed run loses little listing. A run whose listing completes
+/// removes it.
 ///
 /// The objects themselves are read again on the next run: the alerts depend on every event
 /// (correlations span objects, baselines span the whole input), so reading all of them again is
@@ -33,6 +35,8 @@ public final class ListingCheckpoint: @unchecked Sendable {
     private let lock = NSLock()
     private var contents: Contents
     private var lastWrite = Date.distantPast
+    /// Seconds between writes while pages arrive: 1, or ten times the last write's duration.
+    private var interval = 1.0
     private var writeError: String?
 
     /// Opens `path`: an existing checkpoint of the same S3 URL is continued, a missing file
@@ -65,7 +69,7 @@ public final class ListingCheckpoint: @unchecked Sendable {
     func update(_ prefix: String, items: [String], next: String?, done: Bool, failed: Bool = false) {
         lock.withLock {
             contents.prefixes[prefix] = Prefix(done: done, next: done ? nil : next, items: items)
-            if done || failed || Date().timeIntervalSince(lastWrite) >= 1 {
+            if done || failed || Date().timeIntervalSince(lastWrite) >= interval {
                 do { try write() } catch { writeError = "\(error)" }
             }
         }
@@ -85,9 +89,11 @@ public final class ListingCheckpoint: @unchecked Sendable {
     }
 
     private func write() throws {
+        let started = Date()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
         lastWrite = Date()
+        interval = max(1, 10 * lastWrite.timeIntervalSince(started))
     }
 }
