@@ -44,6 +44,9 @@ public struct S3ListPage: Sendable {
     public var objects: [S3ObjectSummary]
     /// With a delimiter: the "folders" one level down.
     public var commonPrefixes: [String]
+    /// The continuation token that lists what follows this page; nil on the last page. A caller that
+    /// records it (a checkpoint) can continue the listing later with `startToken`.
+    public var nextToken: String? = nil
 }
 
 extension AWSClient {
@@ -61,8 +64,8 @@ extension AWSClient {
     /// each page as it arrives, so a caller keeps what was listed before an error. A repeated
     /// continuation token ends with an error instead of looping.
     public func listObjectPages(bucket: String, prefix: String, delimiter: String? = nil, region: String,
-                                page: (S3ListPage) -> Void) async throws(AWSError) {
-        var token: String?
+                                startToken: String? = nil, page: (S3ListPage) -> Void) async throws(AWSError) {
+        var token: String? = startToken
         var seen = Set<String>()
         repeat {
             var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix)]
@@ -70,13 +73,14 @@ extension AWSClient {
             if let token { query.append(QueryItem("continuation-token", token)) }
             let response = try await restXML(.s3, region: region, bucket: bucket, query: query, operation: "ListObjectsV2")
             let root = try XElement.parse(response.body)
+            token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
             page(S3ListPage(
                 objects: root.children("Contents").compactMap { item in
                     item.string("Key").map { S3ObjectSummary(key: $0, size: Int64(item.string("Size") ?? "") ?? 0,
                                                               lastModified: item.string("LastModified"), eTag: item.string("ETag")) }
                 },
-                commonPrefixes: root.children("CommonPrefixes").compactMap { $0.string("Prefix") }))
-            token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
+                commonPrefixes: root.children("CommonPrefixes").compactMap { $0.string("Prefix") },
+                nextToken: token))
             if let token, !seen.insert(token).inserted {
                 throw AWSError.decoding("ListObjectsV2 of s3://\(bucket)/\(prefix) repeated its continuation token: stopped instead of looping")
             }

@@ -9,16 +9,18 @@ import Yams
 ///     hunt:
 ///       egress_cidrs: [203.0.113.0/24, 2001:db8::/32]   # where your people and CI reach AWS from
 ///       aws_ip_ranges: ./ip-ranges.json                  # AWS's published ranges (optional)
+///       baseline: {min_events: 10, learning_hours: 24}   # per-key baselines (``BaselineSettings``)
 public struct HuntConfig: Sendable, Equatable {
     public var egressCIDRs: [String] = []
     public var awsIPRanges: String?
+    public var baseline = BaselineSettings()
 
     public init(egressCIDRs: [String] = [], awsIPRanges: String? = nil) {
         self.egressCIDRs = egressCIDRs
         self.awsIPRanges = awsIPRanges
     }
 
-    static let keys: Set<String> = ["egress_cidrs", "aws_ip_ranges"]
+    static let keys: Set<String> = ["egress_cidrs", "aws_ip_ranges", "baseline"]
 
     /// Reads only `hunt:` (a missing file section gives the defaults). Unknown keys are errors, so a
     /// typo never silently widens what counts as "outside".
@@ -43,12 +45,43 @@ public struct HuntConfig: Sendable, Equatable {
             if name == "egress_cidrs" {
                 guard case let .sequence(items) = value else { throw .config(file: file, reason: "hunt.egress_cidrs must be a list of CIDRs") }
                 config.egressCIDRs = items.compactMap(\.string)
+            } else if name == "baseline" {
+                config.baseline = try parseBaseline(value, file: file)
             } else {
                 guard let path = value.string else { throw .config(file: file, reason: "hunt.aws_ip_ranges must be a file path") }
                 config.awsIPRanges = path
             }
         }
         return config
+    }
+
+    static func parseBaseline(_ node: Node, file: String) throws(HuntError) -> BaselineSettings {
+        guard case let .mapping(map) = node else { throw .config(file: file, reason: "hunt.baseline must be a mapping (enabled, min_events, learning_hours, …)") }
+        var settings = BaselineSettings()
+        for (key, value) in map {
+            let name = key.string ?? ""
+            guard BaselineSettings.keys.contains(name) else {
+                throw .config(file: file, reason: "hunt.baseline: unknown key '\(name)' (known: \(BaselineSettings.keys.sorted().joined(separator: ", ")))")
+            }
+            if name == "enabled" {
+                guard let flag = value.bool else { throw .config(file: file, reason: "hunt.baseline.enabled must be true or false") }
+                settings.enabled = flag
+            } else if name == "learning_hours" {
+                guard let hours = value.float, hours >= 0, hours.isFinite else {
+                    throw .config(file: file, reason: "hunt.baseline.learning_hours must be a number of hours, 0 or more")
+                }
+                settings.learningHours = hours
+            } else {
+                guard let number = value.int, number >= 1 else { throw .config(file: file, reason: "hunt.baseline.\(name) must be a whole number, 1 or more") }
+                switch name {
+                case "min_events": settings.minEvents = number
+                case "max_keys": settings.maxKeys = number
+                case "max_values_per_key": settings.maxValuesPerKey = number
+                default: settings.maxValuesTotal = number
+                }
+            }
+        }
+        return settings
     }
 }
 
@@ -57,12 +90,14 @@ public enum HuntError: Error, Equatable, Sendable, CustomStringConvertible {
     case config(file: String, reason: String)
     case invalidCIDR(String)
     case ipRanges(file: String, reason: String)
+    case checkpoint(file: String, reason: String)
 
     public var description: String {
         switch self {
         case let .config(file, reason): "cannot read the hunt: section of \(file): \(reason)"
         case let .invalidCIDR(text): "'\(text)' is not a CIDR range (expected e.g. 203.0.113.0/24 or 2001:db8::/32)"
         case let .ipRanges(file, reason): "cannot read AWS IP ranges \(file): \(reason) (download https://ip-ranges.amazonaws.com/ip-ranges.json)"
+        case let .checkpoint(file, reason): "--checkpoint \(file): \(reason)"
         }
     }
 }
@@ -75,17 +110,21 @@ public enum HuntError: Error, Equatable, Sendable, CustomStringConvertible {
 ///   (`AWS Internal`, `ec2.amazonaws.com`). With no egress range declared every address is outside.
 /// - `mamori.sharedWith` / `mamori.sharedOutside`: for `ModifyImageAttribute`,
 ///   `ModifySnapshotAttribute`, `ModifyDBSnapshotAttribute` and `ModifyDBClusterSnapshotAttribute`,
-///   the accounts (or `all`) added, and `true` when any is `all` or outside the trust list and the
-///   account itself.
+///   the accounts (or `all`) added, and `true` when any is `all` or outside the trust list, the
+///   organisation's member accounts (when asked for: `--org`, `trust: {organization: true, ous: …}`)
+///   and the account itself.
 public struct EventEnricher: Sendable {
     public var egress: [CIDR]
     public var ec2Ranges: AddressRanges?
     public var trusted: Set<String>
+    /// The organisation's accounts (`--org`'s ListAccounts): a share to one of them stays inside.
+    public var members: Set<String>
 
-    public init(egress: [CIDR] = [], ec2Ranges: AddressRanges? = nil, trusted: Set<String> = []) {
+    public init(egress: [CIDR] = [], ec2Ranges: AddressRanges? = nil, trusted: Set<String> = [], members: Set<String> = []) {
         self.egress = egress
         self.ec2Ranges = ec2Ranges
         self.trusted = trusted
+        self.members = members
     }
 
     public func enrich(_ record: inout Record) {
@@ -106,7 +145,8 @@ public struct EventEnricher: Sendable {
         let own = record.text(["recipientAccountId", "userIdentity.accountId"]) ?? ""
         added = Array(Set(added)).sorted()
         record["mamori.sharedWith"] = Array(added.joined(separator: ",").utf8)
-        let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0)) }
+        // `all` is public: outside whatever the trust list or the organisation says.
+        let outside = added.contains { $0.lowercased() == "all" || ($0 != own && !trusted.contains($0) && !members.contains($0)) }
         record["mamori.sharedOutside"] = Array((outside ? "true" : "false").utf8)
     }
 }

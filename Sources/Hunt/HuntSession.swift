@@ -39,12 +39,16 @@ public struct HuntSession {
     private var book = AlertBook()
     public let window: HuntWindow
     public let enricher: EventEnricher
+    /// The per-key baselines (nil: off); see ``KeyBaseline``.
+    private var baseline: KeyBaseline?
     public private(set) var problems: [InputProblem] = []
     public private(set) var stats = HuntStats()
     private let started = Date()
 
-    public init(rules: HuntRuleSet, window: HuntWindow = HuntWindow(), enricher: EventEnricher = EventEnricher()) {
+    public init(rules: HuntRuleSet, window: HuntWindow = HuntWindow(), enricher: EventEnricher = EventEnricher(),
+                baseline: BaselineSettings? = nil) {
         self.matcher = HuntMatcher(rules)
+        self.baseline = baseline.flatMap { $0.enabled ? KeyBaseline(settings: $0) : nil }
         self.prefilter = HuntPrefilter(rules: rules)
         self.window = window
         self.enricher = enricher
@@ -63,7 +67,13 @@ public struct HuntSession {
         do throws(SplitError) {
             while let bytes = try splitter.next() {
                 stats.events += 1
-                guard prefilter.mayMatch(bytes) else { continue }
+                let mayMatch = prefilter.mayMatch(bytes)
+                if !mayMatch {
+                    // No rule can match it; the baseline still needs its account, region and time,
+                    // and the whole event when a long-term key signed it.
+                    guard baseline != nil else { continue }
+                    guard KeyBaseline.wantsParse(bytes) else { baseline!.observeRaw(bytes, window: window); continue }
+                }
                 stats.parsed += 1
                 var record: Record
                 do throws(LogDetectError) { record = try CloudTrailRecord.parse(bytes) } catch {
@@ -79,6 +89,8 @@ public struct HuntSession {
                 guard window.contains(time: time) else { stats.outsideWindow += 1; continue }
                 enricher.enrich(&record)
                 let id = record.text(["eventID"]) ?? "\(origin)#\(splitter.events)"
+                baseline?.observe(record, time: time, eventID: id, origin: origin)
+                guard mayMatch else { continue }
                 for hit in matcher.feed(record: record, time: time, eventID: id) { take(hit) }
             }
         } catch {
@@ -99,6 +111,14 @@ public struct HuntSession {
     /// Closes the correlations still open and returns the alerts.
     public mutating func finish(trust: ImageTrust = ImageTrust()) -> HuntResult {
         for hit in matcher.finish() { take(hit) }
+        if let baseline {
+            let judged = baseline.finish()
+            for alert in judged.alerts {
+                stats.hits += alert.events.count
+                book.add(ruleId: alert.id, title: alert.title, level: alert.level, events: alert.events)
+            }
+            problems += judged.problems
+        }
         stats.seconds = Date().timeIntervalSince(started)
         return HuntResult(alerts: book.alerts(trust: trust), problems: problems, stats: stats)
     }

@@ -9,12 +9,15 @@ public struct S3TrailSource: Sendable {
     public let location: S3Location
     /// Listings and downloads in flight at once.
     public let concurrency: Int
+    /// `--checkpoint`: listings already done are taken from it, listings cut off continue from it.
+    public let checkpoint: ListingCheckpoint?
 
-    public init(client: AWSClient, region: String, location: S3Location, concurrency: Int = 8) {
+    public init(client: AWSClient, region: String, location: S3Location, concurrency: Int = 8, checkpoint: ListingCheckpoint? = nil) {
         self.client = client
         self.region = region
         self.location = location
         self.concurrency = max(1, concurrency)
+        self.checkpoint = checkpoint
     }
 
     /// The object keys the window and shard select, sorted, and the prefixes that could not be listed.
@@ -103,14 +106,27 @@ public struct S3TrailSource: Sendable {
 
     private func list(_ prefix: String, delimiter: Bool) async -> ([String], InputProblem?) {
         var out: [String] = []
+        var next: String?
+        // The checkpoint is keyed by prefix and listing kind ("/" lists sub-prefixes).
+        let slot = delimiter ? prefix + "\u{0}/" : prefix
+        if let saved = checkpoint?.state(slot) {
+            if saved.done { return (saved.items, nil) }
+            if saved.next != nil { out = saved.items; next = saved.next }
+        }
         do {
-            try await client.listObjectPages(bucket: location.bucket, prefix: prefix, delimiter: delimiter ? "/" : nil, region: region) { page in
+            try await client.listObjectPages(bucket: location.bucket, prefix: prefix, delimiter: delimiter ? "/" : nil, region: region,
+                                             startToken: next) { page in
                 out += delimiter ? page.commonPrefixes : page.objects.map(\.key)
+                next = page.nextToken
+                checkpoint?.update(slot, items: out, next: next, done: false)
             }
         } catch {
-            // What was listed so far is kept; the rest of this prefix is reported as unread.
+            // What was listed so far is kept; the rest of this prefix is reported as unread (and,
+            // with --checkpoint, continued from the last page read on the next run).
+            checkpoint?.update(slot, items: out, next: next, done: false, failed: true)
             return (out, InputProblem(source: "s3://\(location.bucket)/\(prefix)", reason: "cannot list: \(error)"))
         }
+        checkpoint?.update(slot, items: out, next: nil, done: true)
         return (out, nil)
     }
 

@@ -1,5 +1,6 @@
 import AWSClient
 import ArgumentParser
+import Collectors
 import Foundation
 import History
 import Hunt
@@ -35,6 +36,9 @@ struct HuntCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Read the trail from S3: s3://bucket/prefix (the prefix above AWSLogs/, or inside it).", valueName: "s3-url"))
     var s3: String?
+
+    @Option(help: ArgumentHelp("With --s3: keep the listing's progress in FILE, so running the same command again continues a listing that stopped part-way (removed once the listing completes).", valueName: "FILE"))
+    var checkpoint: String?
 
     @Flag(name: .customLong("lookup-events"), help: "Read the last 90 days of management events with CloudTrail LookupEvents (2 requests/s per region; every enabled region, or --region).")
     var lookupEvents = false
@@ -96,6 +100,7 @@ struct HuntCommand: AsyncParsableCommand {
             throw ValidationError("--format \(format): use one of \(HuntFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if paths.isEmpty && s3 == nil && !lookupEvents { throw ValidationError("give trail files or folders, --s3 s3://bucket/prefix or --lookup-events") }
+        if checkpoint != nil && s3 == nil { throw ValidationError("--checkpoint records an S3 listing: give --s3 s3://bucket/prefix") }
         if let s3, S3Location(s3) == nil { throw ValidationError("--s3 '\(s3)' is not an S3 URL (example: s3://my-trail-bucket/prefix)") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, RespondDates.parse(value) == nil {
@@ -132,7 +137,7 @@ struct HuntCommand: AsyncParsableCommand {
             mamoriConfig = try MamoriConfig.load(path: configPath)
             huntConfig = try HuntConfig.load(path: configPath)
         }
-        let trusted = Set(mamoriConfig.trust + trustAccounts)
+        var trusted = Set(mamoriConfig.trust + trustAccounts)
         var egress: [CIDR] = []
         for text in huntConfig.egressCIDRs + egressCIDRs {
             guard let cidr = CIDR(text) else { throw HuntError.invalidCIDR(text) }
@@ -141,9 +146,10 @@ struct HuntCommand: AsyncParsableCommand {
         let ranges = try (awsIPRanges ?? huntConfig.awsIPRanges).map { path throws(HuntError) in try AddressRanges.load(path: path) }
         let ruleSet = try HuntRules.load(paths: rules, includeBuiltIn: !noBuiltinRules)
         guard !ruleSet.rules.isEmpty else { throw CLIError("no rules to run (--no-builtin-rules without --rule)") }
-        let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
         // Names first: a bad --accounts file or a refused --org fails before a long read.
         let directory = try await naming.load(aws: aws)
+        let (members, orgProblem) = try await organisation(config: mamoriConfig, trusted: &trusted)
+        let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
         // The store too: a wrong --db (or a newer schema) fails before the read, not after it.
         let store = storing ? try await history.open() : nil
         let startedAt = Date()
@@ -153,7 +159,10 @@ struct HuntCommand: AsyncParsableCommand {
         let untilDate = until.flatMap { text in RespondDates.parse(text).map { text.count == 10 ? $0.addingTimeInterval(86_399) : $0 } }
         let window = HuntWindow(since: sinceDate, until: untilDate, accounts: Set(accounts), regions: Set(aws.regions))
         let selector = shard.map { ShardSelector(index: $0.index, count: $0.count) }
-        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted))
+        // The baselines are built-in detections: --no-builtin-rules turns them off with the rules.
+        var session = HuntSession(rules: ruleSet, window: window, enricher: EventEnricher(egress: egress, ec2Ranges: ranges, trusted: trusted, members: members),
+                                  baseline: noBuiltinRules ? nil : huntConfig.baseline)
+        orgProblem.map { session.note($0) }
 
         if !paths.isEmpty {
             let (files, problems) = LocalSource.files(paths, window: window, shard: selector)
@@ -164,10 +173,26 @@ struct HuntCommand: AsyncParsableCommand {
             }
         }
         if let s3, let location = S3Location(s3) {
+            let listing = try checkpoint.map { path throws(HuntError) in
+                try ListingCheckpoint(path: path, source: "s3://\(location.bucket)/\(location.directoryPrefix)")
+            }
+            if let listing, listing.resumed.done + listing.resumed.partial > 0 {
+                let (done, partial) = listing.resumed
+                Console.error("--checkpoint \(listing.path): continuing the listing (\(done) prefix listings done, \(partial) cut off)")
+            }
             let source = S3TrailSource(client: try aws.client(), region: aws.homeRegion(), location: location,
-                                       concurrency: max(2, aws.maxRequests / 2))
+                                       concurrency: max(2, aws.maxRequests / 2), checkpoint: listing)
             let (keys, problems) = await source.keys(window: window, shard: selector)
             problems.forEach { session.note($0) }
+            if let listing {
+                if problems.isEmpty {
+                    listing.remove()
+                } else if let error = listing.flush() {
+                    session.note(InputProblem(source: listing.path, reason: "the listing checkpoint could not be written: \(error)"))
+                } else {
+                    Console.error("the listing stopped part-way; its progress is in \(listing.path): run the same command again to continue it")
+                }
+            }
             try await readObjects(keys, from: source, into: &session)
         }
         if lookupEvents {
@@ -220,6 +245,30 @@ struct HuntCommand: AsyncParsableCommand {
             }
         }
         return status
+    }
+
+    /// The organisation's accounts for shares: with `--org` its members (a share to one is not
+    /// "outside"); with `trust: {organization: true}` / `ous: [...]` they are trusted, as the scan
+    /// trusts them (AMI owners too). A trust section that cannot be resolved leaves the listed trust
+    /// accounts only and makes the hunt partial (exit 3), as it makes a scan partial.
+    private func organisation(config: MamoriConfig, trusted: inout Set<String>) async throws -> (Set<String>, InputProblem?) {
+        guard naming.org || config.wantsOrganizationTrust else { return ([], nil) }
+        let lister = OrganizationLister(client: try aws.client(), region: aws.homeRegion())
+        var members = Set<String>()
+        if naming.org {
+            do { members = Set(try await lister.trust(organization: true, ous: []).accounts) }
+            catch { throw CLIError("--org: cannot list the organisation's accounts (\(error)); run with the management or a delegated administrator account's credentials") }
+        }
+        guard config.wantsOrganizationTrust else { return (members, nil) }
+        do {
+            let resolved = try await lister.trust(organization: config.trustOrganization, ous: config.trustOUs)
+            trusted.formUnion(resolved.accounts)
+            Console.error("trust: \(resolved.accounts.count) organisation account(s) from \(resolved.source)")
+            return (members, nil)
+        } catch {
+            return (members, InputProblem(source: config.trustOrganization ? "trust.organization" : "trust.ous",
+                                          reason: "cannot resolve the organisation accounts to trust (\(error)); only the listed trust accounts are trusted"))
+        }
     }
 
     /// Downloads a few objects ahead while the current one is matched; objects are matched in key order.

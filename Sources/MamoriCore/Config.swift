@@ -48,7 +48,7 @@ public struct MamoriConfig: Codable, Sendable {
         "mute": "scan, check, report render (muted findings)",
         "scan": "scan, check, report render (check selection: checks, exclude_checks, services, severity)",
         "imds": "imds scan (read by ImdsConfig)",
-        "hunt": "hunt (egress_cidrs, aws_ip_ranges; read by HuntConfig)",
+        "hunt": "hunt (egress_cidrs, aws_ip_ranges, baseline; read by HuntConfig)",
     ]
 
     /// Sections users may expect from other tools' configs, with what to do instead.

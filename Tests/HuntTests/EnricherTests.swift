@@ -40,6 +40,23 @@ import Testing
         #expect(rds.text(["mamori.sharedOutside"]) == "false")
     }
 
+    @Test func organisationMembersAreNotOutsideButAllAlwaysIs() throws {
+        let enricher = EventEnricher(trusted: ["111111111111"], members: ["222222222222", "333333333333"])
+        func outside(_ items: String) throws -> String? {
+            var r = try record(#"{"eventName":"ModifySnapshotAttribute","recipientAccountId":"123456789012","requestParameters":{"createVolumePermission":{"add":{"items":\#(items)}}}}"#)
+            enricher.enrich(&r)
+            return r.text(["mamori.sharedOutside"])
+        }
+        #expect(try outside(#"[{"userId":"222222222222"}]"#) == "false")
+        #expect(try outside(#"[{"userId":"222222222222"},{"userId":"111111111111"}]"#) == "false")
+        #expect(try outside(#"[{"userId":"222222222222"},{"userId":"999999999999"}]"#) == "true")
+        #expect(try outside(#"[{"group":"all"}]"#) == "true")
+        // Without the organisation (no --org, no trust.organization) a member is just another account.
+        var r = try record(#"{"eventName":"ModifySnapshotAttribute","recipientAccountId":"123456789012","requestParameters":{"createVolumePermission":{"add":{"items":[{"userId":"222222222222"}]}}}}"#)
+        EventEnricher(trusted: ["111111111111"]).enrich(&r)
+        #expect(r.text(["mamori.sharedOutside"]) == "true")
+    }
+
     @Test func addressRangesMergeAndSearch() {
         let ranges = AddressRanges(cidrs: ["10.0.0.0/8", "10.1.0.0/16", "192.168.1.0/24", "0.0.0.0/32"].compactMap(CIDR.init))
         #expect(ranges.contains(IPAddress("10.200.1.1")!))
