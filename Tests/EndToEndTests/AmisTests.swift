@@ -31,6 +31,26 @@ struct AmisTests {
         #expect(!policies.components(separatedBy: "1. Criteria")[1].contains("666677778888"), "neither criteria, declarative policy nor SCP")
     }
 
+    /// FSBP AutoScaling.4 end to end: moto returns the launch configuration's MetadataOptions
+    /// (demo-legacy-lc sets HttpPutResponseHopLimit 1): the saved inventory holds them, and the check
+    /// passes the configuration (the JSON report lists failures only, the table counts passes).
+    @Test func launchConfigurationHopLimitIsReadFromDescribeLaunchConfigurations() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--format", "table", "--no-history",
+                                  "--checks", "autoscaling.launch_configuration_imds_hop_limit", "--save", "\(dir)/inventory.json"], cwd: dir)
+        #expect([0, 3].contains(run.status), "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("0 failing finding(s); 1 passed"), "\(run.stdout)")
+        let inventory = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/inventory.json"))) as? [String: Any]
+        let regional = ((inventory?["accounts"] as? [[String: Any]])?.first?["regional"] as? [[String: Any]]) ?? []
+        let configs = regional.flatMap { (($0["images"] as? [String: Any])?["launchConfigurations"] as? [[String: Any]]) ?? [] }
+        let legacy = try #require(configs.first { $0["name"] as? String == "demo-legacy-lc" })
+        let metadata = legacy["metadata"] as? [String: Any]
+        #expect(metadata?["httpPutResponseHopLimit"] as? Int == 1)
+        #expect(metadata?["httpTokens"] as? String == "required")
+        #expect((legacy["arn"] as? String)?.hasPrefix("arn:aws:autoscaling:us-east-1:") == true, "the ARN DescribeLaunchConfigurations returns")
+    }
+
     @Test func applyRefusesEnabledWhileInUseImagesWouldBeBlocked() throws {
         let estate = try MotoEstate.demo()
         let dir = Mamori.tempDir()
