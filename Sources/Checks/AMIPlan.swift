@@ -48,6 +48,11 @@ public struct AMIRolloutPlan: Sendable, Codable {
         public var affectedTemplates: [String]
         /// Auto Scaling groups that would fail to scale out.
         public var affectedGroups: [String]
+        /// Launch configurations, SSM parameters, EC2 / Spot Fleets and Image Builder recipes naming an AMI
+        /// outside the criteria: the next launch, scale-out or build through them fails ("launch configuration
+        /// NAME", "SSM parameter NAME", "Spot Fleet request ID", "Image Builder image recipe NAME"). Optional
+        /// so plans saved before they were counted still decode.
+        public var affectedReferences: [String]? = nil
         /// When audit mode was switched on (ISO 8601), where CloudTrail history says.
         public var auditModeSince: String?
     }
@@ -111,7 +116,12 @@ public struct AMIRolloutPlan: Sendable, Codable {
     }
 
     /// Any in-use image would be blocked when enabled.
-    public var blocksInUse: Bool { regions.contains { !$0.affectedInstances.isEmpty || !$0.affectedTemplates.isEmpty || !$0.affectedGroups.isEmpty } }
+    /// Not launched yet counts too: an SSM parameter, a fleet or a recipe naming a blocked AMI fails its next launch or build.
+    public var blocksInUse: Bool {
+        regions.contains {
+            !$0.affectedInstances.isEmpty || !$0.affectedTemplates.isEmpty || !$0.affectedGroups.isEmpty || !($0.affectedReferences ?? []).isEmpty
+        }
+    }
 
     static func json(_ value: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
@@ -157,10 +167,12 @@ public enum AMIPlanner {
         }
         providers += accounts.sorted()
         let regions = account.regional.map { region -> AMIRolloutPlan.RegionPlan in
-            let affected = affected(region, by: excludedIds[region.region] ?? [])
+            let ids = excludedIds[region.region] ?? []
+            let affected = affected(region, by: ids)
             return AMIRolloutPlan.RegionPlan(
                 region: region.region, currentState: region.images?.allowedImages?.state ?? "unknown", managedBy: region.images?.allowedImages?.managedBy,
-                affectedInstances: affected.instances, affectedTemplates: affected.templates, affectedGroups: affected.groups)
+                affectedInstances: affected.instances, affectedTemplates: affected.templates, affectedGroups: affected.groups,
+                affectedReferences: affected.configurations.map { "launch configuration \($0)" } + references(region, by: ids))
         }
         let untrusted = owners.values.sorted { $0.ownerId < $1.ownerId }.map { owner -> AMIRolloutPlan.UntrustedOwner in
             var owner = owner

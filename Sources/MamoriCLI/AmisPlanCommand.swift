@@ -171,6 +171,9 @@ enum AMIPlanText {
             }
             out += "    audit mode: nothing is blocked; those AMIs show ImageAllowed=false. Watch it for about a month; \(since).\n"
             out += "    enabled:    launches fail for \(region.affectedTemplates.count) launch template(s)\(list(region.affectedTemplates)) and \(region.affectedGroups.count) Auto Scaling group(s)\(list(region.affectedGroups)); running instances keep running but cannot be replaced from those AMIs.\n"
+            if let references = region.affectedReferences, !references.isEmpty {
+                out += "                and for what launches or builds later through \(references.count) reference(s)\(list(references))\n"
+            }
             if region.currentState == "unknown" {
                 out += "    (the current state could not be read: GetAllowedImagesSettings was not answered)\n"
             }

@@ -412,6 +412,42 @@ struct AMITests {
         #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
     }
 
+    /// `--apply enabled` counts what launches later too: an AMI outside the criteria named only by an SSM
+    /// parameter, a fleet, an Image Builder recipe or a launch configuration no group uses still blocks.
+    @Test func enablingRefusesForReferencesNothingRunsYet() {
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        func plan(_ edit: (inout RegionInventory) -> Void) -> AMIRolloutPlan {
+            var r = region(Self.images, instances: [("i-aws", "ami-aws")], allowed: AllowedImagesState(state: "audit-mode", providers: [["amazon"]]))
+            edit(&r)
+            var plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: [])
+            plan.regions[0].auditModeSince = "2026-01-01T00:00:00Z"  // long enough: only the references can refuse
+            return plan
+        }
+        let clean = plan { _ in }
+        #expect(!clean.blocksInUse)
+        #expect(clean.refusal(apply: "enabled", auditDays: 30, force: false, now: now) == nil)
+        let cases: [(String, (inout RegionInventory) -> Void)] = [
+            ("SSM parameter /golden/ami", { $0.images?.parameterImages = [ParameterImage(name: "/golden/ami", imageId: "ami-evil")] }),
+            ("Spot Fleet request sfr-1", { $0.images?.fleets = [FleetImages(id: "sfr-1", kind: "spot-fleet", state: "active", imageIds: ["ami-partner"])] }),
+            ("EC2 Fleet fleet-1", { $0.images?.fleets = [FleetImages(id: "fleet-1", kind: "ec2-fleet", state: "active", imageIds: ["ami-evil"])] }),
+            ("Image Builder image recipe web", {
+                $0.images?.recipeImages = [RecipeImage(arn: "arn:aws:imagebuilder:eu-west-1:111122223333:image-recipe/web/1.0.0", name: "web",
+                                                       kind: "image", imageId: "ami-canonical", field: "parentImage")]
+            }),
+            ("launch configuration legacy", { $0.images?.launchConfigurations = [LaunchConfiguration(name: "legacy", imageId: "ami-partner")] }),
+        ]
+        for (label, edit) in cases {
+            let blocked = plan(edit)
+            #expect(blocked.regions[0].affectedReferences == [label])
+            #expect(blocked.blocksInUse, "\(label)")
+            #expect(blocked.refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("AMIs in use would be blocked") == true, "\(label)")
+            #expect(blocked.refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
+        }
+        // A cancelled fleet launches nothing: it does not block.
+        let cancelled = plan { $0.images?.fleets = [FleetImages(id: "sfr-old", kind: "spot-fleet", state: "cancelled_terminating", imageIds: ["ami-evil"])] }
+        #expect(!cancelled.blocksInUse)
+    }
+
     /// Every Allowed AMIs criterion, evaluated offline like EC2 does, and compared with ImageAllowed.
     @Test func allowedImagesCriteriaEvaluation() {
         let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
