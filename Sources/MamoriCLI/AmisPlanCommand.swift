@@ -178,6 +178,9 @@ enum AMIPlanText {
                 out += "    (the current state could not be read: GetAllowedImagesSettings was not answered)\n"
             }
         }
+        out += "\n5. After enabling: `mamori hunt` over CloudTrail lists the launches that failed on an image that is not available "
+            + "(rule aws_ec2_launch_blocked_by_allowed_amis; AWS does not document the exact error code of a launch Allowed AMIs blocks, "
+            + "so deregistered or unshared AMIs show up there too).\n"
         return out
     }
 
