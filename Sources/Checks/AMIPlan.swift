@@ -111,9 +111,11 @@ public struct AMIRolloutPlan: Sendable, Codable {
     /// `audit_mode`, `aws_marketplace`, `aws_backup_vault`.
     /// Only the providers of each criterion: the policy's spelling of name, product-code and age
     /// conditions could not be confirmed from AWS's documentation, so they are not printed (the text says so).
+    /// A criterion narrowed by names or product codes is left out entirely: its providers alone would
+    /// let every image of that owner in.
     public func declarativePolicyJSON(state: String) -> String {
         var criteria: [String: Any] = [:]
-        for (index, criterion) in proposedCriteria.enumerated() {
+        for (index, criterion) in proposedCriteria.filter({ $0.names == nil && $0.productCodes == nil }).enumerated() {
             let spelled = (criterion.providers ?? []).map { $0.replacingOccurrences(of: "-", with: "_") }
             criteria["criteria_\(index + 1)"] = ["allowed_image_providers": ["@@assign": spelled]]
         }

@@ -152,7 +152,7 @@ enum AMIPlanText {
         var out = "Allowed AMIs rollout plan for account \(safe(account))\n\n"
         out += "Recommended image providers: \(safe(plan.providers.joined(separator: ", ")))\n"
         if !plan.untrustedOwners.isEmpty {
-            out += "\nUntrusted owners of AMIs in use — left out of the criteria and the SCP; decide for each:\n"
+            out += "\nUntrusted owners of AMIs in use — left out of the criteria (unless allowed by family) and the SCP; decide for each:\n"
             out += "  trust it (--trust-account ID, or trust: in mamori.yml) to put it into the policy, or move these resources to a trusted AMI.\n"
             for owner in plan.untrustedOwners {
                 out += "  \(safe(owner.label)) (\(safe(owner.origin))):\n"
@@ -178,7 +178,8 @@ enum AMIPlanText {
         out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(TerminalText.sanitizeLines(plan.criteriaJSON))\n"
         out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(TerminalText.sanitizeLines(plan.declarativePolicyJSON(state: "audit-mode")))\n"
         if plan.hasConditions {
-            out += "   (providers only: add the name, product-code and age conditions of 1. in the policy's own syntax; Mamori does not print keys it could not confirm)\n"
+            out += "   (providers only, and no criterion narrowed by names or product codes, whose providers alone would let all of that owner's images in: "
+                + "add those conditions in the policy's own syntax; Mamori does not print keys it could not confirm)\n"
         }
         out += "\n3. SCP / IAM guardrail that also blocks other owners' AMIs:\n\(TerminalText.sanitizeLines(plan.scpJSON))\n"
         if plan.untrustedOwners.contains(where: { $0.allowedByFamily == true }) {

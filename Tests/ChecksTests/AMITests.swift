@@ -490,7 +490,10 @@ struct AMITests {
         #expect(Set(criteria.flatMap { $0.keys }).isSubset(of: ["ImageProviders", "ImageNames", "MarketplaceProductCodes",
                                                                 "CreationDateCondition", "DeprecationTimeCondition"]), "botocore's member names")
         #expect(plan.hasConditions)
-        // The vendor is in the criteria, never in the SCP (ec2:Owner cannot say "only this family").
+        // The vendor is in the criteria, never in the SCP (ec2:Owner cannot say "only this family") nor in the
+        // declarative policy (whose name-condition keys are not confirmed: its providers alone would allow everything).
+        #expect(!plan.declarativePolicyJSON(state: "audit-mode").contains("099720109477"))
+        #expect(plan.declarativePolicyJSON(state: "audit-mode").contains("\"amazon\""))
         #expect(!plan.scpJSON.contains("099720109477"))
         #expect(plan.untrustedOwners.first?.allowedByFamily == true)
         #expect(plan.untrustedOwners.first?.wouldBreak == [], "its images in use are all in the family")
