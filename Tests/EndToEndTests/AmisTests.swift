@@ -51,6 +51,25 @@ struct AmisTests {
         #expect((legacy["arn"] as? String)?.hasPrefix("arn:aws:autoscaling:us-east-1:") == true, "the ARN DescribeLaunchConfigurations returns")
     }
 
+    /// Conditions beyond providers: the shared image builder's AMI allowed by its name family only, an age
+    /// limit on every criterion; the look-alike stays blocked, so the plan still exits 1.
+    @Test func planProposesAFamilyCriterionAndAgeCondition() throws {
+        let estate = try MotoEstate.demo()
+        let run = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--format", "json",
+                                  "--allow-family", "666677778888", "--max-days-since-created", "3650"], cwd: Mamori.tempDir())
+        #expect(run.status == 1, "\(run.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let criteria = plan?["criteria"] as? [[String: Any]] ?? []
+        #expect(criteria.count == 2)
+        #expect(criteria.last?["providers"] as? [String] == ["666677778888"])
+        #expect(criteria.last?["names"] as? [String] == ["golden-image-builder-*"])
+        #expect(criteria.allSatisfy { $0["maxDaysSinceCreated"] as? Int == 3650 })
+        let excluded = (plan?["excluded"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+        #expect(!excluded.isEmpty && excluded.allSatisfy { $0.contains("444455556666") }, "only the look-alike's AMIs stay blocked")
+        let bad = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--allow-family", "canonical"])
+        #expect(bad.status == 2 && bad.stderr.contains("12-digit"))
+    }
+
     @Test func applyRefusesEnabledWhileInUseImagesWouldBeBlocked() throws {
         let estate = try MotoEstate.demo()
         let dir = Mamori.tempDir()
