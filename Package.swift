@@ -63,7 +63,7 @@ let package = Package(
         // `mamori hunt`: CloudTrail sources streamed event by event, alerts per detection and actor, outputs.
         .target(name: "Hunt", dependencies: ["LogDetect", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory", "Yams"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
-        .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO"]),
+        .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO", "Yams"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
         .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).

@@ -170,9 +170,6 @@ public enum AllowedImagesCriteria {
         if let providers = criterion.providers, !providers.contains(where: { $0 == image.ownerId || $0 == image.ownerAlias }) { return false }
         if let names = criterion.names, !names.contains(where: { pattern in image.name.map { Glob.matches(pattern, $0) } ?? false }) { return false }
         if let codes = criterion.productCodes, Set(codes).isDisjoint(with: image.productCodes ?? []) { return false }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        func date(_ text: String?) -> Date? { text.flatMap { formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) } }
         if let days = criterion.maxDaysSinceCreated {
             guard let created = date(image.created), now.timeIntervalSince(created) <= Double(days) * 86_400 else { return false }
         }
@@ -181,5 +178,13 @@ public enum AllowedImagesCriteria {
             return false
         }
         return true
+    }
+
+    /// EC2's image dates: ISO 8601 with or without fractional seconds ("2026-05-01T00:00:00.000Z").
+    static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 }

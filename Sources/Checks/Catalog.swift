@@ -77,9 +77,18 @@ public enum Catalog {
     public static let templateHopLimit = CheckDefinition(
         id: "ec2.launch_template_imds_hop_limit", title: "Launch template lets the IMDSv2 token travel more than one hop", severity: .medium,
         resourceType: "AwsEc2LaunchTemplate",
-        rationale: "Every instance launched from the template gets the hop limit (FSBP AutoScaling.4 for launch configurations). Medium when "
+        rationale: "Every instance launched from the template gets the hop limit (launch configurations: autoscaling.launch_configuration_imds_hop_limit). Medium when "
             + "the template requires IMDSv2, low when it accepts IMDSv1 (reported by ec2.launch_template_imdsv2_not_required).",
         remediation: "Create a template version with MetadataOptions HttpPutResponseHopLimit=1 and make it the default (2 only for container hosts).")
+    public static let launchConfigurationHopLimit = CheckDefinition(
+        id: "autoscaling.launch_configuration_imds_hop_limit", title: "Launch configuration lets the IMDSv2 token travel more than one hop",
+        severity: .medium, resourceType: "AwsAutoScalingLaunchConfiguration",
+        rationale: "Every instance the Auto Scaling group launches from the configuration gets HttpPutResponseHopLimit above 1, so the IMDSv2 "
+            + "token and the instance role's credentials reach anything one hop further; only container hosts need 2. FSBP AutoScaling.4 "
+            + "rates it high without looking further; Mamori rates it medium when the configuration requires IMDSv2 (the hop limit is then "
+            + "the barrier that is missing) and low when it accepts IMDSv1, the larger hole, and passes container hosts (an EKS/ECS AMI).",
+        remediation: "Launch configurations cannot be changed: create a launch template with MetadataOptions HttpPutResponseHopLimit=1 "
+            + "(2 only for container hosts) and move the group to it (aws autoscaling update-auto-scaling-group --launch-template ...).")
     public static let noCloudTrail = CheckDefinition(
         id: "cloudtrail.no_multi_region_trail", title: "No multi-region CloudTrail trail is logging", severity: .high, resourceType: "AwsAccount",
         rationale: "Without a trail, a leaked key's activity cannot be reconstructed beyond 90 days of event history.",
@@ -219,7 +228,7 @@ public enum Catalog {
     public static let all: [CheckDefinition] = [
         unusedCredentials, consoleWithoutMFA, oldAccessKey, staleAccessKey, rootAccessKey, rootRecentUse, rootWithoutMFA,
         quarantinePolicy, publicBucket, publicTopic, publicQueue, instanceIMDSv1, templateIMDSv1, imdsDefault,
-        imdsNotEnforced, instanceHopLimit, templateHopLimit,
+        imdsNotEnforced, instanceHopLimit, templateHopLimit, launchConfigurationHopLimit,
         noCloudTrail, guardDutyOff, securityHubOff, costGuardrails, securityGuardrails, bucketACLsEnabled, usersWithoutIdentityCenter,
         instanceAMI, templateAMI, launchConfigurationAMI, groupOverrideAMI, parameterAMI, fleetAMI, recipeAMI, allowedAMIs, sharedAMI, sharedSnapshot, sharedDBSnapshot,
         sharedOutAMI, sharedOutSnapshot, sharedOutDBSnapshot, imageBlockPublicAccess, snapshotBlockPublicAccess,

@@ -125,6 +125,10 @@ extension Catalog {
                 permissions: ["ec2:GetInstanceMetadataDefaults"] + instances),
             Catalog.instanceHopLimit.id: CheckDetails(reads: "EC2 instances: metadata hop limit", permissions: instances),
             Catalog.templateHopLimit.id: CheckDetails(reads: "EC2 launch templates: metadata hop limit", permissions: templates),
+            Catalog.launchConfigurationHopLimit.id: CheckDetails(
+                reads: "Auto Scaling launch configurations: metadata hop limit (and the AMI name, for container hosts)",
+                permissions: ["autoscaling:DescribeLaunchConfigurations", "ec2:DescribeImages"],
+                compliance: [.init(.fsbp, "AutoScaling.4")]),
             Catalog.noCloudTrail.id: CheckDetails(
                 reads: "CloudTrail trails and their logging status", permissions: ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
                 compliance: [.init(.cis, "3.1"), .init(.fsbp, "CloudTrail.1")]),

@@ -112,6 +112,16 @@ enum EC2Checks {
                 findings.append(finding)
             }
         }
+        // Launch configurations (FSBP AutoScaling.4). One that sets no MetadataOptions is not judged: its
+        // instances get the AMI's or the account's default, which the instance finding shows.
+        for config in region.images?.launchConfigurations ?? [] {
+            guard let metadata = config.metadata else { continue }
+            if let finding = judge(Catalog.launchConfigurationHopLimit, "Launch configuration \(config.name)", metadata,
+                                   container: imageMarker(config.imageId),
+                                   resource: config.arn ?? "arn:aws:autoscaling:\(r):\(account):launchConfiguration:*:launchConfigurationName/\(config.name)") {
+                findings.append(finding)
+            }
+        }
         return findings
     }
 }

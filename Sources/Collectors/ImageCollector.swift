@@ -165,6 +165,12 @@ struct ImageCollector {
                 item.string("LaunchConfigurationName").map {
                     var config = LaunchConfiguration(name: $0, imageId: item.string("ImageId"))
                     config.created = item.string("CreatedTime")
+                    config.arn = item.string("LaunchConfigurationARN")
+                    // Auto Scaling's InstanceMetadataOptions (botocore autoscaling service-2.json).
+                    config.metadata = item.child("MetadataOptions").map { options in
+                        MetadataOptions(httpTokens: options.string("HttpTokens"), httpEndpoint: options.string("HttpEndpoint"),
+                                        httpPutResponseHopLimit: options.string("HttpPutResponseHopLimit").flatMap(Int.init))
+                    }
                     return config
                 }
             }

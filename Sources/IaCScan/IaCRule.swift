@@ -42,7 +42,12 @@ public struct IaCRule: Sendable, Hashable, Codable {
         id: "IAC-AMI-008", title: "AMI look-up turns off the provider's whoAMI guard",
         description: "allow_unsafe_filter = true (Terraform AWS provider v6) or allowUnsafeFilter (Pulumi) silences the provider's own error for most_recent look-ups without owners, so a later edit that drops the owners goes through without a word.")
 
-    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk, ansible, unsafeFilter]
+    /// CloudFormation `ImageId` from a parameter of Type String or a custom resource (JSON or YAML templates).
+    public static let cloudFormation = IaCRule(
+        id: "IAC-AMI-009", title: "CloudFormation ImageId from an unchecked parameter or a custom look-up",
+        description: "A template's ImageId comes from a parameter of Type String (no check that it is an AMI id; a name default means something resolves it at deploy time) or from a custom resource's look-up, instead of AWS::EC2::Image::Id, an SSM public parameter or {{resolve:ssm:...}}.")
+
+    public static let all: [IaCRule] = [terraform, packer, awsCLI, sdk, pulumi, cdk, ansible, unsafeFilter, cloudFormation]
 }
 
 /// One unpinned AMI look-up found in a file.

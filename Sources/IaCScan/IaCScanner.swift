@@ -63,7 +63,8 @@ public struct IaCScanner: Sendable {
     }
 
     enum Outcome: Sendable {
-        case lookups([AMILookup], IgnoreDirectives)
+        /// Look-ups to evaluate, and findings a rule decided by itself (CloudFormation), for one file.
+        case lookups([AMILookup], IgnoreDirectives, findings: [IaCFinding] = [], file: String? = nil)
         case hcl(ParsedHCL)
         case error(IaCFileError)
         case skipped(IaCFileError)
@@ -82,13 +83,15 @@ public struct IaCScanner: Sendable {
 
         var parsed: [ParsedHCL] = []
         var lookups: [AMILookup] = []
+        var decided: [IaCFinding] = []
         var ignores: [String: IgnoreDirectives] = [:]
         for outcome in outcomes {
             switch outcome {
-            case .lookups(let l, let i):
+            case .lookups(let l, let i, let f, let file):
                 lookups += l
+                decided += f
                 result.filesScanned += 1
-                if let file = l.first?.file, !i.isEmpty { ignores[file] = i }
+                if let file = file ?? l.first?.file, !i.isEmpty { ignores[file] = i }
             case .hcl(let p):
                 parsed.append(p)
                 result.filesScanned += 1
@@ -99,7 +102,7 @@ public struct IaCScanner: Sendable {
             }
         }
         lookups += Self.hclLookups(parsed)
-        let all = lookups.compactMap { $0.finding() }.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        let all = (lookups.compactMap { $0.finding() } + decided).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
         for finding in all {
             if ignores[finding.file]?.suppresses(finding) == true {
                 result.suppressed.append(finding)
@@ -262,11 +265,11 @@ public struct IaCScanner: Sendable {
         case .shell, .makefile, .dockerfile:
             if !ByteSearch.contains(data, "describe-images") { return .lookups([], IgnoreDirectives()) }
         case .yaml:
-            if !ByteSearch.containsAny(data, ["describe-images", "ec2_ami_"]) { return .lookups([], IgnoreDirectives()) }
+            if !ByteSearch.containsAny(data, ["describe-images", "ec2_ami_"]) && !ByteSearch.contains(data, "ImageId") { return .lookups([], IgnoreDirectives()) }
         case .code:
             if !ByteSearch.containsAny(data, CodeAMIRules.keywords) { return .lookups([], IgnoreDirectives()) }
         case .jsonCandidate:
-            if !ByteSearch.contains(data, "source_ami_filter") { return .ignored }
+            if !ByteSearch.containsAny(data, ["source_ami_filter", "ImageId"]) { return .ignored }
         default:
             break
         }
@@ -286,14 +289,18 @@ public struct IaCScanner: Sendable {
                 return .hcl(ParsedHCL(file: file, directory: directory, kind: kind,
                                       body: JSONTemplates.hclBody(fromJSON: root), ignores: ignores))
             case .jsonCandidate:
-                guard text.contains("source_ami_filter") else { return .ignored }
+                guard text.contains("source_ami_filter") else {
+                    // A CloudFormation template in JSON, or nothing Mamori has a rule for.
+                    guard let findings = CloudFormationAMIRules.findings(in: text, file: file) else { return .ignored }
+                    return .lookups([], ignores, findings: findings, file: file)
+                }
                 let root = try HCLParser.parseExpressionDocument(text)
                 return .hcl(ParsedHCL(file: file, directory: directory, kind: kind, jsonRoot: root, ignores: ignores))
             case .shell, .makefile, .dockerfile:
                 return .lookups(ShellAMIRules.lookups(in: text, file: file, yaml: false), ignores)
             case .yaml:
                 let lookups = ShellAMIRules.lookups(in: text, file: file, yaml: true) + AnsibleAMIRules.lookups(in: text, file: file)
-                return .lookups(lookups, ignores)
+                return .lookups(lookups, ignores, findings: CloudFormationAMIRules.findings(in: text, file: file) ?? [], file: file)
             case .code(let language):
                 return .lookups(CodeAMIRules.lookups(in: text, file: file, language: language), ignores)
             }

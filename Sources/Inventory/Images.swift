@@ -103,9 +103,14 @@ public struct LaunchConfiguration: Codable, Sendable, Hashable {
     public var imageId: String?
     /// CreatedTime: launch configurations cannot change, so this is when the AMI was chosen.
     public var created: String?
-    public init(name: String, imageId: String?) {
+    /// LaunchConfigurationARN; nil in inventories saved before it was kept.
+    public var arn: String?
+    /// `MetadataOptions` (HttpTokens, HttpEndpoint, HttpPutResponseHopLimit); nil when the configuration sets none.
+    public var metadata: MetadataOptions?
+    public init(name: String, imageId: String?, metadata: MetadataOptions? = nil) {
         self.name = name
         self.imageId = imageId
+        self.metadata = metadata
     }
 }
 

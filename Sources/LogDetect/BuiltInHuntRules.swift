@@ -103,6 +103,43 @@ falsepositives:
 level: medium
 
 """##),
+        ("aws_ec2_launch_blocked_by_allowed_amis.yml", ##"""
+title: EC2 Launch Failed On An Image That Is Not Available (Possibly Blocked By Allowed AMIs)
+id: acf45867-f880-4d2c-be7c-0c9e99e58e84
+status: experimental
+description: |
+    RunInstances failed because the AMI was not available to the caller. Once Allowed AMIs is enabled, EC2 treats an AMI outside the criteria as not discoverable and not usable, so launches from it fail; this rule lists those failures after enabling (mamori amis plan names the resources that would hit them). AWS's documentation does not state the error code a launch blocked by Allowed AMIs returns: the rule matches the codes EC2 gives for an AMI the caller cannot see or use (InvalidAMIID.NotFound, InvalidAMIID.Unavailable, AuthFailure "Not authorized for images"), and any message naming Allowed AMIs. The same codes follow a deregistered or unshared AMI, so check the AMI against the criteria (mamori amis plan, DescribeInstanceImageMetadata) before blaming the setting.
+references:
+    - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html
+    - https://github.com/mamori-project/mamori/issues/14
+author: Mamori project
+date: 2026-12-05
+tags:
+    - attack.impact
+logsource:
+    product: aws
+    service: cloudtrail
+detection:
+    selection:
+        eventSource: ec2.amazonaws.com
+        eventName: RunInstances
+    reason_image_unavailable:
+        errorCode:
+            - InvalidAMIID.NotFound
+            - InvalidAMIID.Unavailable
+    reason_not_authorized_for_image:
+        errorCode: AuthFailure
+        errorMessage|contains: 'Not authorized for images'
+    reason_allowed_amis:
+        errorMessage|contains:
+            - 'Allowed AMIs'
+            - 'allowed images'
+    condition: selection and 1 of reason_*
+falsepositives:
+    - Launches from an AMI that was deregistered, unshared or never existed in the region (the same error codes)
+level: medium
+
+"""##),
         ("aws_exposed_key_activity.yml", ##"""
 title: Long-Term Key Checks Itself Then Creates Users Or Keys
 id: 74023fb8-a27d-4c90-be4e-87ce2f51173a

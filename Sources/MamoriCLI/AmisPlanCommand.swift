@@ -36,6 +36,16 @@ struct AmisPlanCommand: AsyncParsableCommand {
             help: "An account whose AMIs you trust (repeatable). Untrusted owners of AMIs in use are listed, never put into the criteria or the SCP; this is how you let one in.")
     var trustAccounts: [String] = []
 
+    @Option(name: .customLong("allow-family"),
+            help: "An untrusted owner (account ID) to allow only by the image name family in use, plus its Marketplace product codes (repeatable); its other images stay blocked.")
+    var familyOwners: [String] = []
+
+    @Option(name: .customLong("max-days-since-created"), help: "Add CreationDateCondition.MaximumDaysSinceCreated to the criteria.")
+    var maxDaysSinceCreated: Int?
+
+    @Option(name: .customLong("max-days-since-deprecated"), help: "Add DeprecationTimeCondition.MaximumDaysSinceDeprecated to the criteria.")
+    var maxDaysSinceDeprecated: Int?
+
     @Option(help: "Set the criteria and switch the regions to this state: audit-mode or enabled.")
     var apply: Mode?
 
@@ -62,6 +72,12 @@ struct AmisPlanCommand: AsyncParsableCommand {
         for account in trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
             throw ValidationError("--trust-account '\(account)' is not a 12-digit AWS account ID")
         }
+        for account in familyOwners where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+            throw ValidationError("--allow-family '\(account)' is not a 12-digit AWS account ID")
+        }
+        // EC2's limits for both conditions (botocore: MaximumDaysSinceCreatedValue / MaximumDaysSinceDeprecatedValue, 0…2147483647).
+        if let days = maxDaysSinceCreated, days < 0 { throw ValidationError("--max-days-since-created must be 0 or more") }
+        if let days = maxDaysSinceDeprecated, days < 0 { throw ValidationError("--max-days-since-deprecated must be 0 or more") }
     }
 
     func run() async throws {
@@ -85,7 +101,8 @@ struct AmisPlanCommand: AsyncParsableCommand {
                 await OrganizationTrustStep.resolve(&account, config: config, client: live, region: aws.homeRegion())
             }
             let trusted = Set(trustAccounts).union(config.trust)
-            var plan = AMIPlanner.plan(account, trusted: trusted)
+            var plan = AMIPlanner.plan(account, trusted: trusted, options: .init(
+                familyOwners: Set(familyOwners), maxDaysSinceCreated: maxDaysSinceCreated, maxDaysSinceDeprecated: maxDaysSinceDeprecated))
             if let client {
                 for index in plan.regions.indices where plan.regions[index].currentState == "audit-mode" {
                     plan.regions[index].auditModeSince = await auditModeSince(client, region: plan.regions[index].region)
@@ -99,7 +116,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
             print("\nApplying \(apply.rawValue) to \(plan.regions.map(\.region).joined(separator: ", ")); journal: \(journal.path)")
             let change = AllowedImagesChange(client: client, journal: journal)
             for region in plan.regions {
-                try await change.apply(region: region.region, providers: plan.providers, state: apply.rawValue, previousState: region.currentState)
+                try await change.apply(region: region.region, criteria: plan.criteriaParameters, state: apply.rawValue, previousState: region.currentState)
                 print("  \(TerminalText.sanitize(region.region)): \(TerminalText.sanitize(region.currentState)) → \(apply.rawValue)")
             }
             return 0
@@ -135,13 +152,18 @@ enum AMIPlanText {
         var out = "Allowed AMIs rollout plan for account \(safe(account))\n\n"
         out += "Recommended image providers: \(safe(plan.providers.joined(separator: ", ")))\n"
         if !plan.untrustedOwners.isEmpty {
-            out += "\nUntrusted owners of AMIs in use — left out of the criteria and the SCP; decide for each:\n"
+            out += "\nUntrusted owners of AMIs in use — left out of the criteria (unless allowed by family) and the SCP; decide for each:\n"
             out += "  trust it (--trust-account ID, or trust: in mamori.yml) to put it into the policy, or move these resources to a trusted AMI.\n"
             for owner in plan.untrustedOwners {
                 out += "  \(safe(owner.label)) (\(safe(owner.origin))):\n"
                 for image in owner.images { out += "    \(safe(image.region)) \(safe(image.imageId)): \(safe(image.reason))\n" }
                 if let criterion = owner.suggestedCriterion, let names = criterion.names {
-                    out += "    if you trust it, allow only the family in use: {\"ImageProviders\": [\"\(safe(owner.ownerId))\"], \"ImageNames\": [\"\(safe(names.joined(separator: "\", \"")))\"]}\n"
+                    let codes = criterion.productCodes.map { ", MarketplaceProductCodes \(safe($0.joined(separator: ", ")))" } ?? ""
+                    if owner.allowedByFamily == true {
+                        out += "    allowed by its family only (--allow-family): ImageNames \(safe(names.joined(separator: ", ")))\(codes); its other images stay blocked\n"
+                    } else {
+                        out += "    if you trust it, allow only the family in use (--allow-family \(safe(owner.ownerId))): ImageNames \(safe(names.joined(separator: ", ")))\(codes)\n"
+                    }
                 }
                 if !owner.wouldBreak.isEmpty {
                     out += "    would break once enabled (instances keep running but cannot be replaced): \(safe(owner.wouldBreak.joined(separator: ", ")))\n"
@@ -155,7 +177,14 @@ enum AMIPlanText {
         }
         out += "\n1. Criteria (aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json):\n\(TerminalText.sanitizeLines(plan.criteriaJSON))\n"
         out += "\n2. Organizations declarative policy (DECLARATIVE_POLICY_EC2), audit mode first:\n\(TerminalText.sanitizeLines(plan.declarativePolicyJSON(state: "audit-mode")))\n"
+        if plan.hasConditions {
+            out += "   (providers only, and no criterion narrowed by names or product codes, whose providers alone would let all of that owner's images in: "
+                + "add those conditions in the policy's own syntax; Mamori does not print keys it could not confirm)\n"
+        }
         out += "\n3. SCP / IAM guardrail that also blocks other owners' AMIs:\n\(TerminalText.sanitizeLines(plan.scpJSON))\n"
+        if plan.untrustedOwners.contains(where: { $0.allowedByFamily == true }) {
+            out += "   (ec2:Owner cannot express a name or product-code condition: owners allowed by family are not in it; add one only if you accept all its images)\n"
+        }
         out += "\n4. Phases per region:\n"
         for region in plan.regions {
             let managed = region.managedBy.map { ", managed by \(safe($0))" } ?? ""
@@ -171,10 +200,16 @@ enum AMIPlanText {
             }
             out += "    audit mode: nothing is blocked; those AMIs show ImageAllowed=false. Watch it for about a month; \(since).\n"
             out += "    enabled:    launches fail for \(region.affectedTemplates.count) launch template(s)\(list(region.affectedTemplates)) and \(region.affectedGroups.count) Auto Scaling group(s)\(list(region.affectedGroups)); running instances keep running but cannot be replaced from those AMIs.\n"
+            if let references = region.affectedReferences, !references.isEmpty {
+                out += "                and for what launches or builds later through \(references.count) reference(s)\(list(references))\n"
+            }
             if region.currentState == "unknown" {
                 out += "    (the current state could not be read: GetAllowedImagesSettings was not answered)\n"
             }
         }
+        out += "\n5. After enabling: `mamori hunt` over CloudTrail lists the launches that failed on an image that is not available "
+            + "(rule aws_ec2_launch_blocked_by_allowed_amis; AWS does not document the exact error code of a launch Allowed AMIs blocks, "
+            + "so deregistered or unshared AMIs show up there too).\n"
         return out
     }
 

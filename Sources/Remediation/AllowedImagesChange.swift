@@ -11,11 +11,9 @@ public struct AllowedImagesChange: Sendable {
         self.journal = journal
     }
 
-    /// Replaces the criteria with one criterion listing `providers`, then sets `state`.
-    /// `previousState` is recorded so the journal says how to undo.
-    public func apply(region: String, providers: [String], state: String, previousState: String) async throws {
-        var criteria: [String: String] = [:]
-        for (index, provider) in providers.enumerated() { criteria["ImageCriterion.1.ImageProvider.\(index + 1)"] = provider }
+    /// Replaces the criteria with `criteria` (the query parameters of ReplaceImageCriteriaInAllowedImagesSettings,
+    /// `AMIRolloutPlan.criteriaParameters`), then sets `state`. `previousState` is recorded so the journal says how to undo.
+    public func apply(region: String, criteria: [String: String], state: String, previousState: String) async throws {
         try await step("replace-criteria", region: region, call: "ReplaceImageCriteriaInAllowedImagesSettings", criteria,
                        undo: "aws ec2 replace-image-criteria-in-allowed-images-settings --region \(region) --image-criteria <previous criteria>")
         let undo = previousState == "disabled" || previousState == "unknown"

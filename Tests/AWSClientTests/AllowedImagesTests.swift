@@ -53,7 +53,9 @@ struct AllowedImagesTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-journal-\(UUID().uuidString)").path
         let journal = try Journal(directory: dir, name: "amis")
         try await AllowedImagesChange(client: testClient(transport), journal: journal)
-            .apply(region: "eu-west-1", providers: ["amazon", "aws-marketplace", "123456789012"], state: "audit-mode", previousState: "disabled")
+            .apply(region: "eu-west-1", criteria: ["ImageCriterion.1.ImageProvider.1": "amazon", "ImageCriterion.1.ImageProvider.2": "aws-marketplace",
+                                                    "ImageCriterion.1.ImageProvider.3": "123456789012"],
+                       state: "audit-mode", previousState: "disabled")
         let bodies = transport.sent.map { String(decoding: $0.body, as: UTF8.self) }
         #expect(bodies[0].contains("Action=ReplaceImageCriteriaInAllowedImagesSettings"))
         #expect(bodies[0].contains("ImageCriterion.1.ImageProvider.1=amazon"))
@@ -74,7 +76,7 @@ struct AllowedImagesTests {
         let journal = try Journal(directory: dir, name: "amis")
         await #expect(throws: AWSError.self) {
             try await AllowedImagesChange(client: testClient(transport), journal: journal)
-                .apply(region: "eu-west-1", providers: ["amazon"], state: "enabled", previousState: "audit-mode")
+                .apply(region: "eu-west-1", criteria: ["ImageCriterion.1.ImageProvider.1": "amazon"], state: "enabled", previousState: "audit-mode")
         }
         #expect(try Journal.read(journal.path).map(\.phase) == ["before", "failed"])
         #expect(transport.sent.count == 1, "the state is never changed after the criteria failed")

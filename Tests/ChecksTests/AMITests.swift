@@ -412,6 +412,119 @@ struct AMITests {
         #expect(plan("audit-mode").refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
     }
 
+    /// `--apply enabled` counts what launches later too: an AMI outside the criteria named only by an SSM
+    /// parameter, a fleet, an Image Builder recipe or a launch configuration no group uses still blocks.
+    @Test func enablingRefusesForReferencesNothingRunsYet() {
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        func plan(_ edit: (inout RegionInventory) -> Void) -> AMIRolloutPlan {
+            var r = region(Self.images, instances: [("i-aws", "ami-aws")], allowed: AllowedImagesState(state: "audit-mode", providers: [["amazon"]]))
+            edit(&r)
+            var plan = AMIPlanner.plan(AccountInventory(accountId: account, regional: [r]), trusted: [])
+            plan.regions[0].auditModeSince = "2026-01-01T00:00:00Z"  // long enough: only the references can refuse
+            return plan
+        }
+        let clean = plan { _ in }
+        #expect(!clean.blocksInUse)
+        #expect(clean.refusal(apply: "enabled", auditDays: 30, force: false, now: now) == nil)
+        let cases: [(String, (inout RegionInventory) -> Void)] = [
+            ("SSM parameter /golden/ami", { $0.images?.parameterImages = [ParameterImage(name: "/golden/ami", imageId: "ami-evil")] }),
+            ("Spot Fleet request sfr-1", { $0.images?.fleets = [FleetImages(id: "sfr-1", kind: "spot-fleet", state: "active", imageIds: ["ami-partner"])] }),
+            ("EC2 Fleet fleet-1", { $0.images?.fleets = [FleetImages(id: "fleet-1", kind: "ec2-fleet", state: "active", imageIds: ["ami-evil"])] }),
+            ("Image Builder image recipe web", {
+                $0.images?.recipeImages = [RecipeImage(arn: "arn:aws:imagebuilder:eu-west-1:111122223333:image-recipe/web/1.0.0", name: "web",
+                                                       kind: "image", imageId: "ami-canonical", field: "parentImage")]
+            }),
+            ("launch configuration legacy", { $0.images?.launchConfigurations = [LaunchConfiguration(name: "legacy", imageId: "ami-partner")] }),
+        ]
+        for (label, edit) in cases {
+            let blocked = plan(edit)
+            #expect(blocked.regions[0].affectedReferences == [label])
+            #expect(blocked.blocksInUse, "\(label)")
+            #expect(blocked.refusal(apply: "enabled", auditDays: 30, force: false, now: now)?.contains("AMIs in use would be blocked") == true, "\(label)")
+            #expect(blocked.refusal(apply: "enabled", auditDays: 30, force: true, now: now) == nil)
+        }
+        // A cancelled fleet launches nothing: it does not block.
+        let cancelled = plan { $0.images?.fleets = [FleetImages(id: "sfr-old", kind: "spot-fleet", state: "cancelled_terminating", imageIds: ["ami-evil"])] }
+        #expect(!cancelled.blocksInUse)
+    }
+
+    /// The plan proposes name, product-code and age conditions, in botocore's ImageCriterionRequest shape,
+    /// and evaluates them with the offline evaluator: what they leave out is listed per phase, never dropped silently.
+    @Test func planProposesConditionsAndShowsWhatTheyBlock() throws {
+        let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        var vendorA = AMIRecord(id: "ami-va", ownerId: "099720109477", name: "vendor/appliance-7.2-20260501", isPublic: true, created: "2026-05-01T00:00:00.000Z")
+        vendorA.productCodes = ["prodcode7"]
+        var vendorB = AMIRecord(id: "ami-vb", ownerId: "099720109477", name: "vendor/appliance-7.2-20260415", isPublic: true, created: "2026-04-15T00:00:00.000Z")
+        vendorB.productCodes = ["prodcode7"]
+        let oldAmazon = AMIRecord(id: "ami-old-aws", ownerId: "137112412989", ownerAlias: "amazon", name: "al2023-ami-2023.1", isPublic: true,
+                                  created: "2025-01-01T00:00:00.000Z")
+        let freshAmazon = AMIRecord(id: "ami-new-aws", ownerId: "137112412989", ownerAlias: "amazon", name: "al2023-ami-2023.9", isPublic: true,
+                                    created: "2026-05-20T00:00:00.000Z")
+        let ownOld = AMIRecord(id: "ami-own-old", ownerId: account, name: "golden-2020", created: "2020-01-01T00:00:00.000Z")
+        var r = region([vendorA, vendorB, oldAmazon, freshAmazon, ownOld],
+                       instances: [("i-va", "ami-va"), ("i-new", "ami-new-aws"), ("i-own", "ami-own-old")])
+        r.launchTemplates = [LaunchTemplate(id: "lt-old", name: "legacy", imageId: "ami-old-aws")]
+        r.images?.parameterImages = [ParameterImage(name: "/vendor/next", imageId: "ami-vb")]
+        let inventory = AccountInventory(accountId: account, regional: [r])
+
+        // Default: providers only; the vendor is untrusted and listed with its family and product code.
+        let plain = AMIPlanner.plan(inventory, trusted: [], options: .init(now: now))
+        #expect(plain.criteria == [ImageCriterion(providers: ["amazon"])])
+        let vendor = try #require(plain.untrustedOwners.first)
+        #expect(vendor.suggestedCriterion == ImageCriterion(providers: ["099720109477"], names: ["vendor/appliance-7.2-*"], productCodes: ["prodcode7"]))
+        #expect(vendor.allowedByFamily == nil)
+        #expect(Set(plain.excluded.map(\.imageId)) == ["ami-va", "ami-vb"])
+
+        // The user allows the vendor by family only, and asks for a 90-day age limit.
+        let plan = AMIPlanner.plan(inventory, trusted: [], options: .init(familyOwners: ["099720109477"], maxDaysSinceCreated: 90,
+                                                                           maxDaysSinceDeprecated: 30, now: now))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.criteriaJSON.utf8)) as? [String: [[String: Any]]])
+        let criteria = try #require(json["ImageCriteria"])
+        #expect(criteria.count == 2)
+        #expect(criteria[0]["ImageProviders"] as? [String] == ["amazon"])
+        #expect((criteria[0]["CreationDateCondition"] as? [String: Int])?["MaximumDaysSinceCreated"] == 90)
+        #expect((criteria[0]["DeprecationTimeCondition"] as? [String: Int])?["MaximumDaysSinceDeprecated"] == 30)
+        #expect(criteria[1]["ImageProviders"] as? [String] == ["099720109477"])
+        #expect(criteria[1]["ImageNames"] as? [String] == ["vendor/appliance-7.2-*"])
+        #expect(criteria[1]["MarketplaceProductCodes"] as? [String] == ["prodcode7"])
+        #expect(Set(criteria.flatMap { $0.keys }).isSubset(of: ["ImageProviders", "ImageNames", "MarketplaceProductCodes",
+                                                                "CreationDateCondition", "DeprecationTimeCondition"]), "botocore's member names")
+        #expect(plan.hasConditions)
+        // The vendor is in the criteria, never in the SCP (ec2:Owner cannot say "only this family") nor in the
+        // declarative policy (whose name-condition keys are not confirmed: its providers alone would allow everything).
+        #expect(!plan.declarativePolicyJSON(state: "audit-mode").contains("099720109477"))
+        #expect(plan.declarativePolicyJSON(state: "audit-mode").contains("\"amazon\""))
+        #expect(!plan.scpJSON.contains("099720109477"))
+        #expect(plan.untrustedOwners.first?.allowedByFamily == true)
+        #expect(plan.untrustedOwners.first?.wouldBreak == [], "its images in use are all in the family")
+        // The age condition blocks the old Amazon AMI the template uses: named, with the reason.
+        #expect(plan.excluded.map(\.imageId) == ["ami-old-aws"])
+        #expect(plan.excluded.first?.reason.contains("MaximumDaysSinceCreated 90 (created 516 days ago)") == true)
+        #expect(plan.regions[0].affectedTemplates == ["legacy (lt-old)"])
+        #expect(plan.regions[0].affectedInstances.isEmpty, "own AMIs are always allowed, however old")
+        #expect(plan.blocksInUse)
+        #expect(plan.refusal(apply: "enabled", auditDays: 0, force: false, now: now)?.contains("AMIs in use would be blocked") == true)
+        // The same criteria through the API's query parameters.
+        let parameters = plan.criteriaParameters
+        #expect(parameters["ImageCriterion.1.ImageProvider.1"] == "amazon")
+        #expect(parameters["ImageCriterion.1.CreationDateCondition.MaximumDaysSinceCreated"] == "90")
+        #expect(parameters["ImageCriterion.1.DeprecationTimeCondition.MaximumDaysSinceDeprecated"] == "30")
+        #expect(parameters["ImageCriterion.2.ImageName.1"] == "vendor/appliance-7.2-*")
+        #expect(parameters["ImageCriterion.2.MarketplaceProductCode.1"] == "prodcode7")
+        // The plan's own prediction and the evaluator agree image by image.
+        let state = AllowedImagesState(state: "enabled", criteria: plan.proposedCriteria)
+        for image in [vendorA, vendorB, freshAmazon, ownOld] {
+            #expect(AllowedImagesCriteria.allows(image, state, account: account, now: now), "\(image.id)")
+        }
+        #expect(!AllowedImagesCriteria.allows(oldAmazon, state, account: account, now: now))
+        // An unknown public owner cannot be let in by family: nothing is proposed for it.
+        let evil = AMIRecord(id: "ami-evil", ownerId: "444455556666", name: "al2023-ami-2023.9", isPublic: true)
+        let lookalike = AMIPlanner.plan(AccountInventory(accountId: account, regional: [region([evil], instances: [("i-e", "ami-evil")])]),
+                                        trusted: [], options: .init(familyOwners: ["444455556666"], now: now))
+        #expect(lookalike.proposedCriteria == [ImageCriterion(providers: ["amazon"])])
+        #expect(lookalike.excluded.map(\.imageId) == ["ami-evil"])
+    }
+
     /// Every Allowed AMIs criterion, evaluated offline like EC2 does, and compared with ImageAllowed.
     @Test func allowedImagesCriteriaEvaluation() {
         let now = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!

@@ -191,6 +191,37 @@ struct CheckTests {
         #expect(ContainerHosts.marker(userData: "ECS_CLUSTER=prod >> /etc/ecs/ecs.config") != nil)
     }
 
+    /// FSBP AutoScaling.4: a launch configuration's MetadataOptions hop limit, judged like a template's.
+    @Test func launchConfigurationHopLimit() throws {
+        var region = RegionInventory(region: "eu-west-1")
+        var images = ImageInventory(images: ["ami-eks": AMIRecord(id: "ami-eks", ownerAlias: "amazon", name: "amazon-eks-node-1.31-v20250101")])
+        var withArn = LaunchConfiguration(name: "web-v2", imageId: "ami-web", metadata: MetadataOptions(httpTokens: "required", httpPutResponseHopLimit: 2))
+        withArn.arn = "arn:aws:autoscaling:eu-west-1:111122223333:launchConfiguration:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:launchConfigurationName/web-v2"
+        images.launchConfigurations = [
+            withArn,
+            LaunchConfiguration(name: "web-v1", imageId: "ami-web", metadata: MetadataOptions(httpTokens: "optional", httpPutResponseHopLimit: 3)),
+            LaunchConfiguration(name: "one", imageId: "ami-web", metadata: MetadataOptions(httpTokens: "required", httpPutResponseHopLimit: 1)),
+            LaunchConfiguration(name: "nodes", imageId: "ami-eks", metadata: MetadataOptions(httpTokens: "required", httpPutResponseHopLimit: 2)),
+            LaunchConfiguration(name: "off", imageId: "ami-web", metadata: MetadataOptions(httpEndpoint: "disabled", httpPutResponseHopLimit: 4)),
+            LaunchConfiguration(name: "unset", imageId: "ami-web"),
+        ]
+        region.images = images
+        let findings = evaluate(AccountInventory(accountId: account, regional: [region])).findings
+            .filter { $0.check == "autoscaling.launch_configuration_imds_hop_limit" }
+        func finding(_ name: String) -> Finding? { findings.first { $0.resource.hasSuffix("/\(name)") } }
+        let v2 = try #require(finding("web-v2"))
+        #expect(v2.status == .fail && v2.severity == .medium)
+        #expect(v2.resource == withArn.arn, "the ARN DescribeLaunchConfigurations returns")
+        #expect(v2.message.contains("HttpPutResponseHopLimit 2"))
+        #expect(finding("web-v1")?.status == .fail && finding("web-v1")?.severity == .low, "IMDSv1 is the larger hole")
+        #expect(finding("web-v1")?.resource == "arn:aws:autoscaling:eu-west-1:111122223333:launchConfiguration:*:launchConfigurationName/web-v1")
+        #expect(finding("one")?.status == .pass)
+        #expect(finding("nodes")?.status == .pass, "container host: EKS AMI")
+        #expect(finding("off")?.status == .pass)
+        #expect(finding("unset") == nil, "no MetadataOptions: nothing to judge")
+        #expect(Catalog.details[Catalog.launchConfigurationHopLimit.id]?.compliance.contains { $0.control == "AutoScaling.4" } == true)
+    }
+
     @Test func detectiveControlsAndGuardrails() {
         var east = RegionInventory(region: "us-east-1")
         east.trails = [Trail(name: "t", arn: "arn:trail", homeRegion: "us-east-1", multiRegion: true, logging: false)]

@@ -31,6 +31,45 @@ struct AmisTests {
         #expect(!policies.components(separatedBy: "1. Criteria")[1].contains("666677778888"), "neither criteria, declarative policy nor SCP")
     }
 
+    /// FSBP AutoScaling.4 end to end: moto returns the launch configuration's MetadataOptions
+    /// (demo-legacy-lc sets HttpPutResponseHopLimit 1): the saved inventory holds them, and the check
+    /// passes the configuration (the JSON report lists failures only, the table counts passes).
+    @Test func launchConfigurationHopLimitIsReadFromDescribeLaunchConfigurations() throws {
+        let estate = try MotoEstate.demo()
+        let dir = Mamori.tempDir()
+        let run = try Mamori.run(["scan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--format", "table", "--no-history",
+                                  "--checks", "autoscaling.launch_configuration_imds_hop_limit", "--save", "\(dir)/inventory.json"], cwd: dir)
+        #expect([0, 3].contains(run.status), "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("0 failing finding(s); 1 passed"), "\(run.stdout)")
+        let inventory = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/inventory.json"))) as? [String: Any]
+        let regional = ((inventory?["accounts"] as? [[String: Any]])?.first?["regional"] as? [[String: Any]]) ?? []
+        let configs = regional.flatMap { (($0["images"] as? [String: Any])?["launchConfigurations"] as? [[String: Any]]) ?? [] }
+        let legacy = try #require(configs.first { $0["name"] as? String == "demo-legacy-lc" })
+        let metadata = legacy["metadata"] as? [String: Any]
+        #expect(metadata?["httpPutResponseHopLimit"] as? Int == 1)
+        #expect(metadata?["httpTokens"] as? String == "required")
+        #expect((legacy["arn"] as? String)?.hasPrefix("arn:aws:autoscaling:us-east-1:") == true, "the ARN DescribeLaunchConfigurations returns")
+    }
+
+    /// Conditions beyond providers: the shared image builder's AMI allowed by its name family only, an age
+    /// limit on every criterion; the look-alike stays blocked, so the plan still exits 1.
+    @Test func planProposesAFamilyCriterionAndAgeCondition() throws {
+        let estate = try MotoEstate.demo()
+        let run = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--region", "us-east-1", "--format", "json",
+                                  "--allow-family", "666677778888", "--max-days-since-created", "3650"], cwd: Mamori.tempDir())
+        #expect(run.status == 1, "\(run.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let criteria = plan?["criteria"] as? [[String: Any]] ?? []
+        #expect(criteria.count == 2)
+        #expect(criteria.last?["providers"] as? [String] == ["666677778888"])
+        #expect(criteria.last?["names"] as? [String] == ["golden-image-builder-*"])
+        #expect(criteria.allSatisfy { $0["maxDaysSinceCreated"] as? Int == 3650 })
+        let excluded = (plan?["excluded"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+        #expect(!excluded.isEmpty && excluded.allSatisfy { $0.contains("444455556666") }, "only the look-alike's AMIs stay blocked")
+        let bad = try Mamori.run(["amis", "plan", "--endpoint-url", estate.endpoint, "--allow-family", "canonical"])
+        #expect(bad.status == 2 && bad.stderr.contains("12-digit"))
+    }
+
     @Test func applyRefusesEnabledWhileInUseImagesWouldBeBlocked() throws {
         let estate = try MotoEstate.demo()
         let dir = Mamori.tempDir()

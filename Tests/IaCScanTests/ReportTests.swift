@@ -13,7 +13,7 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: IaCReport.sarif(result, toolVersion: "1.2.3")) as? [String: Any]
         let run = try #require((json?["runs"] as? [[String: Any]])?.first)
         let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]]
-        #expect(rules?.map { $0["id"] as? String } == ["IAC-AMI-001", "IAC-AMI-002", "IAC-AMI-003", "IAC-AMI-004", "IAC-AMI-005", "IAC-AMI-006", "IAC-AMI-007", "IAC-AMI-008"])
+        #expect(rules?.map { $0["id"] as? String } == ["IAC-AMI-001", "IAC-AMI-002", "IAC-AMI-003", "IAC-AMI-004", "IAC-AMI-005", "IAC-AMI-006", "IAC-AMI-007", "IAC-AMI-008", "IAC-AMI-009"])
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.first?["level"] as? String == "error")
         let location = (results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]

@@ -89,4 +89,41 @@ import Testing
         #expect(f.map(\.severity) == [.medium])
         #expect(f.first?.line == 1 && f.first?.column == 1)
     }
+
+    /// IAC-AMI-009 on CloudFormation text: location of the ImageId value, the parameter named, short-form
+    /// tags read rather than rejected, and files that are not templates left alone.
+    @Test func cloudFormationImageIdFromStringParameter() throws {
+        let yaml = """
+            Parameters:
+              Ami: {Type: String, Default: ami-0123456789abcdef0}
+              Safe: {Type: 'AWS::EC2::Image::Id'}
+            Resources:
+              A:
+                Type: AWS::EC2::Instance
+                Properties:
+                  ImageId: !Ref Ami
+                  SubnetId: !ImportValue shared-subnet
+              B:
+                Type: AWS::EC2::Instance
+                Properties:
+                  ImageId: !Ref Safe
+              C:
+                Type: AWS::EC2::SpotFleet
+                Properties:
+                  SpotFleetRequestConfigData:
+                    LaunchSpecifications:
+                      - ImageId: {Ref: Ami}
+            """
+        let findings = try #require(CloudFormationAMIRules.findings(in: yaml, file: "t.yaml"))
+        #expect(findings.map(\.resource) == ["Resources.A.Properties.ImageId (AWS::EC2::Instance)",
+                                             "Resources.C.Properties.SpotFleetRequestConfigData.LaunchSpecifications[0].ImageId (AWS::EC2::SpotFleet)"])
+        #expect(findings.first?.line == 8 && findings.first?.column == 16)
+        #expect(findings.allSatisfy { $0.severity == .medium && $0.rule == "IAC-AMI-009" })
+        #expect(findings.first?.message.contains("parameter Ami of Type String") == true)
+        #expect(findings.first?.fix.contains("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>") == true)
+        // Not a template (no Resources), not YAML at all, or an unknown tag elsewhere: no finding, no crash.
+        #expect(CloudFormationAMIRules.findings(in: "ImageId: !Ref X\n", file: "x.yml") == nil)
+        #expect(CloudFormationAMIRules.findings(in: "Resources: [ImageId: {\n", file: "x.yml") == nil)
+        #expect(CloudFormationAMIRules.findings(in: "Resources:\n  X: !Whatever {ImageId: !Cidr [1, 2]}\n", file: "x.yml") == [])
+    }
 }

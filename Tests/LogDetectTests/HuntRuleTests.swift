@@ -140,6 +140,27 @@ import Testing
         #expect(try titles([Self.ct("GetCostAndUsage", "ce.amazonaws.com", identity: Self.tempUser)]).isEmpty)
     }
 
+    /// After Allowed AMIs is enabled: launches that failed on an image that is not available. The exact
+    /// error code of a launch blocked by Allowed AMIs is not documented; the rule takes EC2's codes for an
+    /// unusable image and a message naming the feature.
+    @Test func launchBlockedByAllowedAMIs() throws {
+        let title = "EC2 Launch Failed On An Image That Is Not Available (Possibly Blocked By Allowed AMIs)"
+        func failed(_ code: String, _ message: String) -> String {
+            Self.ct("RunInstances", "ec2.amazonaws.com", identity: Self.tempUser, params: Self.run,
+                    extra: #","errorCode":"\#(code)","errorMessage":"\#(message)""#)
+        }
+        #expect(try titles([failed("InvalidAMIID.NotFound", "The image id '[ami-0abcdef1234567890]' does not exist")]) == [title])
+        #expect(try titles([failed("InvalidAMIID.Unavailable", "The image ID 'ami-0abcdef1234567890' is no longer available")]) == [title])
+        #expect(try titles([failed("AuthFailure", "Not authorized for images: [ami-0abcdef1234567890]")]) == [title])
+        #expect(try titles([failed("InvalidParameterValue", "The AMI is not allowed by the Allowed AMIs settings of this account")]) == [title])
+        // Near misses: a launch refused by IAM, an AuthFailure about something else, a successful launch, another call.
+        #expect(try titles([failed("UnauthorizedOperation", "You are not authorized to perform this operation.")]).isEmpty)
+        #expect(try titles([failed("AuthFailure", "AWS was not able to validate the provided access credentials")]).isEmpty)
+        #expect(try titles([Self.ct("RunInstances", "ec2.amazonaws.com", identity: Self.tempUser, params: Self.run)]).isEmpty)
+        #expect(try titles([Self.ct("CreateImage", "ec2.amazonaws.com", identity: Self.tempUser, params: "{}",
+                                    extra: #","errorCode":"InvalidAMIID.NotFound","errorMessage":"x""#)]).isEmpty)
+    }
+
     @Test func defenceEvasion() throws {
         let cases: [(String, String, String, String)] = [
             ("StopLogging", "cloudtrail.amazonaws.com", #"{"name":"main"}"#, "CloudTrail Logging Stopped Or Reduced"),
