@@ -32,7 +32,7 @@ public enum FuzzTargets {
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 
     public static let all: [FuzzTarget] = [
-        policy, hcl, sigmaRule, sigmaCondition, huntRule, config, logs, cloudTrail, xml, archive, accounts,
+        policy, hcl, cloudFormation, sigmaRule, sigmaCondition, huntRule, config, logs, cloudTrail, xml, archive, accounts,
     ]
 
     static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
@@ -70,6 +70,12 @@ public enum FuzzTargets {
         _ = try? HCLParser.parseFile(text(data))
         _ = try? HCLParser.parseExpressionDocument(text(data))
         withFile(data, name: "main.tf") { path in blocking { _ = try? await IaCScanner().scan(paths: [path]) } }
+    }
+
+    /// CloudFormation templates (YAML with short-form tags such as `!Ref`, and JSON), read by `mamori iac`.
+    static let cloudFormation = FuzzTarget("cloudformation", dictionary: ["\n", "  ", "- ", ": ", "!Ref ", "!Sub ", "!GetAtt ", "!If [",
+                                                                       "Fn::Transform", "Type: String", "ImageId: ", "{", "[", "&a ", "*a"]) { data in
+        withFile(data, name: "template.yaml") { path in blocking { _ = try? await IaCScanner().scan(paths: [path]) } }
     }
 
     static let sigmaRule = FuzzTarget("sigma-rule", dictionary: ["\n", "  ", "- ", ": ", "|contains", "|re", "|cidr", "|base64offset",
