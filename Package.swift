@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "CBuildInfo"),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
         // Transport: AsyncHTTPClient (connection pools, timeouts, proxies, no cancellation deadlock).
+        // MamoriCore: the partition of a region (ARNs and endpoint DNS suffixes).
         .target(name: "AWSClient", dependencies: [
+            "MamoriCore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             // --debug request logging.
@@ -47,7 +49,7 @@ let package = Package(
         // Changes to an account: only with --apply, always journaled.
         .target(name: "Remediation", dependencies: ["AWSClient", "MamoriCore"]),
         // The guided response to a leaked access key.
-        .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "SecretScan", "StreamIO"]),
+        .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "StreamIO"]),
         // Output formats.
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
@@ -96,11 +98,11 @@ let package = Package(
         ),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
         .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "MamoriCore", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient"]),
-        .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan"]),
+        .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan", "MamoriCore"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO"]),
         .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),

@@ -170,9 +170,7 @@ public enum AllowedImagesCriteria {
         if let providers = criterion.providers, !providers.contains(where: { $0 == image.ownerId || $0 == image.ownerAlias }) { return false }
         if let names = criterion.names, !names.contains(where: { pattern in image.name.map { Glob.matches(pattern, $0) } ?? false }) { return false }
         if let codes = criterion.productCodes, Set(codes).isDisjoint(with: image.productCodes ?? []) { return false }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        func date(_ text: String?) -> Date? { text.flatMap { formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) } }
+        func date(_ text: String?) -> Date? { text.flatMap(ISO8601.parse) }
         if let days = criterion.maxDaysSinceCreated {
             guard let created = date(image.created), now.timeIntervalSince(created) <= Double(days) * 86_400 else { return false }
         }

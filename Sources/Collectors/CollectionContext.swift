@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// Shared state of one account's collection: the client, the error log and progress reporting.

@@ -1,6 +1,6 @@
 import AWSClient
 import Foundation
-import SecretScan
+import MamoriCore
 import Remediation
 
 /// What the user asked `mamori respond leaked-key` to do.
