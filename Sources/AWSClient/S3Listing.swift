@@ -62,9 +62,8 @@ extension AWSClient {
     /// continuation token ends with an error instead of looping.
     public func listObjectPages(bucket: String, prefix: String, delimiter: String? = nil, region: String,
                                 page: (S3ListPage) -> Void) async throws(AWSError) {
-        var token: String?
-        var seen = Set<String>()
-        repeat {
+        let repeated = "ListObjectsV2 of s3://\(bucket)/\(prefix) repeated its continuation token: stopped instead of looping"
+        try await Paginator.run("ListObjectsV2", repeatedMessage: repeated) { (token: String?) throws(AWSError) -> String? in
             var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix)]
             if let delimiter { query.append(QueryItem("delimiter", delimiter)) }
             if let token { query.append(QueryItem("continuation-token", token)) }
@@ -76,11 +75,8 @@ extension AWSClient {
                                                               lastModified: item.string("LastModified"), eTag: item.string("ETag")) }
                 },
                 commonPrefixes: root.children("CommonPrefixes").compactMap { $0.string("Prefix") }))
-            token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
-            if let token, !seen.insert(token).inserted {
-                throw AWSError.decoding("ListObjectsV2 of s3://\(bucket)/\(prefix) repeated its continuation token: stopped instead of looping")
-            }
-        } while token != nil
+            return root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
+        }
     }
 
     /// The region a bucket lives in (GetBucketLocation: an empty constraint means us-east-1, the

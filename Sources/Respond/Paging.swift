@@ -19,28 +19,17 @@ extension AWSClient {
     func queryAll(_ service: AWSService, region: String, action: String, list: String,
                   _ params: [String: String] = [:]) async throws(AWSError) -> [XElement] {
         var items: [XElement] = []
-        var marker: String?
-        repeat {
-            var page = params
-            if let marker { page["Marker"] = marker }
-            let result = try await query(service, region: region, action: action, page)
-            items += result.list(list)
-            marker = result.string("IsTruncated") == "true" ? result.string("Marker") : nil
-        } while marker != nil
+        try await queryPages(service, region: region, action: action, params, inputToken: "Marker", outputToken: "Marker",
+                             truncated: "IsTruncated") { items += $0.list(list) }
         return items
     }
 
     /// Every item of an EC2 list, following `NextToken`.
     func ec2All(region: String, action: String, list: String, _ params: [String: String] = [:]) async throws(AWSError) -> [XElement] {
         var items: [XElement] = []
-        var token: String?
-        repeat {
-            var page = params
-            if let token { page["NextToken"] = token }
-            let result = try await query(.ec2, region: region, action: action, page)
-            items += result.list(list)
-            token = result.string("nextToken").flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
+        try await queryPages(.ec2, region: region, action: action, params, inputToken: "NextToken", outputToken: "nextToken") {
+            items += $0.list(list)
+        }
         return items
     }
 }
