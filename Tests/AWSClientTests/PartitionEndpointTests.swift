@@ -92,3 +92,26 @@ struct PartitionEndpointTests {
         #expect(resolver.endpoint(for: .iam, region: "us-gov-west-1").port == 7000)
     }
 }
+
+/// The one profile rule: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, default (AWSOptions ignored AWS_DEFAULT_PROFILE).
+struct ProfileSelectionTests {
+    @Test func profileNameRule() {
+        #expect(ProfileSelection.named("cli", environment: ["AWS_PROFILE": "env", "AWS_DEFAULT_PROFILE": "old"]) == "cli")
+        #expect(ProfileSelection.named(nil, environment: ["AWS_PROFILE": "env", "AWS_DEFAULT_PROFILE": "old"]) == "env")
+        #expect(ProfileSelection.named(nil, environment: ["AWS_DEFAULT_PROFILE": "old"]) == "old")
+        #expect(ProfileSelection.named(nil, environment: [:]) == nil)
+        #expect(ProfileSelection.effective(nil, environment: [:]) == "default")
+    }
+
+    @Test func settingsAndRegionComeFromTheSameProfile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-profile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[profile old]\nregion = cn-north-1\nuse_fips_endpoint = true\n".write(toFile: "\(dir)/config", atomically: true, encoding: .utf8)
+        let env = ["AWS_CONFIG_FILE": "\(dir)/config", "AWS_SHARED_CREDENTIALS_FILE": "\(dir)/none", "AWS_DEFAULT_PROFILE": "old"]
+        let settings = ProfileSelection.settings(nil, environment: env)
+        #expect(ProfileSelection.region(nil, environment: env, profile: settings) == "cn-north-1")
+        #expect(ProfileSelection.region("eu-west-1", environment: env, profile: settings) == "eu-west-1")
+        #expect(EndpointResolver.fromEnvironment(env, profile: settings).useFIPS)
+    }
+}
