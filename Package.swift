@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "CBuildInfo"),
         // Our own AWS client: SigV4, credential chain, wire protocols, retries, pagination.
         // Transport: AsyncHTTPClient (connection pools, timeouts, proxies, no cancellation deadlock).
+        // MamoriCore: the partition of a region (ARNs and endpoint DNS suffixes).
         .target(name: "AWSClient", dependencies: [
+            "MamoriCore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             // --debug request logging.
@@ -39,15 +41,15 @@ let package = Package(
         // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
         .target(name: "PolicyAnalysis"),
         // The collected inventory: plain Codable values, saved and re-evaluated offline.
-        .target(name: "Inventory"),
+        .target(name: "Inventory", dependencies: ["MamoriCore"]),
         // Collectors fill an Inventory from AWS through AWSClient (SecretScan: keys inside cloud resources).
-        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "SecretScan"]),
+        .target(name: "Collectors", dependencies: ["AWSClient", "Inventory", "MamoriCore", "SecretScan"]),
         // Checks: pure functions from Inventory to findings.
         .target(name: "Checks", dependencies: ["Inventory", "PolicyAnalysis", "MamoriCore"]),
         // Changes to an account: only with --apply, always journaled.
-        .target(name: "Remediation", dependencies: ["AWSClient"]),
+        .target(name: "Remediation", dependencies: ["AWSClient", "MamoriCore"]),
         // The guided response to a leaked access key.
-        .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "SecretScan", "StreamIO"]),
+        .target(name: "Respond", dependencies: ["AWSClient", "Remediation", "MamoriCore", "StreamIO"]),
         // Output formats.
         .target(name: "Reports", dependencies: ["MamoriCore", "Inventory", "Checks"]),
         // zlib, for reading gzip logs and archives without shelling out.
@@ -102,7 +104,7 @@ let package = Package(
         .executableTarget(name: "mamori-fuzz", dependencies: ["FuzzTargets"], path: "Sources/MamoriFuzz"),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
         .executableTarget(name: "policy-bench", dependencies: ["PolicyAnalysis"], path: "Benchmarks/PolicyBench"),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "MamoriCore", "Remediation", "Collectors", "Inventory", .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient", "Yams"]),

@@ -148,8 +148,7 @@ public final class AWSClient: Sendable {
     }
 
     func signingRegion(_ service: AWSService, _ region: String) -> String {
-        if let global = service.globalRegion { return region.hasPrefix("cn-") ? "cn-north-1" : global }
-        return region
+        configuration.endpoints.signingRegion(for: service, region: region)
     }
 
     /// Signs, sends and decodes with retries. Decoding is inside the retry loop: a body cut short

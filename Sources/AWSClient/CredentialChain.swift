@@ -24,7 +24,7 @@ public enum CredentialChain {
     public static func resolve(_ options: CredentialOptions, configuration: ClientConfiguration,
                                onEC2: @autoclosure @escaping () -> Bool = IMDSCredentialProvider.runningOnEC2()) throws(AWSError) -> any CredentialProvider {
         let env = options.environment
-        let profileName = options.profile ?? env["AWS_PROFILE"] ?? env["AWS_DEFAULT_PROFILE"]
+        let profileName = ProfileSelection.named(options.profile, environment: env)
         if let profileName {
             let files = try ProfileFiles.load(environment: env)
             let context = Context(options: options, files: files, active: files.profiles[profileName] ?? [:],

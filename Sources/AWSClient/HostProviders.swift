@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// ECS / EKS Pod Identity container credentials (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `_FULL_URI`).
 /// Built only by `CredentialChain`, which sends a full URI that is really the instance metadata

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// A JSON document as a Sendable value, for the JSON and REST-JSON protocols.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -74,9 +75,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact serialisation with sorted keys.
     public func serialized() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+        (try? StableJSON.encode(self, .compact)) ?? Data("{}".utf8)
     }
 }
 

@@ -88,3 +88,32 @@ public struct ProfileFiles: Sendable {
         return (result, sessions)
     }
 }
+
+/// The one rule for which profile is in effect, as the AWS CLI reads it: `--profile`, then
+/// `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`. The credential chain and every profile setting
+/// (region, retries, CA bundle, FIPS and dual-stack endpoints) use it, so they never disagree.
+public enum ProfileSelection {
+    /// The profile named by the user, or nil when none is (the chain then tries the environment before `default`).
+    public static func named(_ explicit: String?, environment: [String: String]) -> String? {
+        explicit ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"]
+    }
+
+    /// The profile whose settings apply: the named one, else `default`.
+    public static func effective(_ explicit: String?, environment: [String: String]) -> String {
+        named(explicit, environment: environment) ?? "default"
+    }
+
+    /// The settings of the profile in effect; empty when the files do not exist or do not name it.
+    /// An unreadable file reads as empty here: the credential chain reports it.
+    public static func settings(_ explicit: String?, environment: [String: String]) -> [String: String] {
+        (try? ProfileFiles.load(environment: environment))?.profiles[effective(explicit, environment: environment)] ?? [:]
+    }
+
+    /// The region for global calls: the first `--region`, then `AWS_REGION` / `AWS_DEFAULT_REGION`,
+    /// then the profile's `region`, then us-east-1.
+    public static func region(_ explicit: String?, environment: [String: String], profile: [String: String]) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
+        return profile["region"] ?? "us-east-1"
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// Assumes a role with STS using another provider's credentials (profiles with `role_arn`,
 /// organisation scans). Wrap it in `RefreshingCredentialProvider` to renew before expiry.
@@ -80,17 +81,3 @@ enum STSCredentials {
     }
 }
 
-/// Lenient ISO 8601 parsing (AWS mixes fractional seconds and none).
-public enum ISO8601 {
-    public static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = fractional.date(from: text) { return date }
-        // "2024-01-02T03:04:05+00:00" is handled above; "2024-01-02 03:04:05" is not AWS but appears in exports.
-        return nil
-    }
-
-    public static func string(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
-}

@@ -65,26 +65,23 @@ extension AWSClient {
     /// continuation token ends with an error instead of looping.
     public func listObjectPages(bucket: String, prefix: String, delimiter: String? = nil, region: String,
                                 startToken: String? = nil, page: (S3ListPage) -> Void) async throws(AWSError) {
-        var token: String? = startToken
-        var seen = Set<String>()
-        repeat {
+        let repeated = "ListObjectsV2 of s3://\(bucket)/\(prefix) repeated its continuation token: stopped instead of looping"
+        try await Paginator.run("ListObjectsV2", repeatedMessage: repeated, startToken: startToken) { (token: String?) throws(AWSError) -> String? in
             var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix)]
             if let delimiter { query.append(QueryItem("delimiter", delimiter)) }
             if let token { query.append(QueryItem("continuation-token", token)) }
             let response = try await restXML(.s3, region: region, bucket: bucket, query: query, operation: "ListObjectsV2")
             let root = try XElement.parse(response.body)
-            token = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
+            let next = root.string("IsTruncated") == "true" ? root.string("NextContinuationToken") : nil
             page(S3ListPage(
                 objects: root.children("Contents").compactMap { item in
                     item.string("Key").map { S3ObjectSummary(key: $0, size: Int64(item.string("Size") ?? "") ?? 0,
                                                               lastModified: item.string("LastModified"), eTag: item.string("ETag")) }
                 },
                 commonPrefixes: root.children("CommonPrefixes").compactMap { $0.string("Prefix") },
-                nextToken: token))
-            if let token, !seen.insert(token).inserted {
-                throw AWSError.decoding("ListObjectsV2 of s3://\(bucket)/\(prefix) repeated its continuation token: stopped instead of looping")
-            }
-        } while token != nil
+                nextToken: next))
+            return next
+        }
     }
 
     /// The region a bucket lives in (GetBucketLocation: an empty constraint means us-east-1, the

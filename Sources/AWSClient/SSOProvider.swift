@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MamoriCore
 
 /// IAM Identity Center (SSO) profiles, as the AWS CLI reads them: `sso_session` (a
 /// `[sso-session NAME]` section) or the legacy `sso_start_url` in the profile, plus

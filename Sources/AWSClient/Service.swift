@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// The wire protocol of a service, as botocore's `metadata.protocol` names it.
 public enum WireProtocol: Sendable, Equatable {
@@ -60,25 +61,41 @@ public struct AWSService: Sendable {
 }
 
 /// Where requests go: real AWS by default, or an override (an emulator) for every service.
+/// Real endpoints follow the region's partition (`aws`, `aws-cn`, `aws-us-gov`), with FIPS and
+/// dual-stack variants when asked for; hosts and signing regions are botocore's (`data/endpoints.json`).
 public struct EndpointResolver: Sendable {
     /// `--endpoint-url` or `AWS_ENDPOINT_URL`.
     public var override: URL?
     /// `AWS_ENDPOINT_URL_<SERVICE>` values, keyed by upper-cased service id with `_` for spaces and dashes.
     public var serviceOverrides: [String: URL]
+    /// `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`: FIPS 140 validated endpoints.
+    public var useFIPS: Bool
+    /// `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`: IPv4 and IPv6 endpoints.
+    public var useDualStack: Bool
 
-    public init(override: URL? = nil, serviceOverrides: [String: URL] = [:]) {
+    public init(override: URL? = nil, serviceOverrides: [String: URL] = [:], useFIPS: Bool = false, useDualStack: Bool = false) {
         self.override = override
         self.serviceOverrides = serviceOverrides
+        self.useFIPS = useFIPS
+        self.useDualStack = useDualStack
     }
 
-    /// Reads `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` from an environment.
-    public static func fromEnvironment(_ env: [String: String], explicit: String? = nil) -> EndpointResolver {
+    /// Reads `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_USE_FIPS_ENDPOINT` and
+    /// `AWS_USE_DUALSTACK_ENDPOINT` from an environment, the last two falling back to the profile's
+    /// `use_fips_endpoint` / `use_dualstack_endpoint` (the environment wins, as in the AWS CLI).
+    public static func fromEnvironment(_ env: [String: String], explicit: String? = nil,
+                                       profile: [String: String] = [:]) -> EndpointResolver {
         var services: [String: URL] = [:]
         for (key, value) in env where key.hasPrefix("AWS_ENDPOINT_URL_") {
             if let url = URL(string: value) { services[String(key.dropFirst("AWS_ENDPOINT_URL_".count))] = url }
         }
         let base = (explicit ?? env["AWS_ENDPOINT_URL"]).flatMap { URL(string: $0) }
-        return EndpointResolver(override: base, serviceOverrides: services)
+        func flag(_ variable: String, _ key: String) -> Bool {
+            (env[variable].flatMap { $0.isEmpty ? nil : $0 } ?? profile[key])?.lowercased() == "true"
+        }
+        return EndpointResolver(override: base, serviceOverrides: services,
+                                useFIPS: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+                                useDualStack: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"))
     }
 
     /// True when requests go to an override rather than AWS.
@@ -89,17 +106,90 @@ public struct EndpointResolver: Sendable {
         return serviceOverrides[key] ?? override
     }
 
-    /// Scheme, host and port for a service in a region.
+    /// Scheme, host and port for a service in a region. An override (explicit URL, emulator) always wins.
     public func endpoint(for service: AWSService, region: String) -> (scheme: String, host: String, port: Int?) {
         if let url = overrideURL(for: service) {
             return (url.scheme ?? "https", url.host ?? "localhost", url.port)
         }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        switch service.id {
-        case "iam": return ("https", region.hasPrefix("cn-") ? "iam.cn-north-1.\(suffix)" : "iam.\(suffix)", nil)
-        case "budgets": return ("https", "budgets.\(suffix)", nil)
-        case "organizations", "cost-explorer", "support": return ("https", "\(service.endpointPrefix).us-east-1.\(suffix)", nil)
-        default: return ("https", "\(service.endpointPrefix).\(region).\(suffix)", nil)
+        return ("https", host(for: service, region: region), nil)
+    }
+
+    /// The region a call signs for: a global service's own region in the partition (IAM in China
+    /// signs as cn-north-1, Organizations as cn-northwest-1), else the region itself.
+    public func signingRegion(for service: AWSService, region: String) -> String {
+        guard service.globalRegion != nil else { return region }
+        let partition = Partition(region: region)
+        return Self.global[service.id]?[partition.name]?.signingRegion ?? partition.globalRegion
+    }
+
+    /// A global service's endpoint in one partition: host, signing region, and FIPS / dual-stack hosts where AWS has them.
+    struct GlobalEndpoint {
+        var host: String
+        var signingRegion: String
+        var fips: String? = nil
+        var dualStack: String? = nil
+    }
+
+    /// botocore's partition endpoints (`partitionEndpoint`) of the global services Mamori calls.
+    /// GovCloud endpoints are FIPS endpoints already. Budgets and Cost Explorer have none in
+    /// GovCloud: they fall back to the regional pattern and fail with AWS's own error.
+    static let global: [String: [String: GlobalEndpoint]] = [
+        "iam": [
+            "aws": .init(host: "iam.amazonaws.com", signingRegion: "us-east-1", fips: "iam-fips.amazonaws.com", dualStack: "iam.global.api.aws"),
+            "aws-cn": .init(host: "iam.cn-north-1.amazonaws.com.cn", signingRegion: "cn-north-1"),
+            "aws-us-gov": .init(host: "iam.us-gov.amazonaws.com", signingRegion: "us-gov-west-1", fips: "iam.us-gov.amazonaws.com"),
+        ],
+        "organizations": [
+            "aws": .init(host: "organizations.us-east-1.amazonaws.com", signingRegion: "us-east-1",
+                         fips: "organizations-fips.us-east-1.amazonaws.com"),
+            "aws-cn": .init(host: "organizations.cn-northwest-1.amazonaws.com.cn", signingRegion: "cn-northwest-1"),
+            "aws-us-gov": .init(host: "organizations.us-gov-west-1.amazonaws.com", signingRegion: "us-gov-west-1",
+                                fips: "organizations.us-gov-west-1.amazonaws.com"),
+        ],
+        "budgets": [
+            "aws": .init(host: "budgets.amazonaws.com", signingRegion: "us-east-1"),
+            "aws-cn": .init(host: "budgets.amazonaws.com.cn", signingRegion: "cn-northwest-1"),
+        ],
+        "cost-explorer": [
+            "aws": .init(host: "ce.us-east-1.amazonaws.com", signingRegion: "us-east-1"),
+            "aws-cn": .init(host: "ce.cn-northwest-1.amazonaws.com.cn", signingRegion: "cn-northwest-1"),
+        ],
+        "support": [
+            "aws": .init(host: "support.us-east-1.amazonaws.com", signingRegion: "us-east-1"),
+            "aws-cn": .init(host: "support.cn-north-1.amazonaws.com.cn", signingRegion: "cn-north-1"),
+            "aws-us-gov": .init(host: "support.us-gov-west-1.amazonaws.com", signingRegion: "us-gov-west-1",
+                                fips: "support.us-gov-west-1.amazonaws.com"),
+        ],
+    ]
+
+    /// GovCloud services whose FIPS endpoint is their ordinary one (botocore's `fips` variant
+    /// `{service}.{region}.{dnsSuffix}`); the others take the usual `-fips` name.
+    static let govCloudFIPSByDefault: Set<String> = [
+        "sts", "ec2", "autoscaling", "sns", "rds", "sqs", "cloudtrail", "guardduty", "ssm", "cloudformation",
+    ]
+
+    /// The AWS host of a service in a region (no override).
+    public func host(for service: AWSService, region: String) -> String {
+        let partition = Partition(region: region)
+        if service.globalRegion != nil {
+            if let global = Self.global[service.id]?[partition.name] {
+                // A global endpoint without a FIPS or dual-stack variant is used as it is.
+                if useFIPS, let fips = global.fips { return fips }
+                if useDualStack, !useFIPS, let dualStack = global.dualStack { return dualStack }
+                return global.host
+            }
+            return regionalHost(service.endpointPrefix, region: partition.globalRegion, partition: partition)
         }
+        return regionalHost(service.endpointPrefix, region: region, partition: partition)
+    }
+
+    func regionalHost(_ prefix: String, region: String, partition: Partition) -> String {
+        // S3's dual-stack names keep the ordinary suffix: s3.dualstack.REGION.amazonaws.com.
+        if prefix == "s3" || prefix == "s3-control", useDualStack, !useFIPS || partition != .awsCN {
+            return "\(prefix)\(useFIPS ? "-fips" : "").dualstack.\(region).\(partition.dnsSuffix)"
+        }
+        let suffix = useDualStack ? partition.dualStackDNSSuffix : partition.dnsSuffix
+        let fipsName = useFIPS && !(partition == .awsUSGov && !useDualStack && Self.govCloudFIPSByDefault.contains(prefix))
+        return "\(prefix)\(fipsName ? "-fips" : "").\(region).\(suffix)"
     }
 }

@@ -129,7 +129,8 @@ public struct AMIRolloutPlan: Sendable, Codable {
     public var scpJSON: String {
         Self.json(["Version": "2012-10-17", "Statement": [[
             "Sid": "DenyRunInstancesFromUntrustedAMIOwners", "Effect": "Deny", "Action": "ec2:RunInstances",
-            "Resource": "arn:aws:ec2:*::image/*",
+            // The account's partition (an SCP naming arn:aws: matches nothing in China or GovCloud).
+            "Resource": Partition(region: regions.first?.region ?? "").arn("ec2", region: "*", "image/*"),
             // The account's own AMIs: Allowed AMIs never restricts them, an SCP would.
             "Condition": ["StringNotEquals": ["ec2:Owner": (providers + [account]).filter { $0 != "aws-backup-vault" }]],
         ] as [String: Any]]])
@@ -150,12 +151,11 @@ public struct AMIRolloutPlan: Sendable, Codable {
         if blocksInUse {
             return "refusing to enable Allowed AMIs: AMIs in use would be blocked (see above). Fix them, stay in audit mode, or pass --force"
         }
-        let formatter = ISO8601DateFormatter()
         var short: [String] = []
         for region in regions where region.currentState != "enabled" {
             if region.currentState != "audit-mode" {
                 short.append("\(region.region) is \(region.currentState), not in audit mode")
-            } else if let since = region.auditModeSince.flatMap(formatter.date(from:)) {
+            } else if let since = region.auditModeSince.flatMap(ISO8601.parse) {
                 let days = Int(now.timeIntervalSince(since) / 86_400)
                 if days < auditDays { short.append("\(region.region) has been in audit mode for \(days) day(s)") }
             } else {

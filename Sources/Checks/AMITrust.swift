@@ -181,10 +181,5 @@ public enum AllowedImagesCriteria {
     }
 
     /// EC2's image dates: ISO 8601 with or without fractional seconds ("2026-05-01T00:00:00.000Z").
-    static func date(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
+    static func date(_ text: String?) -> Date? { text.flatMap(ISO8601.parse) }
 }

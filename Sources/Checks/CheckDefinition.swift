@@ -38,6 +38,8 @@ public struct CheckContext: Sendable {
     public var trustedAccounts: Set<String>
     /// The scanned account's organisation accounts that are trusted (from its inventory).
     public var organizationAccounts: Set<String>
+    /// The scanned account's partition, for the ARNs of account-wide resources (set per account).
+    public var partition: Partition = .aws
 
     public init(thresholds: Thresholds = Thresholds(), now: Date, trustedAccounts: Set<String> = [], organizationAccounts: Set<String> = []) {
         self.thresholds = thresholds
@@ -54,3 +56,9 @@ public struct CheckContext: Sendable {
 
 /// Region label for account-wide resources.
 let globalRegion = "global"
+
+/// The ARN of a regional resource, in the region's partition (`arn:aws-cn:ec2:cn-north-1:…`).
+/// `account` is empty for resources ARNs name without one (AMIs, snapshots).
+func regionalARN(_ service: String, _ region: String, _ account: String, _ resource: String) -> String {
+    Partition(region: region).arn(service, region: region, account: account, resource)
+}

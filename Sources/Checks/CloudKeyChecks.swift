@@ -10,7 +10,7 @@ enum CloudKeyChecks {
         guard let keys = region.cloudKeys else { return [] }
         let check = Catalog.keyInCloudResource
         guard !keys.hits.isEmpty else {
-            return [check.finding(.pass, account: account, region: region.region, resource: "arn:aws:iam::\(account):root",
+            return [check.finding(.pass, account: account, region: region.region, resource: Partition(region: region.region).rootARN(account: account),
                                   message: "No AWS keys found in \(keys.resourceCount) resource(s) in \(region.region) "
                                       + "(\(keys.apiCalls) API call(s)).", resourceType: "AwsAccount")]
         }

@@ -6,7 +6,7 @@ import MamoriCore
 enum DetectiveChecks {
     static func evaluate(_ inventory: AccountInventory) -> [Finding] {
         let account = inventory.accountId
-        let accountArn = "arn:aws:iam::\(account):root"
+        let accountArn = inventory.arnPartition.rootARN(account: account)
         var findings: [Finding] = []
         let trailsKnown = inventory.regional.contains { $0.trails != nil }
         let trails = inventory.regional.flatMap { $0.trails ?? [] }
@@ -57,7 +57,7 @@ enum DetectiveChecks {
         if mfa == nil { unknown.append("MFA (IAM not read)") }
         if !guardDuty.known { unknown.append("GuardDuty") }
         if !securityHub.known { unknown.append("Security Hub") }
-        let resource = "arn:aws:iam::\(account):root"
+        let resource = inventory.arnPartition.rootARN(account: account)
         if !on.isEmpty {
             return Catalog.securityGuardrails.finding(.pass, account: account, region: globalRegion, resource: resource,
                                                       message: "On: \(on.joined(separator: "; ")).")
@@ -78,7 +78,7 @@ enum DetectiveChecks {
         guard let users = inventory.iam?.users else { return nil }
         let account = inventory.accountId
         let longTerm = users.filter { $0.passwordEnabled || $0.accessKeys.contains { $0.active } }
-        let resource = "arn:aws:iam::\(account):root"
+        let resource = inventory.arnPartition.rootARN(account: account)
         guard !longTerm.isEmpty else {
             return Catalog.usersWithoutIdentityCenter.finding(.pass, account: account, region: globalRegion, resource: resource,
                                                               message: "No IAM user has a console password or an active access key.")
@@ -103,7 +103,7 @@ enum DetectiveChecks {
         if !unknown.isEmpty { message += " Unknown (could not be read): \(unknown.joined(separator: ", "))." }
         // Unknown never counts as on.
         return Catalog.costGuardrails.finding(on.count >= 2 ? .pass : .fail, account: account, region: globalRegion,
-                                              resource: "arn:aws:iam::\(account):root",
+                                              resource: inventory.arnPartition.rootARN(account: account),
                                               message: on.count >= 2 ? message : "Fewer than two of Budgets, CloudTrail, Trusted Advisor and Cost Anomaly Detection are on. " + message)
     }
 }

@@ -8,7 +8,7 @@ enum EC2Checks {
         var findings: [Finding] = []
         let defaultRequires = region.imdsDefaults.map { $0.httpTokens == "required" }
         for instance in region.instances ?? [] where !["terminated", "shutting-down"].contains(instance.state) {
-            let arn = "arn:aws:ec2:\(region.region):\(account):instance/\(instance.id)"
+            let arn = regionalARN("ec2", region.region, account, "instance/\(instance.id)")
             let tokens = instance.metadata.httpTokens ?? "optional"
             if instance.metadata.httpEndpoint == "disabled" {
                 findings.append(Catalog.instanceIMDSv1.finding(.pass, account: account, region: region.region, resource: arn,
@@ -21,7 +21,7 @@ enum EC2Checks {
             }
         }
         for template in region.launchTemplates ?? [] {
-            let arn = "arn:aws:ec2:\(region.region):\(account):launch-template/\(template.id)"
+            let arn = regionalARN("ec2", region.region, account, "launch-template/\(template.id)")
             let version = template.defaultVersion.map { "default version \($0)" } ?? "default version"
             guard let metadata = template.metadata else {
                 findings.append(Catalog.templateIMDSv1.finding(.fail, account: account, region: region.region, resource: arn,
@@ -43,7 +43,7 @@ enum EC2Checks {
         }
         findings += hopLimits(region, account: account)
         if let defaults = region.imdsDefaults {
-            let resource = "arn:aws:ec2:\(region.region):\(account):instance-metadata-defaults"
+            let resource = regionalARN("ec2", region.region, account, "instance-metadata-defaults")
             findings.append(defaults.httpTokens == "required"
                 ? Catalog.imdsDefault.finding(.pass, account: account, region: region.region, resource: resource, message: "New instances in \(region.region) require IMDSv2 by default.")
                 : Catalog.imdsDefault.finding(.fail, account: account, region: region.region, resource: resource,
@@ -99,7 +99,7 @@ enum EC2Checks {
         for instance in region.instances ?? [] where !["terminated", "shutting-down"].contains(instance.state) {
             if let finding = judge(Catalog.instanceHopLimit, "Instance \(instance.id)", instance.metadata,
                                    container: instance.containerMarker ?? imageMarker(instance.imageId),
-                                   resource: "arn:aws:ec2:\(r):\(account):instance/\(instance.id)") {
+                                   resource: regionalARN("ec2", r, account, "instance/\(instance.id)")) {
                 findings.append(finding)
             }
         }
@@ -108,7 +108,7 @@ enum EC2Checks {
             let version = template.defaultVersion.map { "default version \($0)" } ?? "default version"
             if let finding = judge(Catalog.templateHopLimit, "Launch template \(template.name) \(version)", metadata,
                                    container: template.containerMarker ?? imageMarker(template.imageId),
-                                   resource: "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)") {
+                                   resource: regionalARN("ec2", r, account, "launch-template/\(template.id)")) {
                 findings.append(finding)
             }
         }

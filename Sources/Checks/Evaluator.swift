@@ -114,9 +114,10 @@ public enum Evaluator {
     public static func findings(_ account: AccountInventory, context: CheckContext) -> [Finding] {
         var context = context
         context.organizationAccounts = Set(account.organizationTrust?.accounts ?? [])
+        context.partition = account.arnPartition
         var findings: [Finding] = []
         if let iam = account.iam { findings += IAMChecks.evaluate(iam, account: account.accountId, context: context) }
-        if let s3 = account.s3 { findings += ExposureChecks.buckets(s3, account: account.accountId) }
+        if let s3 = account.s3 { findings += ExposureChecks.buckets(s3, account: account.accountId, partition: context.partition) }
         for region in account.regional {
             findings += ExposureChecks.resourcePolicies(region, account: account.accountId)
             findings += EC2Checks.evaluate(region, account: account.accountId)

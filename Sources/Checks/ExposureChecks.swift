@@ -5,22 +5,22 @@ import PolicyAnalysis
 
 /// Public S3 buckets, SNS topics and SQS queues, decided by PolicyAnalysis.
 enum ExposureChecks {
-    static func buckets(_ s3: S3Inventory, account: String) -> [Finding] {
-        exposure(s3, account: account) + s3.buckets.compactMap { bucket in
+    static func buckets(_ s3: S3Inventory, account: String, partition: Partition = .aws) -> [Finding] {
+        exposure(s3, account: account, partition: partition) + s3.buckets.compactMap { bucket in
             guard let ownership = bucket.objectOwnership else { return nil }
             let enforced = ownership == "BucketOwnerEnforced"
             return Catalog.bucketACLsEnabled.finding(enforced ? .pass : .fail, account: account, region: bucket.region ?? globalRegion,
-                resource: "arn:aws:s3:::\(bucket.name)",
+                resource: (bucket.region.map { Partition(region: $0) } ?? partition).arn("s3", bucket.name),
                 message: enforced ? "Bucket \(bucket.name) has ACLs disabled (BucketOwnerEnforced)."
                     : "Bucket \(bucket.name) still uses ACLs (Object Ownership \(ownership)\(bucket.grants.map { ", \($0.count) bucket ACL grant(s)" } ?? ""))."
                         + " Objects other accounts upload stay theirs, and ACLs can grant access its policy does not show.")
         }
     }
 
-    static func exposure(_ s3: S3Inventory, account: String) -> [Finding] {
+    static func exposure(_ s3: S3Inventory, account: String, partition: Partition) -> [Finding] {
         let accountBlock = s3.accountBlock.map(convert)
         return s3.buckets.map { bucket in
-            let arn = "arn:aws:s3:::\(bucket.name)"
+            let arn = (bucket.region.map { Partition(region: $0) } ?? partition).arn("s3", bucket.name)
             let region = bucket.region ?? globalRegion
             do {
                 let verdict = try S3Exposure.evaluate(

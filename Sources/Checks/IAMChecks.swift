@@ -72,7 +72,7 @@ enum IAMChecks {
 
     static func rootFindings(_ root: RootUser, account: String, context: CheckContext) -> [Finding] {
         var findings: [Finding] = []
-        let resource = root.arn.isEmpty ? "arn:aws:iam::\(account):root" : root.arn
+        let resource = root.arn.isEmpty ? context.partition.rootARN(account: account) : root.arn
         let activeKeys = root.accessKeys.filter(\.active)
         findings.append(activeKeys.isEmpty
             ? Catalog.rootAccessKey.finding(.pass, account: account, region: globalRegion, resource: resource, message: "The root user has no active access key.")

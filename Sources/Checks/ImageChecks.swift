@@ -12,12 +12,12 @@ enum ImageChecks {
         let r = region.region
         for instance in region.instances ?? [] where instance.state != "terminated" {
             guard let imageId = instance.imageId else { continue }
-            let arn = "arn:aws:ec2:\(r):\(account):instance/\(instance.id)"
+            let arn = regionalARN("ec2", r, account, "instance/\(instance.id)")
             findings.append(usage(Catalog.instanceAMI, trust.classify(imageId, images: images), user: "Instance \(instance.id) (\(instance.state))",
                                   account: account, region: r, resource: arn, origin: provenance(instance, templates: region.launchTemplates ?? [])))
         }
         for template in region.launchTemplates ?? [] {
-            let arn = "arn:aws:ec2:\(r):\(account):launch-template/\(template.id)"
+            let arn = regionalARN("ec2", r, account, "launch-template/\(template.id)")
             let versions: [(String?, String, [Int?])] = [(template.imageId, "default version \(template.defaultVersion.map(String.init) ?? "?")", [template.defaultVersion]),
                             (template.latestImageId, "latest version \(template.latestVersion.map(String.init) ?? "?")", [template.latestVersion])]
                 + otherVersions(template).map { (Optional($0.imageId), "\($0.label) (neither default nor latest, but launchable by number)",
@@ -30,13 +30,13 @@ enum ImageChecks {
         }
         for config in images.launchConfigurations ?? [] {
             guard let imageId = config.imageId else { continue }
-            let arn = "arn:aws:autoscaling:\(r):\(account):launchConfiguration:*:launchConfigurationName/\(config.name)"
+            let arn = regionalARN("autoscaling", r, account, "launchConfiguration:*:launchConfigurationName/\(config.name)")
             findings.append(usage(Catalog.launchConfigurationAMI, trust.classify(imageId, images: images),
                                   user: "Launch configuration \(config.name)", account: account, region: r, resource: arn,
                                   origin: config.created.map { " It was created \($0) (launch configurations cannot change)." } ?? ""))
         }
         for group in images.autoScalingGroups ?? [] {
-            let arn = "arn:aws:autoscaling:\(r):\(account):autoScalingGroup:*:autoScalingGroupName/\(group.name)"
+            let arn = regionalARN("autoscaling", r, account, "autoScalingGroup:*:autoScalingGroupName/\(group.name)")
             for imageId in Set(group.overrideImageIds ?? []).sorted() {
                 findings.append(usage(Catalog.groupOverrideAMI, trust.classify(imageId, images: images),
                                       user: "Auto Scaling group \(group.name) (mixed instances policy override)", account: account, region: r, resource: arn,
@@ -57,15 +57,15 @@ enum ImageChecks {
         let r = region.region
         var findings: [Finding] = []
         for parameter in images.parameterImages ?? [] {
-            let arn = parameter.arn ?? "arn:aws:ssm:\(r):\(account):parameter\(parameter.name.hasPrefix("/") ? "" : "/")\(parameter.name)"
+            let arn = parameter.arn ?? regionalARN("ssm", r, account, "parameter\(parameter.name.hasPrefix("/") ? "" : "/")\(parameter.name)")
             findings.append(usage(Catalog.parameterAMI, trust.classify(parameter.imageId, images: images),
                                   user: "SSM parameter \(parameter.name)", account: account, region: r, resource: arn,
                                   origin: parameterOrigin(parameter)))
         }
         for fleet in images.fleets ?? [] where fleet.launches {
             let (noun, arn) = fleet.kind == "spot-fleet"
-                ? ("Spot Fleet request \(fleet.id)", "arn:aws:ec2:\(r):\(account):spot-fleet-request/\(fleet.id)")
-                : ("EC2 Fleet \(fleet.id)", "arn:aws:ec2:\(r):\(account):fleet/\(fleet.id)")
+                ? ("Spot Fleet request \(fleet.id)", regionalARN("ec2", r, account, "spot-fleet-request/\(fleet.id)"))
+                : ("EC2 Fleet \(fleet.id)", regionalARN("ec2", r, account, "fleet/\(fleet.id)"))
             let field = fleet.kind == "spot-fleet" ? "a launch specification" : "a launch template override"
             for imageId in fleet.imageIds where imageId.hasPrefix("ami-") {
                 findings.append(usage(Catalog.fleetAMI, trust.classify(imageId, images: images), user: "\(noun) (\(field))",
@@ -122,10 +122,10 @@ enum ImageChecks {
         for (check, resources) in groups {
             for resource in resources ?? [] {
                 let (noun, arn): (String, String) = switch resource.kind {
-                case "ami": ("AMI \(resource.id)\(resource.name.map { " \"\($0)\"" } ?? "")", "arn:aws:ec2:\(r)::image/\(resource.id)")
-                case "ebs": ("EBS snapshot \(resource.id)", "arn:aws:ec2:\(r)::snapshot/\(resource.id)")
-                case "rds-cluster": ("RDS cluster snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):cluster-snapshot:\(resource.id)")
-                default: ("RDS snapshot \(resource.id)", resource.arn ?? "arn:aws:rds:\(r):\(account):snapshot:\(resource.id)")
+                case "ami": ("AMI \(resource.id)\(resource.name.map { " \"\($0)\"" } ?? "")", regionalARN("ec2", r, "", "image/\(resource.id)"))
+                case "ebs": ("EBS snapshot \(resource.id)", regionalARN("ec2", r, "", "snapshot/\(resource.id)"))
+                case "rds-cluster": ("RDS cluster snapshot \(resource.id)", resource.arn ?? regionalARN("rds", r, account, "cluster-snapshot:\(resource.id)"))
+                default: ("RDS snapshot \(resource.id)", resource.arn ?? regionalARN("rds", r, account, "snapshot:\(resource.id)"))
                 }
                 let outside = resource.accounts.filter { !trust.owner($0).isTrusted }
                 let inside = resource.accounts.filter { trust.owner($0).isTrusted }
@@ -150,7 +150,7 @@ enum ImageChecks {
     /// Account-level block public access for AMIs and snapshots; unknown (not answered) is no finding.
     static func blockPublicAccess(_ region: RegionInventory, images: ImageInventory, account: String) -> [Finding] {
         let r = region.region
-        let resource = "arn:aws:ec2:\(r):\(account):block-public-access"
+        let resource = regionalARN("ec2", r, account, "block-public-access")
         var findings: [Finding] = []
         if let state = images.imageBlockPublicAccess {
             findings.append(state == "block-new-sharing"
@@ -227,7 +227,7 @@ enum ImageChecks {
 
     static func allowedImages(_ region: RegionInventory, images: ImageInventory, trust: AMITrust, account: String) -> [Finding] {
         guard let settings = images.allowedImages else { return [] }  // unknown: listed in the scan errors, never compliant
-        let resource = "arn:aws:ec2:\(region.region):\(account):allowed-images-settings"
+        let resource = regionalARN("ec2", region.region, account, "allowed-images-settings")
         let managed = settings.managedBy == "declarative-policy" ? " (managed by an Organizations declarative policy)" : ""
         let providers = settings.providers.map { $0.joined(separator: ", ") }.joined(separator: " | ")
         let disagreements = disagreements(region, images: images, settings: settings, account: account, now: trust.now)
@@ -270,14 +270,14 @@ enum ImageChecks {
             let isUsed = used.contains(image.id) || !referencedBy.isEmpty
             let inUse = !referencedBy.isEmpty ? "It is in use in this region, referenced by \(referencedBy.joined(separator: ", ")) (DescribeImageReferences)."
                 : isUsed ? "It is in use in this region." : "Nothing in this region uses it."
-            findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::image/\(image.id)",
+            findings.append(Catalog.sharedAMI.finding(.fail, account: account, region: r, resource: regionalARN("ec2", r, "", "image/\(image.id)"),
                 message: "AMI \(image.id)\(image.name.map { " \"\($0)\"" } ?? "") was shared into the account by \(trust.describe(ownerId)). \(inUse) Only the owner can unshare it.",
                 severity: isUsed ? .high : .medium))
         }
         for snapshot in images.sharedSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
-            findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: "arn:aws:ec2:\(r)::snapshot/\(snapshot.id)",
+            findings.append(Catalog.sharedSnapshot.finding(.fail, account: account, region: r, resource: regionalARN("ec2", r, "", "snapshot/\(snapshot.id)"),
                 message: "EBS snapshot \(snapshot.id) is restorable by this account and owned by \(trust.describe(snapshot.ownerId)). Volumes made from it would carry that account's data. "
-                    + "Only the owner can unshare it; to block it here, deny ec2:CreateVolume on arn:aws:ec2:\(r)::snapshot/\(snapshot.id) (IAM cannot deny by snapshot owner)."))
+                    + "Only the owner can unshare it; to block it here, deny ec2:CreateVolume on \(regionalARN("ec2", r, "", "snapshot/\(snapshot.id)")) (IAM cannot deny by snapshot owner)."))
         }
         for snapshot in images.sharedDBSnapshots ?? [] where !trust.owner(snapshot.ownerId).isTrusted {
             let kind = snapshot.kind == "rds-cluster" ? "RDS cluster snapshot" : "RDS snapshot"

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// Which regions to scan.
@@ -57,20 +58,21 @@ public struct AccountCollector: Sendable {
 
     /// `sts:GetCallerIdentity`: the account and the caller's ARN.
     public func identity() async throws -> (account: String, arn: String) {
-        let result = try await client.query(.sts, region: homeRegion, action: "GetCallerIdentity")
-        guard let account = result.string("Account") else { throw AWSError.decoding("GetCallerIdentity returned no Account") }
-        return (account, result.string("Arn") ?? "")
+        let caller = try await client.callerIdentity(region: homeRegion)
+        return (caller.account, caller.arn)
     }
 
     /// Throws `AWSError` when the account cannot be identified (wrong or missing credentials).
     public func collect(regions scope: RegionScope) async throws -> AccountInventory {
         progress("identifying the account")
-        let (account, _) = try await identity()
+        let (account, callerARN) = try await identity()
         let context = CollectionContext(client: client, accountId: account, errors: ErrorLog(), progress: progress, fanOut: fanOut)
         let regions = await resolveRegions(scope, context: context)
-        var inventory = AccountInventory(accountId: account, regions: regions)
+        // The caller's ARN names the partition (arn:aws-cn:…); the home region when it does not.
+        let partition = Partition(arn: callerARN) ?? Partition(region: homeRegion)
+        var inventory = AccountInventory(accountId: account, partition: partition.name, regions: regions)
         let parts = self.parts
-        async let iam = parts.iam ? IAMCollector(context: context).collect() : nil
+        async let iam = parts.iam ? IAMCollector(context: context, region: homeRegion).collect() : nil
         async let s3 = parts.s3 ? S3Collector(context: context, homeRegion: homeRegion).collect() : nil
         async let guardrails = parts.guardrails ? guardrails(context) : GuardrailInventory()
         // Regions run a few at a time; within a region, services run side by side.

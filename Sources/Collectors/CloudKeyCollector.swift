@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 import SecretScan
 
@@ -66,7 +67,7 @@ struct CloudKeyCollector {
                                                ["InstanceId": instance.id, "Attribute": "userData"]).path("userData", "value")?.text
             }
             guard let value else { return nil }
-            return await self.userData(value, resource: "arn:aws:ec2:\(region):\(context.accountId):instance/\(instance.id)",
+            return await self.userData(value, resource: Partition(region: region).arn("ec2", region: region, account: context.accountId, "instance/\(instance.id)"),
                                        type: "AwsEc2Instance", field: "UserData", operation: "DescribeInstanceAttribute")
         }
         return Sweep(hits: results.compactMap { $0 }.flatMap { $0 }, resources: results.filter { $0 != nil }.count)

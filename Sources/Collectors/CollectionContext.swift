@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// Shared state of one account's collection: the client, the error log and progress reporting.
@@ -68,42 +69,24 @@ extension XElement {
     func date(_ name: String) -> Date? { string(name).flatMap(ISO8601.parse) }
 }
 
-/// Follows `Marker`/`NextToken` style pagination for a query call, handing each page to `body`.
+/// Follows `Marker`/`NextToken` style pagination for a query call, handing each page to `body`
+/// (AWSClient's one paginator, with its repeated-token guard).
 func queryPages(_ context: CollectionContext, _ service: AWSService, region: String, action: String,
                 _ params: [String: String] = [:], inputToken: String, outputToken: String,
                 _ body: (XElement) -> Void) async throws(AWSError) {
-    try await paginate(action) { (token: String?) throws(AWSError) -> String? in
-        var page = params
-        if let token { page[inputToken] = token }
-        let result = try await context.client.query(service, region: region, action: action, page)
-        body(result)
-        return result.string(outputToken)
-    }
+    try await context.client.queryPages(service, region: region, action: action, params,
+                                        inputToken: inputToken, outputToken: outputToken, body)
 }
 
 /// Same for JSON protocols.
 func jsonPages(_ context: CollectionContext, _ service: AWSService, region: String, operation: String,
                _ input: [String: JSONValue] = [:], inputToken: String = "NextToken", outputToken: String = "NextToken",
                _ body: (JSONValue) -> Void) async throws(AWSError) {
-    try await paginate(operation) { (token: String?) throws(AWSError) -> String? in
-        var page = input
-        if let token { page[inputToken] = .string(token) }
-        let result = try await context.client.json(service, region: region, operation: operation, .object(page))
-        body(result)
-        return result[outputToken]?.string
-    }
+    try await context.client.jsonPages(service, region: region, operation: operation, input,
+                                       inputToken: inputToken, outputToken: outputToken, body)
 }
 
-/// The token loop both protocols share: fetch pages until the token is empty, and stop with an
-/// error when a service repeats a token (it would loop forever).
+/// The token loop for calls of other shapes (REST paths, several lists per page): `Paginator.run`.
 func paginate(_ operation: String, _ fetch: (String?) async throws(AWSError) -> String?) async throws(AWSError) {
-    var token: String?
-    var seen = Set<String>()
-    repeat {
-        token = try await fetch(token).flatMap { $0.isEmpty ? nil : $0 }
-        if let current = token {
-            if seen.contains(current) { throw AWSError.decoding("\(operation) returned the same page token twice") }
-            seen.insert(current)
-        }
-    } while token != nil
+    try await Paginator.run(operation, fetch)
 }

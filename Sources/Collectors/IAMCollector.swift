@@ -1,12 +1,14 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// IAM: the credential report for passwords, MFA and key use; authorization details for
 /// attached policies; ListAccessKeys for the key IDs.
 struct IAMCollector {
     let context: CollectionContext
-    let region = "us-east-1"
+    /// Any region of the account's partition: IAM is global and signs for its partition's region.
+    var region = "us-east-1"
 
     func collect() async -> IAMInventory? {
         context.progress("IAM: credential report")
@@ -51,7 +53,7 @@ struct IAMCollector {
                 let summary = Dictionary(entries.compactMap { e in e.string("key").map { ($0, e.string("value") ?? "0") } },
                                          uniquingKeysWith: { a, _ in a })
                 let keys = summary["AccountAccessKeysPresent"] == "1" ? [AccessKey(id: "root-access-key", active: true)] : []
-                return RootUser(arn: "arn:aws:iam::\(context.accountId):root", mfaActive: summary["AccountMFAEnabled"] == "1",
+                return RootUser(arn: Partition(region: region).rootARN(account: context.accountId), mfaActive: summary["AccountMFAEnabled"] == "1",
                                 accessKeys: keys, activityKnown: false)
             }
         }

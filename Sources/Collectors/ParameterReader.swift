@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// SSM String and StringList parameters with their values, read once per region and shared by the
@@ -75,7 +76,7 @@ struct ParameterReader {
                 guard let type = item["Type"]?.string, Self.plain.contains(type), let name = item["Name"]?.string,
                       let value = item["Value"]?.string else { return nil }
                 let arn = item["ARN"]?.string
-                    ?? "arn:aws:ssm:\(region):\(context.accountId):parameter\(name.hasPrefix("/") ? "" : "/")\(name)"
+                    ?? Partition(region: region).arn("ssm", region: region, account: context.accountId, "parameter\(name.hasPrefix("/") ? "" : "/")\(name)")
                 let modified = (item["LastModifiedDate"] ?? known[name]?["LastModifiedDate"])?.number
                     .map { ISO8601.string(Date(timeIntervalSince1970: $0)) }
                 return Parameter(name: name, arn: arn, type: type, value: value, dataType: item["DataType"]?.string,

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 import Inventory
 
 /// Everything regional: EC2 metadata settings, SNS, SQS, CloudTrail, GuardDuty, Security Hub.
@@ -144,7 +145,7 @@ struct RegionCollector {
             }
             if !origins.isEmpty { template.versionOrigins = origins }
             guard versions != nil, scanKeys else { return (template, nil) }
-            let arn = "arn:aws:ec2:\(region):\(context.accountId):launch-template/\(template.id)"
+            let arn = Partition(region: region).arn("ec2", region: region, account: context.accountId, "launch-template/\(template.id)")
             let keys = CloudKeyCollector(context: context, region: region)
             var hits: [CloudKeyHit] = []
             for item in items {

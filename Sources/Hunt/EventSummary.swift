@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 import LogDetect
 
 /// Who made a call, as an alert groups it: a long-term access key, a role session, a user, a service.
@@ -97,9 +98,5 @@ public struct EventSummary: Sendable, Hashable {
 /// How alerts print times.
 public enum EventTime {
     /// `2026-01-31T12:34:56Z`.
-    public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    public static func format(_ date: Date) -> String { ISO8601.string(date) }
 }

@@ -126,7 +126,7 @@ struct OCSFDetection: Encodable {
 
     init(_ alert: HuntAlert, toolVersion: String, now: Date) {
         func millis(_ text: String) -> Int64? {
-            ISO8601DateFormatter().date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+            ISO8601.parse(text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
         }
         let (id, name): (Int, String) = switch alert.severity {
         case .info: (1, "Informational")

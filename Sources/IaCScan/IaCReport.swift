@@ -55,9 +55,7 @@ public enum IaCReport {
 
     /// Pretty JSON with sorted keys: `findings`, `errors`, `skipped`, `filesScanned`.
     public static func json(_ result: IaCScanResult) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(result)
+        try StableJSON.encode(result)
     }
 
     /// SARIF 2.1.0 with one rule entry per `IAC-AMI-*` rule and one result per finding.

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// Everything a scan collected: plain values, saved with `--save` and re-evaluated offline by
 /// `mamori check`. A nil field means "not read"; `errors` says why.
@@ -49,6 +50,15 @@ public struct AccountInventory: Codable, Sendable {
         self.regional = regional
         self.guardrails = guardrails
         self.errors = errors
+    }
+}
+
+extension AccountInventory {
+    /// The account's partition: as collected, else from its regions (inventories saved before
+    /// collectors filled the field say `aws` even for China or GovCloud regions).
+    public var arnPartition: Partition {
+        if let named = Partition(named: partition), named != .aws { return named }
+        return Partition(region: regions.first ?? regional.first?.region ?? "")
     }
 }
 

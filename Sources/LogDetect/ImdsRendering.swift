@@ -43,10 +43,7 @@ public enum ImdsRendering {
 
     /// `--format json`: the whole report, stable key order.
     public static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        (try? StableJSON.text(value)) ?? "{}"
     }
 
     /// The host check as text.

@@ -30,14 +30,12 @@ struct AWSOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// The settings of the profile in effect (AWSClient's one rule: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, default).
+    var profileSettings: [String: String] { ProfileSelection.settings(profile, environment: environment) }
+
     /// The region for global calls (STS, IAM signing): first --region, then the environment, then the profile.
     func homeRegion() -> String {
-        if let first = regions.first { return first }
-        let env = environment
-        if let region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
-        if let name = profile ?? env["AWS_PROFILE"], let files = try? ProfileFiles.load(environment: env),
-           let region = files.profiles[name]?["region"] { return region }
-        return "us-east-1"
+        ProfileSelection.region(regions.first, environment: environment, profile: profileSettings)
     }
 
     func validate() throws {
@@ -52,7 +50,8 @@ struct AWSOptions: ParsableArguments {
     }
 
     func configuration() throws -> ClientConfiguration {
-        ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL), retry: try retryPolicy(),
+        ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpointURL, profile: profileSettings),
+                            retry: try retryPolicy(),
                             maxConcurrentRequests: maxRequests, maxConcurrentRequestsPerRegion: max(2, maxRequests / 2),
                             transport: try transport(), requestLog: debug ? .standardError() : nil)
     }
@@ -60,7 +59,7 @@ struct AWSOptions: ParsableArguments {
     /// HTTPS_PROXY/HTTP_PROXY/NO_PROXY and AWS_CA_BUNDLE (else the profile's `ca_bundle`).
     func transport() throws -> AsyncHTTPTransport {
         let env = environment
-        let bundle = (try? ProfileFiles.load(environment: env))?.profiles[profile ?? env["AWS_PROFILE"] ?? "default"]?["ca_bundle"]
+        let bundle = profileSettings["ca_bundle"]
         do { return try AsyncHTTPTransport.make(.fromEnvironment(env, profileCABundle: bundle)) }
         catch { throw CLIError(error.description) }
     }
@@ -68,12 +67,8 @@ struct AWSOptions: ParsableArguments {
     /// --max-attempts, then AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, then the profile, as the AWS CLI reads them.
     func retryPolicy() throws -> RetryPolicy {
         let env = environment
-        var settings: [String: String] = [:]
         // An unreadable profile file is reported by the credential chain; retries just use their defaults.
-        if let files = try? ProfileFiles.load(environment: env) {
-            settings = files.profiles[profile ?? env["AWS_PROFILE"] ?? "default"] ?? [:]
-        }
-        do { return try RetryPolicy.resolve(maxAttempts: maxAttempts, environment: env, profile: settings) }
+        do { return try RetryPolicy.resolve(maxAttempts: maxAttempts, environment: env, profile: profileSettings) }
         catch { throw CLIError(error.description) }
     }
 

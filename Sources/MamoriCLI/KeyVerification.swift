@@ -17,8 +17,8 @@ func verifyAccessKey(keyId: String, secret: String, endpoint: String?) async -> 
     let client = AWSClient(credentials: StaticCredentialProvider(Credentials(accessKeyId: keyId, secretAccessKey: secret, source: "found key")),
                            configuration: configuration)
     do {
-        let result = try await client.query(.sts, region: environment["AWS_REGION"] ?? "us-east-1", action: "GetCallerIdentity")
-        return .active(arn: result.string("Arn") ?? "", account: result.string("Account") ?? "")
+        let caller = try await client.callerIdentity(region: environment["AWS_REGION"] ?? "us-east-1")
+        return .active(arn: caller.arn, account: caller.account)
     } catch {
         if error.isCredentialProblem { return .inactive(reason: error.code ?? "rejected") }
         return .error(error.description)

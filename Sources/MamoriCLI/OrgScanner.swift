@@ -188,7 +188,7 @@ struct OrgScan: Sendable {
         if member.id == management {
             client = base
         } else {
-            let role = "arn:aws:iam::\(member.id):role/\(options.roleName)"
+            let role = Partition(region: homeRegion).arn("iam", account: member.id, "role/\(options.roleName)")
             client = base.with(credentials: RefreshingCredentialProvider(AssumeRoleCredentialProvider(
                 roleArn: role, sessionName: "mamori-org-scan", externalId: options.externalId,
                 source: base.credentials, configuration: base.configuration, region: homeRegion)))

@@ -73,7 +73,7 @@ public struct AccountDirectory: Sendable, Hashable {
             sawData = true
             guard fields.count >= 2 else { throw fail("'\(TerminalText.sanitize(String(line.prefix(80))))' has no name") }
             let id = fields[0]
-            guard id.count == 12, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard AccountID.isValid(id) else {
                 throw fail("'\(TerminalText.sanitize(String(id.prefix(40))))' is not a 12-digit AWS account ID")
             }
             guard !fields[1].isEmpty else { throw fail("account \(id) has an empty name") }

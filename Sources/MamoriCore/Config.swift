@@ -150,7 +150,7 @@ public struct MamoriConfig: Codable, Sendable {
         let config: MamoriConfig
         do { config = try YAMLDecoder().decode(MamoriConfig.self, from: text) }
         catch { throw ConfigError.malformed(source, describe(error)) }
-        for account in config.trust where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+        for account in config.trust where !AccountID.isValid(account) {
             throw ConfigError.malformed(source, "trust: '\(account)' is not a 12-digit AWS account ID")
         }
         for ou in config.trustOUs where ou.wholeMatch(of: /ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}/) == nil {

@@ -16,9 +16,7 @@ public struct SarifLog: Codable, Sendable {
 
     /// Pretty, stable JSON (sorted keys) for files and golden tests.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try StableJSON.encode(self)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// An append-only JSON-lines record of every change Mamori makes, written before and after each
 /// call, so an interrupted run can be reviewed, resumed or undone.
@@ -35,7 +36,7 @@ public actor Journal {
     /// Opens (creating it and its folder) `.mamori/journal/NAME-TIMESTAMP.jsonl` under `directory`.
     public init(directory: String = ".mamori/journal", name: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let stamp = ISO8601.string(Date()).replacingOccurrences(of: ":", with: "")
         // Two runs within one second must not share (and so overwrite) a journal: create exclusively.
         var candidate = "\(directory)/\(name)-\(stamp).jsonl"
         var fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -52,10 +53,7 @@ public actor Journal {
     }
 
     public func record(_ entry: Entry) throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(entry)
+        var line = try StableJSON.encode(entry, .compact)
         line.append(0x0A)
         handle.write(line)
         try handle.synchronize()

@@ -49,8 +49,8 @@ public struct ResourceDeletion: Sendable {
         case .keyPair: _ = try await client.query(.ec2, region: region, action: "DeleteKeyPair", params)
         case .lambdaFunction:
             _ = try await client.restJSON(.lambda, region: region, method: "DELETE", path: "/2015-03-31/functions/\(id)", operation: "DeleteFunction")
-        // IAM is global: signed for us-east-1 as the rest of the response does.
-        case .accessKey: _ = try await client.query(.iam, region: "us-east-1", action: "DeleteAccessKey", params)
+        // IAM is global: any region of the partition signs for the partition's IAM region.
+        case .accessKey: _ = try await client.query(.iam, region: region == "global" ? "us-east-1" : region, action: "DeleteAccessKey", params)
         }
     }
 

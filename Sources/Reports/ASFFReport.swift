@@ -8,7 +8,9 @@ public enum ASFFReport {
     public static func render(_ input: ReportInput) throws -> Data {
         let time = ReportText.iso(input.generatedAt)
         return try ReportText.json(input.findings.map { finding in
-            let region = finding.region == "global" ? "us-east-1" : finding.region
+            let partition = input.partition(of: finding)
+            // Security Hub has no "global" region: account-wide findings go to the partition's global region.
+            let region = finding.region == "global" ? partition.globalRegion : finding.region
             let failed = finding.status != .pass
             let reason = input.muteReason(finding)
             let requirements = ReportText.checks[finding.check]?.compliance.sorted().map(\.requirement) ?? []
@@ -17,14 +19,14 @@ public enum ASFFReport {
             return SecurityHubFinding(
                 SchemaVersion: "2018-10-08",
                 Id: "mamori/\(finding.check)/\(ReportText.fingerprint(finding))",
-                ProductArn: "arn:aws:securityhub:\(region):\(finding.account):product/\(finding.account)/default",
+                ProductArn: partition.arn("securityhub", region: region, account: finding.account, "product/\(finding.account)/default"),
                 ProductName: "Mamori", CompanyName: "Mamori",
                 GeneratorId: "mamori/\(finding.check)", AwsAccountId: finding.account, Region: region,
                 Types: ["Software and Configuration Checks/AWS Security Best Practices"],
                 CreatedAt: time, UpdatedAt: time,
                 Severity: .init(Label: label(finding.severity), Original: finding.severity.rawValue),
                 Title: ReportText.limit(finding.title, 256), Description: ReportText.limit(finding.message, 1024),
-                Resources: [.init(Type: finding.resourceType, Id: finding.resource, Partition: "aws", Region: region)],
+                Resources: [.init(Type: finding.resourceType, Id: finding.resource, Partition: partition.name, Region: region)],
                 Remediation: .init(Recommendation: .init(Text: ReportText.limit(finding.remediation, 512))),
                 // RelatedRequirements holds at most 32 entries of up to 256 characters (botocore's model).
                 Compliance: .init(Status: failed ? "FAILED" : "PASSED",

@@ -13,9 +13,7 @@ public enum JSONReport {
     }
 
     static func render(_ entries: [Entry]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(entries)
+        var data = try StableJSON.encode(entries)
         data.append(0x0A)
         return data
     }

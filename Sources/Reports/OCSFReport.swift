@@ -32,7 +32,7 @@ public enum OCSFReport {
                                 desc: check?.rationale ?? finding.title, types: [finding.check.split(separator: ".").first.map(String.init) ?? "mamori"],
                                 created_time: time),
             resources: [.init(uid: finding.resource, name: shortName(finding.resource), type: finding.resourceType,
-                              region: finding.region, cloud_partition: "aws", group: nil)],
+                              region: finding.region, cloud_partition: input.partition(of: finding).name, group: nil)],
             cloud: .init(provider: "AWS", account: .init(uid: finding.account, name: input.accountNames[finding.account] ?? finding.account,
                                                                  type: "AWS Account", type_id: 10), region: finding.region),
             remediation: .init(desc: finding.remediation),

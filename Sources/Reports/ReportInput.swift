@@ -21,6 +21,8 @@ public struct ReportInput: Sendable {
     public var accountNames: [String: String]
     /// `--compliance`: Markdown and HTML group findings by this framework's controls.
     public var compliance: Framework?
+    /// Each account's partition, when the inventory is at hand (ASFF and OCSF account-wide findings).
+    public var partitions: [String: Partition] = [:]
 
     public init(evaluation: Evaluation, findings: [Finding], generatedAt: Date, toolVersion: String,
                 metrics: PostureMetrics? = nil, history: [ScanSummary] = [], accountNames: [String: String] = [:]) {
@@ -31,6 +33,10 @@ public struct ReportInput: Sendable {
         self.metrics = metrics
         self.history = history
         self.accountNames = accountNames
+        // Without an inventory, an account's regional findings say which partition it is in.
+        for finding in findings where finding.region != "global" && partitions[finding.account] == nil {
+            partitions[finding.account] = Partition(region: finding.region)
+        }
     }
 
     /// The usual input from an inventory: metrics computed, failures only unless `all`.
@@ -40,6 +46,15 @@ public struct ReportInput: Sendable {
                   metrics: PostureMetrics.compute(inventory: inventory, evaluation: evaluation), history: history,
                   accountNames: Dictionary(inventory.accounts.compactMap { account in account.accountName.map { (account.accountId, $0) } },
                                            uniquingKeysWith: { first, _ in first }))
+        self.partitions = Dictionary(inventory.accounts.map { ($0.accountId, $0.arnPartition) },
+                                     uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The partition a finding lives in: its region's, else its resource ARN's, else its account's.
+    /// Account-wide findings (region `global`) carry no region to tell.
+    public func partition(of finding: Finding) -> Partition {
+        if finding.region != "global" { return Partition(region: finding.region) }
+        return Partition(arn: finding.resource) ?? partitions[finding.account] ?? .aws
     }
 }
 
@@ -86,12 +101,7 @@ public struct ScanSummary: Codable, Sendable, Hashable {
 /// Shared formatting helpers.
 enum ReportText {
     /// ISO 8601 in UTC, whole seconds: the form SARIF, OCSF and ASFF all accept.
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { ISO8601.string(date) }
 
     /// Stable identity of a finding across runs: check, account, region and resource, hashed
     /// (FNV-1a, two 64-bit lanes) so ids stay short and carry no resource names.
@@ -107,10 +117,7 @@ enum ReportText {
 
     /// Sorted JSON with unescaped slashes: stable bytes for goldens.
     static func json<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(value)
+        var data = try StableJSON.encode(value)
         data.append(0x0A)
         return data
     }

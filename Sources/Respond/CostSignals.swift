@@ -40,7 +40,8 @@ public enum CostSignals {
     static let pageLimit = 20
     static let baselineDays = 7
 
-    public static func read(since: Date, now: Date, client: AWSClient) async -> CostReport {
+    /// `region`: any region of the account's partition; Cost Explorer is global and signs for its partition's region.
+    public static func read(since: Date, now: Date, client: AWSClient, region: String = "us-east-1") async -> CostReport {
         let calendar = Self.utc
         let windowStart = calendar.startOfDay(for: since)
         let baselineStart = windowStart.addingTimeInterval(-Double(baselineDays) * 86_400)
@@ -56,7 +57,7 @@ public enum CostSignals {
                     "GroupBy": [["Type": "DIMENSION", "Key": "REGION"], ["Type": "DIMENSION", "Key": "SERVICE"]],
                 ]
                 if let token { body["NextPageToken"] = .string(token) }
-                let page = try await client.json(.costExplorer, region: "us-east-1", operation: "GetCostAndUsage", .object(body))
+                let page = try await client.json(.costExplorer, region: region, operation: "GetCostAndUsage", .object(body))
                 results += page["ResultsByTime"]?.array ?? []
                 token = page["NextPageToken"]?.string
                 if token?.isEmpty ?? true { break }

@@ -1,6 +1,6 @@
 import AWSClient
 import Foundation
-import SecretScan
+import MamoriCore
 
 /// One access key of the user who owns the leaked key.
 public struct AccessKeyInfo: Codable, Sendable, Equatable {
@@ -60,9 +60,9 @@ public enum KeyIdentifier {
     /// The account Mamori runs in (`GetCallerIdentity`), compared with the one decoded from the key.
     static func confirmAccount(_ identity: inout KeyIdentity, client: AWSClient, region: String, notes: inout [StepNote]) async {
         do {
-            let caller = try await client.query(.sts, region: region, action: "GetCallerIdentity")
-            identity.callerAccount = caller.string("Account")
-            identity.callerArn = caller.string("Arn")
+            let caller = try await client.callerIdentity(region: region)
+            identity.callerAccount = caller.account
+            identity.callerArn = caller.arn
             identity.accountConfirmed = identity.decodedAccount != nil && identity.decodedAccount == identity.callerAccount
             if let decoded = identity.decodedAccount, let callerAccount = identity.callerAccount, decoded != callerAccount {
                 notes.append(StepNote(step: "identify", level: .warning,

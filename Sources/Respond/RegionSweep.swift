@@ -60,8 +60,7 @@ public enum RegionSweep {
             }
         } catch { notes.append(StepNote(step: "sweep", level: .error, message: "\(region): DescribeKeyPairs: \(error)")) }
         do {
-            var marker: String?
-            repeat {
+            try await Paginator.run("ListFunctions") { (marker: String?) throws(AWSError) -> String? in
                 let query = marker.map { [QueryItem("Marker", $0)] } ?? []
                 let page = try await client.restJSON(.lambda, region: region, method: "GET", path: "/2015-03-31/functions/", query: query, operation: "ListFunctions")
                 for function in page["Functions"]?.array ?? [] {
@@ -71,8 +70,8 @@ public enum RegionSweep {
                     found.append(SuspectResource(type: "lambda-function", id: name, region: region, created: modified, createdBy: nil, attributedToLeak: false,
                                                  removal: "aws lambda delete-function --region \(region) --function-name \(name)"))
                 }
-                marker = page["NextMarker"]?.string
-            } while marker != nil
+                return page["NextMarker"]?.string
+            }
         } catch { notes.append(StepNote(step: "sweep", level: .error, message: "\(region): Lambda ListFunctions: \(error)")) }
         return found
     }

@@ -4,10 +4,7 @@ import MamoriCore
 /// Renders an ``IncidentReport`` as Markdown or JSON. Neither ever holds a secret: the report has none.
 public enum ReportRenderer {
     public static func json(_ report: IncidentReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        try StableJSON.text(report)
     }
 
     public static func markdown(_ r: IncidentReport) -> String {

@@ -1,6 +1,6 @@
 import AWSClient
 import Foundation
-import SecretScan
+import MamoriCore
 import Remediation
 
 /// What the user asked `mamori respond leaked-key` to do.
@@ -301,7 +301,7 @@ public struct Responder: Sendable {
         progress("checking guardrails")
         report.guardrails = await GuardrailCheck.check(client: client, region: home, account: account)
         progress("reading the cost of the window (Cost Explorer)")
-        report.cost = await CostSignals.read(since: report.since, now: options.now, client: client)
+        report.cost = await CostSignals.read(since: report.since, now: options.now, client: client, region: home)
         report.notes = notes
     }
 

@@ -96,15 +96,12 @@ public enum TrailSources {
     public static func lookup(accessKey: String, region: String, since: Date, client: AWSClient,
                               notes: inout [StepNote]) async throws(AWSError) -> [TrailEvent] {
         var events: [TrailEvent] = []
-        var token: String?
-        repeat {
-            var body: [String: JSONValue] = [
-                "LookupAttributes": [["AttributeKey": "AccessKeyId", "AttributeValue": .string(accessKey)]],
-                "StartTime": .number(since.timeIntervalSince1970.rounded()),
-                "MaxResults": 50,
-            ]
-            if let token { body["NextToken"] = .string(token) }
-            let page = try await client.json(.cloudtrail, region: region, operation: "LookupEvents", .object(body))
+        let input: [String: JSONValue] = [
+            "LookupAttributes": [["AttributeKey": "AccessKeyId", "AttributeValue": .string(accessKey)]],
+            "StartTime": .number(since.timeIntervalSince1970.rounded()),
+            "MaxResults": 50,
+        ]
+        try await client.jsonPages(.cloudtrail, region: region, operation: "LookupEvents", input) { page in
             for item in page["Events"]?.array ?? [] {
                 guard let text = item["CloudTrailEvent"]?.string, let event = TrailParser.event(json: text, origin: "LookupEvents \(region)") else {
                     notes.append(StepNote(step: "cloudtrail", level: .warning,
@@ -113,8 +110,7 @@ public enum TrailSources {
                 }
                 events.append(event)
             }
-            token = page["NextToken"]?.string
-        } while token != nil
+        }
         return events
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// Known findings that should no longer fail CI (`--baseline FILE`, `--update-baseline`).
 ///
@@ -46,10 +47,8 @@ public struct Baseline: Codable, Sendable {
     }
 
     public func save(path: String) throws(SecretScanError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try (try encoder.encode(self) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try (try StableJSON.encode(self) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw .cannotWrite(path: path, reason: error.localizedDescription)
         }

@@ -38,36 +38,4 @@ public enum KeyIdPrefix: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// Decodes the AWS account ID embedded in an access key ID, offline.
-///
-/// Technique: the 16 characters after the prefix are RFC 4648 base32; the first 48 bits of the
-/// decoded bytes, masked with `0x7fffffffff80` and shifted right by 7, are the 12-digit account ID.
-/// Published by Tal Be'ery, "A short note on AWS KEY ID" (2023,
-/// https://medium.com/@TalBeerySec/a-short-note-on-aws-key-id-f88cc4317489), correcting the earlier
-/// work of Aidan Steele ("AWS Access Key ID formats", https://awsteele.com/blog/2020/09/26/aws-access-key-format.html).
-/// It is the same method trufflehog's `GetAccountNumFromID` uses. Known pairs are in the tests.
-public enum AccountDecoder {
-    private static let values: [Int8] = {
-        var t = [Int8](repeating: -1, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8.enumerated() { t[Int(c)] = Int8(i) }
-        return t
-    }()
-
-    /// The 12-digit account ID, or nil when `keyId` is not a prefix plus at least 10 base32 characters.
-    public static func account(fromKeyId keyId: String) -> String? {
-        let bytes = Array(keyId.utf8)
-        guard bytes.count >= 14 else { return nil }
-        // Ten base32 characters are 50 bits; the first 48 of them are the six bytes the method uses.
-        var v: UInt64 = 0
-        for b in bytes[4..<14] {
-            let d = values[Int(b)]
-            guard d >= 0 else { return nil }
-            v = (v << 5) | UInt64(d)
-        }
-        let first48 = v >> 2
-        let account = (first48 & 0x7fff_ffff_ff80) >> 7
-        let digits = String(account)
-        guard digits.count <= 12 else { return nil }
-        return String(repeating: "0", count: 12 - digits.count) + digits
-    }
-}
+// The key-ID → account decoder (`AccountDecoder`) lives in MamoriCore: the leaked-key response uses it too.

@@ -5,9 +5,7 @@ import MamoriCore
 public enum SecretReport {
     /// The JSON array documented in docs/secrets.md.
     public static func json(_ findings: [SecretFinding]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(findings), as: UTF8.self) + "\n"
+        try StableJSON.text(findings)
     }
 
     /// SARIF 2.1.0 for code-scanning UIs; one rule per finding type.

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 import Testing
 @testable import AWSClient
 

@@ -241,6 +241,33 @@ def seed_demo(endpoint):
     backdate(keys)
 
 
+def seed_china(endpoint):
+    """A small estate in the China partition (cn-north-1): moto answers with arn:aws-cn: ARNs, and a
+    scan must write none of its own with arn:aws: (Tests/EndToEndTests/PartitionTests.swift)."""
+    region = "cn-north-1"
+    iam = client(endpoint, "iam", region)
+    iam.create_user(UserName="li")
+    iam.create_login_profile(UserName="li", Password="Correct-Horse-3!")  # console, no MFA
+    iam.create_access_key(UserName="li")
+    s3 = client(endpoint, "s3", region)
+    s3.create_bucket(Bucket="cn-public", CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_policy(Bucket="cn-public", Policy=policy([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws-cn:s3:::cn-public/*"}]))
+    topic = client(endpoint, "sns", region).create_topic(Name="cn-public")["TopicArn"]
+    client(endpoint, "sns", region).set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=policy([
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish", "Resource": topic}]))
+    ec2 = client(endpoint, "ec2", region)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    # IMDSv1 allowed, and a key of this account in its user data (CloudKeyCollector builds this ARN).
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      UserData=f"#!/bin/bash\nexport AWS_ACCESS_KEY_ID={CLOUD_KEYS['instance']}\n")
+    ec2.create_launch_template(LaunchTemplateName="cn-template",
+                               LaunchTemplateData={"ImageId": image, "MetadataOptions": {"HttpTokens": "optional"}})
+    client(endpoint, "ssm", region).put_parameter(Name="/cn/app/key", Type="String", Value=f"id={CLOUD_KEYS['ssm']}")
+    client(endpoint, "cloudtrail", region).create_trail(Name="cn-trail", S3BucketName="cn-public", IsMultiRegionTrail=True)
+    client(endpoint, "guardduty", region).create_detector(Enable=True)
+
+
 ATTACKER, PARTNER, TRUSTED = "444455556666", "555566667777", "666677778888"
 
 # Keys planted inside resources for secrets.key_in_cloud_resource (Tests/EndToEndTests/CloudKeyTests.swift
@@ -504,7 +531,7 @@ def share_into_management(endpoint, member):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--scenario", choices=["demo", "empty", "bulk", "org"], default="demo")
+    parser.add_argument("--scenario", choices=["demo", "empty", "bulk", "org", "china"], default="demo")
     parser.add_argument("--log", default=None, help="append one JSON line per request to this file")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--instances", type=int, default=2000)
@@ -522,6 +549,8 @@ def main():
         seed_demo(endpoint)
     elif args.scenario == "org":
         seed_org(endpoint)
+    elif args.scenario == "china":
+        seed_china(endpoint)
     elif args.scenario == "bulk":
         seed_bulk(endpoint, args.users, args.instances, args.buckets, args.topics, args.queues, args.regions.split(","))
     if args.log:
