@@ -6,6 +6,7 @@ import Foundation
 import Inventory
 import MamoriCore
 import Remediation
+import ScanEngine
 
 /// `mamori amis plan`: recommend Allowed AMIs criteria from what is in use, print the exact JSON
 /// for the API, a declarative policy and an SCP, show what each phase affects, and optionally apply.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checks
 import Foundation
 import Inventory
+import ScanEngine
 
 /// `mamori check`: re-evaluate a saved inventory offline.
 struct CheckCommand: AsyncParsableCommand {
@@ -24,32 +25,9 @@ struct CheckCommand: AsyncParsableCommand {
         try await Console.run {
             var config = try output.loadConfig()
             _ = try selection.apply(to: &config)
-            let loaded = try InventoryFile.read(inventory)
-            return try output.emit(Evaluator.evaluate(loaded, config: config), inventory: loaded)
+            // Account by account: an organisation's inventory never has to fit in memory at once.
+            let result = try InventoryFile.evaluate(inventory, config: config)
+            return try output.emit(result.evaluation, input: result.reportInput(all: output.all, toolVersion: MamoriVersion.string))
         }
-    }
-}
-
-/// Reading and writing inventory files with clear errors.
-enum InventoryFile {
-    static func write(_ inventory: Inventory, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        do { try encoder.encode(inventory).write(to: URL(fileURLWithPath: path)) }
-        catch { throw CLIError("cannot write the inventory to \(path): \(error.localizedDescription)") }
-    }
-
-    static func read(_ path: String) throws -> Inventory {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read inventory file \(path)") }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let inventory: Inventory
-        do { inventory = try decoder.decode(Inventory.self, from: data) }
-        catch { throw CLIError("\(path) is not a Mamori inventory: \(error)") }
-        guard inventory.schema <= Inventory.currentSchema else {
-            throw CLIError("\(path) was written by a newer Mamori (schema \(inventory.schema)); upgrade to read it")
-        }
-        return inventory
     }
 }

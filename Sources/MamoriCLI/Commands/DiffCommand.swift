@@ -3,6 +3,7 @@ import Checks
 import Foundation
 import History
 import MamoriCore
+import ScanEngine
 
 /// `mamori diff [SCAN_A] [SCAN_B]`: new, fixed and still-open findings between two stored scans.
 struct DiffCommand: AsyncParsableCommand {
@@ -120,15 +121,8 @@ struct DiffCommand: AsyncParsableCommand {
     }
 }
 
-/// When a CI job should fail.
-enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    /// Only findings that were not in the previous scan of the same target.
-    case new
-    /// Never because of findings (errors still exit 2, partial scans 3).
-    case none
-    /// Any failing finding (what `scan` does by default).
-    case any
-}
+/// When a CI job should fail (`--fail-on`; the engine owns what each value means).
+extension FailOn: ExpressibleByArgument {}
 
 /// `mamori diff --format json`.
 struct DiffDocument: Encodable {

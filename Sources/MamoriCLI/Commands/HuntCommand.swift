@@ -6,6 +6,7 @@ import LogDetect
 import MamoriCore
 import Respond
 import StreamIO
+import ScanEngine
 
 /// `mamori hunt`: the seeds' attacks in CloudTrail (rules under rules/cloudtrail/, `--rule` for more).
 struct HuntCommand: AsyncParsableCommand {

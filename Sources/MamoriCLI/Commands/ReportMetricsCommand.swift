@@ -3,6 +3,7 @@ import Checks
 import Foundation
 import History
 import Reports
+import ScanEngine
 
 /// `mamori report metrics`: the estate's posture next to the State of AWS Security population figures.
 struct ReportMetricsCommand: AsyncParsableCommand {

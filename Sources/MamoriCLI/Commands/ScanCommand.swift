@@ -7,6 +7,7 @@ import History
 import Inventory
 import MamoriCore
 import Reports
+import ScanEngine
 
 /// `mamori scan`: collect one account's (or a whole organisation's) inventory read-only, report
 /// findings and store the scan in the history.
@@ -79,8 +80,8 @@ struct ScanCommand: AsyncParsableCommand {
             var scanId: Int64?
             if let store {
                 input.history = await ScanHistory.trend(store, kind: .account, target: account.accountId, before: nil)
-                scanId = try await Self.store(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics,
-                                            selection: selected, in: store)
+                scanId = try await ScanHistory.storeAccountScan(account: account, inventory: inventory, evaluation: evaluation, metrics: input.metrics,
+                                                                selection: selected, toolVersion: MamoriVersion.string, in: store)
             }
             let code = try output.emit(evaluation, input: input)
             let final = try await applyFailOn(code, store: store, scanId: scanId)
@@ -97,14 +98,14 @@ struct ScanCommand: AsyncParsableCommand {
         _ = try selection.apply(to: &loaded)
         let (config, client) = (loaded, try aws.client())
         let scope: RegionScope = aws.allRegions ? .all : (aws.regions.isEmpty ? .enabled : .explicit(aws.regions))
-        let (options, homeRegion, quiet, noHistory, history) = (organization, aws.homeRegion(), quiet, noHistory, history)
+        let (options, homeRegion, quiet, noHistory, history) = (organization.engine, aws.homeRegion(), quiet, noHistory, history)
         let outcome: OrgOutcome
         let store: (any HistoryStore)?
         do {
             (outcome, store) = try await SignalTrap.cancelling {
                 let store = noHistory ? nil : try await history.open()
                 let scan = OrgScan(base: client, options: options, scope: scope, homeRegion: homeRegion, config: config,
-                                   store: store, toolVersion: MamoriVersion.string, progress: Console.progress(enabled: !quiet))
+                                   store: store, toolVersion: MamoriVersion.string, events: Self.render(progress: Console.progress(enabled: !quiet)))
                 do { return (try await scan.run(), store) }
                 catch { await store?.close(); throw error }
             }
@@ -128,39 +129,34 @@ struct ScanCommand: AsyncParsableCommand {
         return final
     }
 
-    /// Stores a one-account scan and returns its id.
-    static func store(account: AccountInventory, inventory: Inventory, evaluation: Evaluation, metrics: PostureMetrics?,
-                      selection: CheckSelection = .all, in store: any HistoryStore) async throws -> Int64 {
-        do {
-            let scan = try await store.beginScan(NewScan(kind: .account, target: account.accountId, parameters: "regions=\(account.regions.joined(separator: ","))" + selection.parameterText,
-                                                         startedAt: inventory.collectedAt, toolVersion: MamoriVersion.string))
-            try await store.record(ScanHistory.result(account: account, evaluation: evaluation, metrics: metrics, at: inventory.collectedAt), scan: scan.id)
-            try await store.finishScan(scan.id, state: ScanHistory.state(evaluation), finishedAt: Date(),
-                                       metrics: try? metrics.map { try JSONEncoder.history.encode($0) })
-            return scan.id
-        } catch {
-            throw CLIError("the scan finished but could not be stored: \(error) (use --no-history to skip the history)")
+    /// How an organisation scan's events show: the progress line, and notes on standard error.
+    static func render(progress: @escaping @Sendable (String) -> Void) -> @Sendable (OrgScanEvent) -> Void {
+        { event in
+            switch event {
+            case .scanning(let member): progress("\(member.id) (\(member.name))")
+            case .trusting(let trust):
+                Console.error("trusting \(trust.accounts.count) organisation account(s) as owners of AMIs and shared resources (\(trust.source)"
+                              + (trust.source == "scan --org" ? "; --no-org-trust to turn off" : "") + ")")
+            case let .resuming(scan, finished): Console.error("resuming scan \(scan): \(finished) account(s) already done")
+            case .nothingToResume(let target): Console.error("nothing to resume for \(target) with these options: starting a new scan")
+            case let .shardDone(scan, others): Console.error("scan \(scan): this shard is done; \(others) account(s) of other shards are still pending")
+            }
         }
     }
 
     /// `--fail-on`: exit 1 for any failing finding, only new ones, or never. Errors (2) and
     /// partial scans (3) keep their code: a scan that could not read everything is never "clean".
     func applyFailOn(_ code: Int32, store: (any HistoryStore)?, scanId: Int64?) async throws -> Int32 {
-        switch failOn {
-        case .any: return code
-        case .none: return code == 1 ? 0 : code
-        case .new:
-            guard let store, let scanId else { return code }
-            let current = try await HistoryDatabase.scan(store, scanId)
-            guard let previous = try await HistoryDatabase.previous(store, before: current) else {
-                Console.error("--fail-on new: no earlier scan of \(current.target) in the history, so every finding is new")
-                return code
-            }
-            let diff = try await ScanDiff.compare(store, from: previous.id, to: current.id)
-            Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
-            if let note = DiffCommand.uncomparableNote(diff, previous, current) { Console.error(note) }
-            if let note = DiffCommand.selectionNote(previous, current) { Console.error(note) }
-            return code == 1 ? (diff.new.isEmpty ? 0 : 1) : code
+        guard failOn == .new else { return failOn.exitCode(reportCode: code) }
+        guard let store, let scanId else { return code }
+        let check = try await NewFindingsCheck.evaluate(store, scan: scanId)
+        guard let previous = check.previous, let diff = check.diff else {
+            Console.error("--fail-on new: no earlier scan of \(check.current.target) in the history, so every finding is new")
+            return code
         }
+        Console.error("compared with scan \(previous.id): \(diff.new.count) new, \(diff.fixed.count) fixed, \(diff.open.count) still open")
+        if let note = DiffCommand.uncomparableNote(diff, previous, check.current) { Console.error(note) }
+        if let note = DiffCommand.selectionNote(previous, check.current) { Console.error(note) }
+        return check.exitCode(reportCode: code)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import History
+import ScanEngine
 
 /// Where scans are stored: `--db`, else `$MAMORI_DB`, else `~/.mamori/mamori.sqlite`.
 struct HistoryOptions: ParsableArguments {
@@ -36,8 +37,7 @@ enum HistoryDatabase {
 
     /// A scan by id, or a clear error.
     static func scan(_ store: any HistoryStore, _ id: Int64) async throws -> ScanRecord {
-        guard let scan = try await store.scan(id) else { throw CLIError("no scan \(id) in the history store (see `mamori history`)") }
-        return scan
+        try await ScanHistory.scan(store, id)
     }
 
     /// The newest stored scan, or a clear error ending with what to do (`hint`).
@@ -48,8 +48,6 @@ enum HistoryDatabase {
 
     /// The newest finished scan of the same target before `scan`, for diffs and `--fail-on new`.
     static func previous(_ store: any HistoryStore, before scan: ScanRecord) async throws -> ScanRecord? {
-        try await store.scans(limit: nil).first { other in
-            other.id < scan.id && other.kind == scan.kind && other.target == scan.target && other.state != .running
-        }
+        try await ScanHistory.previous(store, before: scan)
     }
 }

@@ -5,6 +5,7 @@ import Collectors
 import Foundation
 import Inventory
 import MamoriCore
+import ScanEngine
 
 /// Options for scanning a whole AWS Organization from its management (or delegated admin) account.
 struct OrgOptions: ParsableArguments {
@@ -51,47 +52,9 @@ struct OrgOptions: ParsableArguments {
         if shard != nil && run == nil { throw ValidationError("--shard needs --run NAME, the scan all shards write into") }
     }
 
-    /// The parameters that make two organisation scans "the same scan" for --resume.
-    var fingerprint: String {
-        ["role=\(roleName)", "accounts=\(accounts ?? "")", "exclude=\(excludeAccounts.sorted().joined(separator: ","))",
-         "ou=\(ous.sorted().joined(separator: ","))", "shard=\(shard.map { "\($0.index)/\($0.count)" } ?? "")"].joined(separator: ";")
-            + (noOrgTrust ? ";org-trust=off" : "")  // absent when on, so earlier stored scans still resume
-    }
-
-    /// The organisation accounts an org scan trusts: all members unless --no-org-trust (or
-    /// `trust: {organization: true}` asks for them anyway), else the members under `trust: {ous:}`.
-    func trust(_ members: [MemberAccount], config: MamoriConfig) -> OrganizationTrust? {
-        if !noOrgTrust || config.trustOrganization {
-            return OrganizationTrust(source: noOrgTrust ? "trust.organization" : "scan --org", accounts: members.map(\.id).sorted())
-        }
-        guard !config.trustOUs.isEmpty else { return nil }
-        let ous = Set(config.trustOUs)
-        return OrganizationTrust(source: "trust.ous \(config.trustOUs.joined(separator: ", "))",
-                                 accounts: members.filter { !ous.isDisjoint(with: $0.ouIds) }.map(\.id).sorted())
-    }
-
-    /// The accounts to scan and those skipped with the reason.
-    func select(_ members: [MemberAccount]) throws -> (scan: [MemberAccount], skipped: [(MemberAccount, String)]) {
-        var allowList: Set<String>?
-        if let accounts {
-            guard let text = try? String(contentsOfFile: accounts, encoding: .utf8) else { throw CLIError("cannot read --accounts file \(accounts)") }
-            let ids = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "#").first.map(String.init) ?? "" }
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            for id in ids where !(id.count == 12 && id.allSatisfy(\.isNumber)) {
-                throw CLIError("--accounts file \(accounts): '\(id)' is not a 12-digit account ID")
-            }
-            allowList = Set(ids)
-        }
-        var scan: [MemberAccount] = []
-        var skipped: [(MemberAccount, String)] = []
-        for member in members {
-            if !member.isActive { skipped.append((member, "account is \(member.status.lowercased())")) }
-            else if excludeAccounts.contains(member.id) { skipped.append((member, "excluded with --exclude-account")) }
-            else if let allowList, !allowList.contains(member.id) { skipped.append((member, "not in --accounts")) }
-            else if !ous.isEmpty, !ous.contains(where: member.ouIds.contains) { skipped.append((member, "outside --ou")) }
-            else { scan.append(member) }
-        }
-        return (scan, skipped)
+    /// The engine's view of these flags.
+    var engine: OrgScanOptions {
+        OrgScanOptions(roleName: roleName, externalId: externalId, maxAccounts: maxAccounts, accountsFile: accounts,
+                       excludeAccounts: excludeAccounts, ous: ous, noOrgTrust: noOrgTrust, resume: resume, shard: shard, run: run)
     }
 }
-

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checks
 import Collectors
 import MamoriCore
+import ScanEngine
 
 /// Which checks `scan` and `check` run, and with which thresholds. Each flag overrides the same
 /// field of `scan:` / `thresholds:` in `mamori.yml`.
@@ -43,19 +44,6 @@ struct SelectionOptions: ParsableArguments {
         config.scan = config.scan.overridden(checks: Self.list(checks), excludeChecks: Self.list(excludeChecks),
                                              services: Self.list(services), severity: minimum)
         do { return try CheckSelection(config.scan) } catch { throw CLIError(error.description) }
-    }
-}
-
-extension CollectionParts {
-    /// Skips the account-wide collectors no selected check reads.
-    init(_ selection: CheckSelection) {
-        // account.security_guardrails reads the IAM users' MFA too.
-        self.init(iam: selection.needs(service: "iam") || selection.checks.contains("account.security_guardrails"), s3: selection.needs(service: "s3"),
-                  guardrails: selection.needs(service: "account"), cloudKeys: selection.needs(service: "secrets"),
-                  amiReferences: AMIReferenceParts(parameters: selection.checks.contains(Catalog.parameterAMI.id),
-                                                   fleets: selection.checks.contains(Catalog.fleetAMI.id),
-                                                   recipes: selection.checks.contains(Catalog.recipeAMI.id),
-                                                   sharedImageReferences: selection.checks.contains(Catalog.sharedAMI.id)))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MamoriCore
+import ScanEngine
 import SecretScan
 
 /// Helpers of `mamori secrets` that are not flag parsing.

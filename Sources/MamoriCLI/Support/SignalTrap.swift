@@ -1,4 +1,5 @@
 import Foundation
+import ScanEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,13 +50,8 @@ enum SignalTrap {
         }
     }
 
-    /// The run was stopped by a signal before it had anything to report.
-    struct Interrupted: Error, CustomStringConvertible {
-        /// The stored scan already opened, which `--resume` continues.
-        var scanId: Int64?
-        var underlying: String
-        var description: String { "interrupted" }
-    }
+    /// The run was stopped by a signal before it had anything to report (the engine's error).
+    typealias Interrupted = ScanInterrupted
 }
 
 // State the C signal handler reads. Set before the handler is installed; the handler only reads

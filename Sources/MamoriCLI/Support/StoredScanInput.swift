@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Reports
+import ScanEngine
 
 /// Report input from a stored scan: its findings and errors as stored (config mutes applied at
 /// scan time), the metrics combined from its accounts, and the trend of earlier scans.
@@ -9,7 +10,7 @@ enum StoredScanInput {
         let store = try await history.open()
         let scan = try await HistoryDatabase.scan(store, id)
         let (evaluation, accounts) = try await ScanHistory.load(store, scan: id)
-        let stored = try await store.metrics(scan: id).flatMap { try? JSONDecoder.history.decode(PostureMetrics.self, from: $0) }
+        let stored = try await ScanHistory.storedMetrics(store, scan: id)
         let trend = await ScanHistory.trend(store, kind: scan.kind, target: scan.target, before: id).filter { $0.date < scan.startedAt }
         await store.close()
         if scan.pending > 0 { Console.error("scan \(id) is not finished: \(scan.pending) account(s) still pending") }

@@ -8,58 +8,88 @@ import MamoriCore
 import Reports
 
 /// What an organisation scan produced.
-struct OrgOutcome: Sendable {
-    var evaluation: Evaluation
-    var metrics: PostureMetrics?
-    var scanId: Int64?
-    var target: String
-    var startedAt: Date
+public struct OrgOutcome: Sendable {
+    public var evaluation: Evaluation
+    public var metrics: PostureMetrics?
+    public var scanId: Int64?
+    public var target: String
+    public var startedAt: Date
     /// Accounts finished in this run.
-    var finished: Int
-    var interrupted: Bool
+    public var finished: Int
+    public var interrupted: Bool
     /// Accounts of other shards not finished yet (the report is incomplete until they are).
-    var pendingElsewhere = 0
+    public var pendingElsewhere = 0
+}
+
+/// What an organisation scan tells its caller while it runs; the engine never prints; the CLI
+/// renders these on standard error.
+public enum OrgScanEvent: Sendable, Equatable {
+    /// The organisation's accounts are trusted as owners of AMIs and shared resources.
+    case trusting(OrganizationTrust)
+    /// `--resume` continues a stored scan in which these accounts are already done.
+    case resuming(scan: Int64, finished: Int)
+    /// `--resume` found no unfinished scan with these parameters: a new one starts.
+    case nothingToResume(target: String)
+    /// An account's scan starts (the progress line).
+    case scanning(MemberAccount)
+    /// This shard is done; other shards still have accounts pending.
+    case shardDone(scan: Int64, pendingElsewhere: Int)
 }
 
 /// Scans member accounts with bounded concurrency, evaluating, storing (a checkpoint per account)
 /// and releasing each account's inventory as soon as it is collected, so memory does not grow
 /// with the organisation and `--resume` continues where a crash or Ctrl-C stopped.
-struct OrgScan: Sendable {
+public struct OrgScan: Sendable {
     let base: AWSClient
-    let options: OrgOptions
+    let options: OrgScanOptions
     let scope: RegionScope
     let homeRegion: String
     let config: MamoriConfig
     let store: (any HistoryStore)?
     let toolVersion: String
-    let progress: @Sendable (String) -> Void
+    let events: @Sendable (OrgScanEvent) -> Void
 
-    func run() async throws -> OrgOutcome {
+    public init(base: AWSClient, options: OrgScanOptions, scope: RegionScope, homeRegion: String, config: MamoriConfig,
+                store: (any HistoryStore)?, toolVersion: String, events: @escaping @Sendable (OrgScanEvent) -> Void) {
+        self.base = base
+        self.options = options
+        self.scope = scope
+        self.homeRegion = homeRegion
+        self.config = config
+        self.store = store
+        self.toolVersion = toolVersion
+        self.events = events
+    }
+
+    /// The stored scan's target: the organisation, named by the account the scan runs from.
+    public static func target(management: String) -> String { "org:\(management)" }
+
+    /// The stored parameters: what must be equal for `--resume` and `--run` to continue a scan.
+    public static func parameters(_ options: OrgScanOptions, scope: RegionScope, config: MamoriConfig) -> String {
+        "\(options.fingerprint);regions=\(scope.text)" + CheckSelection(unchecked: config.scan).parameterText
+    }
+
+    public func run() async throws -> OrgOutcome {
         let started = Date()
         let identity = try await interruptible(nil) { try await AccountCollector(client: base, homeRegion: homeRegion).identity() }
         let members: [MemberAccount]
         do { members = try await interruptible(nil) { try await OrganizationLister(client: base, region: homeRegion).accounts() } }
-        catch let error as SignalTrap.Interrupted { throw error }
-        catch { throw CLIError("cannot list the organisation's accounts from \(identity.account) (run from the management or a delegated administrator account): \(error)") }
+        catch let error as ScanInterrupted { throw error }
+        catch { throw ScanEngineError.cannotListOrganization(account: identity.account, reason: "\(error)") }
         let trust = options.trust(members, config: config)
-        if let trust {
-            Console.error("trusting \(trust.accounts.count) organisation account(s) as owners of AMIs and shared resources (\(trust.source)"
-                          + (trust.source == "scan --org" ? "; --no-org-trust to turn off" : "") + ")")
+        if let trust { events(.trusting(trust)) }
+        let selection = try options.select(members)
+        let (targets, skipped) = (selection.scan, selection.skipped)
+        let target = Self.target(management: identity.account)
+        let parameters = Self.parameters(options, scope: scope, config: config)
+        let scan = try await interruptible(nil) { [options, toolVersion, events] in
+            try await Self.openScan(store, options: options, target: target, parameters: parameters, started: started,
+                                    toolVersion: toolVersion, events: events)
         }
-        var (targets, skipped) = try options.select(members)
-        if let shard = options.shard {
-            targets = targets.filter { shard.contains($0.id) }
-            skipped = skipped.filter { shard.contains($0.0.id) }
-        }
-        let target = "org:\(identity.account)"
-        let parameters = "\(options.fingerprint);regions=\(scope.text)" + CheckSelection(unchecked: config.scan).parameterText
-        let scan = try await interruptible(nil) { try await openScan(target: target, parameters: parameters, started: started) }
         var finishedBefore: Set<String> = []
         if let scan, let store, options.resume {
-            finishedBefore = try await interruptible(scan.id) {
-                Set(try await store.accounts(scan: scan.id).filter { $0.state == .done || $0.state == .skipped }.map(\.accountId))
-            }
-            if !finishedBefore.isEmpty { Console.error("resuming scan \(scan.id): \(finishedBefore.count) account(s) already done") }
+            finishedBefore = try await interruptible(scan.id) { try await Self.finishedAccounts(store, scan: scan.id) }
+            if !finishedBefore.isEmpty { events(.resuming(scan: scan.id, finished: finishedBefore.count)) }
         }
 
         var parts: [Evaluation] = []
@@ -112,7 +142,7 @@ struct OrgScan: Sendable {
         do { return try await body() }
         catch {
             if Task.isCancelled || (error as? AWSError)?.isCancellation == true || error is CancellationError {
-                throw SignalTrap.Interrupted(scanId: scanId, underlying: "\(error)")
+                throw ScanInterrupted(scanId: scanId, underlying: "\(error)")
             }
             throw error
         }
@@ -138,41 +168,54 @@ struct OrgScan: Sendable {
         let others = accounts.filter { $0.state == .pending }.count
         if others > 0 && !interrupted {
             // Other shards are still at work: the last one to finish closes the scan.
-            Console.error("scan \(scan.id): this shard is done; \(others) account(s) of other shards are still pending")
+            events(.shardDone(scan: scan.id, pendingElsewhere: others))
             final.pendingElsewhere = others
         } else {
             do {
                 try await store.finishScan(scan.id, state: ScanHistory.state(stored, interrupted: interrupted), finishedAt: Date(),
                                            metrics: try? final.metrics.map { try JSONEncoder.history.encode($0) })
-            } catch { throw CLIError("cannot store the end of scan \(scan.id): \(error)") }
+            } catch { throw ScanEngineError.cannotFinishScan(scan: scan.id, reason: "\(error)") }
         }
         return final
     }
 
     /// The stored scan this run writes into: a new one, the one to resume, or the shared `--run`.
-    func openScan(target: String, parameters: String, started: Date) async throws -> ScanRecord? {
+    /// This is the resume identity: a rerun continues the unfinished scan of the same target whose
+    /// stored parameters are equal (or the scan named by `--run`, refused if its parameters differ).
+    public static func openScan(_ store: (any HistoryStore)?, options: OrgScanOptions, target: String, parameters: String, started: Date,
+                                toolVersion: String, events: @Sendable (OrgScanEvent) -> Void = { _ in }) async throws(ScanEngineError) -> ScanRecord? {
         guard let store else { return nil }
         do {
             if options.resume {
                 if let found = try await store.resumableScan(kind: .org, target: target, parameters: parameters, runId: options.run) {
                     guard found.parameters == parameters else {
-                        throw CLIError("scan \(found.id) (--run \(options.run ?? "")) was started with other parameters (\(found.parameters)); use the same options to resume it")
+                        throw ScanEngineError.resumeParametersDiffer(scan: found.id, run: options.run, stored: found.parameters)
                     }
                     return found
                 }
-                Console.error("nothing to resume for \(target) with these options: starting a new scan")
+                events(.nothingToResume(target: target))
             }
             return try await store.beginScan(NewScan(runId: options.run, kind: .org, target: target, parameters: parameters,
                                                      startedAt: started, toolVersion: toolVersion))
         } catch let error as HistoryError {
-            throw CLIError("history store: \(error)")
+            throw .historyStore("\(error)")
+        } catch let error as ScanEngineError {
+            throw error
+        } catch {
+            throw .historyStore("\(error)")
         }
+    }
+
+    /// The accounts a resumed scan does not scan again: finished or skipped in the stored scan
+    /// (pending and failed ones are scanned again).
+    public static func finishedAccounts(_ store: any HistoryStore, scan: Int64) async throws -> Set<String> {
+        Set(try await store.accounts(scan: scan).filter { $0.state == .done || $0.state == .skipped }.map(\.accountId))
     }
 
     func checkpoint(_ scan: ScanRecord?, _ result: AccountResult) async throws {
         guard let scan, let store else { return }
         do { try await Self.uncancelled { try await store.record(result, scan: scan.id) } }
-        catch { throw CLIError("cannot store account \(result.account.accountId) in scan \(scan.id): \(error)") }
+        catch { throw ScanEngineError.cannotStoreAccount(account: result.account.accountId, scan: scan.id, reason: "\(error)") }
     }
 
     /// One account's evaluation, what to store, and its metrics.
@@ -183,7 +226,7 @@ struct OrgScan: Sendable {
     }
 
     func scanOne(_ member: MemberAccount, management: String, trust: OrganizationTrust?) async -> AccountOutcome? {
-        progress("\(member.id) (\(member.name))")
+        events(.scanning(member))
         let client: AWSClient
         if member.id == management {
             client = base
@@ -223,7 +266,7 @@ struct OrgScan: Sendable {
 
 extension RegionScope {
     /// How the regions were chosen, as stored with the scan's parameters.
-    var text: String {
+    public var text: String {
         switch self {
         case .enabled: "enabled"
         case .all: "all"

@@ -2,7 +2,7 @@ import AWSClient
 import Foundation
 
 /// The outcome of asking STS who a found key pair belongs to.
-enum KeyVerification: Sendable {
+public enum KeyVerification: Sendable, Equatable {
     case active(arn: String, account: String)
     case inactive(reason: String)
     case error(String)
@@ -10,7 +10,7 @@ enum KeyVerification: Sendable {
 
 /// Calls `sts:GetCallerIdentity` with a found key pair. Never logs the secret: errors carry
 /// only AWS's code and message, which do not echo it.
-func verifyAccessKey(keyId: String, secret: String, endpoint: String?) async -> KeyVerification {
+public func verifyAccessKey(keyId: String, secret: String, endpoint: String?) async -> KeyVerification {
     let environment = ProcessInfo.processInfo.environment
     let configuration = ClientConfiguration(endpoints: EndpointResolver.fromEnvironment(environment, explicit: endpoint),
                                             retry: RetryPolicy(maxAttempts: 3))
