@@ -71,8 +71,7 @@ struct IacCommand: AsyncParsableCommand {
         if !result.errors.isEmpty { throw ExitCode(2) }
     }
 
-    private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("mamori iac: \(TerminalText.sanitizeLines(message))\n".utf8))
-        return ExitCode(2)
+    private func fail(_ message: String) -> CLIError {
+        .command("iac", message)
     }
 }

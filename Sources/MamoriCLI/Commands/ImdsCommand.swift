@@ -16,11 +16,10 @@ struct ImdsCommand: AsyncParsableCommand {
     )
 }
 
-/// Prints to stderr and exits 2: the CLI's error path.
+/// `mamori imds: MESSAGE`, exit 2 (see ``CLIError``).
 enum ImdsCLI {
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitizeLines(message))\n".utf8))
-        Foundation.exit(2)
+    static func fail(_ message: String) -> CLIError {
+        .command("imds", message)
     }
 
     static func write(_ text: String) {
@@ -88,23 +87,23 @@ struct ImdsScanCommand: AsyncParsableCommand {
             switch f.lowercased() {
             case "text", "json": output = f.lowercased()
             case "table": output = "text"  // the name every other command uses for the terminal report
-            case "sarif": ImdsCLI.fail("--format sarif is not offered for imds scan; use --format json")
+            case "sarif": throw ImdsCLI.fail("--format sarif is not offered for imds scan; use --format json")
             default:
                 guard let lf = LogFormat(argument: f) else {
-                    ImdsCLI.fail("--format \(f): not an output format (table, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw ImdsCLI.fail("--format \(f): not an output format (table, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 forced = lf
             }
         }
         if let logFormat {
-            guard let lf = LogFormat(argument: logFormat) else { ImdsCLI.fail(LogDetectError.unknownLogFormat(logFormat).description) }
+            guard let lf = LogFormat(argument: logFormat) else { throw ImdsCLI.fail(LogDetectError.unknownLogFormat(logFormat).description) }
             forced = lf
         }
         do {
             let cfg = try config.map(ImdsConfig.load) ?? ImdsConfig()
             if forced == nil, let f = cfg.format { forced = LogFormat(argument: f) }
             let loaded = try RuleLoader.load(files: cfg.rules + rules, includeBuiltIn: !noBuiltinRule)
-            guard !loaded.isEmpty else { ImdsCLI.fail("no rules to evaluate (--no-builtin-rule without --rule)") }
+            guard !loaded.isEmpty else { throw ImdsCLI.fail("no rules to evaluate (--no-builtin-rule without --rule)") }
             let options = ScanOptions(
                 rules: loaded.map(CompiledRule.init), format: forced,
                 onlySource: try RuleLoader.cidrs(cfg.onlySource + onlySource),
@@ -113,14 +112,14 @@ struct ImdsScanCommand: AsyncParsableCommand {
             )
             let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
             let text = output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report)
-            do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { ImdsCLI.fail("\(error)") }
+            do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { throw ImdsCLI.fail("\(error)") }
             for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitize(f.file)): \(TerminalText.sanitize(f.error ?? ""))\n".utf8))
             }
             if !report.alerts.isEmpty { throw ExitCode(1) }
             if report.hasErrors { throw ExitCode(2) }
         } catch let error as LogDetectError {
-            ImdsCLI.fail(error.description)
+            throw ImdsCLI.fail(error.description)
         }
     }
 }
@@ -161,14 +160,14 @@ struct ImdsRuleCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let t = QueryTarget(rawValue: target.lowercased()) else {
-            ImdsCLI.fail("--target \(target): use one of \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ImdsCLI.fail("--target \(target): use one of \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let result = Result { () throws(LogDetectError) -> String in try convert(t) }
         switch result {
         case let .success(query):
             do { try Console.writeReport(Data((query.hasSuffix("\n") ? query : query + "\n").utf8), to: output) }
-            catch { ImdsCLI.fail("\(error)") }
-        case let .failure(error): ImdsCLI.fail(error.description)
+            catch { throw ImdsCLI.fail("\(error)") }
+        case let .failure(error): throw ImdsCLI.fail(error.description)
         }
     }
 
@@ -217,16 +216,16 @@ struct ImdsHostCommand: AsyncParsableCommand {
     func run() async throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            ImdsCLI.fail("--root \(root): not a directory")
+            throw ImdsCLI.fail("--root \(root): not a directory")
         }
         let items = root == "/" ? HostCheck().run() : HostCheck(root: root, home: String(root.reversed().drop(while: { $0 == "/" }).reversed()) + NSHomeDirectory()).run()
         let rendered: String
         switch format.lowercased() {
         case "json": rendered = ImdsRendering.json(items)
         case "table", "text": rendered = ImdsRendering.text(items)
-        default: ImdsCLI.fail("--format \(format): use table or json")
+        default: throw ImdsCLI.fail("--format \(format): use table or json")
         }
-        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { ImdsCLI.fail("\(error)") }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw ImdsCLI.fail("\(error)") }
         if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }
     }
 }

@@ -40,31 +40,31 @@ struct PolicyCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let resourceType = PolicyResourceType(rawValue: type.lowercased()) else {
-            fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
+            throw fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
         }
         // `table` like every other command; `text`, the former name, still works.
         let json = format.lowercased() == "json"
         guard json || ["table", "text"].contains(format.lowercased()) else {
-            fail("--format must be table or json (got \"\(format)\")")
+            throw fail("--format must be table or json (got \"\(format)\")")
         }
         if let account, !(account.count == 12 && account.allSatisfy { $0.isASCII && $0.isNumber }) {
-            fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
+            throw fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
         }
-        let text = readInput()
+        let text = try readInput()
         let verdict: PolicyVerdict
         do {
             verdict = try PolicyAnalyzer.analyze(policy: text, type: resourceType, account: account)
         } catch {
-            fail("\(file == "-" ? "standard input" : file): \(error.description)")
+            throw fail("\(file == "-" ? "standard input" : file): \(error.description)")
         }
         let rendered = json ? verdict.renderJSON(type: resourceType) : verdict.renderText(escaping: TerminalText.sanitize)
-        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { fail("\(error)") }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw fail("\(error)") }
         if verdict.isPublic { throw ExitCode(1) }
     }
 
     /// Reads the document, refusing more than ``PolicyAnalyzer/maxDocumentBytes`` before parsing
     /// (a file by its size, standard input as soon as it passes the limit) and any FIFO or device.
-    private func readInput() -> String {
+    private func readInput() throws -> String {
         let limit = PolicyAnalyzer.maxDocumentBytes
         let tooLarge = "larger than \(StreamIOError.sizeText(limit)), mamori's limit for a policy document (AWS itself caps resource policies at tens of KB); not analysed"
         let bytes: [UInt8]
@@ -73,19 +73,18 @@ struct PolicyCommand: AsyncParsableCommand {
                                 : try RegularFile.read(file, maxBytes: limit)
         } catch {
             switch error {
-            case let .tooLarge(name, _): fail("\(name) is \(tooLarge)")
-            case let .openFailed(name, reason), let .readFailed(name, reason): fail("cannot read \(name): \(reason)")
-            default: fail(error.description)
+            case let .tooLarge(name, _): throw fail("\(name) is \(tooLarge)")
+            case let .openFailed(name, reason), let .readFailed(name, reason): throw fail("cannot read \(name): \(reason)")
+            default: throw fail(error.description)
             }
         }
         guard let text = String(bytes: bytes, encoding: .utf8) else {
-            fail("\(file == "-" ? "standard input" : file) is not UTF-8 text")
+            throw fail("\(file == "-" ? "standard input" : file) is not UTF-8 text")
         }
         return text
     }
 
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("mamori policy: \(TerminalText.sanitizeLines(message))\n".utf8))
-        Foundation.exit(2)
+    private func fail(_ message: String) -> CLIError {
+        .command("policy", message)
     }
 }

@@ -2,12 +2,6 @@ import ArgumentParser
 import Foundation
 import MamoriCore
 
-/// A user-facing error: printed as is, exit code 2.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Standard error output and the progress line.
 enum Console {
     static func error(_ message: String) {
@@ -37,16 +31,14 @@ enum Console {
         catch { throw CLIError("cannot write \(TerminalText.sanitize(output)): \(error.localizedDescription)") }
     }
 
-    /// Runs a command body, turning any error into a clear message and exit code 2.
+    /// Runs a command body that returns its exit code; any error becomes a ``CLIError`` (exit 2),
+    /// reported by ``CLIError/exit(_:)`` like every other command's.
     static func run(_ body: () async throws -> Int32) async throws {
         let code: Int32
         do { code = try await body() }
         catch let error as ExitCode { throw error }
         catch let error as ValidationError { throw error }
-        catch {
-            self.error("\(error)")
-            throw ExitCode(2)
-        }
+        catch { throw CLIError(error) }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import MamoriCore
-import ScanEngine
 import SecretScan
+import ScanEngine
 
 /// Helpers of `mamori secrets` that are not flag parsing.
 enum SecretsRun {
@@ -55,9 +55,9 @@ enum SecretsRun {
         FileHandle.standardError.write(Data((TerminalText.sanitizeLines(message) + "\n").utf8))
     }
 
-    static func fail(_ message: String) -> Never {
-        note("error: \(message)")
-        Foundation.exit(2)
+    /// `error: MESSAGE`, exit 2 (see ``CLIError``).
+    static func fail(_ message: String) -> CLIError {
+        .plain(message)
     }
 }
 
