@@ -10,7 +10,7 @@ struct CheckInventoryMemoryTests {
     /// An inventory of `accounts` accounts of about 135 KB of JSON each (IAM roles: bulky, and no check reads them).
     static func inventory(accounts: Int, in folder: String) throws -> String {
         let path = (folder as NSString).appendingPathComponent("inventory-\(accounts).json")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw EstateError("cannot create \(path)") }
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? file.close() }
         file.write(Data(#"{"accounts":["#.utf8))
