@@ -70,9 +70,15 @@ let package = Package(
         .target(name: "History", dependencies: ["MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same history store on a shared PostgreSQL server (teams, sharded organisation scans).
         .target(name: "HistoryPostgres", dependencies: ["History", .product(name: "PostgresNIO", package: "postgres-nio")]),
-        // `mamori serve`: the read-only web dashboard over the history store.
+        // The scan workflow between the CLI and the libraries: organisation scans (fan-out over member
+        // accounts, a checkpoint per account, resume, shards, conclude), storing a scan and its per-account
+        // metrics, the previous scan of the same target and `--fail-on new`, the inventory file (version
+        // gate, read account by account) and key verification. Returns values and events; never prints.
+        .target(name: "ScanEngine", dependencies: ["AWSClient", "Collectors", "Checks", "Inventory", "MamoriCore", "Reports", "History", "StreamIO"]),
+        // `mamori serve`: the read-only web dashboard over the history store (the previous scan and
+        // stored metrics come from ScanEngine, the comparison from History's ScanDiff, as for `diff`).
         .target(name: "Dashboard", dependencies: [
-            "History", "MamoriCore", "Reports", "Checks",
+            "History", "MamoriCore", "Reports", "Checks", "ScanEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             // Connection cap and idle timeout (MaximumAvailableConnections, HTTP1Channel.Configuration).
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -87,12 +93,14 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "mamori-fault-proxy", dependencies: ["FaultProxy"], path: "Sources/FaultProxyMain"),
+        // The `mamori` executable: parses options (Options/), calls the engine and libraries (Commands/, one
+        // command per file), renders and maps every error to an exit code in one place (Support/).
         .executableTarget(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
                 "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
-                "History", "HistoryPostgres", "Dashboard", "Hunt",
+                "History", "HistoryPostgres", "Dashboard", "Hunt", "ScanEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,6 +131,7 @@ let package = Package(
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
         // Seeded mutation fuzzing of every parser of untrusted bytes, over a committed corpus.
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
+        .testTarget(name: "ScanEngineTests", dependencies: ["ScanEngine", "History", "Collectors", "Checks", "Inventory", "MamoriCore"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EndToEndTests", dependencies: ["Checks", "MamoriCLI", "mamori-fault-proxy", "MamoriTestSupport"]),

@@ -2,6 +2,7 @@ import Checks
 import Foundation
 import History
 import MamoriCore
+import ScanEngine
 import Reports
 
 extension DashboardPages {
@@ -59,7 +60,7 @@ extension DashboardPages {
     func firstSeen(_ stored: StoredFinding, in scan: ScanRecord) async throws(PageError) -> (String, String?) {
         let fingerprint = stored.fingerprint, status = DisplayStatus(stored)
         let scans = try await read { () async throws(HistoryError) in try await store.scans(limit: Self.listedScans) }
-        let earlier = scans.filter { $0.id < scan.id && $0.kind == scan.kind && $0.target == scan.target && $0.state != .running }
+        let earlier = scans.filter { ScanHistory.precedes($0, scan) }
         var first = scan
         for candidate in earlier.prefix(Self.firstSeenDepth) {
             let earlierFinding = try await cache.findings(of: candidate).finding(fingerprint)

@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Reports
+import ScanEngine
 
 extension DashboardPages {
     struct MetricsView {
@@ -34,12 +35,11 @@ extension DashboardPages {
         var metrics: PostureMetrics?
         var combined = false
         if let stored {
-            do { metrics = try Self.decoder.decode(PostureMetrics.self, from: stored) }
+            do { metrics = try ScanHistory.decodeMetrics(stored) }
             catch { throw PageError(.internalError, "Scan #\(id)'s stored posture metrics cannot be read (\(error)); was it written by a newer Mamori?") }
         } else {
             let accounts = try await read { () async throws(HistoryError) in try await store.accounts(scan: id) }
-            let parts = accounts.compactMap { $0.metrics.flatMap { try? Self.decoder.decode(PostureMetrics.self, from: $0) } }
-            metrics = PostureMetrics.combine(parts, measuredAt: scan.finishedAt ?? scan.startedAt)
+            metrics = ScanHistory.metrics(accounts, measuredAt: scan.finishedAt ?? scan.startedAt)
             combined = metrics != nil
         }
         let rows = (metrics?.metrics ?? []).map { metric in
@@ -51,12 +51,5 @@ extension DashboardPages {
                                accounts: metrics?.accounts ?? 0, measuredAt: metrics.map { Formatting.timestamp($0.measuredAt) } ?? "",
                                source: metrics?.source ?? "", rows: rows, worse: rows.filter { $0.verdict == MetricVerdict.worse.rawValue }.count)
         return Page(title: "Posture metrics of scan #\(id)", template: "metrics", view: view)
-    }
-
-    /// The history store keeps metrics JSON with ISO 8601 dates.
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

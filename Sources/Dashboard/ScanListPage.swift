@@ -1,6 +1,7 @@
 import Foundation
 import History
 import MamoriCore
+import ScanEngine
 
 extension DashboardPages {
     /// Scans shown on the list; older ones stay reachable by id.
@@ -43,13 +44,8 @@ extension DashboardPages {
     /// `/`: every scan, newest first, and the failing-by-severity trend of the latest ones.
     func scanList() async throws(PageError) -> Page {
         let scans = try await read { () async throws(HistoryError) in try await store.scans(limit: Self.listedScans) }
-        var previousByTarget: [String: Int64] = [:]
-        var previous: [Int64: Int64] = [:]
-        for scan in scans.reversed() {
-            let key = scan.kind.rawValue + "|" + scan.target
-            if let earlier = previousByTarget[key] { previous[scan.id] = earlier }
-            if scan.state != .running { previousByTarget[key] = scan.id }
-        }
+        // The same "previous scan of the same target" as `mamori diff` and `--fail-on new`.
+        let previous = ScanHistory.previousIds(in: scans)
         let rows = scans.map { scan in
             ScanRowView(id: scan.id, started: Formatting.timestamp(scan.startedAt),
                         duration: Formatting.duration(scan.startedAt, scan.finishedAt) ?? "running",

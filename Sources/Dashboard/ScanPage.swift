@@ -1,6 +1,7 @@
 import Foundation
 import History
 import MamoriCore
+import ScanEngine
 
 extension DashboardPages {
     struct ScanView {
@@ -150,6 +151,6 @@ extension DashboardPages {
     /// The latest earlier scan of the same target, the natural "before" of a diff.
     func previousScan(of scan: ScanRecord) async throws(PageError) -> ScanRecord? {
         let scans = try await read { () async throws(HistoryError) in try await store.scans(limit: Self.listedScans) }
-        return scans.first { $0.id < scan.id && $0.kind == scan.kind && $0.target == scan.target && $0.state != .running }
+        return ScanHistory.previous(of: scan, in: scans)
     }
 }

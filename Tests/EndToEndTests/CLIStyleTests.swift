@@ -37,4 +37,28 @@ import Testing
         #expect(list.status == 0 && list.stdout.isEmpty)
         #expect(try String(contentsOfFile: "\(dir)/checks.txt", encoding: .utf8).contains("ec2.instance_imdsv2_not_required"))
     }
+
+    /// One error path (`CLIError`): every command's bad input exits 2 with its usual first words,
+    /// usage errors included (ArgumentParser's own code would be 64).
+    @Test func errorsExitTwoWithEachCommandsPrefix() throws {
+        let dir = Mamori.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cases: [([String], String)] = [
+            (["policy", "\(dir)/missing.json", "--type", "ec2"], "mamori policy: --type must be one of s3, sns, sqs (got \"ec2\")"),
+            (["policy", "\(dir)/missing.json", "--type", "s3"], "mamori policy: cannot read \(dir)/missing.json"),
+            (["imds", "scan", "--format", "sarif", "\(dir)/x.log"], "mamori imds: --format sarif is not offered for imds scan; use --format json"),
+            (["imds", "rule", "--target", "nothing"], "mamori imds: --target nothing: use one of"),
+            (["iac", "--format", "yaml", dir], "mamori iac: unknown --format 'yaml'; use table, json or sarif"),
+            (["secrets", "--config", "\(dir)/missing.yml", dir], "error: "),
+            (["check", "--inventory", "\(dir)/missing.json"], "mamori: cannot read inventory file \(dir)/missing.json"),
+            (["diff", "1", "2", "--db", "\(dir)/history.sqlite"], "mamori: no scan 1 in the history store (see `mamori history`)"),
+            (["scan", "--no-such-flag"], "Unknown option '--no-such-flag'"),
+        ]
+        for (arguments, start) in cases {
+            let run = try Mamori.run(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains(start), "\(arguments): \(run.stderr)")
+            #expect(run.stdout.isEmpty, "\(arguments)")
+        }
+    }
 }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import History
+import MamoriCore
+
+/// `mamori history`: the scans in the history store.
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List stored scans and hunts, newest first.",
+        discussion: """
+            Every `mamori scan` is stored (findings, muted findings, errors, what the inventory held),
+            and every `mamori hunt --db` run (alerts; shards of one hunt merge under its key).
+            The table lists scans, then hunts when there are any; --format json lists scans unless
+            --kind hunt (hunts) or --kind all ({"scans": …, "hunts": …}).
+            Examples:
+              mamori history
+              mamori history --limit 5 --format json --output scans.json
+              mamori history --kind hunt
+              mamori history hunt jan30
+              mamori history --db postgres://mamori@db.internal:5432/mamori
+            """,
+        subcommands: [HistoryHuntCommand.self])
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case scan, hunt, all }
+
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "Show at most this many scans.")
+    var limit = 50
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    @Option(help: "Write the list to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "What to list: scan, hunt or all (default: all in the table, scans in JSON).")
+    var kind: Kind?
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        try await Console.run {
+            let store = try await history.open()
+            let kind = self.kind ?? (format == .json ? .scan : .all)
+            let scans: [ScanRecord]
+            let hunts: [HuntSummary]
+            do {
+                scans = kind == .hunt ? [] : try await store.scans(limit: limit)
+                hunts = kind == .scan ? [] : try await store.hunts(limit: limit)
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+            switch (format, kind) {
+            case (.json, .scan): try Self.write(scans, to: output)
+            case (.json, .hunt): try Self.write(hunts, to: output)
+            case (.json, .all): try Self.write(["scans": AnyEncodable(scans), "hunts": AnyEncodable(hunts)], to: output)
+            case (.table, .scan): try Console.writeReport(Data(Self.table(scans).utf8), to: output)
+            case (.table, .hunt): try Console.writeReport(Data(Self.huntTable(hunts).utf8), to: output)
+            case (.table, .all):
+                // Hunts only add a section: with none stored, the output is the scan list as before.
+                let text = Self.table(scans) + (hunts.isEmpty ? "" : "\nHunts\n" + Self.huntTable(hunts))
+                try Console.writeReport(Data(text.utf8), to: output)
+            }
+            return 0
+        }
+    }
+
+    static func write(_ value: some Encodable, to output: String?) throws {
+        var data = try JSONEncoder.report.encode(value)
+        data.append(0x0A)
+        try Console.writeReport(data, to: output)
+    }
+
+    /// Two differently typed lists in one JSON object.
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        init(_ value: any Encodable) { self.value = value }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    static func table(_ scans: [ScanRecord]) -> String {
+        if scans.isEmpty { return "No scans stored yet: run `mamori scan`.\n" }
+        let header = ["ID", "STARTED (UTC)", "KIND", "TARGET", "STATE", "ACCOUNTS", "PENDING", "CRIT", "HIGH", "MED", "LOW", "INFO", "MUTED", "ERRORS"]
+        let rows = scans.map { scan in
+            [String(scan.id), TextTable.time(scan.startedAt), scan.kind.rawValue, scan.target, scan.state.rawValue, String(scan.accounts), String(scan.pending)]
+                + Severity.allCases.reversed().map { String(scan.failing[$0.rawValue] ?? 0) }
+                + [String(scan.muted), String(scan.errors)]
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+}
