@@ -24,29 +24,29 @@ public struct LookupEventsSource: Sendable {
     /// One region's events (epoch seconds, CloudTrailEvent text) and the problem that stopped it early.
     public func events(region: String) async -> (events: [LookedUpEvent], problem: InputProblem?) {
         var events: [LookedUpEvent] = []
-        var token: String?
         var problem: InputProblem?
         var first = true
-        repeat {
-            if !first { try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000)) }
-            first = false
-            var body: [String: JSONValue] = ["MaxResults": 50]
-            if let since = window.since { body["StartTime"] = .number(since.timeIntervalSince1970.rounded(.down)) }
-            if let until = window.until { body["EndTime"] = .number(until.timeIntervalSince1970.rounded(.up)) }
-            if let token { body["NextToken"] = .string(token) }
-            do {
+        let interval = interval, window = window, client = client
+        do {
+            // AWSClient's one paginator: a repeated NextToken ends the region with a problem, not a loop.
+            try await Paginator.run("LookupEvents") { (token: String?) throws(AWSError) -> String? in
+                if !first { try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000)) }
+                first = false
+                var body: [String: JSONValue] = ["MaxResults": 50]
+                if let since = window.since { body["StartTime"] = .number(since.timeIntervalSince1970.rounded(.down)) }
+                if let until = window.until { body["EndTime"] = .number(until.timeIntervalSince1970.rounded(.up)) }
+                if let token { body["NextToken"] = .string(token) }
                 let page = try await client.json(.cloudtrail, region: region, operation: "LookupEvents", .object(body))
                 for item in page["Events"]?.array ?? [] {
                     // The event itself is CloudTrailEvent, a JSON document in a string.
                     guard let text = item["CloudTrailEvent"]?.string else { continue }
                     events.append(LookedUpEvent(time: item["EventTime"]?.number ?? 0, json: text))
                 }
-                token = page["NextToken"]?.string
-            } catch {
-                problem = InputProblem(source: Self.origin(region), reason: "LookupEvents stopped after \(events.count) events: \(error)")
-                token = nil
+                return page["NextToken"]?.string
             }
-        } while token != nil
+        } catch {
+            problem = InputProblem(source: Self.origin(region), reason: "LookupEvents stopped after \(events.count) events: \(error)")
+        }
         return (events, problem)
     }
 

@@ -1,6 +1,17 @@
 import Foundation
 import Testing
 import StreamIO
+import MamoriTestSupport
+
+/// Reads every line of `path` as (number, text, truncated).
+func allLines(_ path: String, bufferSize: Int = 4 << 20, maxLineLength: Int = 64 << 20) throws -> [(Int, String, Bool)] {
+    let reader = try LineReader(path: path, bufferSize: bufferSize, maxLineLength: maxLineLength)
+    var out: [(Int, String, Bool)] = []
+    while let line = try reader.next() {
+        out.append((line.number, String(decoding: line.bytes, as: UTF8.self), line.isTruncated))
+    }
+    return out
+}
 
 /// gzip of "alpha\nbeta\r\n" (Python gzip.compress, mtime 0).
 let gzAlphaBeta: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 204, 41, 200, 72, 228, 74, 74, 45, 73, 228, 229, 2, 0, 91, 236, 242, 215, 12, 0, 0, 0]
