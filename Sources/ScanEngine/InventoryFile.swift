@@ -22,10 +22,7 @@ public enum InventoryFile {
     }
 
     public static func write(_ inventory: Inventory, to path: String) throws(ScanEngineError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        do { try encoder.encode(inventory).write(to: URL(fileURLWithPath: path)) }
+        do { try StableJSON.encode(inventory).write(to: URL(fileURLWithPath: path)) }
         catch { throw .cannotWriteInventory(path: path, reason: error.localizedDescription) }
     }
 

@@ -100,7 +100,7 @@ public struct AccountSelection: Sendable {
         // Not omitting empty parts: a line that starts with `#` is all comment (it was read as an id).
         let ids = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "#", omittingEmptySubsequences: false).first.map(String.init) ?? "" }
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for id in ids where !(id.count == 12 && id.allSatisfy(\.isNumber)) {
+        for id in ids where !AccountID.isValid(id) {
             throw .notAnAccountId(path: source, value: id)
         }
         return Set(ids)

@@ -70,10 +70,10 @@ struct AmisPlanCommand: AsyncParsableCommand {
     func validate() throws {
         if apply != nil && inventory != nil { throw ValidationError("--apply needs a live account, not --inventory") }
         if auditDays < 0 { throw ValidationError("--audit-days must be 0 or more") }
-        for account in trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+        for account in trustAccounts where !AccountID.isValid(account) {
             throw ValidationError("--trust-account '\(account)' is not a 12-digit AWS account ID")
         }
-        for account in familyOwners where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+        for account in familyOwners where !AccountID.isValid(account) {
             throw ValidationError("--allow-family '\(account)' is not a 12-digit AWS account ID")
         }
         // EC2's limits for both conditions (botocore: MaximumDaysSinceCreatedValue / MaximumDaysSinceDeprecatedValue, 0…2147483647).

@@ -57,9 +57,7 @@ struct ChecksListCommand: AsyncParsableCommand {
     static func render(_ format: Format) throws -> Data {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            var data = try encoder.encode(Catalog.all.map(Entry.init))
+            var data = try StableJSON.encode(Catalog.all.map(Entry.init))
             data.append(0x0A)
             return data
         case .table:

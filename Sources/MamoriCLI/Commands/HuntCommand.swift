@@ -104,14 +104,14 @@ struct HuntCommand: AsyncParsableCommand {
         if checkpoint != nil && s3 == nil { throw ValidationError("--checkpoint records an S3 listing: give --s3 s3://bucket/prefix") }
         if let s3, S3Location(s3) == nil { throw ValidationError("--s3 '\(s3)' is not an S3 URL (example: s3://my-trail-bucket/prefix)") }
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, RespondDates.parse(value) == nil {
+            if let value, ISO8601.parseDayOrTime(value) == nil {
                 throw ValidationError("\(name) '\(value)' is not a date (example: 2026-01-31 or 2026-01-31T12:00:00Z)")
             }
         }
-        if let since, let until, let a = RespondDates.parse(since), let b = RespondDates.parse(until), b < a {
+        if let since, let until, let a = ISO8601.parseDayOrTime(since), let b = ISO8601.parseDayOrTime(until), b < a {
             throw ValidationError("--until is before --since")
         }
-        for account in accounts + trustAccounts where !(account.count == 12 && account.allSatisfy(\.isNumber)) {
+        for account in accounts + trustAccounts where !AccountID.isValid(account) {
             throw ValidationError("'\(account)' is not a 12-digit AWS account ID")
         }
         if let huntId, !HuntKey.isValid(huntId) {
@@ -156,8 +156,8 @@ struct HuntCommand: AsyncParsableCommand {
         let startedAt = Date()
 
         // Half a day either side is not a thing: a bare date means the whole day, so --until 2026-01-31 includes the 31st.
-        let sinceDate = since.flatMap(RespondDates.parse)
-        let untilDate = until.flatMap { text in RespondDates.parse(text).map { text.count == 10 ? $0.addingTimeInterval(86_399) : $0 } }
+        let sinceDate = since.flatMap(ISO8601.parseDayOrTime)
+        let untilDate = until.flatMap { text in ISO8601.parseDayOrTime(text).map { text.count == 10 ? $0.addingTimeInterval(86_399) : $0 } }
         let window = HuntWindow(since: sinceDate, until: untilDate, accounts: Set(accounts), regions: Set(aws.regions))
         let selector = shard.map { ShardSelector(index: $0.index, count: $0.count) }
         // The baselines are built-in detections: --no-builtin-rules turns them off with the rules.

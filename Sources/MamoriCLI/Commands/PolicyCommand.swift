@@ -47,7 +47,7 @@ struct PolicyCommand: AsyncParsableCommand {
         guard json || ["table", "text"].contains(format.lowercased()) else {
             throw fail("--format must be table or json (got \"\(format)\")")
         }
-        if let account, !(account.count == 12 && account.allSatisfy { $0.isASCII && $0.isNumber }) {
+        if let account, !AccountID.isValid(account) {
             throw fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
         }
         let text = try readInput()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MamoriCore
 import Respond
 import StreamIO
 
@@ -101,7 +102,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
         if (finish || deactivate) && !remove.isEmpty { throw ValidationError("--remove needs the review: use it with --apply, not --deactivate or --finish") }
         if quietMinutes < 0 { throw ValidationError("--quiet-minutes must be 0 or more") }
         if force && !deactivate { throw ValidationError("--force only applies to --deactivate") }
-        if let since, RespondDates.parse(since) == nil { throw ValidationError("--since '\(since)' is not a date (example: 2026-01-31)") }
+        if let since, ISO8601.parseDayOrTime(since) == nil { throw ValidationError("--since '\(since)' is not a date (example: 2026-01-31)") }
     }
 
     func run() async throws {
@@ -145,7 +146,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 options.deactivate = deactivate
                 options.quietMinutes = quietMinutes
                 options.force = force
-                options.since = since.flatMap(RespondDates.parse)
+                options.since = since.flatMap(ISO8601.parseDayOrTime)
                 options.cloudtrailPaths = cloudtrail
                 options.regions = aws.regions
                 options.homeRegion = aws.homeRegion()
@@ -198,12 +199,3 @@ extension RespondLeakedKeyCommand {
     }
 }
 
-/// Dates on the command line: a day or a full ISO 8601 time.
-enum RespondDates {
-    static func parse(_ text: String) -> Date? {
-        if let full = ISO8601DateFormatter().date(from: text) { return full }
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        return day.date(from: text)
-    }
-}

@@ -99,7 +99,7 @@ struct SecretsCommand: AsyncParsableCommand {
     func validate() throws {
         guard maxArchiveRatio >= 1 else { throw ValidationError("--max-archive-ratio must be at least 1, not \(maxArchiveRatio)") }
         guard (0...64).contains(maxArchiveDepth) else { throw ValidationError("--max-archive-depth must be between 0 and 64, not \(maxArchiveDepth)") }
-        for a in trustAccount where a.count != 12 || !a.allSatisfy(\.isNumber) {
+        for a in trustAccount where !AccountID.isValid(a) {
             throw ValidationError("--trust-account needs a 12-digit AWS account ID, got '\(a)'")
         }
         if updateBaseline && baseline == nil {

@@ -46,7 +46,7 @@ struct OutputOptions: ParsableArguments {
         if let config { loaded = try MamoriConfig.load(path: config) }
         else if FileManager.default.fileExists(atPath: "mamori.yml") { loaded = try MamoriConfig.load(path: "mamori.yml") }
         for account in trustAccounts {
-            guard account.count == 12, account.allSatisfy(\.isNumber) else {
+            guard AccountID.isValid(account) else {
                 throw CLIError("--trust-account '\(account)' is not a 12-digit AWS account ID")
             }
             loaded.trust.append(account)

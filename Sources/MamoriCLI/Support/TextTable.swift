@@ -27,9 +27,6 @@ enum TextTable {
 extension JSONEncoder {
     /// Pretty, sorted, ISO 8601 dates: machine-readable command output.
     static var report: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
+        StableJSON.encoder()
     }
 }
