@@ -17,10 +17,39 @@ public struct ProfileFiles: Sendable {
 
     /// Loads both files from the locations the AWS CLI uses (honouring `AWS_CONFIG_FILE` and
     /// `AWS_SHARED_CREDENTIALS_FILE`). Missing files are fine; unreadable ones are an error.
+    ///
+    /// Every setting of a run (region, endpoints, retries, CA bundle, the credential chain) asks for
+    /// the files; they are read and parsed once per content: the parsed files are kept per path
+    /// and the files' size and modification time, so a changed file is read again.
     public static func load(environment: [String: String]) throws(AWSError) -> ProfileFiles {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let configPath = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
+        let key = "\(home)\u{0}\(configPath)\u{0}\(stamp(configPath))\u{0}\(credentialsPath)\u{0}\(stamp(credentialsPath))"
+        if let cached = cache.get(key) { return cached }
+        let files = try read(home: home, configPath: configPath, credentialsPath: credentialsPath)
+        cache.set(key, files)
+        return files
+    }
+
+    /// NSLock rather than Synchronization's Mutex: the package still builds for macOS 14.
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [String: ProfileFiles] = [:]
+        func get(_ key: String) -> ProfileFiles? { lock.withLock { entries[key] } }
+        func set(_ key: String, _ files: ProfileFiles) { lock.withLock { entries[key] = files } }
+    }
+
+    private static let cache = Cache()
+
+    /// Size and modification time (nanoseconds), or "-" for a missing file.
+    private static func stamp(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "-" }
+        return "\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"
+    }
+
+    private static func read(home: String, configPath: String, credentialsPath: String) throws(AWSError) -> ProfileFiles {
         var profiles: [String: [String: String]] = [:]
         let config = try sections(path: configPath, isConfig: true)
         for (name, values) in config.profiles {

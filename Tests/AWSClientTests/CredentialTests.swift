@@ -212,4 +212,15 @@ struct CredentialTests {
         #expect(transport.sent.count == 2)
         #expect(String(decoding: transport.sent[0].body, as: UTF8.self).contains("ExternalId=ext"))
     }
+
+    /// The files are parsed once per content: a second load reuses them, a changed file is read again.
+    @Test func profileFilesAreReadOncePerContent() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-profile-cache-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/.aws", withIntermediateDirectories: true)
+        try "[profile a]\nregion = eu-west-1\n".write(toFile: dir + "/.aws/config", atomically: true, encoding: .utf8)
+        #expect(try ProfileFiles.load(environment: ["HOME": dir]).profiles["a"]?["region"] == "eu-west-1")
+        #expect(try ProfileFiles.load(environment: ["HOME": dir]).profiles["a"]?["region"] == "eu-west-1")
+        try "[profile a]\nregion = ap-southeast-2\n".write(toFile: dir + "/.aws/config", atomically: true, encoding: .utf8)
+        #expect(try ProfileFiles.load(environment: ["HOME": dir]).profiles["a"]?["region"] == "ap-southeast-2")
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import FuzzTargets
-import Synchronization
 
 // A seeded random-mutation fuzzer for the parsers that read untrusted bytes.
 //
@@ -112,8 +111,10 @@ struct Mutator {
 final class InFlight: Sendable {
     let path: URL
     private let fd: Int32
-    private let started = Atomic<Int64>(0)
-    private let stop = Atomic<Bool>(false)
+    // NSLock-guarded, not Synchronization's Atomic: the package still builds for macOS 14.
+    private let lock = NSLock()
+    nonisolated(unsafe) private var startedAt: Int64 = 0
+    nonisolated(unsafe) private var stopped = false
     let hangSeconds: Int64
 
     init(target: String, hangSeconds: Int64) {
@@ -122,9 +123,9 @@ final class InFlight: Sendable {
         self.hangSeconds = hangSeconds
         let watched = self
         Thread.detachNewThread {
-            while !watched.stop.load(ordering: .relaxed) {
+            while !watched.lock.withLock({ watched.stopped }) {
                 Thread.sleep(forTimeInterval: 0.5)
-                let t = watched.started.load(ordering: .relaxed)
+                let t = watched.lock.withLock { watched.startedAt }
                 if t > 0 && Int64(Date().timeIntervalSince1970) - t > watched.hangSeconds {
                     FileHandle.standardError.write(Data("fuzz: an input ran over \(watched.hangSeconds) s; kept in \(watched.path.path)\n".utf8))
                     abort()
@@ -136,14 +137,14 @@ final class InFlight: Sendable {
     func begin(_ data: Data) {
         _ = ftruncate(fd, 0)
         data.withUnsafeBytes { raw in _ = pwrite(fd, raw.baseAddress, raw.count, 0) }
-        started.store(Int64(Date().timeIntervalSince1970), ordering: .relaxed)
+        lock.withLock { startedAt = Int64(Date().timeIntervalSince1970) }
     }
 
-    func end() { started.store(0, ordering: .relaxed) }
+    func end() { lock.withLock { startedAt = 0 } }
 
     /// A clean run: nothing to keep.
     func finish() {
-        stop.store(true, ordering: .relaxed)
+        lock.withLock { stopped = true }
         close(fd)
         try? FileManager.default.removeItem(at: path)
     }
