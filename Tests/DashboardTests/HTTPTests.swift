@@ -3,11 +3,11 @@ import History
 import MamoriCore
 import Testing
 
-/// The dashboard over real HTTP on 127.0.0.1 (in-process server, raw socket client).
+/// The dashboard's pages, through HummingbirdTesting's router framework (no socket: see RouterServer).
 @Suite("Dashboard over HTTP")
 struct HTTPTests {
     @Test func scanListShowsEveryScanWithCountsAndTheTrend() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/")
             #expect(page.status == 200)
             #expect(page.header("Content-Type") == "text/html; charset=utf-8")
@@ -31,7 +31,7 @@ struct HTTPTests {
     }
 
     @Test func emptyStoreSaysHowToFillIt() async throws {
-        try await TestServer.with(empty: true) { server in
+        try await RouterServer.with(empty: true) { server in
             let page = try await server.get("/")
             #expect(page.status == 200)
             #expect(page.body.contains("id=\"no-scans\""))
@@ -40,7 +40,7 @@ struct HTTPTests {
     }
 
     @Test func securityHeadersOnPagesAndErrors() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             for path in ["/", "/scans/1", "/nowhere", "/scans/x"] {
                 let response = try await server.get(path)
                 #expect(response.header("Content-Security-Policy")?.hasPrefix("default-src 'none'; style-src 'unsafe-inline'; img-src data:") == true, "\(path)")
@@ -53,7 +53,7 @@ struct HTTPTests {
     }
 
     @Test func scanSummaryRollsUpAccountsAndOUs() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/scans/1")
             #expect(page.status == 200)
             let accounts = try #require(HTMLText.element(page.body, id: "accounts"))
@@ -77,7 +77,7 @@ struct HTTPTests {
     }
 
     @Test func scanSummaryListsWhatCouldNotBeRead() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/scans/2")
             #expect(page.status == 200)
             let errors = try #require(HTMLText.element(page.body, id: "errors"))
@@ -91,7 +91,7 @@ struct HTTPTests {
     }
 
     @Test func findingsTablePagesOnTheServer() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let first = try await server.get("/scans/3/findings")
             #expect(first.status == 200)
             #expect(first.body.contains("120 of 120 findings · page 1 of 3"))
@@ -127,7 +127,7 @@ struct HTTPTests {
         ("check=sqs.queue_public&account=111111111111", 0, "No finding matches these filters."),
     ] as [(String, Int, String?)])
     func findingsFilters(query: String, rows: Int, expected: String?) async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/scans/2/findings?" + query)
             #expect(page.status == 200)
             #expect(HTMLText.count("data-fingerprint-row", in: page.body) == rows)
@@ -152,7 +152,7 @@ struct HTTPTests {
         ("/scans/%3Cscript%3E", "&#39;&lt;script&gt;&#39; is not a scan id"),
     ])
     func badParametersAre400(path: String, message: String) async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get(path)
             #expect(page.status == 400)
             let box = try #require(HTMLText.element(page.body, id: "error-message"))
@@ -170,7 +170,7 @@ struct HTTPTests {
         ("/diff?a=1&b=99", "There is no scan #99"),
     ])
     func unknownThingsAre404(path: String, message: String) async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get(path)
             #expect(page.status == 404)
             #expect(page.body.contains(message))
@@ -178,7 +178,7 @@ struct HTTPTests {
     }
 
     @Test func onlyGetAndHeadAreAnswered() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             for (method, path) in [("POST", "/"), ("DELETE", "/scans/1"), ("PUT", "/scans/1/findings")] {
                 let response = try await server.get(path, method: method)
                 #expect(response.status == 405, "\(method) \(path)")
@@ -195,7 +195,7 @@ struct HTTPTests {
     }
 
     @Test func findingDetailShowsFixConsoleLinkAndFirstSighting() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let bucket = try await server.get("/scans/2/findings/\(Fixtures.publicBucket.fingerprint)")
             #expect(bucket.status == 200)
             #expect(bucket.body.contains("<pre class=\"fix\" id=\"remediation\">Fix: s3 bucket is public.</pre>"))
@@ -220,7 +220,7 @@ struct HTTPTests {
     }
 
     @Test func diffShowsNewFixedStillOpenAndMoved() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/diff?a=1&b=2")
             #expect(page.status == 200)
             let new = try #require(HTMLText.element(page.body, id: "new"))
@@ -250,7 +250,7 @@ struct HTTPTests {
     /// Scans where different accounts failed: the page and `mamori diff` (ScanDiff.compare on the
     /// store) leave out both, so neither calls the findings of the account that was unreadable before "new".
     @Test func diffAgreesWithTheCLIWhenDifferentAccountsFailed() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let store = server.store
             let x = "555555555555", y = "666666666666"
             let onlyLater = Fixtures.finding("s3.bucket_public", "S3 bucket is public", .critical, account: x, region: "us-east-1",
@@ -280,7 +280,7 @@ struct HTTPTests {
     }
 
     @Test func metricsPageComparesWithThePopulation() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/scans/2/metrics")
             #expect(page.status == 200)
             let table = try #require(HTMLText.element(page.body, id: "metrics"))
@@ -299,7 +299,7 @@ struct HTTPTests {
     }
 
     @Test func storedTextIsEscapedEverywhere() async throws {
-        try await TestServer.with { server in
+        try await RouterServer.with { server in
             let page = try await server.get("/scans/2/findings?q=script")
             #expect(HTMLText.count("data-fingerprint-row", in: page.body) == 1)
             #expect(page.body.contains("arn:aws:sns:us-east-1:222222222222:&lt;script&gt;alert(1)&lt;/script&gt;"))

@@ -1,6 +1,9 @@
-import Dashboard
+@testable import Dashboard
 import Foundation
 import History
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -152,5 +155,39 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread { continuation.resume(with: Result { try body() }) }
         thread.start()
+    }
+}
+
+/// The dashboard's responder through HummingbirdTesting's router framework: the same requests and
+/// answers as over a socket, without one. HTTPTests use it; the socket server above stays for what
+/// only a socket shows (connection caps, idle and half-sent connections, the browser).
+struct RouterServer: Sendable {
+    let client: any TestClientProtocol
+    let store: SQLiteHistoryStore
+
+    static func with(pageSize: Int = 50, empty: Bool = false,
+                     _ body: @Sendable @escaping (RouterServer) async throws -> Void) async throws {
+        let store = empty ? try Fixtures.emptyStore() : try await Fixtures.store()
+        let server = try await DashboardServer(store: store, configuration: DashboardConfiguration(host: "127.0.0.1", port: 0, token: nil, pageSize: pageSize))
+        do {
+            try await server.makeApplication(logLevel: .critical).test(.router) { client in
+                try await body(RouterServer(client: client, store: store))
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    func get(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> HTTPResult {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            guard let field = HTTPField.Name(name) else { throw TestFailure("bad header name \(name)") }
+            fields[field] = value
+        }
+        let response = try await client.execute(uri: path, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: fields, body: nil)
+        return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name.rawName, $0.value) },
+                          body: String(buffer: response.body))
     }
 }
