@@ -473,20 +473,18 @@ enum JSONBase64Values {
             case 0x22:                                    // "
                 // The closing quote: the first one not escaped by an odd run of backslashes.
                 var end = i + 1
-                var escaped = false
                 while true {
                     guard let q = memchr(base + end, 0x22, n - end) else { end = n; break }
                     let at = base.distance(to: UnsafeRawPointer(q))
                     var slashes = 0
                     while at - slashes - 1 > i, b[at - slashes - 1] == 0x5C { slashes += 1 }
-                    if slashes > 0 { escaped = true }
                     if slashes % 2 == 0 { end = at; break }
                     end = at + 1
                 }
                 let content = (i + 1)..<end
                 if case .object(let key)? = stack.last, key == nil {
                     stack[stack.count - 1] = .object(key: content.lowerBound..<min(content.upperBound, content.lowerBound + 100))
-                } else if content.count >= minLength, let decoded = decodedText(b, content, escaped: escaped) {
+                } else if content.count >= minLength, let decoded = decodedText(b, content) {
                     line += AnchorSearch.countNewlines(b, in: linesCountedTo..<i)
                     linesCountedTo = i
                     if !visit(Value(path: path(), line: line, decoded: decoded)) { return }
@@ -499,7 +497,7 @@ enum JSONBase64Values {
     }
 
     /// The decoded value when `content` is strict base64 of text (or of a gzip or zip archive).
-    private static func decodedText(_ b: UnsafeRawBufferPointer, _ content: Range<Int>, escaped: Bool) -> [UInt8]? {
+    private static func decodedText(_ b: UnsafeRawBufferPointer, _ content: Range<Int>) -> [UInt8]? {
         // Cheap test first: the first 32 characters decode to 24 bytes of text?
         let head = content.lowerBound..<min(content.upperBound, content.lowerBound + 32)
         var probe: [UInt8] = []
@@ -514,13 +512,14 @@ enum JSONBase64Values {
             let kind = ContentKind.sniff(start)
             guard Base64Text.looksLikeText(start) || kind == .gzip || kind == .zip else { return nil }
         }
-        // The value unescaped where base64 in JSON needs it (`\/`, `\n`, `\r`).
+        // The value unescaped where base64 in JSON needs it (`\/`, `\n`, `\r`). Every backslash in
+        // a JSON string starts an escape, whether or not the string also holds an escaped quote.
         var value: [UInt8] = []
         value.reserveCapacity(content.count)
         var i = content.lowerBound
         while i < content.upperBound {
             let c = b[i]
-            if c == 0x5C, escaped, i + 1 < content.upperBound {
+            if c == 0x5C, i + 1 < content.upperBound {
                 switch b[i + 1] {
                 case 0x2F: value.append(0x2F)
                 case 0x6E: value.append(0x0A)
