@@ -15,6 +15,12 @@ enum ContentKind: Equatable {
         head.withUnsafeBytes { sniff($0) }
     }
 
+    /// True when `bytes` starts a gzip or zip archive: what `sniff` returns `.gzip` or `.zip` for.
+    static func isArchiveStart(_ bytes: [UInt8]) -> Bool {
+        if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B { return true }
+        return bytes.count >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4B && ((bytes[2] == 3 && bytes[3] == 4) || (bytes[2] == 5 && bytes[3] == 6))
+    }
+
     /// Every file of a tree is sniffed, so this avoids allocating and stops as soon as it knows.
     static func sniff(_ head: UnsafeRawBufferPointer) -> ContentKind {
         let count = head.count
