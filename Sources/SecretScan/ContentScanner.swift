@@ -54,11 +54,12 @@ final class ContentScanner {
 
     /// Scans the file at `path`.
     func scanFile(path: String) {
-        var info = stat()
-        budget = ExpansionBudget(limits: limits, input: path, inputBytes: stat(path, &info) == 0 ? Int(info.st_size) : 0)
         defer { finishInput() }
         do {
+            // Opened first, then sized from its descriptor: one path lookup fewer, and the budget's
+            // size is that of the file read (no window between a stat of the path and its open).
             let reader = try FileReader(path: path)
+            budget = ExpansionBudget(limits: limits, input: path, inputBytes: reader.size ?? 0)
             let head = try reader.peek(ContentKind.sniffLength)
             let kind = ContentKind.sniff(head)
             if kind == .zip {
