@@ -25,8 +25,25 @@ final class ContentScanner {
     /// The budget of the input being scanned.
     private var budget: ExpansionBudget?
 
+    /// The one read buffer of this scanner (a scanner serves one worker), reused by every read into
+    /// memory (JSON, e-mail, a zip inside a stream). A fresh zeroed MiB per JSON file cost about a
+    /// tenth of a tree scan's CPU in `memset`; reads never overlap, as each finishes before
+    /// anything it read is scanned.
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
     init(limits: ArchiveLimits = ArchiveLimits()) {
         self.limits = limits
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    /// Reads once from `source` and appends what arrived to `bytes`; returns its count (0 at the end).
+    private func readAppending(_ source: any ByteSource, to bytes: inout [UInt8]) throws(StreamIOError) -> Int {
+        let n = try source.read(into: readBuffer)
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+        return n
     }
 
     /// Counts the input just scanned as not read to its end (its read error is already recorded), so
@@ -37,11 +54,12 @@ final class ContentScanner {
 
     /// Scans the file at `path`.
     func scanFile(path: String) {
-        var info = stat()
-        budget = ExpansionBudget(limits: limits, input: path, inputBytes: stat(path, &info) == 0 ? Int(info.st_size) : 0)
         defer { finishInput() }
         do {
+            // Opened first, then sized from its descriptor: one path lookup fewer, and the budget's
+            // size is that of the file read (no window between a stat of the path and its open).
             let reader = try FileReader(path: path)
+            budget = ExpansionBudget(limits: limits, input: path, inputBytes: reader.size ?? 0)
             let head = try reader.peek(ContentKind.sniffLength)
             let kind = ContentKind.sniff(head)
             if kind == .zip {
@@ -116,11 +134,7 @@ final class ContentScanner {
             }
         case .zip:
             var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = try readInto(&chunk, at: 0, from: whole)
-                if n == 0 { break }
-                bytes.append(contentsOf: chunk[0..<n])
+            while try readAppending(whole, to: &bytes) > 0 {
                 if bytes.count > Self.maxBufferedZip {
                     throw SecretScanError.unsupportedArchive(path: name, reason: "a zip larger than 256 MiB inside another archive")
                 }
@@ -154,11 +168,7 @@ final class ContentScanner {
     /// `export.json!$.comments[1].body`), its decoded bytes charged to the input's budget.
     private func scanEncoded(_ source: any ByteSource, kind: EncodedTextKind, name: String, depth: Int) throws {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try readInto(&chunk, at: 0, from: source)
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+        while try readAppending(source, to: &bytes) > 0 {
             if bytes.count > Self.maxBufferedEncoded {
                 // Still scanned in full as text; only the decoding is skipped, and said so.
                 try scanPlain(PrefixedSource(head: bytes, source: source), name: name)

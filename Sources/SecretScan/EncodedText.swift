@@ -376,6 +376,70 @@ enum Base64Text {
     /// In the alphabet (standard or URL-safe) or padding.
     static func isSymbol(_ c: UInt8) -> Bool { table[Int(c)] != 0xFF || c == 0x3D }
 
+    /// The bytes a JSON string holding base64 can be made of: the alphabet, padding, line breaks
+    /// and the backslash of `\/`, `\n`, `\r` (`n`, `r` and `/` are in the alphabet already).
+    private static let valueBytes: [Bool] = (0..<256).map { c in
+        table[c] != 0xFF || c == 0x3D || c == 0x5C || c == 0x0A || c == 0x0D
+    }
+
+    /// True when `bytes` holds a run of at least `length` bytes a base64 JSON value can be made of:
+    /// without one, no value of that length can pass ``JSONBase64Values``, so a file is skipped
+    /// after one pass over its bytes.
+    static func hasValueRun(_ bytes: UnsafeRawBufferPointer, length: Int) -> Bool {
+        valueBytes.withUnsafeBufferPointer { allowed in
+            var run = 0
+            for c in bytes {
+                if allowed[Int(c)] {
+                    run += 1
+                    if run >= length { return true }
+                } else {
+                    run = 0
+                }
+            }
+            return false
+        }
+    }
+
+    /// The test on a value's first characters, in place and without allocating: do they decode
+    /// (as ``decode(_:)`` would) to mostly printable text, or to the start of a gzip or zip archive?
+    static func startsLikeTextOrArchive(_ text: UnsafeRawBufferPointer) -> Bool {
+        var acc: UInt32 = 0
+        var bits = 0
+        var count = 0
+        var printable = 0
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        for c in text {
+            if c == UInt8(ascii: "=") { break }
+            let v = table[Int(c)]
+            if v == 0xFF { continue }
+            acc = (acc << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                let byte = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                switch count {
+                case 0: magic.0 = byte
+                case 1: magic.1 = byte
+                case 2: magic.2 = byte
+                case 3: magic.3 = byte
+                default: break
+                }
+                count += 1
+                if isTextByte(byte) { printable += 1 }
+            }
+        }
+        guard count > 0 else { return false }
+        if printable * 10 >= count * 9 { return true }
+        let gzip = count >= 2 && magic.0 == 0x1F && magic.1 == 0x8B
+        let zip = count >= 4 && magic.0 == 0x50 && magic.1 == 0x4B && ((magic.2 == 3 && magic.3 == 4) || (magic.2 == 5 && magic.3 == 6))
+        return gzip || zip
+    }
+
+    @inline(__always)
+    private static func isTextByte(_ c: UInt8) -> Bool {
+        (c >= 0x20 && c < 0x7F) || c == 0x0A || c == 0x0D || c == 0x09
+    }
+
     /// Decodes, skipping anything outside the alphabet (MIME's rule) and stopping at padding.
     static func decode<C: Collection>(_ text: C) -> [UInt8] where C.Element == UInt8 {
         var out: [UInt8] = []
@@ -413,7 +477,8 @@ enum Base64Text {
     /// Mostly printable ASCII text (at least 90%): what a leaked key in an encoded note decodes to.
     static func looksLikeText(_ bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty else { return false }
-        let printable = bytes.reduce(0) { $0 + (($1 >= 0x20 && $1 < 0x7F) || $1 == 0x0A || $1 == 0x0D || $1 == 0x09 ? 1 : 0) }
+        var printable = 0
+        for c in bytes where isTextByte(c) { printable += 1 }
         return printable * 10 >= bytes.count * 9
     }
 }
@@ -442,7 +507,11 @@ enum JSONBase64Values {
     /// Calls `visit` for each string value that is strict base64 of at least `minLength` characters
     /// and decodes to mostly printable text (or to a gzip or zip archive); `visit` returns false to stop.
     static func walk(_ bytes: [UInt8], visit: (Value) -> Bool) {
-        bytes.withUnsafeBytes { b in walk(b, visit: visit) }
+        bytes.withUnsafeBytes { b in
+            // Most JSON files (manifests, configs, lock files without hashes) have no candidate at all.
+            guard Base64Text.hasValueRun(b, length: minLength) else { return }
+            walk(b, visit: visit)
+        }
     }
 
     private static func walk(_ b: UnsafeRawBufferPointer, visit: (Value) -> Bool) {
@@ -473,20 +542,18 @@ enum JSONBase64Values {
             case 0x22:                                    // "
                 // The closing quote: the first one not escaped by an odd run of backslashes.
                 var end = i + 1
-                var escaped = false
                 while true {
                     guard let q = memchr(base + end, 0x22, n - end) else { end = n; break }
                     let at = base.distance(to: UnsafeRawPointer(q))
                     var slashes = 0
                     while at - slashes - 1 > i, b[at - slashes - 1] == 0x5C { slashes += 1 }
-                    if slashes > 0 { escaped = true }
                     if slashes % 2 == 0 { end = at; break }
                     end = at + 1
                 }
                 let content = (i + 1)..<end
                 if case .object(let key)? = stack.last, key == nil {
                     stack[stack.count - 1] = .object(key: content.lowerBound..<min(content.upperBound, content.lowerBound + 100))
-                } else if content.count >= minLength, let decoded = decodedText(b, content, escaped: escaped) {
+                } else if content.count >= minLength, let decoded = decodedText(b, content) {
                     line += AnchorSearch.countNewlines(b, in: linesCountedTo..<i)
                     linesCountedTo = i
                     if !visit(Value(path: path(), line: line, decoded: decoded)) { return }
@@ -499,28 +566,29 @@ enum JSONBase64Values {
     }
 
     /// The decoded value when `content` is strict base64 of text (or of a gzip or zip archive).
-    private static func decodedText(_ b: UnsafeRawBufferPointer, _ content: Range<Int>, escaped: Bool) -> [UInt8]? {
+    private static func decodedText(_ b: UnsafeRawBufferPointer, _ content: Range<Int>) -> [UInt8]? {
         // Cheap test first: the first 32 characters decode to 24 bytes of text?
+        // The characters are tested where they are: the probe is the run of symbols at the start.
         let head = content.lowerBound..<min(content.upperBound, content.lowerBound + 32)
-        var probe: [UInt8] = []
+        var symbols = 0
         for i in head {
             let c = b[i]
             if c == 0x5C { break }   // an escape: decided on the whole value below
             guard Base64Text.isSymbol(c) else { return nil }
-            probe.append(c)
+            symbols += 1
         }
-        if probe.count >= minLength {
-            let start = Base64Text.decode(probe.prefix(probe.count & ~3))
-            let kind = ContentKind.sniff(start)
-            guard Base64Text.looksLikeText(start) || kind == .gzip || kind == .zip else { return nil }
+        if symbols >= minLength {
+            let probe = content.lowerBound..<(content.lowerBound + (symbols & ~3))
+            guard Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[probe])) else { return nil }
         }
-        // The value unescaped where base64 in JSON needs it (`\/`, `\n`, `\r`).
+        // The value unescaped where base64 in JSON needs it (`\/`, `\n`, `\r`). Every backslash in
+        // a JSON string starts an escape, whether or not the string also holds an escaped quote.
         var value: [UInt8] = []
         value.reserveCapacity(content.count)
         var i = content.lowerBound
         while i < content.upperBound {
             let c = b[i]
-            if c == 0x5C, escaped, i + 1 < content.upperBound {
+            if c == 0x5C, i + 1 < content.upperBound {
                 switch b[i + 1] {
                 case 0x2F: value.append(0x2F)
                 case 0x6E: value.append(0x0A)
@@ -535,8 +603,7 @@ enum JSONBase64Values {
         }
         guard value.count >= minLength, Base64Text.isStrict(value) else { return nil }
         let decoded = Base64Text.decode(value)
-        let kind = ContentKind.sniff(Array(decoded.prefix(ContentKind.sniffLength)))
-        guard Base64Text.looksLikeText(decoded) || kind == .gzip || kind == .zip else { return nil }
+        guard Base64Text.looksLikeText(decoded) || ContentKind.isArchiveStart(decoded) else { return nil }
         return decoded
     }
 }

@@ -16,6 +16,9 @@ public final class FileReader: ByteSource {
     private var pending: [UInt8] = []
     /// Total bytes handed out so far.
     public private(set) var bytesRead: Int = 0
+    /// The file's size when it was opened (from `fstat` on the open descriptor); nil for standard
+    /// input and a wrapped descriptor.
+    public let size: Int?
 
     /// Opens `path` for reading; `-` means standard input.
     public init(path: String) throws(StreamIOError) {
@@ -23,10 +26,11 @@ public final class FileReader: ByteSource {
             self.name = "<stdin>"
             self.fd = 0
             self.ownsDescriptor = false
+            self.size = nil
             return
         }
         // Only regular files: a FIFO would block and a device never end (see RegularFile).
-        let fd = try RegularFile.open(path)
+        let (fd, size) = try RegularFile.openSized(path)
         #if os(Linux)
         // Sequential access lets the kernel read further ahead.
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
@@ -34,6 +38,7 @@ public final class FileReader: ByteSource {
         self.name = path
         self.fd = fd
         self.ownsDescriptor = true
+        self.size = size
     }
 
     /// Wraps an already open descriptor; it is not closed by this reader.
@@ -41,6 +46,7 @@ public final class FileReader: ByteSource {
         self.name = name
         self.fd = descriptor
         self.ownsDescriptor = false
+        self.size = nil
     }
 
     deinit {

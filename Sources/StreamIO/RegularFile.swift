@@ -37,6 +37,12 @@ public enum RegularFile {
     /// Checks before opening (so a FIFO's `open` cannot block) and again on the open descriptor
     /// (so a file swapped in between is caught too); the open itself is non-blocking for that reason.
     public static func open(_ path: String) throws(StreamIOError) -> Int32 {
+        try openSized(path).fd
+    }
+
+    /// ``open(_:)``, with the size of the file opened (from `fstat` on its descriptor, so it is the
+    /// size of the very file that will be read, not of whatever the path named a moment before).
+    public static func openSized(_ path: String) throws(StreamIOError) -> (fd: Int32, size: Int) {
         try check(path)
         let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 { throw .openFailed(path: path, reason: StreamIOError.errnoText(errno)) }
@@ -51,7 +57,7 @@ public enum RegularFile {
             throw .openFailed(path: path, reason: reason)
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        return fd
+        return (fd, Int(info.st_size))
     }
 
     /// Reads a whole regular file of at most `maxBytes` bytes, refusing larger ones before reading them.

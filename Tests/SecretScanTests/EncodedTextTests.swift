@@ -239,6 +239,29 @@ struct EncodedTextTests {
         #expect(found == ["$.list[0]"])
     }
 
+    /// The pre-scan that skips a JSON file without a run of 24 base64 bytes counts escapes as part
+    /// of a run: a value wrapped every 20 characters with `\n` escapes is still decoded.
+    @Test func jsonPrescanKeepsEscapedValuesAndSkipsFilesWithoutRuns() {
+        let note = Data("a note that is long enough to try, with more text".utf8).base64EncodedString()
+        var wrapped = ""
+        var rest = Substring(note)
+        while !rest.isEmpty {
+            wrapped += (wrapped.isEmpty ? "" : "\\n") + String(rest.prefix(20))
+            rest = rest.dropFirst(20)
+        }
+        var found: [String] = []
+        JSONBase64Values.walk(Array(#"{"a": {"b": ""#.utf8) + Array(wrapped.utf8) + Array(#""}}"#.utf8)) { found.append($0.path); return true }
+        #expect(found == ["$.a.b"])
+        let plain = Array(#"{"name": "mamori", "version": "1.2.3", "url": "https://example.com/x/y"}"#.utf8)
+        #expect(!plain.withUnsafeBytes { Base64Text.hasValueRun($0, length: JSONBase64Values.minLength) })
+        #expect(Array(note.utf8).withUnsafeBytes { Base64Text.hasValueRun($0, length: JSONBase64Values.minLength) })
+        #expect(Array(note.utf8).withUnsafeBytes { Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: $0[0..<32])) })
+        let gzipStart = Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFE]).base64EncodedString()
+        #expect(Array(gzipStart.utf8).withUnsafeBytes { Base64Text.startsLikeTextOrArchive($0) })
+        let random = Data((0..<24).map { UInt8(($0 * 97 + 131) & 0xFF) }).base64EncodedString()
+        #expect(!Array(random.utf8).withUnsafeBytes { Base64Text.startsLikeTextOrArchive($0) })
+    }
+
     @Test func encodedWordHeadersAreDecoded() {
         let subject = Data("key \(Planted.keyId) secret \(Planted.secret)".utf8).base64EncodedString()
         let mail = "From: a@example.com\nSubject: =?utf-8?B?\(subject)?=\nMIME-Version: 1.0\n\nhello\n"

@@ -97,6 +97,28 @@ struct InputTests {
         #expect(r.errors.count == 1)
         #expect(r.errors.first?.contains("bad tar header checksum") == true)
     }
+
+    /// The sniffer's early exits (NUL by `memchr`, the UTF-16 loop stopping at NULs on both sides,
+    /// `ustar` compared in place) decide as the full test did.
+    @Test func sniffDecidesByContent() {
+        let ascii = Array("aws_access_key_id = x\n".utf8)
+        #expect(ContentKind.sniff(ascii) == .text)
+        #expect(ContentKind.sniff([]) == .text)
+        #expect(ContentKind.sniff(ascii.flatMap { [$0, 0] as [UInt8] }) == .utf16LE)
+        #expect(ContentKind.sniff(ascii.flatMap { [0, $0] as [UInt8] }) == .utf16BE)
+        // Mostly UTF-16LE but one NUL on the other side: binary, as before.
+        var mixed: [UInt8] = ascii.flatMap { [$0, 0] as [UInt8] }
+        mixed[4] = 0
+        #expect(ContentKind.sniff(mixed) == .binary)
+        #expect(ContentKind.sniff(ascii + [0] + ascii) == .binary)
+        var tar = [UInt8](repeating: 0x41, count: 600)
+        tar.replaceSubrange(257..<262, with: Array("ustar".utf8))
+        #expect(ContentKind.sniff(tar) == .tar)
+        tar[261] = 0x73
+        #expect(ContentKind.sniff(tar) == .text)
+        #expect(ContentKind.sniff([0x1F, 0x8B, 0]) == .gzip)
+        #expect(ContentKind.sniff([0x50, 0x4B, 3, 4]) == .zip)
+    }
 }
 
 /// End to end through git: a key added in one commit and deleted in the next.

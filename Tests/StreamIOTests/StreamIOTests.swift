@@ -94,6 +94,12 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         #expect(lines.map(\.1) == ["alpha", "beta", "gamma"])
     }
 
+    /// The size comes from `fstat` on the opened descriptor (scanFile sizes its budget with it).
+    @Test func fileReaderKnowsTheOpenedFileSize() throws {
+        #expect(try FileReader(path: try writeTemp(zlibOneTwo)).size == zlibOneTwo.count)
+        #expect(FileReader(descriptor: 0, name: "stdin").size == nil)
+    }
+
     @Test func readsRawZlibWhenAskedExplicitly() throws {
         let reader = LineReader(source: try GzipReader(source: try FileReader(path: try writeTemp(zlibOneTwo))))
         var out: [String] = []
