@@ -60,10 +60,24 @@ let package = Package(
         .target(name: "StreamIO", dependencies: ["CZlib", "CDeflate"]),
         // Leaked AWS key scanner (files, archives, git, S3 objects through AWSClient).
         .target(name: "SecretScan", dependencies: ["StreamIO", "MamoriCore", "CZlib", "AWSClient"]),
-        // IMDS spoofing detection: SIGMA engine and log readers.
-        .target(name: "LogDetect", dependencies: ["Yams", "StreamIO", "MamoriCore"]),
-        // `mamori hunt`: CloudTrail sources streamed event by event, alerts per detection and actor, outputs.
-        .target(name: "Hunt", dependencies: ["LogDetect", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory", "Yams"]),
+        // Log-format readers: bytes of one line (Zeek TSV/JSON, Suricata EVE, Squid, combined, W3C, CSV,
+        // JSON lines) or one JSON object to a flat `Record` of named fields; format detection, IP/CIDR
+        // values, timestamps. Depends on nothing: the bottom of both pipelines below.
+        .target(name: "LogReaders"),
+        // The SIGMA engine shared by `mamori imds scan` and `mamori hunt`: rule parsing, conditions,
+        // modifiers, compiled matching over a `Record`, the raw-byte prefilter (Needles/NeedleSearcher,
+        // derived from the compiled rules, so it lives with them), and the hunt's rule set, correlations
+        // and CloudTrail record reader (its fields are what hunt rules are validated against).
+        // LogDetectError keeps its name: both pipelines throw it and users see its messages.
+        .target(name: "SigmaEngine", dependencies: ["LogReaders", "MamoriCore", "Yams"]),
+        // IMDS spoofing detection on top of the engine and readers: the scanner, its built-in rule,
+        // config, alerts, suppression, redaction, the host check, and the rule->SIEM query converter
+        // (QueryConverter/Dialects/ProductFields: only `mamori imds rule` uses it, and its field maps
+        // are the IMDS scanner's source/destination fields).
+        .target(name: "LogDetect", dependencies: ["SigmaEngine", "LogReaders", "Yams", "StreamIO", "MamoriCore"]),
+        // `mamori hunt`: CloudTrail sources streamed event by event through SigmaEngine, alerts per
+        // detection and actor, outputs.
+        .target(name: "Hunt", dependencies: ["SigmaEngine", "LogReaders", "StreamIO", "MamoriCore", "AWSClient", "Checks", "Inventory", "Yams"]),
         // Infrastructure-as-code scanner for unpinned AMI look-ups.
         .target(name: "IaCScan", dependencies: ["MamoriCore", "StreamIO", "Yams"]),
         // Scan history: every scan's findings, errors and per-account checkpoints (SQLite via GRDB).
@@ -99,7 +113,7 @@ let package = Package(
             name: "MamoriCLI",
             dependencies: [
                 "MamoriCore", "AWSClient", "PolicyAnalysis", "Inventory", "Collectors", "Checks",
-                "Reports", "SecretScan", "LogDetect", "IaCScan", "StreamIO", "Remediation", "Respond",
+                "Reports", "SecretScan", "LogDetect", "SigmaEngine", "LogReaders", "IaCScan", "StreamIO", "Remediation", "Respond",
                 "History", "HistoryPostgres", "Dashboard", "Hunt", "ScanEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -107,7 +121,7 @@ let package = Package(
         // Every parser of untrusted bytes as a fuzz target: the seeded harness (Tests/FuzzTests) and
         // `mamori-fuzz` (replay; a libFuzzer binary when built by scripts/fuzz.sh --libfuzzer) share it.
         .target(name: "FuzzTargets", dependencies: [
-            "AWSClient", "IaCScan", "LogDetect", "Hunt", "MamoriCore", "PolicyAnalysis", "SecretScan", "StreamIO",
+            "AWSClient", "IaCScan", "LogDetect", "SigmaEngine", "LogReaders", "Hunt", "MamoriCore", "PolicyAnalysis", "SecretScan", "StreamIO",
         ]),
         .executableTarget(name: "mamori-fuzz", dependencies: ["FuzzTargets"], path: "Sources/MamoriFuzz"),
         // Benchmark driver for PolicyAnalysis (bench/policy/policy-speed.sh).
@@ -117,10 +131,10 @@ let package = Package(
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Inventory", "MamoriCore", "Reports", "Collectors", "AWSClient", "Yams"]),
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan", "MamoriCore", "StreamIO"]),
-        .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "StreamIO", "MamoriTestSupport"]),
+        .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "SigmaEngine", "LogReaders", "StreamIO", "MamoriTestSupport"]),
         .testTarget(name: "StreamIOTests", dependencies: ["StreamIO", "MamoriTestSupport"]),
         .testTarget(name: "MamoriCoreTests", dependencies: ["MamoriCore"]),
-        .testTarget(name: "HuntTests", dependencies: ["Hunt", "LogDetect", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
+        .testTarget(name: "HuntTests", dependencies: ["Hunt", "SigmaEngine", "LogReaders", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
         .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),

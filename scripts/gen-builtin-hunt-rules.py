@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/LogDetect/BuiltInHuntRules.swift from rules/cloudtrail/*.yml, so the shipped
+"""Writes Sources/SigmaEngine/BuiltInHuntRules.swift from rules/cloudtrail/*.yml, so the shipped
 CloudTrail rules are compiled into the binary. Run after editing a rule; HuntRuleTests fails when
 the two differ."""
 import pathlib
@@ -18,4 +18,4 @@ for path in rules:
     out.extend(text.rstrip("\n").split("\n"))
     out.append('\n"""##),')
 out += ['    ]', '}', '']
-(root / "Sources" / "LogDetect" / "BuiltInHuntRules.swift").write_text("\n".join(out))
+(root / "Sources" / "SigmaEngine" / "BuiltInHuntRules.swift").write_text("\n".join(out))

@@ -8,6 +8,8 @@ import MamoriCore
 import PolicyAnalysis
 import SecretScan
 import StreamIO
+import SigmaEngine
+import LogReaders
 
 /// One parser of untrusted bytes, as a fuzzer drives it. `run` only has to return: thrown errors are
 /// the right answer to bad input; a crash, a hang or runaway memory is the bug.

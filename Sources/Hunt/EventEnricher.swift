@@ -1,8 +1,9 @@
 import Foundation
-import LogDetect
 import MamoriCore
 import StreamIO
 import Yams
+import SigmaEngine
+import LogReaders
 
 /// The `hunt:` section of `mamori.yml`.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import MamoriCore
-import LogDetect
+import SigmaEngine
+import LogReaders
 
 /// Who made a call, as an alert groups it: a long-term access key, a role session, a user, a service.
 public struct Actor: Sendable, Hashable, Codable {

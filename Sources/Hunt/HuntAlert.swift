@@ -1,6 +1,6 @@
 import Foundation
-import LogDetect
 import MamoriCore
+import SigmaEngine
 
 /// What `mamori hunt` reports: one detection by one actor, all its events folded in.
 ///

@@ -1,4 +1,4 @@
-import LogDetect
+import SigmaEngine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,7 @@
 import Foundation
-import LogDetect
 import StreamIO
+import SigmaEngine
+import LogReaders
 
 /// What one hunt read.
 public struct HuntStats: Codable, Sendable, Equatable {

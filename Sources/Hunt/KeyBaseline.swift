@@ -1,10 +1,11 @@
 import Foundation
-import LogDetect
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LogReaders
+import SigmaEngine
 
 /// `hunt.baseline` in mamori.yml: when a key's or an account's history counts as established, and
 /// how much history is kept.

@@ -1,3 +1,5 @@
+import SigmaEngine
+
 /// Rules compiled into the binary, so `mamori imds` works without the repository checked out.
 /// `BuiltInRulesTests` keeps this text identical to `rules/imds_non_ec2_network.yml`.
 public enum BuiltInRules {

@@ -1,3 +1,6 @@
+import LogReaders
+import SigmaEngine
+
 /// One query language's spelling of the SIGMA primitives.
 protocol Dialect {
     var name: String { get }

@@ -1,4 +1,5 @@
 import Foundation
+import LogReaders
 
 /// `mamori imds host`: checks a machine outside EC2 against bulletin AWS-2025-021's advice, so
 /// its AWS tools never ask (or believe) an instance metadata service.

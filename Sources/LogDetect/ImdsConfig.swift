@@ -1,6 +1,8 @@
 import Foundation
 import MamoriCore
 import Yams
+import LogReaders
+import SigmaEngine
 
 /// The `imds:` section of `mamori.yml`.
 ///
@@ -99,5 +101,12 @@ public struct ImdsConfig: Codable, Sendable, Equatable {
             throw .unknownLogFormat(format)
         }
         return config
+    }
+}
+
+extension LogFormat {
+    /// The reader for this format with the configured CSV column aliases.
+    func makeParser(config: ImdsConfig, wanted: Set<String>? = nil) -> any LogLineParser {
+        makeParser(csvAliases: config.csvAliases, wanted: wanted)
     }
 }

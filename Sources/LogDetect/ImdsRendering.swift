@@ -1,6 +1,8 @@
 import Foundation
 import MamoriCore
 import StreamIO
+import LogReaders
+import SigmaEngine
 
 /// Terminal and JSON output for `mamori imds`.
 public enum ImdsRendering {

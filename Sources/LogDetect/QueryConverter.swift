@@ -1,3 +1,6 @@
+import LogReaders
+import SigmaEngine
+
 /// The query languages `mamori imds rule --target` writes.
 public enum QueryTarget: String, CaseIterable, Sendable {
     case splunk

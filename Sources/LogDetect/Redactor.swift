@@ -1,3 +1,6 @@
+import LogReaders
+import SigmaEngine
+
 /// Removes secrets from text shown to the user: IMDSv2 session tokens, AWS access key IDs, and
 /// any long token-like run (mixed letters and digits, 32+ characters) such as a credential blob.
 public enum Redactor {

@@ -1,4 +1,6 @@
 import Foundation
+import LogReaders
+import SigmaEngine
 
 /// Writes the bulletin's noise reduction (suppress by source subnet) into the rule itself, so the
 /// SIGMA rule and every converted query carry it, not only `imds scan`.

@@ -1,3 +1,6 @@
+import LogReaders
+import SigmaEngine
+
 /// What `mamori imds scan` evaluates and how it suppresses.
 public struct ScanOptions: Sendable {
     public var rules: [CompiledRule]

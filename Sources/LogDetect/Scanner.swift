@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import StreamIO
+import LogReaders
+import SigmaEngine
 
 /// Streams log files through the rules: cheap checks on every line, full parsing and rule
 /// evaluation only on lines containing one of the rules' literal needles.

@@ -1,8 +1,8 @@
 import Foundation
 import Hunt
-import LogDetect
 import StreamIO
 import Testing
+import SigmaEngine
 
 /// A CloudTrail event in AWS's shape (management event, JSON line).
 private func trailEvent(_ id: String, _ time: String, key: String = "AKIAIOSFODNN7EXAMPLE", ip: String = "203.0.113.10",

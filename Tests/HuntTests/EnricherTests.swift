@@ -1,7 +1,8 @@
 import Foundation
 import Hunt
-import LogDetect
 import Testing
+import SigmaEngine
+import LogReaders
 
 @Suite struct EnricherTests {
     func record(_ json: String) throws -> Record { try CloudTrailRecord.parse(Array(json.utf8)) }

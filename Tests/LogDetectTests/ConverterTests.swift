@@ -1,5 +1,6 @@
 import Testing
 import LogDetect
+import SigmaEngine
 
 @Suite struct ConverterTests {
     func convert(_ detection: String, _ target: QueryTarget) throws -> String {

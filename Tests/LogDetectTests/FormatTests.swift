@@ -1,5 +1,6 @@
 import Testing
 import LogDetect
+import LogReaders
 
 @Suite struct FormatTests {
     @Test func zeekHTTPTSV() async throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LogDetect
+@testable import SigmaEngine
 
 /// Hostile SIGMA rules get a clear error, never a crash or a run that takes seconds per value.
 @Suite struct HostileRuleTests {

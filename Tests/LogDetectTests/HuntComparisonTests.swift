@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import LogDetect
+@testable import SigmaEngine
+@testable import LogReaders
 
 /// Mamori's matches against pySigma's (pysigma-backend-sqlite over the same events in SQLite;
 /// scripts/compare-hunt-pysigma.py writes Tests/HuntComparison/pysigma-matches.json): the same

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import LogDetect
+@testable import SigmaEngine
+@testable import LogReaders
 
 /// The hunt side of the engine: CloudTrail flattening, the CloudTrail-only rule loader, the value
 /// transformations and SIGMA correlation rules (specification v2), worked out from the spec.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LogDetect
+@testable import SigmaEngine
 
 /// The shipped rules of rules/cloudtrail/: each with CloudTrail events in the shapes AWS writes
 /// that must alert, and a near miss that must not.

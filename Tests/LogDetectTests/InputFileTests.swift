@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LogDetect
 import StreamIO
+import SigmaEngine
 
 /// A FIFO in a fresh temporary folder; nothing ever writes to it, so any `open`/`read` of it would block.
 func makeFIFO() throws -> String {

@@ -1,5 +1,6 @@
 import Testing
 import LogDetect
+import SigmaEngine
 
 @Suite struct RobustnessTests {
     @Test func brokenLinesAreCountedWithPlaceAndReasonAndTheRunGoesOn() async throws {

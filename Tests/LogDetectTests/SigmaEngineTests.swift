@@ -1,5 +1,6 @@
 import Testing
 import LogDetect
+import SigmaEngine
 
 /// SIGMA semantics as the SigmaHQ specification defines them (modifiers, wildcards, lists,
 /// case-insensitivity, conditions). Expected values are worked out from the spec, not the code.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LogDetect
+import LogReaders
 
 @Suite struct IPAddressTests {
     @Test func parsesForms() {

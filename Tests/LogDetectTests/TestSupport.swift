@@ -1,4 +1,6 @@
 import Foundation
+import SigmaEngine
+import LogReaders
 @_exported import MamoriTestSupport
 import StreamIO
 

@@ -4,11 +4,12 @@ import Collectors
 import Foundation
 import History
 import Hunt
-import LogDetect
 import MamoriCore
 import Respond
 import StreamIO
 import ScanEngine
+import SigmaEngine
+import LogReaders
 
 /// `mamori hunt`: the seeds' attacks in CloudTrail (rules under rules/cloudtrail/, `--rule` for more).
 struct HuntCommand: AsyncParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LogDetect
 import MamoriCore
 
 /// `mamori imds`: IMDS spoofing detection for networks outside AWS (bulletin AWS-2025-021).

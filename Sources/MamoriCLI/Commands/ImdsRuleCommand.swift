@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LogDetect
 import MamoriCore
+import SigmaEngine
+import LogReaders
 
 /// `mamori imds rule --target …`
 struct ImdsRuleCommand: AsyncParsableCommand {

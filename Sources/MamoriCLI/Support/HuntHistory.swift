@@ -1,8 +1,8 @@
 import Foundation
 import History
 import Hunt
-import LogDetect
 import ScanEngine
+import SigmaEngine
 
 /// Moves `mamori hunt` results into the history store (`hunt --db`).
 enum HuntHistory {

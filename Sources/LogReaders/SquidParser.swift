@@ -50,4 +50,5 @@ enum UrlFields {
     }
 }
 
-func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+@inlinable
+public func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -1,6 +1,7 @@
 import Foundation
 import MamoriCore
 import Yams
+import LogReaders
 
 /// A single-event SIGMA rule accepted for hunting in CloudTrail.
 public struct HuntRule: Sendable {

@@ -1,3 +1,5 @@
+import LogReaders
+
 /// A parsed SIGMA detection rule: the part the engine evaluates plus metadata for reports.
 public struct SigmaRule: Sendable, Equatable {
     public var id: String

@@ -1,4 +1,5 @@
 import Foundation
+import LogReaders
 
 /// One event that took part in a hit.
 public struct HitEvent: Sendable {

@@ -14,7 +14,7 @@ public struct IPAddress: Sendable, Equatable, Hashable {
         self = parsed
     }
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses an address from raw bytes (surrounding spaces not allowed).
     public static func parse(_ raw: UnsafeRawBufferPointer) -> IPAddress? {
@@ -136,7 +136,7 @@ public struct IPAddress: Sendable, Equatable, Hashable {
 
 extension IPAddress {
     /// RFC 5952 text for an IPv6 address: lowercase, no leading zeros, longest zero run as `::`.
-    var compressedIPv6: String {
+    public var compressedIPv6: String {
         var groups: [UInt16] = []
         for i in stride(from: 0, to: bytes.count, by: 2) { groups.append(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
         var bestStart = -1, bestLength = 0, i = 0
@@ -201,7 +201,7 @@ public struct CIDR: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     /// A substring every textual form of an address in this range contains, for the prefilter;
     /// nil when no such text exists (short prefixes, zero leading group).
-    var literalNeedle: String? {
+    public var literalNeedle: String? {
         if network.isIPv4 {
             let whole = prefixLength / 8
             guard whole >= 2 else { return nil }

@@ -52,6 +52,19 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
         return parts.count == 2 && !parts[0].isEmpty && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
     }
 
+    /// The reader for this format (CSV columns renamed by `csvAliases`; Zeek keeps only `wanted`
+    /// columns when given). Readers stay internal: callers see the `LogLineParser` protocol.
+    public func makeParser(csvAliases: [String: String], wanted: Set<String>? = nil) -> any LogLineParser {
+        switch self {
+        case .zeek: return ZeekTSVParser(wanted: wanted)
+        case .zeekJSON, .suricata, .json: return JSONLineParser()
+        case .squid: return SquidParser()
+        case .combined: return CombinedParser()
+        case .w3c: return W3CParser()
+        case .csv: return CSVParser(aliases: csvAliases)
+        }
+    }
+
     /// Names accepted by `--format` besides the raw values.
     public init?(argument: String) {
         switch argument.lowercased() {
@@ -66,21 +79,10 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
         default: return nil
         }
     }
-
-    func makeParser(config: ImdsConfig, wanted: Set<String>? = nil) -> any LogLineParser {
-        switch self {
-        case .zeek: return ZeekTSVParser(wanted: wanted)
-        case .zeekJSON, .suricata, .json: return JSONLineParser()
-        case .squid: return SquidParser()
-        case .combined: return CombinedParser()
-        case .w3c: return W3CParser()
-        case .csv: return CSVParser(aliases: config.csvAliases)
-        }
-    }
 }
 
 /// What a cheap look at a line found.
-enum LineVerdict {
+public enum LineVerdict: Sendable {
     /// A data line that can be parsed.
     case data
     /// A header, directive or blank line: not data, not an error.
@@ -90,13 +92,14 @@ enum LineVerdict {
 }
 
 /// Why a full parse failed.
-struct LineProblem: Error {
-    let reason: String
+public struct LineProblem: Error {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
 }
 
 /// A per-format line parser. `inspect` runs on every line and must be cheap; `parse` runs only on
 /// lines the prefilter selected.
-protocol LogLineParser {
+public protocol LogLineParser {
     /// Checks a line's structure and consumes header/directive lines.
     mutating func inspect(_ line: UnsafeRawBufferPointer) -> LineVerdict
     /// Decodes a data line into named fields.
@@ -110,8 +113,8 @@ protocol LogLineParser {
     var valuesMayBeEscaped: Bool { get }
 }
 
-@inline(__always)
-func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+@inlinable @inline(__always)
+public func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
     for b in line where b != 0x20 && b != 0x09 { return false }
     return true
 }
@@ -124,4 +127,5 @@ func hasPrefix(_ line: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
     return true
 }
 
-func text(_ raw: UnsafeRawBufferPointer) -> String { String(decoding: raw, as: UTF8.self) }
+@inlinable
+public func text(_ raw: UnsafeRawBufferPointer) -> String { String(decoding: raw, as: UTF8.self) }

@@ -268,3 +268,17 @@ struct JSONReader {
         return i == b.count
     }
 }
+
+/// One whole JSON object flattened into a Record, for readers of JSON documents that are not lines
+/// (CloudTrail: arrays indexed element by element, so `items.0.imageId` names one value).
+public enum JSONObject {
+    public static func flatten(_ json: UnsafeRawBufferPointer, indexArrays: Bool) throws(LineProblem) -> Record {
+        var reader = JSONReader(bytes: json, indexArrays: indexArrays)
+        var record = Record()
+        reader.skipSpace()
+        try reader.object(prefix: "", into: &record)
+        reader.skipSpace()
+        guard reader.atEnd else { throw LineProblem(reason: "extra text after the JSON object at byte \(reader.position + 1)") }
+        return record
+    }
+}

@@ -1,3 +1,5 @@
+import LogReaders
+
 /// Errors a user can act on: each names the rule, file or option at fault.
 public enum LogDetectError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The rule file is not a SIGMA rule we can evaluate.

@@ -1,5 +1,6 @@
 import MamoriCore
 import Yams
+import LogReaders
 
 /// Loads SIGMA rules from YAML text. Only the parts the engine needs are checked strictly;
 /// unknown top-level keys are ignored as the SIGMA spec allows.
@@ -209,8 +210,8 @@ public enum SigmaParser {
 }
 
 /// Resolves `1 of X*` / `all of them` patterns to selection names.
-enum SelectionPattern {
-    static func matching(_ pattern: String, in rule: SigmaRule) -> [String] {
+public enum SelectionPattern {
+    public static func matching(_ pattern: String, in rule: SigmaRule) -> [String] {
         let names = rule.selections.map(\.name)
         if pattern.lowercased() == "them" {
             // SIGMA: `them` skips selections whose names start with an underscore.

@@ -1,3 +1,5 @@
+import LogReaders
+
 /// Parses a SIGMA condition: identifiers (with `*` patterns in `1 of` / `all of`), `and`, `or`,
 /// `not`, parentheses, `1 of X`, `all of X`, `them`. Precedence: not > and > or.
 /// Aggregations (`| count() …`) are not supported and reported as such.

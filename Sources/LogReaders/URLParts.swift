@@ -1,8 +1,10 @@
+import Foundation
+
 /// Pulls the host out of a request target as proxies log it: `http://host:port/path`,
 /// `host:port` (CONNECT), or a bare `/path` (no host).
-enum URLParts {
+public enum URLParts {
     /// The host as written (IPv6 keeps its brackets), or nil when the target has none.
-    static func host(_ target: String, method: String? = nil) -> String? {
+    public static func host(_ target: String, method: String? = nil) -> String? {
         var rest = Substring(target)
         if let range = rest.range(of: "://") {
             rest = rest[range.upperBound...]

@@ -1,4 +1,5 @@
 import Foundation
+import LogReaders
 
 /// SIGMA's value-transforming modifiers, the way pySigma defines them, so a rule matches the same
 /// events here as in a SIEM query pySigma generated from it.

@@ -1,3 +1,5 @@
+import LogReaders
+
 /// Derives, from the rules themselves, literal strings of which every matching line must contain
 /// at least one (compared ASCII case-insensitively). Lines without any are skipped unparsed.
 ///

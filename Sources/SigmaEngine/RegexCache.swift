@@ -1,4 +1,5 @@
 import Foundation
+import LogReaders
 
 /// Compiles `|re` values. Regular expressions are case-sensitive unless `|i` is given (SIGMA spec),
 /// and search anywhere in the value (unanchored), as the SIEM backends do.

@@ -1,4 +1,5 @@
 import Foundation
+import LogReaders
 
 /// One CloudTrail event as the SIGMA engine sees it: the event object flattened with dots, the
 /// field names CloudTrail writes and SigmaHQ's aws rules use (`eventName`, `eventSource`,
@@ -15,17 +16,11 @@ public enum CloudTrailRecord {
     /// Flattens one event object (the bytes of one element of a trail file's `Records` array,
     /// or one line of JSON lines).
     public static func parse(_ json: UnsafeRawBufferPointer) throws(LogDetectError) -> Record {
-        var reader = JSONReader(bytes: json, indexArrays: true)
-        var record = Record()
         do throws(LineProblem) {
-            reader.skipSpace()
-            try reader.object(prefix: "", into: &record)
-            reader.skipSpace()
-            guard reader.atEnd else { throw LineProblem(reason: "extra text after the JSON object at byte \(reader.position + 1)") }
+            return try JSONObject.flatten(json, indexArrays: true)
         } catch {
             throw .invalidEvent(reason: error.reason)
         }
-        return record
     }
 
     /// Convenience for tests and small inputs.

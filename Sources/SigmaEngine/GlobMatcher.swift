@@ -1,3 +1,5 @@
+import LogReaders
+
 /// Matches a SIGMA string (with `*` and `?`) against bytes, ASCII case-insensitively by default.
 ///
 /// Backtracks only to the last `*`, so matching is linear in practice (the classic wildcard

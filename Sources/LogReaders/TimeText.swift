@@ -1,8 +1,8 @@
 /// Turns log timestamps into ISO 8601 where the format is unambiguous (epoch seconds as Zeek and
 /// Squid write them); other forms are kept as written.
-enum TimeText {
+public enum TimeText {
     /// Returns (display text, epoch seconds if known).
-    static func normalize(_ raw: String) -> (String, Double?) {
+    public static func normalize(_ raw: String) -> (String, Double?) {
         if let epoch = Double(raw), epoch > 100_000_000, epoch < 10_000_000_000, raw.allSatisfy({ $0.isNumber || $0 == "." }) {
             return (iso8601(epoch), epoch)
         }

@@ -1,3 +1,5 @@
+import LogReaders
+
 /// A rule ready to evaluate: values turned into glob/CIDR/regex matchers once, up front.
 public struct CompiledRule: Sendable {
     public let rule: SigmaRule
