@@ -111,7 +111,6 @@ description: |
     RunInstances failed because the AMI was not available to the caller. Once Allowed AMIs is enabled, EC2 treats an AMI outside the criteria as not discoverable and not usable, so launches from it fail; this rule lists those failures after enabling (mamori amis plan names the resources that would hit them). AWS's documentation does not state the error code a launch blocked by Allowed AMIs returns: the rule matches the codes EC2 gives for an AMI the caller cannot see or use (InvalidAMIID.NotFound, InvalidAMIID.Unavailable, AuthFailure "Not authorized for images"), and any message naming Allowed AMIs. The same codes follow a deregistered or unshared AMI, so check the AMI against the criteria (mamori amis plan, DescribeInstanceImageMetadata) before blaming the setting.
 references:
     - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html
-    - https://github.com/mamori-project/mamori/issues/14
 author: Mamori project
 date: 2026-12-05
 tags:
