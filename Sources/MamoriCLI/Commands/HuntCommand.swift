@@ -149,8 +149,8 @@ struct HuntCommand: AsyncParsableCommand {
         let ruleSet = try HuntRules.load(paths: rules, includeBuiltIn: !noBuiltinRules)
         guard !ruleSet.rules.isEmpty else { throw CLIError("no rules to run (--no-builtin-rules without --rule)") }
         // Names first: a bad --accounts file or a refused --org fails before a long read.
-        let directory = try await naming.load(aws: aws)
-        let (members, orgProblem) = try await organisation(config: mamoriConfig, trusted: &trusted)
+        let (directory, orgMembers) = try await naming.loadWithMembers(aws: aws)
+        let (members, orgProblem) = try await organisation(config: mamoriConfig, members: orgMembers, trusted: &trusted)
         let trust = ImageTrust(trusted: trusted, inventory: try inventory.map(InventoryFile.read))
         // The store too: a wrong --db (or a newer schema) fails before the read, not after it.
         let store = storing ? try await history.open() : nil
@@ -253,15 +253,10 @@ struct HuntCommand: AsyncParsableCommand {
     /// "outside"); with `trust: {organization: true}` / `ous: [...]` they are trusted, as the scan
     /// trusts them (AMI owners too). A trust section that cannot be resolved leaves the listed trust
     /// accounts only and makes the hunt partial (exit 3), as it makes a scan partial.
-    private func organisation(config: MamoriConfig, trusted: inout Set<String>) async throws -> (Set<String>, InputProblem?) {
-        guard naming.org || config.wantsOrganizationTrust else { return ([], nil) }
-        let lister = OrganizationLister(client: try aws.client(), region: aws.homeRegion())
-        var members = Set<String>()
-        if naming.org {
-            do { members = Set(try await lister.trust(organization: true, ous: []).accounts) }
-            catch { throw CLIError("--org: cannot list the organisation's accounts (\(error)); run with the management or a delegated administrator account's credentials") }
-        }
+    /// `members`: the organisation's accounts already listed for `--org` naming.
+    private func organisation(config: MamoriConfig, members: Set<String>, trusted: inout Set<String>) async throws -> (Set<String>, InputProblem?) {
         guard config.wantsOrganizationTrust else { return (members, nil) }
+        let lister = OrganizationLister(client: try aws.client(), region: aws.homeRegion())
         do {
             let resolved = try await lister.trust(organization: config.trustOrganization, ous: config.trustOUs)
             trusted.formUnion(resolved.accounts)

@@ -20,11 +20,19 @@ struct AccountNamingOptions: ParsableArguments {
     /// The directory asked for, or nil. The organisation's names come first and a file's override
     /// them. A bad file or an organisation that cannot be listed is an error: the user asked for names.
     func load(aws: AWSOptions) async throws -> AccountDirectory? {
-        guard wanted else { return nil }
+        try await loadWithMembers(aws: aws).directory
+    }
+
+    /// The directory and, with `--org`, the organisation's member accounts from the same one
+    /// listing (hunt uses them for shares out; a second ListAccounts walk would repeat the calls).
+    func loadWithMembers(aws: AWSOptions) async throws -> (directory: AccountDirectory?, members: Set<String>) {
+        guard wanted else { return (nil, []) }
         var directory = AccountDirectory()
+        var memberIDs = Set<String>()
         if org {
             do {
                 let members = try await OrganizationLister(client: try aws.client(), region: aws.homeRegion()).accounts()
+                memberIDs = Set(members.map(\.id))
                 directory.merge(AccountDirectory(members.map { AccountDirectory.Entry(id: $0.id, name: $0.name, ouPath: $0.ouPath) }))
             } catch {
                 throw CLIError("--org: cannot list the organisation's accounts (\(error)); run with the management or a delegated "
@@ -34,6 +42,6 @@ struct AccountNamingOptions: ParsableArguments {
         if let accountsFile {
             directory.merge(try AccountDirectory.load(path: accountsFile))
         }
-        return directory
+        return (directory, memberIDs)
     }
 }
