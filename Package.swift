@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // IAM resource-policy analysis (is this S3/SNS/SQS policy public, and why).
-        .target(name: "PolicyAnalysis"),
+        .target(name: "PolicyAnalysis", dependencies: ["MamoriCore"]),
         // The collected inventory: plain Codable values, saved and re-evaluated offline.
         .target(name: "Inventory", dependencies: ["MamoriCore"]),
         // Collectors fill an Inventory from AWS through AWSClient (SecretScan: keys inside cloud resources).

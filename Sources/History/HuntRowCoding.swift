@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// The one mapping between hunt records and the `hunt_runs` / `hunt_alerts` columns, for both stores.
 extension RowCoding {
@@ -44,9 +45,7 @@ extension RowCoding {
     }
 
     static func jsonText<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
+        (try? StableJSON.encode(value, .compact)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
     }
 
     static func decodedJSON<T: Decodable>(_ column: String, _ row: RowValues) throws(HistoryError) -> T {

@@ -105,9 +105,7 @@ public enum RowCoding {
     }
 
     static func json(_ counts: [String: Int]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(counts)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        (try? StableJSON.encode(counts, .compact)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 
     /// `INSERT INTO table (columns) VALUES (?, ?, …)` or with `$1, $2, …` placeholders.

@@ -17,9 +17,7 @@ public enum HuntReport {
 
     /// A JSON array of alerts: the shape `mamori respond leaked-key --from-findings -` reads (`keyId`).
     public static func json(_ alerts: [HuntAlert]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(alerts)
+        var data = try StableJSON.encode(alerts)
         data.append(0x0A)
         return data
     }
@@ -66,9 +64,7 @@ public enum HuntReport {
 
     /// OCSF 1.1 Detection Findings (class 2004), one per alert, its events as `evidences`.
     public static func ocsf(_ alerts: [HuntAlert], toolVersion: String, now: Date) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(alerts.map { OCSFDetection($0, toolVersion: toolVersion, now: now) })
+        var data = try StableJSON.encode(alerts.map { OCSFDetection($0, toolVersion: toolVersion, now: now) })
         data.append(0x0A)
         return data
     }

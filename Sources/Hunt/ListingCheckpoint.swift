@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 /// `mamori hunt --s3 … --checkpoint FILE`: where the S3 listing got to, so a listing that stopped
 /// part-way (throttling, a network failure, Ctrl-C) continues on the next run instead of starting
@@ -90,9 +91,7 @@ public final class ListingCheckpoint: @unchecked Sendable {
 
     private func write() throws {
         let started = Date()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try StableJSON.encode(contents, .compact).write(to: URL(fileURLWithPath: path), options: .atomic)
         lastWrite = Date()
         interval = max(1, 10 * lastWrite.timeIntervalSince(started))
     }

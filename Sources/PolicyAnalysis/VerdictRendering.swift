@@ -1,4 +1,5 @@
 import Foundation
+import MamoriCore
 
 extension PolicyVerdict {
     /// "public" or "not public" — the first line of `mamori policy` output.
@@ -19,11 +20,9 @@ extension PolicyVerdict {
             var type: String
             var reasons: [String]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let report = Report(verdict: verdictWord, public: isPublic, type: type.rawValue, reasons: reasons)
         // Encoding strings and bools cannot fail; fall back to a minimal object rather than crash.
-        guard let data = try? encoder.encode(report), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? StableJSON.encode(report), let text = String(data: data, encoding: .utf8) else {
             return "{\"verdict\":\"\(verdictWord)\",\"public\":\(isPublic)}\n"
         }
         return text + "\n"

@@ -90,9 +90,7 @@ struct HTMLData: Encodable {
     /// JSON safe inside a <script> element: no "<", ">" or "&" survive, so "</script>" or "<!--" in a
     /// bucket name or policy cannot end the block; U+2028/2029 are escaped for old parsers.
     static func encode(_ input: ReportInput) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(HTMLData(input))
+        let data = try StableJSON.encode(HTMLData(input), .compact)
         // Byte-level rewrite: 50,000 findings make tens of megabytes, so no per-character String work.
         var out: [UInt8] = []
         out.reserveCapacity(data.count + data.count / 50)

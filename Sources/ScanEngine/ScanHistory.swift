@@ -196,10 +196,7 @@ extension FailOn {
 extension JSONEncoder {
     /// Dates as ISO 8601, sorted keys: the JSON kept in the history store.
     static var history: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
+        StableJSON.encoder(.compact)
     }
 }
 

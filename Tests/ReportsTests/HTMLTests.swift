@@ -21,7 +21,8 @@ import Testing
         #expect(!page.contains("<img"))
         let data = try #require(page.components(separatedBy: "<script type=\"application/json\" id=\"mamori-data\">").last?.components(separatedBy: "</script>").first)
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
-        #expect(data.contains(#"sandbox \u003cb\u003eonly\u003c\/b\u003e \u0026 \"test\""#))
+        // "<" is escaped, so "</" (the only way out of a script element) cannot occur even with slashes left as they are.
+        #expect(data.contains(#"sandbox \u003cb\u003eonly\u003c/b\u003e \u0026 \"test\""#))
         // Metrics, charts, muted and errors are all there.
         #expect(page.contains("<section id=\"metrics\">"))
         #expect(page.contains("Console users without MFA</td><td>1/4 (25%)</td><td>11% of all IAM users</td><td class=\"verdict worse\">worse</td>"))

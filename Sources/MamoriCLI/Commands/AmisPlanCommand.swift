@@ -56,10 +56,8 @@ struct AmisPlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("audit-days"), help: "With --apply enabled: days audit mode must have been on first (from CloudTrail).")
     var auditDays = 30
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
-    @Option(help: "Output format: table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Flag(help: ArgumentHelp("The same as --format json (kept for existing scripts).", visibility: .hidden))
     var json = false
@@ -109,7 +107,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
                     plan.regions[index].auditModeSince = await auditModeSince(client, region: plan.regions[index].region)
                 }
             }
-            let rendered = json || format == .json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId)
+            let rendered = json || format.value == .json ? try encode(plan) : AMIPlanText.render(plan, account: account.accountId)
             try Console.writeReport(Data((rendered + "\n").utf8), to: output)
             guard let apply, let client else { return plan.blocksInUse ? 1 : 0 }
             if let refusal = plan.refusal(apply: apply.rawValue, auditDays: auditDays, force: force) { throw CLIError(refusal) }
@@ -138,9 +136,7 @@ struct AmisPlanCommand: AsyncParsableCommand {
     }
 
     func encode(_ plan: AMIRolloutPlan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self)
+        String(decoding: try StableJSON.encode(plan), as: UTF8.self)
     }
 }
 

@@ -14,12 +14,8 @@ struct ChecksListCommand: AsyncParsableCommand {
               mamori checks list --format json --output checks.json
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
-    @Option(help: "table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Option(help: "Write the list to this file instead of standard output.")
     var output: String?
@@ -54,13 +50,13 @@ struct ChecksListCommand: AsyncParsableCommand {
         }
     }
 
-    static func render(_ format: Format) throws -> Data {
-        switch format {
+    static func render(_ format: FormatChoice<TableOrJSON>) throws -> Data {
+        switch format.value {
         case .json:
             var data = try StableJSON.encode(Catalog.all.map(Entry.init))
             data.append(0x0A)
             return data
-        case .table:
+        default:
             var out = ""
             for check in Catalog.all {
                 let mappings = check.compliance.sorted().map { "\($0.framework == .cis ? "CIS" : "FSBP") \($0.control)" }

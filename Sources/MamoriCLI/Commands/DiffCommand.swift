@@ -24,8 +24,6 @@ struct DiffCommand: AsyncParsableCommand {
               mamori scan --no-fail && mamori diff --fail-on new      # CI: fail only on new findings
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @Argument(help: "The earlier scan (default: the one before SCAN_B).")
     var scanA: Int64?
 
@@ -34,8 +32,8 @@ struct DiffCommand: AsyncParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
-    @Option(help: "Output format: table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Option(help: "Write the comparison to this file instead of standard output.")
     var output: String?
@@ -49,12 +47,12 @@ struct DiffCommand: AsyncParsableCommand {
             let (a, b) = try await pair(store)
             let diff = try await ScanDiff.compare(store, from: a.id, to: b.id)
             await store.close()
-            switch format {
+            switch format.value {
             case .json:
                 var data = try JSONEncoder.report.encode(DiffDocument(from: a, to: b, diff: diff))
                 data.append(0x0A)
                 try Console.writeReport(data, to: output)
-            case .table:
+            default:
                 try Console.writeReport(Data(Self.text(diff, a, b).utf8), to: output)
             }
             return failOn == .new && !diff.new.isEmpty ? 1 : 0

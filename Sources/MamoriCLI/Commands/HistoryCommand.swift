@@ -3,7 +3,9 @@ import Foundation
 import History
 import MamoriCore
 
-/// `mamori history`: the scans in the history store.
+/// `mamori history`: the scans and hunts in the history store. `list` is the default subcommand, so
+/// `mamori history --limit 5` is `mamori history list --limit 5`; each subcommand declares its own
+/// options (an option declared on a parent would be the parent's, missing from the subcommand's help).
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
@@ -20,9 +22,16 @@ struct HistoryCommand: AsyncParsableCommand {
               mamori history hunt jan30
               mamori history --db postgres://mamori@db.internal:5432/mamori
             """,
-        subcommands: [HistoryHuntCommand.self])
+        subcommands: [HistoryListCommand.self, HistoryHuntCommand.self],
+        defaultSubcommand: HistoryListCommand.self)
+}
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+/// `mamori history [list]`: stored scans, then hunts, newest first.
+struct HistoryListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List stored scans and hunts, newest first (the default of `mamori history`).")
+
     enum Kind: String, ExpressibleByArgument, CaseIterable { case scan, hunt, all }
 
     @OptionGroup var history: HistoryOptions
@@ -30,8 +39,8 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "Show at most this many scans.")
     var limit = 50
 
-    @Option(help: "Output format: table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Option(help: "Write the list to this file instead of standard output.")
     var output: String?
@@ -46,7 +55,7 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.run {
             let store = try await history.open()
-            let kind = self.kind ?? (format == .json ? .scan : .all)
+            let kind = self.kind ?? (format.value == .json ? .scan : .all)
             let scans: [ScanRecord]
             let hunts: [HuntSummary]
             do {
@@ -57,21 +66,23 @@ struct HistoryCommand: AsyncParsableCommand {
                 throw error
             }
             await store.close()
-            switch (format, kind) {
-            case (.json, .scan): try Self.write(scans, to: output)
-            case (.json, .hunt): try Self.write(hunts, to: output)
-            case (.json, .all): try Self.write(["scans": AnyEncodable(scans), "hunts": AnyEncodable(hunts)], to: output)
-            case (.table, .scan): try Console.writeReport(Data(Self.table(scans).utf8), to: output)
-            case (.table, .hunt): try Console.writeReport(Data(Self.huntTable(hunts).utf8), to: output)
-            case (.table, .all):
+            switch (format.value, kind) {
+            case (.json, .scan): try HistoryCommand.write(scans, to: output)
+            case (.json, .hunt): try HistoryCommand.write(hunts, to: output)
+            case (.json, .all): try HistoryCommand.write(["scans": HistoryCommand.AnyEncodable(scans), "hunts": HistoryCommand.AnyEncodable(hunts)], to: output)
+            case (.table, .scan): try Console.writeReport(Data(HistoryCommand.table(scans).utf8), to: output)
+            case (.table, .hunt): try Console.writeReport(Data(HistoryCommand.huntTable(hunts).utf8), to: output)
+            default:
                 // Hunts only add a section: with none stored, the output is the scan list as before.
-                let text = Self.table(scans) + (hunts.isEmpty ? "" : "\nHunts\n" + Self.huntTable(hunts))
+                let text = HistoryCommand.table(scans) + (hunts.isEmpty ? "" : "\nHunts\n" + HistoryCommand.huntTable(hunts))
                 try Console.writeReport(Data(text.utf8), to: output)
             }
             return 0
         }
     }
+}
 
+extension HistoryCommand {
     static func write(_ value: some Encodable, to output: String?) throws {
         var data = try JSONEncoder.report.encode(value)
         data.append(0x0A)

@@ -13,7 +13,6 @@ struct HistoryHuntCommand: AsyncParsableCommand {
             unioned; the shards present and missing (N from --shard I/N) and those with parts they
             could not read are named. A shard stored twice counts once (its newest run).
             Exit codes: 0 complete, 3 a shard is missing or did not read everything, 2 error.
-            Options (those of `mamori history`): --db PATH|URL, --format table|json, --output FILE.
             Examples:
               mamori history hunt jan30
               mamori history hunt jan30 --format json --db postgres://mamori@db.internal:5432/mamori
@@ -22,14 +21,17 @@ struct HistoryHuntCommand: AsyncParsableCommand {
     @Argument(help: "The hunt key (--hunt-id, or the key `mamori hunt --db` printed; `mamori history --kind hunt` lists them).")
     var key: String
 
-    /// `--db`, `--format` and `--output` are `mamori history`'s own (ArgumentParser gives an option
-    /// both commands declare to the parent), so they are read from there, written before or after KEY.
-    @ParentCommand var parent: HistoryCommand
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
+
+    @Option(help: "Write the hunt to this file instead of standard output.")
+    var output: String?
 
     func run() async throws {
-        let (format, output) = (parent.format, parent.output)
         try await Console.run {
-            let store = try await parent.history.open()
+            let store = try await history.open()
             let merged: MergedHunt?
             do { merged = try await store.mergedHunt(key: key) } catch {
                 await store.close()
@@ -37,12 +39,12 @@ struct HistoryHuntCommand: AsyncParsableCommand {
             }
             await store.close()
             guard let merged else { throw CLIError("no hunt '\(TerminalText.sanitize(key))' in the history store (see `mamori history --kind hunt`)") }
-            switch format {
+            switch format.value {
             case .json:
                 var data = try JSONEncoder.report.encode(merged)
                 data.append(0x0A)
                 try Console.writeReport(data, to: output)
-            case .table:
+            default:
                 try Console.writeReport(Data(Self.table(merged).utf8), to: output)
             }
             return merged.complete ? 0 : 3

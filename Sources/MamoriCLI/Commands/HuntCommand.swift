@@ -60,8 +60,8 @@ struct HuntCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-builtin-rules"), help: "Run only the --rule files.")
     var noBuiltinRules = false
 
-    @Option(help: "Output format: table, json or ocsf (default table).")
-    var format: String = "table"
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableJSONOrOCSF> = .init(.table)
 
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -98,9 +98,6 @@ struct HuntCommand: AsyncParsableCommand {
     var aws: AWSOptions
 
     func validate() throws {
-        guard HuntFormat(rawValue: format.lowercased()) != nil else {
-            throw ValidationError("--format \(format): use one of \(HuntFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if paths.isEmpty && s3 == nil && !lookupEvents { throw ValidationError("give trail files or folders, --s3 s3://bucket/prefix or --lookup-events") }
         if checkpoint != nil && s3 == nil { throw ValidationError("--checkpoint records an S3 listing: give --s3 s3://bucket/prefix") }
         if let s3, S3Location(s3) == nil { throw ValidationError("--s3 '\(s3)' is not an S3 URL (example: s3://my-trail-bucket/prefix)") }
@@ -131,7 +128,8 @@ struct HuntCommand: AsyncParsableCommand {
     }
 
     private func hunt() async throws -> Int32 {
-        let format = HuntFormat(rawValue: self.format.lowercased()) ?? .table
+        // TableJSONOrOCSF offers exactly the hunt renderer's formats, under the same names.
+        let format = HuntFormat(rawValue: self.format.value.rawValue) ?? .table
         let configPath = config ?? (FileManager.default.fileExists(atPath: "mamori.yml") ? "mamori.yml" : nil)
         var mamoriConfig = MamoriConfig()
         var huntConfig = HuntConfig()

@@ -22,8 +22,8 @@ struct IacCommand: AsyncParsableCommand {
     @Argument(help: "Files or directories to scan.")
     var paths: [String] = ["."]
 
-    @Option(name: .long, help: "Output format: table, json or sarif (text is accepted for table).")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format (text is accepted for table).")
+    var format: FormatChoice<TableJSONOrSARIF> = .init(.table)
 
     @Option(name: .long, help: "Report only findings at or above this severity: low, medium, high.")
     var minSeverity: String = "low"
@@ -32,9 +32,11 @@ struct IacCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        // `table` is the terminal report's name in every command; `text` was this one's.
-        guard let format = IaCOutputFormat(rawValue: format.lowercased() == "table" ? "text" : format.lowercased()) else {
-            throw fail("unknown --format '\(format)'; use table, json or sarif")
+        // `table` is the terminal report's name in every command; the renderer still calls it `text`.
+        let format: IaCOutputFormat = switch self.format.value {
+        case .json: .json
+        case .sarif: .sarif
+        default: .text
         }
         guard let minimum = Severity(rawValue: minSeverity) else {
             throw fail("unknown --min-severity '\(minSeverity)'; use info, low, medium, high or critical")

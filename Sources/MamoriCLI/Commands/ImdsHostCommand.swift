@@ -15,8 +15,8 @@ struct ImdsHostCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Output format: table or json (text is accepted for table).")
-    var format: String = "table"
+    @Option(help: "Output format (text is accepted for table).")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -31,10 +31,9 @@ struct ImdsHostCommand: AsyncParsableCommand {
         }
         let items = root == "/" ? HostCheck().run() : HostCheck(root: root, home: String(root.reversed().drop(while: { $0 == "/" }).reversed()) + NSHomeDirectory()).run()
         let rendered: String
-        switch format.lowercased() {
-        case "json": rendered = ImdsRendering.json(items)
-        case "table", "text": rendered = ImdsRendering.text(items)
-        default: throw ImdsCLI.fail("--format \(format): use table or json")
+        switch format.value {
+        case .json: rendered = ImdsRendering.json(items)
+        default: rendered = ImdsRendering.text(items)
         }
         do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw ImdsCLI.fail("\(error)") }
         if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }

@@ -59,18 +59,20 @@ struct ImdsScanCommand: AsyncParsableCommand {
     var outputFile: String?
 
     func run() async throws {
-        var output = "text"
+        // `--format` names the output (the one OutputFormat vocabulary: table or json here) and may
+        // also name a log format to force. An offered output name wins (`json` is the output, the
+        // log format is `json-lines`); `csv` is a log format here, not an output.
+        var output = OutputFormat.table
         var forced: LogFormat?
         for f in formats {
-            switch f.lowercased() {
-            case "text", "json": output = f.lowercased()
-            case "table": output = "text"  // the name every other command uses for the terminal report
-            case "sarif": throw ImdsCLI.fail("--format sarif is not offered for imds scan; use --format json")
-            default:
-                guard let lf = LogFormat(argument: f) else {
-                    throw ImdsCLI.fail("--format \(f): not an output format (table, json) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
+            if let format = OutputFormat(name: f), TableOrJSON.offered.contains(format) {
+                output = format
+            } else if let lf = LogFormat(argument: f) {
                 forced = lf
+            } else if OutputFormat(name: f) != nil {
+                throw ImdsCLI.fail(OutputFormat.refusal(f, offered: TableOrJSON.offered))
+            } else {
+                throw ImdsCLI.fail("--format \(f): not an output format (\(OutputFormat.sentence(TableOrJSON.offered))) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         if let logFormat {
@@ -89,7 +91,7 @@ struct ImdsScanCommand: AsyncParsableCommand {
                 config: cfg, malformedExamples: max(0, maxMalformed), prefilter: !noPrefilter
             )
             let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
-            let text = output == "json" ? ImdsRendering.json(report) : ImdsRendering.text(report)
+            let text = output == .json ? ImdsRendering.json(report) : ImdsRendering.text(report)
             do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { throw ImdsCLI.fail("\(error)") }
             for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitize(f.file)): \(TerminalText.sanitize(f.error ?? ""))\n".utf8))

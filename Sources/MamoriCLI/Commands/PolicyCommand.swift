@@ -32,8 +32,8 @@ struct PolicyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Owner account ID; grants to other accounts are then reported as cross-account.")
     var account: String?
 
-    @Option(name: .long, help: "Output format: table or json (text is accepted for table).")
-    var format: String = "table"
+    @Option(name: .long, help: "Output format (text is accepted for table).")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     @Option(name: .long, help: "Write the verdict to this file instead of standard output.")
     var output: String?
@@ -42,11 +42,7 @@ struct PolicyCommand: AsyncParsableCommand {
         guard let resourceType = PolicyResourceType(rawValue: type.lowercased()) else {
             throw fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
         }
-        // `table` like every other command; `text`, the former name, still works.
-        let json = format.lowercased() == "json"
-        guard json || ["table", "text"].contains(format.lowercased()) else {
-            throw fail("--format must be table or json (got \"\(format)\")")
-        }
+        let json = format.value == .json
         if let account, !AccountID.isValid(account) {
             throw fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
         }

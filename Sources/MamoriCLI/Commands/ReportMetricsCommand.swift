@@ -19,8 +19,6 @@ struct ReportMetricsCommand: AsyncParsableCommand {
               mamori report metrics                          # the latest scan in the history store
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @Option(help: "Inventory written by `mamori scan --save`.")
     var inventory: String?
 
@@ -29,8 +27,8 @@ struct ReportMetricsCommand: AsyncParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
-    @Option(help: "Output format: table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     func validate() throws {
         if inventory != nil && scan != nil { throw ValidationError("give either --inventory FILE or --scan ID, not both") }
@@ -66,7 +64,7 @@ struct ReportMetricsCommand: AsyncParsableCommand {
                 metrics = try await StoredScanInput.load(history, scan: id, all: false).metrics
                     ?? { throw CLIError("scan \(id) has no posture metrics stored") }()
             }
-            let data = format == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
+            let data = format.value == .json ? try MetricsReport.json(metrics) : Data(MetricsReport.table(metrics).utf8)
             try Console.writeReport(data, to: output)
             return metrics.metrics.contains { $0.verdict == .worse } ? 1 : 0
         }

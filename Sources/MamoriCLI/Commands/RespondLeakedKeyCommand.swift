@@ -68,8 +68,8 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
     @Flag(help: "Print the new key's secret on standard output (once).")
     var printSecret = false
 
-    @Option(help: "Report format on standard output: markdown or json.")
-    var format: String = "markdown"
+    @Option(help: "Report format on standard output.")
+    var format: FormatChoice<MarkdownOrJSON> = .init(.markdown)
 
     @Option(help: "Also write the report to PATH (Markdown) and PATH.json.")
     var report: String?
@@ -95,7 +95,6 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
         if contain && (deactivate || finish || resume) { throw ValidationError("--contain runs on its own (with --apply to make the change), not with --deactivate, --finish or --resume") }
         if contain && (secretFile != nil || printSecret) { throw ValidationError("--contain creates no replacement key: --secret-file and --print-secret do not apply") }
         if let role, role.isEmpty || role.contains("/") { throw ValidationError("--role takes a role name (not an ARN or a path)") }
-        if !["markdown", "json"].contains(format) { throw ValidationError("--format must be markdown or json") }
         if secretFile != nil && printSecret { throw ValidationError("--secret-file and --print-secret exclude each other") }
         if finish && (apply || resume || deactivate) { throw ValidationError("--finish runs on its own: never delete a key in the run that created its replacement or turned it off") }
         if deactivate && (apply || resume) { throw ValidationError("--deactivate runs on its own, after --apply and after every workload moved to the replacement") }
@@ -166,7 +165,7 @@ struct RespondLeakedKeyCommand: AsyncParsableCommand {
                 Console.clearProgress(enabled: true)
                 let markdown = ReportRenderer.markdown(result)
                 let json = try ReportRenderer.json(result)
-                try Console.writeReport(Data((format == "json" ? json : markdown).utf8), to: output)
+                try Console.writeReport(Data((format.value == .json ? json : markdown).utf8), to: output)
                 if let report {
                     let paths = Self.reportPaths(report, key: key, many: keys.count > 1)
                     try markdown.write(toFile: paths[0], atomically: true, encoding: .utf8)

@@ -60,8 +60,8 @@ struct SecretsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-ignore"), help: "Also scan files that .gitignore excludes.")
     var noIgnore = false
 
-    @Option(help: "Output format: table, json or sarif.")
-    var format: SecretsOutputFormat = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableJSONOrSARIF> = .init(.table)
 
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -212,10 +212,10 @@ struct SecretsCommand: AsyncParsableCommand {
 
         let report: String
         do {
-            switch format {
-            case .table: report = SecretReport.table(findings)
+            switch format.value {
             case .json: report = try SecretReport.json(findings)
             case .sarif: report = try SecretReport.sarif(findings, version: MamoriVersion.string)
+            default: report = SecretReport.table(findings)
             }
         } catch {
             throw SecretsRun.fail("cannot encode the report: \(error)")
@@ -242,11 +242,6 @@ extension SecretsCommand {
         if let range { return try GitRevisions.parseRange(range) }
         return .all
     }
-}
-
-/// `--format` values.
-enum SecretsOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, sarif
 }
 
 extension GitHistoryEngine: ExpressibleByArgument {}

@@ -12,27 +12,20 @@ struct VersionCommand: ParsableCommand {
               mamori version --format json
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
-    @Option(help: "table or json.")
-    var format: Format = .table
+    @Option(help: "Output format.")
+    var format: FormatChoice<TableOrJSON> = .init(.table)
 
     func run() throws {
         let info = BuildInfo.current
-        switch format {
-        case .table:
+        if format.value == .json {
+            print(String(decoding: try StableJSON.encode(info), as: UTF8.self))
+        } else {
             print("""
                 mamori \(info.version)
                 commit:  \(info.commit)
                 built:   \(info.buildDate)
                 swift:   \(info.swiftVersion)
                 """)
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(info), as: UTF8.self))
         }
     }
 }

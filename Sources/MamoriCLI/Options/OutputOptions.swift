@@ -8,7 +8,7 @@ import Reports
 /// Where and how findings are written.
 struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default table). Repeat it or separate with commas to write several at once with --output-dir.",
+        "Output format: \(OutputFormat.sentence(FindingsReport.offered)) (default table). Repeat it or separate with commas to write several at once with --output-dir.",
         valueName: "format"))
     var format: [String] = []
 
@@ -28,17 +28,17 @@ struct OutputOptions: ParsableArguments {
     var trustAccounts: [String] = []
 
     func validate() throws {
-        let formats: [ReportFormat]
-        do { formats = try ReportFormat.parse(format) } catch { throw ValidationError(error.description) }
+        let formats = try OutputFormat.parseList(format, offered: FindingsReport.offered)
         if formats.count > 1, outputDir == nil { throw ValidationError("several formats need --output-dir DIR (one file per format)") }
         if outputDir != nil, output != nil { throw ValidationError("use either --output FILE or --output-dir DIR, not both") }
     }
 
     /// The requested formats; table when none is given.
     func formats() throws -> [ReportFormat] {
-        let parsed: [ReportFormat]
-        do { parsed = try ReportFormat.parse(format) } catch { throw CLIError(error.description) }
-        return parsed.isEmpty ? [.table] : parsed
+        let parsed: [OutputFormat]
+        do { parsed = try OutputFormat.parseList(format, offered: FindingsReport.offered) } catch { throw CLIError(error.message) }
+        // FindingsReport offers exactly the renderers' formats, under the same names.
+        return parsed.isEmpty ? [.table] : parsed.compactMap { ReportFormat(rawValue: $0.rawValue) }
     }
 
     func loadConfig() throws -> MamoriConfig {
