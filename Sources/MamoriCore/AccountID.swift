@@ -45,7 +45,7 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
 public enum AccountDecoder {
     private static let values: [Int8] = {
         var t = [Int8](repeating: -1, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8.enumerated() { t[Int(c)] = Int8(i) }
+        for (i, c) in AccessKeyID.base32Alphabet.utf8.enumerated() { t[Int(c)] = Int8(i) }
         return t
     }()
 

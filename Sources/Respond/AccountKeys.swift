@@ -29,11 +29,11 @@ public enum AccountKeys {
                                       message: "the account has \(users.count) users: only the first \(userLimit) were checked for active keys"))
             }
             for user in users.prefix(userLimit) {
-                for key in try await KeyIdentifier.listKeys(user, client: client, region: region)
+                for key in try await KeyOwnerLookup.listKeys(user, client: client, region: region)
                 where key.status == "Active" && key.accessKeyId != exposed {
                     var other = OtherAccessKey(user: user, accessKeyId: key.accessKeyId, createDate: key.createDate,
                                                ageDays: key.createDate.map { Int(now.timeIntervalSince($0) / 86_400) }, lastUse: nil, note: nil)
-                    do { other.lastUse = try await KeyIdentifier.lastUse(of: key.accessKeyId, client: client, region: region).lastUse }
+                    do { other.lastUse = try await KeyOwnerLookup.lastUse(of: key.accessKeyId, client: client, region: region).lastUse }
                     catch { notes.append(StepNote(step: "other-keys", level: .warning, message: "GetAccessKeyLastUsed \(key.accessKeyId): \(error)")) }
                     if key.accessKeyId == replacement { other.note = "the replacement created by this response" }
                     else if chain.contains(key.accessKeyId) { other.note = "created by the leaked key's chain: deactivate and delete it" }

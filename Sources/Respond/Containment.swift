@@ -121,7 +121,7 @@ public enum ContainmentPlanner {
             if case .role = principal {
                 live.revoke = try await InlinePolicyChange.current(principal, policyName: ContainmentPolicy.revokeName, client: client, region: region)
             }
-            if case let .user(name) = principal { live.keys = try await KeyIdentifier.listKeys(name, client: client, region: region) }
+            if case let .user(name) = principal { live.keys = try await KeyOwnerLookup.listKeys(name, client: client, region: region) }
         } catch {
             notes.append(StepNote(step: "contain", level: .error, message: "cannot read the state of \(target): \(error)"))
             live.target = nil

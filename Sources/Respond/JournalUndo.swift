@@ -48,7 +48,7 @@ public enum JournalUndo {
             switch entry.step {
             case RotationStep.Kind.createKey.rawValue:
                 guard let created = entry.result else { continue }
-                let keys = try await KeyIdentifier.listKeys(user, client: client, region: region)
+                let keys = try await KeyOwnerLookup.listKeys(user, client: client, region: region)
                 if !keys.contains(where: { $0.accessKeyId == created }) {
                     actions.append(UndoAction(step: entry.step, state: .skipped, detail: "replacement \(created) of \(user) no longer exists"))
                 } else if !keys.contains(where: { $0.accessKeyId != created && ($0.status == "Active" || reactivated.contains($0.accessKeyId)) }) && !force {
@@ -83,7 +83,7 @@ public enum JournalUndo {
                 }
             case ContainmentStep.Kind.deactivateKey.rawValue:
                 let key = entry.parameters["AccessKeyId"] ?? ""
-                let keys = try await KeyIdentifier.listKeys(user, client: client, region: region)
+                let keys = try await KeyOwnerLookup.listKeys(user, client: client, region: region)
                 switch keys.first(where: { $0.accessKeyId == key })?.status {
                 case nil: actions.append(UndoAction(step: entry.step, state: .impossible, detail: "\(key) of \(user) was deleted: it cannot be re-activated"))
                 case "Active": actions.append(UndoAction(step: entry.step, state: .skipped, detail: "\(key) of \(user) is already active"))
@@ -93,7 +93,7 @@ public enum JournalUndo {
                 }
             case RotationStep.Kind.deactivateKey.rawValue:
                 let key = entry.parameters["AccessKeyId"] ?? ""
-                let keys = try await KeyIdentifier.listKeys(user, client: client, region: region)
+                let keys = try await KeyOwnerLookup.listKeys(user, client: client, region: region)
                 switch keys.first(where: { $0.accessKeyId == key })?.status {
                 case nil: actions.append(UndoAction(step: entry.step, state: .impossible, detail: "\(key) of \(user) was deleted: it cannot be re-activated"))
                 case "Active": actions.append(UndoAction(step: entry.step, state: .skipped, detail: "\(key) of \(user) is already active"))

@@ -47,12 +47,12 @@ public struct RespondInputError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Finds the owner and state of a leaked key.
-public enum KeyIdentifier {
-    /// Checks the shape of an access key ID: long-term (AKIA) or temporary (ASIA), then 16 base32 characters.
+/// Looks up the owner and state of a leaked key in IAM (what a key ID *is* is ``AccessKeyID``).
+public enum KeyOwnerLookup {
+    /// Checks the shape of an access key ID the response can act on: long-term (AKIA) or temporary
+    /// (ASIA), then 16 base32 characters.
     public static func validate(_ keyId: String) throws(RespondInputError) {
-        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        guard keyId.count == 20, keyId.hasPrefix("AKIA") || keyId.hasPrefix("ASIA"), keyId.allSatisfy({ allowed.contains($0) }) else {
+        guard let id = AccessKeyID(keyId), id.signsRequests else {
             throw RespondInputError("'\(keyId)' is not an access key ID (expected AKIA or ASIA followed by 16 characters A-Z, 2-7)")
         }
     }

@@ -93,7 +93,7 @@ public enum RegionSweep {
                     found.append(SuspectResource(type: "iam-user", id: name, region: "global", created: created, createdBy: nil, attributedToLeak: false,
                                                  removal: "aws iam delete-user --user-name \(name) (remove its keys, login profile and policies first)"))
                 }
-                for key in try await KeyIdentifier.listKeys(name, client: client, region: region) where (key.createDate.map { $0 >= since } ?? true) {
+                for key in try await KeyOwnerLookup.listKeys(name, client: client, region: region) where (key.createDate.map { $0 >= since } ?? true) {
                     found.append(SuspectResource(type: "access-key", id: key.accessKeyId, region: "global", created: key.createDate, createdBy: nil,
                                                  attributedToLeak: false, owner: name,
                                                  removal: "aws iam delete-access-key --user-name \(name) --access-key-id \(key.accessKeyId)"))

@@ -67,7 +67,7 @@ public struct Responder: Sendable {
     }
 
     public func run() async throws -> IncidentReport {
-        try KeyIdentifier.validate(options.keyId)
+        try KeyOwnerLookup.validate(options.keyId)
         if [options.apply || options.resume, options.deactivate, options.finish].filter({ $0 }).count > 1 {
             throw RespondInputError("--apply, --deactivate and --finish are phases: run them one at a time, in that order, each after you checked the previous one")
         }
@@ -80,7 +80,7 @@ public struct Responder: Sendable {
         let home = options.homeRegion
         var notes: [StepNote] = []
         progress("identifying \(options.keyId)")
-        let identity = await KeyIdentifier.identify(options.keyId, client: client, region: home, now: options.now, notes: &notes)
+        let identity = await KeyOwnerLookup.identify(options.keyId, client: client, region: home, now: options.now, notes: &notes)
         var quarantine: QuarantineStatus?
         if let user = identity.userName {
             progress("checking the quarantine policy of \(user)")
@@ -163,7 +163,7 @@ public struct Responder: Sendable {
         progress("identifying \(options.keyId)")
         var identity = KeyIdentity(keyId: options.keyId, decodedAccount: AccountDecoder.account(fromKeyId: options.keyId), callerAccount: nil,
                                    accountConfirmed: false, userName: nil, key: nil, userKeys: [], lastUse: nil, ageDays: nil)
-        await KeyIdentifier.confirmAccount(&identity, client: client, region: home, notes: &notes)
+        await KeyOwnerLookup.confirmAccount(&identity, client: client, region: home, notes: &notes)
         let history = try JournalHistory.load(directory: options.journalDirectory, keyId: options.keyId)
         // A role session lives at most 36 hours, but its key may have been used for any of them: two weeks back by default.
         var report = IncidentReport(

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import MamoriCore
 
 /// Who a temporary key (`ASIA…`) belongs to, told from CloudTrail: IAM does not know STS keys, so
 /// the role and the session come from the events the key made (or from `--role` / the GuardDuty finding).
@@ -139,8 +140,7 @@ public struct EventTrigger: Codable, Sendable, Equatable {
     }
 
     static func isKeyId(_ text: Substring) -> Bool {
-        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        return text.count == 20 && (text.hasPrefix("AKIA") || text.hasPrefix("ASIA")) && text.allSatisfy { allowed.contains($0) }
+        AccessKeyID(text)?.signsRequests == true
     }
 }
 
@@ -149,7 +149,7 @@ extension EventTrigger {
     public func keysToRespond(client: AWSClient, region: String) async throws -> [String] {
         if !keys.isEmpty { return keys }
         guard let userName else { return [] }
-        let active = try await KeyIdentifier.listKeys(userName, client: client, region: region).filter { $0.status == "Active" }.map(\.accessKeyId)
+        let active = try await KeyOwnerLookup.listKeys(userName, client: client, region: region).filter { $0.status == "Active" }.map(\.accessKeyId)
         if active.isEmpty { throw RespondInputError("\(source) names IAM user \(userName), who has no active access key: nothing to respond to") }
         return active
     }

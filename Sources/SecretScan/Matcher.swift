@@ -1,3 +1,5 @@
+import MamoriCore
+
 /// The byte-level detectors: key IDs, named secrets, nearby secrets and session tokens.
 ///
 /// Everything here works on raw bytes of one buffer. No regex, no String until a candidate is
@@ -13,7 +15,7 @@ enum Matcher {
     struct KeyMatch {
         var start: Int
         var end: Int
-        var prefix: KeyIdPrefix
+        var prefix: AccessKeyID.Prefix
         var value: String
     }
 
@@ -29,7 +31,7 @@ enum Matcher {
     /// A key ID starting at `p`: a credential prefix, exactly 16 base32 characters, word boundaries.
     /// Handles a key split across quoted segments (`"AKIAABCD" + "EFGH…"`).
     static func keyId(_ b: UnsafeRawBufferPointer, at p: Int) -> KeyMatch? {
-        guard p + 20 <= b.count, let base = b.baseAddress, let prefix = KeyIdPrefix.at(base + p) else { return nil }
+        guard p + 20 <= b.count, let base = b.baseAddress, let prefix = AccessKeyID.Prefix.at(base + p) else { return nil }
         guard leftBoundary(b, p) else { return nil }
         guard let (body, end) = readToken(b, from: p + 4, table: ByteClass.base32, length: keyIdBodyLength) else { return nil }
         if end < b.count, ByteClass.alnum[Int(b[end])] { return nil }

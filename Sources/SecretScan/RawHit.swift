@@ -1,6 +1,8 @@
+import MamoriCore
+
 /// What the byte matcher found at one place, before enrichment into a ``SecretFinding``.
 struct RawHit: Sendable {
-    var prefix: KeyIdPrefix?
+    var prefix: AccessKeyID.Prefix?
     var keyId: String?
     var secret: String?
     /// How the lone or paired secret was recognised.

@@ -92,11 +92,11 @@ import Testing
 
     @Test func keyIdsAreValidatedBeforeAnyCall() {
         // A temporary key is a valid input now (its role's sessions are revoked); its shape is checked the same way.
-        #expect(throws: Never.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPLE") }
-        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("ASIAIOSFODNN7EXAMPL1") }
-        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIA123") }
-        #expect(throws: RespondInputError.self) { try KeyIdentifier.validate("AKIAIOSFODNN7EXAMPL1") }
-        #expect(throws: Never.self) { try KeyIdentifier.validate(leaked) }
+        #expect(throws: Never.self) { try KeyOwnerLookup.validate("ASIAIOSFODNN7EXAMPLE") }
+        #expect(throws: RespondInputError.self) { try KeyOwnerLookup.validate("ASIAIOSFODNN7EXAMPL1") }
+        #expect(throws: RespondInputError.self) { try KeyOwnerLookup.validate("AKIA123") }
+        #expect(throws: RespondInputError.self) { try KeyOwnerLookup.validate("AKIAIOSFODNN7EXAMPL1") }
+        #expect(throws: Never.self) { try KeyOwnerLookup.validate(leaked) }
     }
 
     @Test func quarantineDeniesAreReadFromTheDocument() {

@@ -1,19 +1,10 @@
-/// The kinds of AWS unique identifiers the scanner reports, by their documented four-letter prefix.
-///
-/// Source: IAM User Guide, "IAM identifiers — Unique identifiers"
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids).
+import MamoriCore
+
+/// The scanner's view of a key ID's prefix (the prefixes themselves are ``AccessKeyID/Prefix`` in
+/// MamoriCore, the one definition of a key ID): what it reports and how it recognises one in bytes.
 /// Only the prefixes that name *credentials* are reported; `AIDA` (user), `AROA` (role) and the
 /// other resource prefixes identify principals, not secrets, and would only add noise.
-public enum KeyIdPrefix: String, Codable, Sendable, CaseIterable {
-    /// Long-term access key of an IAM user or root.
-    case akia = "AKIA"
-    /// Temporary access key from STS; useless without its session token.
-    case asia = "ASIA"
-    /// STS service bearer token.
-    case abia = "ABIA"
-    /// Context-specific credential.
-    case acca = "ACCA"
-
+extension AccessKeyID.Prefix {
     /// The finding type reported for a key ID with this prefix.
     public var findingType: SecretFindingType {
         switch self {
@@ -26,7 +17,7 @@ public enum KeyIdPrefix: String, Codable, Sendable, CaseIterable {
 
     /// Recognises the prefix at `p` (four bytes must be readable).
     @inline(__always)
-    static func at(_ p: UnsafeRawPointer) -> KeyIdPrefix? {
+    static func at(_ p: UnsafeRawPointer) -> AccessKeyID.Prefix? {
         guard p.load(as: UInt8.self) == 0x41, p.load(fromByteOffset: 3, as: UInt8.self) == 0x41 else { return nil }
         switch (p.load(fromByteOffset: 1, as: UInt8.self), p.load(fromByteOffset: 2, as: UInt8.self)) {
         case (0x4B, 0x49): return .akia   // KI
