@@ -180,9 +180,9 @@ public enum Catalog {
         // so the advice must not promise an exception it cannot express.
         remediation: "Stop using it: create no volumes from it and replace volumes already made from it. This account cannot delete or unshare a snapshot "
             + "shared into it; only the owner can, so ask the owner to remove the create-volume permission. What IAM can express: a Deny of "
-            + "ec2:CreateVolume (and ec2:CopySnapshot, which would make a copy your own) on this snapshot's ARN, arn:aws:ec2:REGION::snapshot/SNAPSHOT-ID, "
+            + "ec2:CreateVolume (and ec2:CopySnapshot, which would make a copy your own) on this snapshot's ARN, arn:PARTITION:ec2:REGION::snapshot/SNAPSHOT-ID (PARTITION: aws, aws-cn in China, aws-us-gov in GovCloud), "
             + "one snapshot at a time. What it cannot: no condition key restricts ec2:CreateVolume by the snapshot's owner and snapshot ARNs carry no "
-            + "account ID, so there is no deny-except-trusted-owners policy; a blanket Deny on arn:aws:ec2:*::snapshot/* also blocks volumes from "
+            + "account ID, so there is no deny-except-trusted-owners policy; a blanket Deny on arn:PARTITION:ec2:*::snapshot/* also blocks volumes from "
             + "your own snapshots (restores, AWS Backup).")
     public static let sharedDBSnapshot = CheckDefinition(
         id: "rds.shared_snapshot_untrusted", title: "RDS snapshot shared into the account by an untrusted account", severity: .medium, resourceType: "AwsRdsDbSnapshot",
@@ -190,7 +190,8 @@ public enum Catalog {
         remediation: "Do not restore or copy it. This account cannot delete or unshare a snapshot shared into it; only the owner can, so ask the owner "
             + "to remove this account from the snapshot's restore attribute. RDS snapshot ARNs carry the owner's account ID, so a Deny of "
             + "rds:RestoreDBInstanceFromDBSnapshot, rds:RestoreDBClusterFromSnapshot, rds:CopyDBSnapshot and rds:CopyDBClusterSnapshot on "
-            + "arn:aws:rds:*:OWNER-ACCOUNT:snapshot:* and arn:aws:rds:*:OWNER-ACCOUNT:cluster-snapshot:* blocks that owner's snapshots without touching yours.")
+            + "arn:PARTITION:rds:*:OWNER-ACCOUNT:snapshot:* and arn:PARTITION:rds:*:OWNER-ACCOUNT:cluster-snapshot:* (PARTITION: aws, aws-cn in China, "
+            + "aws-us-gov in GovCloud) blocks that owner's snapshots without touching yours.")
     public static let sharedOutAMI = CheckDefinition(
         id: "ec2.ami_shared_out", title: "Own AMI is public or shared outside the trust", severity: .high, resourceType: "AwsEc2Image",
         rationale: "An AMI carries its snapshots' data (keys, configuration, code); anyone it is launchable by can read all of it.",

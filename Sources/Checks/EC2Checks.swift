@@ -118,7 +118,7 @@ enum EC2Checks {
             guard let metadata = config.metadata else { continue }
             if let finding = judge(Catalog.launchConfigurationHopLimit, "Launch configuration \(config.name)", metadata,
                                    container: imageMarker(config.imageId),
-                                   resource: config.arn ?? "arn:aws:autoscaling:\(r):\(account):launchConfiguration:*:launchConfigurationName/\(config.name)") {
+                                   resource: config.arn ?? regionalARN("autoscaling", r, account, "launchConfiguration:*:launchConfigurationName/\(config.name)")) {
                 findings.append(finding)
             }
         }

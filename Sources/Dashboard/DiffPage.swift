@@ -55,11 +55,11 @@ extension DashboardPages {
             chosen: true, a: a, b: b, aLabel: Self.label(before), bLabel: Self.label(after),
             differentTargets: before.target != after.target || before.kind != after.kind,
             newCount: diff.new.count, fixedCount: diff.fixed.count, openCount: diff.open.count, movedCount: diff.moved.count,
-            new: diff.new.prefix(limit).map { Self.row($0, status: .fail, scan: b) },
-            fixed: diff.fixed.prefix(limit).map { Self.row($0, status: .fail, scan: a) },
+            new: diff.new.prefix(limit).map { Self.row($0, status: .fail, scan: b, partitions: new.partitions) },
+            fixed: diff.fixed.prefix(limit).map { Self.row($0, status: .fail, scan: a, partitions: old.partitions) },
             // Moved and renamed first: they are the ones a reader would otherwise miss.
             open: (diff.moved + diff.open.filter { $0.previousResource == nil }).prefix(limit)
-                .map { Self.row($0.finding, status: .fail, scan: b, previousResource: $0.previousResource) },
+                .map { Self.row($0.finding, status: .fail, scan: b, previousResource: $0.previousResource, partitions: new.partitions) },
             newTruncated: diff.new.count > limit, fixedTruncated: diff.fixed.count > limit, openTruncated: diff.open.count > limit,
             limit: limit, unreadable: diff.uncomparableAccounts.isEmpty ? nil : diff.uncomparableAccounts.joined(separator: ", "),
             older: options(selected: a), newer: options(selected: b))

@@ -47,7 +47,7 @@ extension DashboardPages {
             check: f.check, title: f.title, account: f.account,
             accountName: accounts.first { $0.accountId == f.account }?.name, region: f.region, resource: f.resource,
             resourceType: f.resourceType, resourceUid: stored.resourceUid, message: f.message, remediation: f.remediation,
-            rationale: Self.rationale[f.check], consoleURL: Formatting.safeConsoleURL(ConsoleLinks.url(for: f)),
+            rationale: Self.rationale[f.check], consoleURL: Formatting.safeConsoleURL(ConsoleLinks.url(for: f, accounts: findings.partitions)),
             mutedReason: stored.mutedReason, firstSeen: firstSeen, firstSeenLink: firstLink)
         return Page(title: f.title, template: "finding", view: view)
     }

@@ -54,7 +54,7 @@ extension DashboardPages {
         }
         let view = FindingsView(
             scanId: id, target: scan.target, matched: result.matched, total: findings.findings.count, filtered: !filter.isEmpty,
-            rows: result.rows.map { Self.row(findings.findings[$0], status: findings.statuses[$0], scan: id) },
+            rows: result.rows.map { Self.row(findings.findings[$0], status: findings.statuses[$0], scan: id, partitions: findings.partitions) },
             hasRows: !result.rows.isEmpty, page: result.page, pageCount: result.pageCount,
             previousLink: result.page > 1 ? base + filter.query(page: result.page - 1) : nil,
             nextLink: result.page < result.pageCount ? base + filter.query(page: result.page + 1) : nil,
@@ -67,12 +67,13 @@ extension DashboardPages {
         return Page(title: "Findings of scan #\(id)", template: "findings", view: view)
     }
 
-    static func row(_ stored: StoredFinding, status: DisplayStatus, scan: Int64, previousResource: String? = nil) -> FindingRowView {
+    static func row(_ stored: StoredFinding, status: DisplayStatus, scan: Int64, previousResource: String? = nil,
+                    partitions: [String: Partition] = [:]) -> FindingRowView {
         let f = stored.finding
         return FindingRowView(severity: f.severity.rawValue, status: status.rawValue, check: f.check, title: f.title,
                               account: f.account, region: f.region, resource: f.resource, message: f.message,
                               link: "/scans/\(scan)/findings/\(stored.fingerprint)",
-                              consoleURL: Formatting.safeConsoleURL(ConsoleLinks.url(for: f)),
+                              consoleURL: Formatting.safeConsoleURL(ConsoleLinks.url(for: f, accounts: partitions)),
                               mutedReason: stored.mutedReason, previousResource: previousResource)
     }
 }

@@ -55,11 +55,11 @@ enum Formatting {
         pairs.compactMap { name, value in value.map { "\(name)=\(queryValue($0))" } }.joined(separator: "&")
     }
 
-    /// A console link only when it points at the AWS console over HTTPS (defence in depth: the
-    /// value is built from stored data).
+    /// A console link only when it points at an AWS console (any partition's) over HTTPS (defence
+    /// in depth: the value is built from stored data).
     static func safeConsoleURL(_ url: String?) -> String? {
         guard let url, let host = URL(string: url)?.host, url.hasPrefix("https://"),
-              host == "console.aws.amazon.com" || host.hasSuffix(".console.aws.amazon.com") else { return nil }
+              Partition.all.contains(where: { host == $0.consoleHost || host.hasSuffix("." + $0.consoleHost) }) else { return nil }
         return url
     }
 }

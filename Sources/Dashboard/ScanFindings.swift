@@ -32,6 +32,8 @@ struct ScanFindings: Sendable {
     let accounts: [String]
     let regions: [String]
     let byFingerprint: [String: Int]
+    /// Each account's partition as its findings show it: console links of account-wide findings.
+    let partitions: [String: Partition]
 
     init(scan: ScanRecord, findings unsorted: [StoredFinding]) {
         let sorted = unsorted.map { ($0, DisplayStatus($0)) }.sorted { a, b in
@@ -57,6 +59,7 @@ struct ScanFindings: Sendable {
             index[finding.fingerprint] = position
         }
         byFingerprint = index
+        partitions = Partition.byAccount(findings.lazy.map(\.finding))
     }
 
     func finding(_ fingerprint: String) -> StoredFinding? {

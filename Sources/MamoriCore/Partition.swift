@@ -55,6 +55,18 @@ public struct Partition: Sendable, Hashable, Codable, CustomStringConvertible {
         "arn:\(name):\(service):\(region):\(account):\(resource)"
     }
 
+    /// The AWS Management Console's host in this partition. Each partition has its own console and
+    /// its own sign-in: a commercial-console link to a China or GovCloud resource opens nothing.
+    /// China: console.amazonaws.cn (AWS China's "Getting Started" guide); GovCloud:
+    /// console.amazonaws-us-gov.com (sign-in at signin.amazonaws-us-gov.com, AWS GovCloud (US) User Guide).
+    public var consoleHost: String {
+        switch name {
+        case Partition.awsCN.name: "console.amazonaws.cn"
+        case Partition.awsUSGov.name: "console.amazonaws-us-gov.com"
+        default: "console.aws.amazon.com"
+        }
+    }
+
     /// The account's root principal, `arn:PARTITION:iam::ACCOUNT:root`.
     public func rootARN(account: String) -> String { arn("iam", account: account, "root") }
 
@@ -73,5 +85,30 @@ public struct Partition: Sendable, Hashable, Codable, CustomStringConvertible {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)
+    }
+}
+
+extension Finding {
+    /// The partition a finding lives in, the one rule every report and page uses: its region's;
+    /// for an account-wide finding (`global`) its resource ARN's, else its account's (`accounts`,
+    /// from the inventory or learnt with ``Partition/byAccount(_:)``), else the commercial one.
+    /// A key ID or a bare name carries no partition, hence the account fallback.
+    public func partition(accounts: [String: Partition] = [:]) -> Partition {
+        if region != "global" { return Partition(region: region) }
+        return Partition(arn: resource) ?? accounts[account] ?? .aws
+    }
+}
+
+extension Partition {
+    /// Each account's partition as its findings show it (a regional finding or an ARN): for stores
+    /// that kept findings but not the inventory, so an account-wide finding on a key ID still links
+    /// to its own partition's console.
+    public static func byAccount(_ findings: some Sequence<Finding>) -> [String: Partition] {
+        var partitions: [String: Partition] = [:]
+        for finding in findings where partitions[finding.account] == nil {
+            if finding.region != "global" { partitions[finding.account] = Partition(region: finding.region) }
+            else if let partition = Partition(arn: finding.resource) { partitions[finding.account] = partition }
+        }
+        return partitions
     }
 }

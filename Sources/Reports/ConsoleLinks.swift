@@ -2,18 +2,22 @@ import Foundation
 import MamoriCore
 
 /// Links to the resource in the AWS console, from the finding's resource type, ARN and region.
-/// Nil when there is no page for the resource (the report shows the ARN only).
+/// Nil when there is no page for the resource (the report shows the ARN only). The console host is
+/// the finding's partition's (China and GovCloud have their own consoles; `Finding.partition`).
 public enum ConsoleLinks {
-    static let base = "https://console.aws.amazon.com"
-
-    public static func url(for finding: Finding) -> String? {
-        let region = finding.region == "global" ? "us-east-1" : finding.region
+    public static func url(for finding: Finding, accounts: [String: Partition] = [:]) -> String? {
+        let partition = finding.partition(accounts: accounts)
+        let base = "https://\(partition.consoleHost)"
+        let region = finding.region == "global" ? partition.globalRegion : finding.region
         let resource = finding.resource
         let id = resource.lastIndex(where: { $0 == "/" || $0 == ":" }).map { String(resource[resource.index(after: $0)...]) } ?? resource
         let escapedId = percentEncode(id, keep: "-._~!$'()*+,;=:@")
         let ec2 = "\(base)/ec2/home?region=\(region)#"
         switch finding.resourceType {
-        case "AwsS3Bucket": return "https://s3.console.aws.amazon.com/s3/buckets/\(escapedId)?region=\(region)"
+        case "AwsS3Bucket":
+            // The commercial S3 console has its own host; the other partitions serve it under their console.
+            let s3 = partition == .aws ? "https://s3.console.aws.amazon.com" : base
+            return "\(s3)/s3/buckets/\(escapedId)?region=\(region)"
         case "AwsIamUser": return "\(base)/iam/home#/users/details/\(escapedId)"
         case "AwsIamRole": return "\(base)/iam/home#/roles/details/\(escapedId)"
         case "AwsIamGroup": return "\(base)/iam/home#/groups/details/\(escapedId)"
@@ -27,15 +31,15 @@ public enum ConsoleLinks {
         case "AwsRdsDbSnapshot": return "\(base)/rds/home?region=\(region)#snapshots-list:"
         case "AwsSnsTopic": return "\(base)/sns/v3/home?region=\(region)#/topic/\(escape(finding.resource))"
         case "AwsSqsQueue":
-            let url = "https://sqs.\(region).amazonaws.com/\(finding.account)/\(id)"
+            let url = "https://sqs.\(region).\(partition.dnsSuffix)/\(finding.account)/\(id)"
             return "\(base)/sqs/v3/home?region=\(region)#/queues/\(escape(url))"
-        case "AwsAccount": return accountPage(finding.check, region: region)
+        case "AwsAccount": return accountPage(finding.check, region: region, base: base)
         default: return nil
         }
     }
 
     /// Account-wide findings point at the setting that fixes them.
-    static func accountPage(_ check: String, region: String) -> String? {
+    static func accountPage(_ check: String, region: String, base: String) -> String? {
         switch check {
         case let id where id.hasPrefix("iam.root"): "\(base)/iam/home#/security_credentials"
         case "cloudtrail.no_multi_region_trail": "\(base)/cloudtrail/home?region=\(region)#/trails"

@@ -55,7 +55,7 @@ enum HTMLAssets {
             if (content instanceof Node) { td.appendChild(content); } else { td.textContent = content; }
             tr.appendChild(td); return td;
           }
-          function safeURL(url) { return /^https:\\/\\/([a-z0-9-]+\\.)*console\\.aws\\.amazon\\.com\\//.test(url) ? url : ""; }
+          function safeURL(url) { return /^https:\\/\\/([a-z0-9-]+\\.)*(console\\.aws\\.amazon\\.com|console\\.amazonaws\\.cn|console\\.amazonaws-us-gov\\.com)\\//.test(url) ? url : ""; }
           function detail(r) {
             var tr = document.createElement("tr"), td, c = D.checks[r[0]];
             tr.className = "detail";

@@ -79,7 +79,7 @@ struct HTMLData: Encodable {
                            account: index(finding.account, &accountIndex, &accounts),
                            region: index(finding.region, &regionIndex, &regions),
                            resource: finding.resource, type: finding.resourceType, message: finding.message,
-                           url: ConsoleLinks.url(for: finding) ?? "", reason: reason))
+                           url: ConsoleLinks.url(for: finding, accounts: input.partitions) ?? "", reason: reason))
         }
         self.checks = checks
         self.accounts = accounts

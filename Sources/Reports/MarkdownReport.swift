@@ -36,7 +36,7 @@ public enum MarkdownReport {
                 out += "**Fix:** \(escape(items[0].remediation))\n\n"
                 out += "| Status | Account | Region | Resource | Message |\n|---|---|---|---|---|\n"
                 for finding in items {
-                    let resource = ConsoleLinks.url(for: finding).map { "[\(escape(finding.resource))](\($0))" } ?? escape(finding.resource)
+                    let resource = ConsoleLinks.url(for: finding, accounts: input.partitions).map { "[\(escape(finding.resource))](\($0))" } ?? escape(finding.resource)
                     out += "| \(finding.status.rawValue) | \(escape(finding.account)) | \(escape(finding.region)) | \(resource) | \(escape(finding.message)) |\n"
                 }
             }

@@ -31,27 +31,4 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .html: try HTMLReport.render(input)
         }
     }
-
-    /// Parses `--format` values: repeatable and comma-separated, duplicates dropped, order kept.
-    public static func parse(_ values: [String]) throws(FormatError) -> [ReportFormat] {
-        var formats: [ReportFormat] = []
-        for value in values {
-            for part in value.split(separator: ",") {
-                let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-                let alias = name == "md" ? "markdown" : name
-                guard let format = ReportFormat(rawValue: alias) else { throw FormatError(value: String(part)) }
-                if !formats.contains(format) { formats.append(format) }
-            }
-        }
-        return formats
-    }
-}
-
-/// An unknown `--format` value.
-public struct FormatError: Error, CustomStringConvertible, Equatable {
-    public var value: String
-    public init(value: String) { self.value = value }
-    public var description: String {
-        "unknown format '\(value)'; choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-    }
 }

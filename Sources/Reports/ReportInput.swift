@@ -34,9 +34,7 @@ public struct ReportInput: Sendable {
         self.history = history
         self.accountNames = accountNames
         // Without an inventory, an account's regional findings say which partition it is in.
-        for finding in findings where finding.region != "global" && partitions[finding.account] == nil {
-            partitions[finding.account] = Partition(region: finding.region)
-        }
+        partitions = Partition.byAccount(findings)
     }
 
     /// The usual input from an inventory: metrics computed, failures only unless `all`.
@@ -53,8 +51,7 @@ public struct ReportInput: Sendable {
     /// The partition a finding lives in: its region's, else its resource ARN's, else its account's.
     /// Account-wide findings (region `global`) carry no region to tell.
     public func partition(of finding: Finding) -> Partition {
-        if finding.region != "global" { return Partition(region: finding.region) }
-        return Partition(arn: finding.resource) ?? partitions[finding.account] ?? .aws
+        finding.partition(accounts: partitions)
     }
 }
 

@@ -94,6 +94,10 @@ struct UnitTests {
     @Test func consoleLinksMustPointAtTheConsole() {
         #expect(Formatting.safeConsoleURL("https://console.aws.amazon.com/iam/home") != nil)
         #expect(Formatting.safeConsoleURL("https://s3.console.aws.amazon.com/s3/buckets/x") != nil)
+        // Every partition's own console, and nothing that merely ends like one.
+        #expect(Formatting.safeConsoleURL("https://console.amazonaws.cn/ec2/home?region=cn-north-1") != nil)
+        #expect(Formatting.safeConsoleURL("https://console.amazonaws-us-gov.com/iam/home") != nil)
+        #expect(Formatting.safeConsoleURL("https://evilconsole.amazonaws.cn/") == nil)
         #expect(Formatting.safeConsoleURL("javascript:alert(1)") == nil)
         #expect(Formatting.safeConsoleURL("https://console.aws.amazon.com.evil.example/") == nil)
         #expect(Formatting.safeConsoleURL("http://console.aws.amazon.com/") == nil)

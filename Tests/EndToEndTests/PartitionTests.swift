@@ -62,4 +62,13 @@ struct PartitionTests {
             #expect(!resources.isEmpty && resources.allSatisfy { $0["cloud_partition"] as? String == "aws-cn" })
         }
     }
+
+    /// Console links (Markdown, HTML, dashboard) point at the China console, never the commercial one,
+    /// and the advice text names no `arn:aws:` either.
+    @Test func markdownLinksToTheChinaConsole() throws {
+        let run = try scan("markdown")
+        #expect(run.stdout.contains("](https://console.amazonaws.cn/"), "\(run.stdout.prefix(2000))")
+        #expect(!run.stdout.contains("console.aws.amazon.com"))
+        #expect(!run.stdout.contains("arn:aws:"))
+    }
 }

@@ -58,6 +58,13 @@ struct SelectionEndToEndTests {
         #expect(report.stdout.contains("| CIS 1.10 | `iam.console_without_mfa` |"))
         #expect(report.stdout.contains("## Expired mutes"))
 
+        // Several formats at once (repeated and comma-separated, `md` for markdown, duplicates once), one file each.
+        let out = "\(dir)/reports"
+        let several = try Mamori.run(["check", "--inventory", inventory, "--format", "sarif,md", "--format", "JSON", "--format", "sarif,",
+                                      "--output-dir", out])
+        #expect([0, 1, 3].contains(several.status) && several.stdout.isEmpty, "stderr: \(several.stderr)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == ["findings.sarif", "findings.md", "findings.json"])
+
         // A section nobody reads is refused.
         try "secrets:\n  baseline: b.json\n".write(toFile: "\(dir)/bad.yml", atomically: true, encoding: .utf8)
         let bad = try Mamori.run(["check", "--inventory", inventory, "--config", "\(dir)/bad.yml"])

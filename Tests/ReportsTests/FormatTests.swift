@@ -138,9 +138,7 @@ import Testing
         #expect(text.contains("&lt;script&gt;x&lt;/script&gt; \\| \\[link\\](javascript:1)"))
     }
 
-    @Test func formatsParseRepeatedAndCommaSeparated() throws {
-        #expect(try ReportFormat.parse(["sarif,ocsf", "html", "sarif", "md"]) == [.sarif, .ocsf, .html, .markdown])
-        #expect(throws: FormatError(value: "xml")) { try ReportFormat.parse(["csv,xml"]) }
+    @Test func formatFileNames() throws {
         #expect(ReportFormat.ocsf.fileName == "findings.ocsf.json")
         #expect(ReportFormat.html.fileName == "report.html")
     }
@@ -153,5 +151,26 @@ import Testing
         var unknown = instance
         unknown.resourceType = "AwsSomethingElse"
         #expect(ConsoleLinks.url(for: unknown) == nil)
+    }
+
+    /// Each partition has its own console; the link follows the resource's ARN (or the region).
+    @Test func consoleLinksFollowThePartition() {
+        var instance = Self.finding("arn:aws-cn:ec2:cn-north-1:111122223333:instance/i-0abc")
+        instance.resourceType = "AwsEc2Instance"
+        instance.region = "cn-north-1"
+        #expect(ConsoleLinks.url(for: instance) == "https://console.amazonaws.cn/ec2/home?region=cn-north-1#InstanceDetails:instanceId=i-0abc")
+        var bucket = Self.finding("arn:aws-us-gov:s3:::gov-assets")
+        bucket.region = "us-gov-west-1"
+        #expect(ConsoleLinks.url(for: bucket) == "https://console.amazonaws-us-gov.com/s3/buckets/gov-assets?region=us-gov-west-1")
+        var root = Self.finding("arn:aws-cn:iam::111122223333:root")
+        root.resourceType = "AwsAccount"
+        root.check = "guardduty.disabled"
+        root.region = "global"
+        // A global finding opens the partition's own global region, never us-east-1.
+        #expect(ConsoleLinks.url(for: root) == "https://console.amazonaws.cn/guardduty/home?region=cn-northwest-1")
+        var queue = Self.finding("arn:aws-cn:sqs:cn-north-1:111122223333:jobs")
+        queue.resourceType = "AwsSqsQueue"
+        queue.region = "cn-north-1"
+        #expect(ConsoleLinks.url(for: queue)?.hasPrefix("https://console.amazonaws.cn/sqs/v3/home?region=cn-north-1#/queues/https%3A%2F%2Fsqs.cn-north-1.amazonaws.com.cn%2F") == true)
     }
 }

@@ -41,7 +41,7 @@ enum OutputFormat: String, CaseIterable, Sendable {
     static func parseList(_ values: [String], offered: [OutputFormat]) throws(ValidationError) -> [OutputFormat] {
         var formats: [OutputFormat] = []
         for value in values {
-            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+            for part in value.split(separator: ",") {
                 guard let format = OutputFormat(name: String(part)), offered.contains(format) else {
                     throw ValidationError(refusal(String(part), offered: offered))
                 }
