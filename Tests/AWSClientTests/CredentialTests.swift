@@ -1,3 +1,4 @@
+import AWSTestSupport
 import Foundation
 import MamoriCore
 import Testing

@@ -1,3 +1,4 @@
+import AWSTestSupport
 import Foundation
 import Testing
 @testable import AWSClient
@@ -102,17 +103,13 @@ struct AllowedImagesRecordedTests {
 
     /// The collector's calls against the recorded responses: GetAllowedImagesSettings, then DescribeImages.
     func decoded() async throws -> (AllowedImagesState, [String: AMIRecord], [String]) {
-        let transport = RecordedTransport([Self.settingsXML, Self.imagesXML])
-        let configuration = ClientConfiguration(
-            endpoints: EndpointResolver(override: URL(string: "http://127.0.0.1:1")),
-            retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.001, maxDelay: 0.01), transport: transport)
-        let client = AWSClient(credentials: StaticCredentialProvider(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
-                               configuration: configuration)
+        let transport = ReplayTransport([ok(Self.settingsXML), ok(Self.imagesXML)])
+        let client = testClient(transport, maxAttempts: 1)
         let context = CollectionContext(client: client, accountId: account, errors: ErrorLog(), progress: { _ in }, fanOut: 1)
         let collector = ImageCollector(context: context, region: "eu-west-1")
         let settings = try await collector.fetchAllowedImages()
         let records = try await collector.describeOnce(["ami-0aaaaaaaaaaaaaaa1"])  // the recorded page answers whatever was asked
-        return (settings, Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }), transport.bodies)
+        return (settings, Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }), transport.sent.map { String(decoding: $0.body, as: UTF8.self) })
     }
 
     @Test func everyCriterionTypeFromRecordedResponses() async throws {
@@ -175,24 +172,4 @@ struct AllowedImagesRecordedTests {
         #expect(finding.message.contains("disagree with EC2 for: ami-0fffffffffffffff1 (criteria say allowed, EC2 says ImageAllowed=false)"))
         #expect(!finding.message.contains("ami-0bbbbbbbbbbbbbbb2 ("))
     }
-}
-
-/// Answers each request with the next recorded body (HTTP 200) and keeps the request bodies.
-private final class RecordedTransport: HTTPTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var responses: [String]
-    private var sentBodies: [String] = []
-
-    init(_ responses: [String]) { self.responses = responses }
-
-    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
-        let next: String? = lock.withLock {
-            sentBodies.append(String(decoding: request.body, as: UTF8.self))
-            return responses.isEmpty ? nil : responses.removeFirst()
-        }
-        guard let next else { throw .transport(operation: "replay", reason: "no more recorded responses") }
-        return HTTPResponse(status: 200, headers: [:], body: Data(next.utf8))
-    }
-
-    var bodies: [String] { lock.withLock { sentBodies } }
 }

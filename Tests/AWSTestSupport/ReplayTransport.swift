@@ -1,19 +1,20 @@
 import Foundation
-@testable import AWSClient
+import AWSClient
 
+/// Shared by the AWSClient, Collectors, Remediation and Checks tests (one replay transport, not one per target).
 /// A transport that answers from a script of recorded responses and keeps every request.
-final class ReplayTransport: HTTPTransport, @unchecked Sendable {
+public final class ReplayTransport: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var responses: [Result<HTTPResponse, AWSError>]
     private(set) var requests: [HTTPRequest] = []
 
-    init(_ responses: [Result<HTTPResponse, AWSError>]) { self.responses = responses }
+    public init(_ responses: [Result<HTTPResponse, AWSError>]) { self.responses = responses }
 
-    convenience init(status: Int = 200, headers: [String: String] = [:], body: String) {
+    public convenience init(status: Int = 200, headers: [String: String] = [:], body: String) {
         self.init([.success(HTTPResponse(status: status, headers: headers, body: Data(body.utf8)))])
     }
 
-    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
         let next: Result<HTTPResponse, AWSError> = lock.withLock {
             requests.append(request)
             return responses.isEmpty ? .failure(.transport(operation: "replay", reason: "no more recorded responses")) : responses.removeFirst()
@@ -21,10 +22,10 @@ final class ReplayTransport: HTTPTransport, @unchecked Sendable {
         return try next.get()
     }
 
-    var sent: [HTTPRequest] { lock.withLock { requests } }
+    public var sent: [HTTPRequest] { lock.withLock { requests } }
 }
 
-func testClient(_ transport: ReplayTransport, maxAttempts: Int = 3) -> AWSClient {
+public func testClient(_ transport: ReplayTransport, maxAttempts: Int = 3) -> AWSClient {
     let configuration = ClientConfiguration(
         endpoints: EndpointResolver(override: URL(string: "http://127.0.0.1:1")),
         retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.001, maxDelay: 0.01), transport: transport)
@@ -32,10 +33,10 @@ func testClient(_ transport: ReplayTransport, maxAttempts: Int = 3) -> AWSClient
                      configuration: configuration)
 }
 
-func ok(_ body: String, headers: [String: String] = [:]) -> Result<HTTPResponse, AWSError> {
+public func ok(_ body: String, headers: [String: String] = [:]) -> Result<HTTPResponse, AWSError> {
     .success(HTTPResponse(status: 200, headers: headers, body: Data(body.utf8)))
 }
 
-func failure(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Result<HTTPResponse, AWSError> {
+public func failure(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Result<HTTPResponse, AWSError> {
     .success(HTTPResponse(status: status, headers: headers, body: Data(body.utf8)))
 }
