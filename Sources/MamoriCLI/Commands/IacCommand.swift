@@ -39,13 +39,13 @@ struct IacCommand: AsyncParsableCommand {
         default: .text
         }
         guard let minimum = Severity(rawValue: minSeverity) else {
-            throw fail("unknown --min-severity '\(minSeverity)'; use info, low, medium, high or critical")
+            throw CLIError.command("iac", "unknown --min-severity '\(minSeverity)'; use info, low, medium, high or critical")
         }
         let result: IaCScanResult
         do {
             result = try await IaCScanner().scan(paths: paths).filtered(minimum: minimum)
         } catch {
-            throw fail(error.description)
+            throw CLIError.command("iac", error.description)
         }
         let data: Data
         do {
@@ -55,11 +55,11 @@ struct IacCommand: AsyncParsableCommand {
             case .sarif: data = try IaCReport.sarif(result, toolVersion: MamoriVersion.string)
             }
         } catch {
-            throw fail("cannot encode the report: \(error)")
+            throw CLIError.command("iac", "cannot encode the report: \(error)")
         }
         if let output {
             do { try data.write(to: URL(fileURLWithPath: output)) } catch {
-                throw fail("cannot write \(output): \(error.localizedDescription)")
+                throw CLIError.command("iac", "cannot write \(output): \(error.localizedDescription)")
             }
         } else {
             FileHandle.standardOutput.write(data)
@@ -71,9 +71,5 @@ struct IacCommand: AsyncParsableCommand {
         }
         if !result.findings.isEmpty { throw ExitCode(1) }
         if !result.errors.isEmpty { throw ExitCode(2) }
-    }
-
-    private func fail(_ message: String) -> CLIError {
-        .command("iac", message)
     }
 }

@@ -15,12 +15,8 @@ struct ImdsCommand: AsyncParsableCommand {
     )
 }
 
-/// `mamori imds: MESSAGE`, exit 2 (see ``CLIError``).
+/// Output helpers shared by the `imds` subcommands (their errors are `CLIError.command("imds", …)`).
 enum ImdsCLI {
-    static func fail(_ message: String) -> CLIError {
-        .command("imds", message)
-    }
-
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -27,7 +27,7 @@ struct ImdsHostCommand: AsyncParsableCommand {
     func run() async throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ImdsCLI.fail("--root \(root): not a directory")
+            throw CLIError.command("imds", "--root \(root): not a directory")
         }
         let items = root == "/" ? HostCheck().run() : HostCheck(root: root, home: String(root.reversed().drop(while: { $0 == "/" }).reversed()) + NSHomeDirectory()).run()
         let rendered: String
@@ -35,7 +35,7 @@ struct ImdsHostCommand: AsyncParsableCommand {
         case .json: rendered = ImdsRendering.json(items)
         default: rendered = ImdsRendering.text(items)
         }
-        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw ImdsCLI.fail("\(error)") }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw CLIError.command("imds", "\(error)") }
         if items.contains(where: { $0.status == .fail || $0.status == .warn }) { throw ExitCode(1) }
     }
 }

@@ -41,14 +41,14 @@ struct ImdsRuleCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let t = QueryTarget(rawValue: target.lowercased()) else {
-            throw ImdsCLI.fail("--target \(target): use one of \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CLIError.command("imds", "--target \(target): use one of \(QueryTarget.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let result = Result { () throws(LogDetectError) -> String in try convert(t) }
         switch result {
         case let .success(query):
             do { try Console.writeReport(Data((query.hasSuffix("\n") ? query : query + "\n").utf8), to: output) }
-            catch { throw ImdsCLI.fail("\(error)") }
-        case let .failure(error): throw ImdsCLI.fail(error.description)
+            catch { throw CLIError.command("imds", "\(error)") }
+        case let .failure(error): throw CLIError.command("imds", error.description)
         }
     }
 

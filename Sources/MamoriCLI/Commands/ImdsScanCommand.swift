@@ -70,20 +70,20 @@ struct ImdsScanCommand: AsyncParsableCommand {
             } else if let lf = LogFormat(argument: f) {
                 forced = lf
             } else if OutputFormat(name: f) != nil {
-                throw ImdsCLI.fail(OutputFormat.refusal(f, offered: TableOrJSON.offered))
+                throw CLIError.command("imds", OutputFormat.refusal(f, offered: TableOrJSON.offered))
             } else {
-                throw ImdsCLI.fail("--format \(f): not an output format (\(OutputFormat.sentence(TableOrJSON.offered))) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw CLIError.command("imds", "--format \(f): not an output format (\(OutputFormat.sentence(TableOrJSON.offered))) nor a log format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         if let logFormat {
-            guard let lf = LogFormat(argument: logFormat) else { throw ImdsCLI.fail(LogDetectError.unknownLogFormat(logFormat).description) }
+            guard let lf = LogFormat(argument: logFormat) else { throw CLIError.command("imds", LogDetectError.unknownLogFormat(logFormat).description) }
             forced = lf
         }
         do {
             let cfg = try config.map(ImdsConfig.load) ?? ImdsConfig()
             if forced == nil, let f = cfg.format { forced = LogFormat(argument: f) }
             let loaded = try RuleLoader.load(files: cfg.rules + rules, includeBuiltIn: !noBuiltinRule)
-            guard !loaded.isEmpty else { throw ImdsCLI.fail("no rules to evaluate (--no-builtin-rule without --rule)") }
+            guard !loaded.isEmpty else { throw CLIError.command("imds", "no rules to evaluate (--no-builtin-rule without --rule)") }
             let options = ScanOptions(
                 rules: loaded.map(CompiledRule.init), format: forced,
                 onlySource: try RuleLoader.cidrs(cfg.onlySource + onlySource),
@@ -92,14 +92,14 @@ struct ImdsScanCommand: AsyncParsableCommand {
             )
             let report = await LogDetect.Scanner(options: options).scan(paths: logs, parallelism: max(1, jobs))
             let text = output == .json ? ImdsRendering.json(report) : ImdsRendering.text(report)
-            do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { throw ImdsCLI.fail("\(error)") }
+            do { try Console.writeReport(Data(text.utf8), to: outputFile) } catch { throw CLIError.command("imds", "\(error)") }
             for f in report.files where f.error != nil {
                 FileHandle.standardError.write(Data("mamori imds: \(TerminalText.sanitize(f.file)): \(TerminalText.sanitize(f.error ?? ""))\n".utf8))
             }
             if !report.alerts.isEmpty { throw ExitCode(1) }
             if report.hasErrors { throw ExitCode(2) }
         } catch let error as LogDetectError {
-            throw ImdsCLI.fail(error.description)
+            throw CLIError.command("imds", error.description)
         }
     }
 }

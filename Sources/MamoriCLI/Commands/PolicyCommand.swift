@@ -40,21 +40,21 @@ struct PolicyCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let resourceType = PolicyResourceType(rawValue: type.lowercased()) else {
-            throw fail("--type must be one of s3, sns, sqs (got \"\(type)\")")
+            throw CLIError.command("policy", "--type must be one of s3, sns, sqs (got \"\(type)\")")
         }
         let json = format.value == .json
         if let account, !AccountID.isValid(account) {
-            throw fail("--account must be a 12-digit AWS account ID (got \"\(account)\")")
+            throw CLIError.command("policy", "--account must be a 12-digit AWS account ID (got \"\(account)\")")
         }
         let text = try readInput()
         let verdict: PolicyVerdict
         do {
             verdict = try PolicyAnalyzer.analyze(policy: text, type: resourceType, account: account)
         } catch {
-            throw fail("\(file == "-" ? "standard input" : file): \(error.description)")
+            throw CLIError.command("policy", "\(file == "-" ? "standard input" : file): \(error.description)")
         }
         let rendered = json ? verdict.renderJSON(type: resourceType) : verdict.renderText(escaping: TerminalText.sanitize)
-        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw fail("\(error)") }
+        do { try Console.writeReport(Data(rendered.utf8), to: output) } catch { throw CLIError.command("policy", "\(error)") }
         if verdict.isPublic { throw ExitCode(1) }
     }
 
@@ -69,18 +69,14 @@ struct PolicyCommand: AsyncParsableCommand {
                                 : try RegularFile.read(file, maxBytes: limit)
         } catch {
             switch error {
-            case let .tooLarge(name, _): throw fail("\(name) is \(tooLarge)")
-            case let .openFailed(name, reason), let .readFailed(name, reason): throw fail("cannot read \(name): \(reason)")
-            default: throw fail(error.description)
+            case let .tooLarge(name, _): throw CLIError.command("policy", "\(name) is \(tooLarge)")
+            case let .openFailed(name, reason), let .readFailed(name, reason): throw CLIError.command("policy", "cannot read \(name): \(reason)")
+            default: throw CLIError.command("policy", error.description)
             }
         }
         guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw fail("\(file == "-" ? "standard input" : file) is not UTF-8 text")
+            throw CLIError.command("policy", "\(file == "-" ? "standard input" : file) is not UTF-8 text")
         }
         return text
-    }
-
-    private func fail(_ message: String) -> CLIError {
-        .command("policy", message)
     }
 }

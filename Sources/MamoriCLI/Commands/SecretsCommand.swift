@@ -144,7 +144,7 @@ struct SecretsCommand: AsyncParsableCommand {
                 trusted.formUnion(try MamoriConfig.load(path: "mamori.yml").trust)
             }
         } catch {
-            throw SecretsRun.fail("\(error)")
+            throw CLIError.plain("\(error)")
         }
         // The baseline lists key IDs by design: it must not report itself.
         let options = SecretScanOptions(respectIgnore: !noIgnore, trustedAccounts: trusted,
@@ -153,7 +153,7 @@ struct SecretsCommand: AsyncParsableCommand {
                                                                      maxDepth: maxArchiveDepth))
         // Names first: a bad --accounts file or a refused --org fails before a long scan.
         let directory: AccountDirectory?
-        do { directory = try await naming.load(aws: aws) } catch { throw SecretsRun.fail("\(error)") }
+        do { directory = try await naming.load(aws: aws) } catch { throw CLIError.plain("\(error)") }
         let started = Date()
         var result: SecretScanResult
         do {
@@ -179,7 +179,7 @@ struct SecretsCommand: AsyncParsableCommand {
                 }
             }
         } catch {
-            throw SecretsRun.fail("\(error)")
+            throw CLIError.plain("\(error)")
         }
         let elapsed = Date().timeIntervalSince(started)
 
@@ -194,11 +194,11 @@ struct SecretsCommand: AsyncParsableCommand {
                 do {
                     updated = try SecretsRun.updatedBaseline(findings, path: baseline, merging: partial)
                     try updated.save(path: baseline)
-                } catch { throw SecretsRun.fail("\(error)") }
+                } catch { throw CLIError.plain("\(error)") }
                 SecretsRun.note("wrote \(updated.findings.count) fingerprints to \(baseline)")
             }
             let knownPrints: Set<String>
-            do { knownPrints = try Baseline.load(path: baseline).fingerprints } catch { throw SecretsRun.fail("\(error)") }
+            do { knownPrints = try Baseline.load(path: baseline).fingerprints } catch { throw CLIError.plain("\(error)") }
             let before = findings.count
             findings.removeAll { knownPrints.contains($0.fingerprint) }
             known = before - findings.count
@@ -207,7 +207,7 @@ struct SecretsCommand: AsyncParsableCommand {
             for i in findings.indices { findings[i].name(from: directory) }
         }
         if verify {
-            do { findings = try await SecretsVerification.verifyAll(findings, endpoint: verifyEndpoint) } catch { throw SecretsRun.fail("\(error)") }
+            do { findings = try await SecretsVerification.verifyAll(findings, endpoint: verifyEndpoint) } catch { throw CLIError.plain("\(error)") }
         }
 
         let report: String
@@ -218,9 +218,9 @@ struct SecretsCommand: AsyncParsableCommand {
             default: report = SecretReport.table(findings)
             }
         } catch {
-            throw SecretsRun.fail("cannot encode the report: \(error)")
+            throw CLIError.plain("cannot encode the report: \(error)")
         }
-        do { try Console.writeReport(Data(report.utf8), to: output) } catch { throw SecretsRun.fail("\(error)") }
+        do { try Console.writeReport(Data(report.utf8), to: output) } catch { throw CLIError.plain("\(error)") }
 
         for e in result.errors { SecretsRun.note("warning: \(e)") }
         if verbose {

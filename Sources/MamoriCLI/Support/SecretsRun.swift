@@ -54,11 +54,6 @@ enum SecretsRun {
     static func note(_ message: String) {
         FileHandle.standardError.write(Data((TerminalText.sanitizeLines(message) + "\n").utf8))
     }
-
-    /// `error: MESSAGE`, exit 2 (see ``CLIError``).
-    static func fail(_ message: String) -> CLIError {
-        .plain(message)
-    }
 }
 
 /// `--verify`: asks STS about each distinct key pair, except canaries.
