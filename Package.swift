@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "MamoriCoreTests", dependencies: ["MamoriCore"]),
         .testTarget(name: "HuntTests", dependencies: ["Hunt", "SigmaEngine", "LogReaders", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
         .testTarget(name: "IaCScanTests", dependencies: ["IaCScan"], exclude: ["Corpus"]),
-        .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "Respond", "AWSClient", "Remediation"]),
+        .testTarget(name: "RespondTests", dependencies: ["MamoriTestSupport", "AWSTestSupport", "Respond", "AWSClient", "Remediation"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Checks", "Inventory", "MamoriCore"], exclude: ["Golden"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "HistoryPostgres", "MamoriCore", "Inventory", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DashboardTests", dependencies: [

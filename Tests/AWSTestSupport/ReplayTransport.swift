@@ -25,7 +25,7 @@ public final class ReplayTransport: HTTPTransport, @unchecked Sendable {
     public var sent: [HTTPRequest] { lock.withLock { requests } }
 }
 
-public func testClient(_ transport: ReplayTransport, maxAttempts: Int = 3) -> AWSClient {
+public func testClient(_ transport: any HTTPTransport, maxAttempts: Int = 3) -> AWSClient {
     let configuration = ClientConfiguration(
         endpoints: EndpointResolver(override: URL(string: "http://127.0.0.1:1")),
         retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.001, maxDelay: 0.01), transport: transport)
@@ -39,4 +39,53 @@ public func ok(_ body: String, headers: [String: String] = [:]) -> Result<HTTPRe
 
 public func failure(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Result<HTTPResponse, AWSError> {
     .success(HTTPResponse(status: status, headers: headers, body: Data(body.utf8)))
+}
+
+/// Answers each request by operation name from recorded responses (one queue per operation) and keeps every request.
+public final class RecordedTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var responses: [String: [HTTPResponse]]
+    public private(set) var requests: [(operation: String, request: HTTPRequest)] = []
+
+    public init(_ responses: [String: [String]]) {
+        // A recorded body may start with "HTTP 403 " to record an error status.
+        self.responses = responses.mapValues { bodies in
+            bodies.map { body in
+                if body.hasPrefix("HTTP "), let status = Int(body.dropFirst(5).prefix(3)) {
+                    return HTTPResponse(status: status, body: Data(body.dropFirst(9).utf8))
+                }
+                return HTTPResponse(status: 200, body: Data(body.utf8))
+            }
+        }
+    }
+
+    public func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(AWSError) -> HTTPResponse {
+        let operation = Self.operation(of: request)
+        let next: Result<HTTPResponse, AWSError> = lock.withLock {
+            requests.append((operation, request))
+            guard var queue = responses[operation], !queue.isEmpty else {
+                return .failure(AWSError.transport(operation: operation, reason: "no recorded response"))
+            }
+            let next = queue.removeFirst()
+            responses[operation] = queue
+            return .success(next)
+        }
+        return try next.get()
+    }
+
+    public static func operation(of request: HTTPRequest) -> String {
+        if let target = request.header("X-Amz-Target") { return String(target.split(separator: ".").last ?? "") }
+        let body = String(decoding: request.body, as: UTF8.self)
+        for pair in body.split(separator: "&") where pair.hasPrefix("Action=") { return String(pair.dropFirst(7)) }
+        return "\(request.method) \(request.path)"
+    }
+
+    public func bodies(_ operation: String) -> [String] {
+        lock.withLock { requests.filter { $0.operation == operation }.map { String(decoding: $0.request.body, as: UTF8.self) } }
+    }
+}
+
+/// A client on a ``RecordedTransport`` that never retries (a recorded error is the answer).
+public func recordedClient(_ transport: RecordedTransport) -> AWSClient {
+    testClient(transport, maxAttempts: 1)
 }
