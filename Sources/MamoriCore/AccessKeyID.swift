@@ -7,7 +7,7 @@ import Foundation
 /// The one rule for "is this a key ID" (the secret scanner's prefixes, the leaked-key response's
 /// input check, key IDs read from findings and events), and the one meaning of the words: the
 /// scanner *finds* key IDs, the response *looks up* the owner of one (`KeyOwnerLookup`).
-public struct AccessKeyID: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct AccessKeyID: Sendable, Hashable, ValidatedStringCodable, CustomStringConvertible {
     /// The credential prefixes. `AIDA` (user), `AROA` (role) and the other resource prefixes name
     /// principals, not secrets, and are not key IDs.
     public enum Prefix: String, Codable, Sendable, CaseIterable {
@@ -28,7 +28,9 @@ public struct AccessKeyID: Sendable, Hashable, Codable, CustomStringConvertible 
     public let prefix: Prefix
 
     /// nil unless `text` is a known prefix followed by exactly 16 base32 characters.
-    public init?(_ text: some StringProtocol) {
+    public init?(_ text: String) { self.init(text[...]) }
+
+    public init?(_ text: Substring) {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, let prefix = Prefix(rawValue: String(decoding: bytes[0..<4], as: UTF8.self)),
               bytes[4...].allSatisfy(Self.isBase32) else { return nil }
@@ -53,16 +55,5 @@ public struct AccessKeyID: Sendable, Hashable, Codable, CustomStringConvertible 
         (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "2") && byte <= UInt8(ascii: "7"))
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let id = AccessKeyID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an AWS access key ID"))
-        }
-        self = id
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
+    public static let invalidText = "an AWS access key ID"
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A 12-digit AWS account ID: the one rule every input that names an account checks
 /// (configuration `trust:`, account directories, `--trust-account`, key decoding).
 /// ASCII digits only: `isNumber` alone would let other scripts' digits through.
-public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct AccountID: Sendable, Hashable, Comparable, ValidatedStringCodable, CustomStringConvertible {
     public let value: String
 
     /// nil unless `text` is exactly twelve ASCII digits.
@@ -19,10 +19,23 @@ public struct AccountID: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public var description: String { value }
     public static func < (lhs: AccountID, rhs: AccountID) -> Bool { lhs.value < rhs.value }
 
+    public static let invalidText = "a 12-digit AWS account ID"
+}
+
+/// An identifier JSON carries as a plain string, checked when read: a bad value is a decoding
+/// error naming what was expected, never a value that fails later.
+public protocol ValidatedStringCodable: Codable {
+    init?(_ text: String)
+    var value: String { get }
+    /// "a 12-digit AWS account ID": what the error says the text is not.
+    static var invalidText: String { get }
+}
+
+extension ValidatedStringCodable {
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let id = AccountID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a 12-digit AWS account ID"))
+        guard let id = Self(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.invalidText)"))
         }
         self = id
     }
