@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Finds ASCII case-insensitive occurrences of a few literal needles in a large buffer.
 ///
 /// For each needle, 16-byte SIMD windows compare two of its bytes at once (the two rarest in
@@ -38,47 +42,76 @@ public struct NeedleSearcher: Sendable {
         }
     }
 
+    /// Bytes searched for every needle before moving on: small enough to stay in the L2 cache
+    /// while each anchor group's pass reads it, so a large block is streamed from memory once,
+    /// not once per anchor group.
+    static let tile = 64 << 10
+
     /// Appends to `hits` the start offset of every occurrence of any needle in `buffer`
     /// (unsorted across needles).
     public func findAll(in buffer: UnsafeRawBufferPointer, into hits: inout [Int]) {
         guard let base = buffer.baseAddress else { return }
         let count = buffer.count
-        for needle in needles {
-            let n = needle.bytes.count
-            guard count >= n else { continue }
-            let lastStart = count - n // last valid start position
-            let firstOffset = needle.firstOffset
-            let vFirst = SIMD16<UInt8>(repeating: needle.first)
-            let vLast = SIMD16<UInt8>(repeating: needle.last)
-            let foldFirst = SIMD16<UInt8>(repeating: needle.firstFold)
-            let foldLast = SIMD16<UInt8>(repeating: needle.lastFold)
-            let zero = SIMD16<UInt8>(repeating: 0)
-            let ones = SIMD16<UInt8>(repeating: 0xFF)
-            var i = 0
-            // Two windows per round: one branch per 32 bytes in the common no-candidate case.
-            while i + 32 <= lastStart + 1 {
-                let a1 = base.loadUnaligned(fromByteOffset: i + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
-                let b1 = base.loadUnaligned(fromByteOffset: i + needle.lastOffset, as: SIMD16<UInt8>.self) | foldLast
-                let a2 = base.loadUnaligned(fromByteOffset: i + 16 + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
-                let b2 = base.loadUnaligned(fromByteOffset: i + 16 + needle.lastOffset, as: SIMD16<UInt8>.self) | foldLast
-                // `any(mask)` lowers to a slow generic reduction; test the bits as words instead.
-                let m1 = zero.replacing(with: ones, where: (a1 .== vFirst) .& (b1 .== vLast))
-                let m2 = zero.replacing(with: ones, where: (a2 .== vFirst) .& (b2 .== vLast))
-                let words = unsafeBitCast(m1 | m2, to: SIMD2<UInt64>.self)
-                if (words[0] | words[1]) != 0 {
-                    for k in 0..<16 where m1[k] != 0 {
-                        if verify(base, i + k, needle.bytes) { confirm(base, count, i + k, needle, &hits) }
-                    }
-                    for k in 0..<16 where m2[k] != 0 {
-                        if verify(base, i + 16 + k, needle.bytes) { confirm(base, count, i + 16 + k, needle, &hits) }
-                    }
+        if count <= NeedleSearcher.tile || needles.count == 1 {
+            for needle in needles where count >= needle.bytes.count {
+                let i = pass(needle, base, count, from: 0, until: count, &hits)
+                tail(needle, base, count, from: i, &hits)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: needles.count) { next in
+            // next[k]: the first start position needle k has not tested yet.
+            next.initialize(repeating: 0)
+            var tileEnd = 0
+            while tileEnd < count {
+                tileEnd = min(tileEnd + NeedleSearcher.tile, count)
+                for k in needles.indices where count >= needles[k].bytes.count {
+                    next[k] = pass(needles[k], base, count, from: next[k], until: tileEnd, &hits)
                 }
-                i += 32
             }
-            while i <= lastStart {
-                if verify(base, i, needle.bytes) { confirm(base, count, i, needle, &hits) }
-                i += 1
+            for k in needles.indices where count >= needles[k].bytes.count {
+                tail(needles[k], base, count, from: next[k], &hits)
             }
+        }
+    }
+
+    /// The SIMD search of `needle` over start positions `from` up to `until` (in 32-byte rounds,
+    /// so it may end a little past `until`), stopping where fewer than 32 positions remain in the
+    /// buffer. Returns the first position not tested.
+    @inline(__always)
+    private func pass(_ needle: Needle, _ base: UnsafeRawPointer, _ count: Int, from: Int, until: Int, _ hits: inout [Int]) -> Int {
+        let lastStart = count - needle.bytes.count // last valid start position
+        let firstOffset = needle.firstOffset
+        let lastOffset = needle.lastOffset
+        let vFirst = SIMD16<UInt8>(repeating: needle.first)
+        let vLast = SIMD16<UInt8>(repeating: needle.last)
+        let foldFirst = SIMD16<UInt8>(repeating: needle.firstFold)
+        let foldLast = SIMD16<UInt8>(repeating: needle.lastFold)
+        var i = from
+        // Two windows per round: one branch per 32 bytes in the common no-candidate case; the
+        // candidates are the set bits of one 32-bit mask.
+        while i < until && i + 32 <= lastStart + 1 {
+            let a1 = base.loadUnaligned(fromByteOffset: i + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
+            let b1 = base.loadUnaligned(fromByteOffset: i + lastOffset, as: SIMD16<UInt8>.self) | foldLast
+            let a2 = base.loadUnaligned(fromByteOffset: i + 16 + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
+            let b2 = base.loadUnaligned(fromByteOffset: i + 16 + lastOffset, as: SIMD16<UInt8>.self) | foldLast
+            var bits = laneBits((a1 .== vFirst) .& (b1 .== vLast)) | laneBits((a2 .== vFirst) .& (b2 .== vLast)) << 16
+            while bits != 0 {
+                let k = bits.trailingZeroBitCount
+                if verify(base, i + k, needle.bytes) { confirm(base, count, i + k, needle, &hits) }
+                bits &= bits &- 1
+            }
+            i += 32
+        }
+        return i
+    }
+
+    /// The last start positions (fewer than 32), byte by byte.
+    private func tail(_ needle: Needle, _ base: UnsafeRawPointer, _ count: Int, from: Int, _ hits: inout [Int]) {
+        var i = from
+        while i <= count - needle.bytes.count {
+            if verify(base, i, needle.bytes) { confirm(base, count, i, needle, &hits) }
+            i += 1
         }
     }
 
@@ -123,3 +156,21 @@ func offsetOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
 
 @inline(__always)
 func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
+
+/// One bit per lane of a 16-lane comparison (bit k set when lane k is true): SSE2's `pmovmskb` on
+/// x86-64 (baseline; the standard library does not expose it), else a multiplication that adds
+/// the lanes' weights 2^(k mod 8) of each half into its top byte. (LogReaders' `bitMask` is the
+/// same; each module keeps its own so that it is inlined into the hot loop.)
+@inline(__always)
+func laneBits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+#if arch(x86_64)
+    return UInt32(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: SIMD2<Int64>.self)))
+#else
+    let weights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+    let picked = SIMD16<UInt8>(repeating: 0).replacing(with: weights, where: m)
+    let words = unsafeBitCast(picked, to: SIMD2<UInt64>.self)
+    let lo = (words[0] &* 0x0101_0101_0101_0101) >> 56
+    let hi = (words[1] &* 0x0101_0101_0101_0101) >> 56
+    return UInt32(truncatingIfNeeded: lo | hi << 8)
+#endif
+}
