@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LogDetect
 @testable import LogReaders
-import SigmaEngine
+@testable import SigmaEngine
 
 /// With the prefilter, `Scanner.scanBlock` jumps from hit to hit and lets the parser vouch for the
 /// lines in between in bulk (`quietPrefix`). Every result must stay what the per-line walk gives:
@@ -25,8 +25,9 @@ import SigmaEngine
         line(i, dst: "169.254.169.254", uri: "/latest/meta-data/iam/security-credentials/", sep: sep)
     }
 
-    func run(_ path: String, prefilter: Bool, bufferSize: Int) async throws -> ScanReport {
-        let options = ScanOptions(rules: [CompiledRule(try BuiltInRules.imdsRule())], malformedExamples: 10_000, prefilter: prefilter)
+    func run(_ path: String, format: LogFormat?, prefilter: Bool, bufferSize: Int) async throws -> ScanReport {
+        let options = ScanOptions(rules: [CompiledRule(try BuiltInRules.imdsRule())], format: format, malformedExamples: 10_000,
+                                  prefilter: prefilter)
         var scanner = Scanner(options: options)
         scanner.readBufferSize = bufferSize
         return await scanner.scan(paths: [path])
@@ -35,12 +36,12 @@ import SigmaEngine
     /// Scans `text` with the prefilter at several buffer sizes (so hits fall on the first and last
     /// lines of blocks) and compares everything with the per-line walk without prefilter.
     @discardableResult
-    func sameAsPerLine(_ text: String, sizes: [Int] = [64, 300, 1000, 4096, 4 << 20],
+    func sameAsPerLine(_ text: String, format: LogFormat? = nil, sizes: [Int] = [64, 300, 1000, 4096, 4 << 20],
                        sourceLocation: SourceLocation = #_sourceLocation) async throws -> ScanReport {
         let path = try writeTemp(text, name: "http.log")
-        let reference = try await run(path, prefilter: false, bufferSize: 4 << 20)
+        let reference = try await run(path, format: format, prefilter: false, bufferSize: 4 << 20)
         for size in sizes {
-            let fast = try await run(path, prefilter: true, bufferSize: size)
+            let fast = try await run(path, format: format, prefilter: true, bufferSize: size)
             #expect(!fast.prefilter.isEmpty, sourceLocation: sourceLocation)
             #expect(fast.alerts == reference.alerts, "buffer \(size)", sourceLocation: sourceLocation)
             #expect(fast.malformedCount == reference.malformedCount, "buffer \(size)", sourceLocation: sourceLocation)
@@ -106,7 +107,9 @@ import SigmaEngine
     }
 
     @Test func malformedLinesInGaps() async throws {
-        var lines: [String] = [Self.line(0)]        // before the header: "data line before the #fields header"
+        // The first line comes before the header ("data line before the #fields header"), so the
+        // format is given: it cannot be detected from that line.
+        var lines: [String] = [Self.line(0)]
         lines += Self.header
         for i in 1..<200 {
             switch i {
@@ -124,7 +127,7 @@ import SigmaEngine
             default: lines.append(Self.line(i))
             }
         }
-        let report = try await sameAsPerLine(lines.joined(separator: "\n") + "\n")
+        let report = try await sameAsPerLine(lines.joined(separator: "\n") + "\n", format: .zeek)
         #expect(report.malformedCount == 6)
         #expect(report.malformed.map(\.line) == [1, 28, 29, 68, 69, 108])
         #expect(report.alerts.count == 2)
@@ -172,7 +175,7 @@ import SigmaEngine
                      "a\tb\r\tc", "long-field-long-field-long-field\tb\tccccccccccccccccccccccccccccccccccccc", " "]
         for _ in 0..<3000 {
             var lines: [String] = []
-            for _ in 0..<Int(rng.next() % 30) { lines.append(kinds[Int(rng.next() % UInt64(kinds.count))]) }
+            for _ in 0..<Int(rng.next() % 60) { lines.append(kinds[Int(rng.next() % UInt64(kinds.count))]) }
             let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
             // Expected: lines until the first one inspect would not pass as plain data or blank.
             var expected = (bytes: 0, lines: 0)
@@ -191,10 +194,11 @@ import SigmaEngine
         }
     }
 
-    /// The anchor groups are searched tile by tile; hits across tile edges and at the buffer's
-    /// ends must all be found, as by a plain search.
+    /// The anchor groups are searched tile by tile and confirmed 8 bytes at a time (short needles
+    /// byte by byte); hits across tile edges, at the buffer's ends and in any case must all be
+    /// found, as by a plain search.
     @Test func needleSearchAcrossTiles() {
-        let needles = ["169.254.169.254", "/latest/meta-data", "/latest/api/token", "fd00:ec2::254", "x-aws-ec2-metadata-token"]
+        let needles = ["169.254.169.254", "/latest/meta-data", "/latest/api/token", "fd00:ec2::254", "x-aws-ec2-metadata-token", "kiam"]
         var rng = SplitMix(seed: 9)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789./:-".utf8)
         var buffer = (0..<300_000).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
