@@ -111,6 +111,16 @@ public protocol LogLineParser {
     /// True when field values may be escaped in the raw line (`\xNN`, JSON `\u…`), so a line
     /// containing a backslash must be evaluated even without a needle.
     var valuesMayBeEscaped: Bool { get }
+    /// For a run of whole lines (each ending in `\n`) that the prefilter found no needle in: the
+    /// byte length and line count of its longest prefix of lines on which `inspect` would have no
+    /// effect (no header or directive, no malformed line), found without calling `inspect` per line.
+    /// The scanner inspects the line after that prefix itself, then asks again for the rest.
+    /// `(0, 0)` (the default) makes the scanner inspect every line.
+    func quietPrefix(_ run: UnsafeRawBufferPointer) -> (bytes: Int, lines: Int)
+}
+
+extension LogLineParser {
+    public func quietPrefix(_ run: UnsafeRawBufferPointer) -> (bytes: Int, lines: Int) { (0, 0) }
 }
 
 @inlinable @inline(__always)

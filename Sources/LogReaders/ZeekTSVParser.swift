@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Zeek's default TSV logs (`conn.log`, `http.log`, …): `#separator`, `#fields`, `#unset_field`,
 /// `#empty_field` directives, `\xNN` escapes. The header may appear again mid-file (log rotation
 /// with `cat`), and is honoured each time.
@@ -28,6 +32,65 @@ struct ZeekTSVParser: LogLineParser {
             return .malformed("has \(count) fields, #fields lists \(fields.count)")
         }
         return .data
+    }
+
+    /// The lines of `run` up to the first one `inspect` would not pass as plain data: a directive
+    /// (`#…`) or a line whose field count differs from `#fields`. One SIMD pass turns each 64-byte
+    /// window into bit masks of newlines and separators and counts the separators of each line
+    /// with a popcount, so every line is still checked exactly (as `inspect` would), without a
+    /// `memchr` and a function call per line.
+    func quietPrefix(_ run: UnsafeRawBufferPointer) -> (bytes: Int, lines: Int) {
+        guard let base = run.baseAddress, !fields.isEmpty, separator != 0x0A, separator != 0x0D else { return (0, 0) }
+        let n = run.count
+        let want = fields.count - 1
+        if n == 0 || base.load(as: UInt8.self) == 0x23 { return (0, 0) }
+        var lines = 0
+        var lineStart = 0
+        var seps = 0
+        let vNewline = SIMD16<UInt8>(repeating: 0x0A)
+        let vSeparator = SIMD16<UInt8>(repeating: separator)
+        var i = 0
+        // 64 bytes a round: a line is a few hundred bytes, so most rounds hold no newline and
+        // only add their separators.
+        while i + 64 <= n {
+            var newlines: UInt64 = 0
+            var separators: UInt64 = 0
+            for k in 0..<4 {
+                let v = base.loadUnaligned(fromByteOffset: i + 16 * k, as: SIMD16<UInt8>.self)
+                newlines |= UInt64(bitMask(v .== vNewline)) << (16 * k)
+                separators |= UInt64(bitMask(v .== vSeparator)) << (16 * k)
+            }
+            while newlines != 0 {
+                let b = newlines.trailingZeroBitCount
+                let below: UInt64 = (1 << UInt64(b)) &- 1
+                seps += (separators & below).nonzeroBitCount
+                separators &= ~below
+                let end = i + b
+                // The line ends at `end`. Blank lines (also a lone `\r`) are quiet like data lines.
+                if seps != want && !isBlankLine(base, lineStart, end) { return (lineStart, lines) }
+                lines += 1
+                lineStart = end + 1
+                seps = 0
+                if lineStart < n && base.load(fromByteOffset: lineStart, as: UInt8.self) == 0x23 { return (lineStart, lines) }
+                newlines &= newlines &- 1
+            }
+            seps += separators.nonzeroBitCount
+            i += 64
+        }
+        while i < n {
+            let c = base.load(fromByteOffset: i, as: UInt8.self)
+            if c == separator {
+                seps += 1
+            } else if c == 0x0A {
+                if seps != want && !isBlankLine(base, lineStart, i) { return (lineStart, lines) }
+                lines += 1
+                lineStart = i + 1
+                seps = 0
+                if lineStart < n && base.load(fromByteOffset: lineStart, as: UInt8.self) == 0x23 { return (lineStart, lines) }
+            }
+            i += 1
+        }
+        return (lineStart, lines)
     }
 
     private mutating func directive(_ line: UnsafeRawBufferPointer) {
@@ -128,4 +191,28 @@ func countByte(_ buffer: UnsafeRawBufferPointer, _ byte: UInt8) -> Int {
         i += 1
     }
     return total
+}
+
+/// Empty, or a lone `\r` (a blank CRLF line): the scanner strips the `\r` before `inspect`.
+@inline(__always)
+func isBlankLine(_ base: UnsafeRawPointer, _ start: Int, _ end: Int) -> Bool {
+    end == start || (end == start + 1 && base.load(fromByteOffset: start, as: UInt8.self) == 0x0D)
+}
+
+/// One bit per lane of a 16-lane comparison (bit k set when lane k is true). On x86-64 it is
+/// SSE2's `pmovmskb` (baseline, one instruction; the standard library does not expose it). Elsewhere
+/// each lane keeps its weight 2^(k mod 8) and a multiplication adds the eight weights of each half
+/// into its top byte. (SigmaEngine's `NeedleSearcher` has the same helper, to keep it inlined.)
+@inline(__always)
+func bitMask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+#if arch(x86_64)
+    return UInt32(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: SIMD2<Int64>.self)))
+#else
+    let weights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+    let picked = SIMD16<UInt8>(repeating: 0).replacing(with: weights, where: m)
+    let words = unsafeBitCast(picked, to: SIMD2<UInt64>.self)
+    let lo = (words[0] &* 0x0101_0101_0101_0101) >> 56
+    let hi = (words[1] &* 0x0101_0101_0101_0101) >> 56
+    return UInt32(truncatingIfNeeded: lo | hi << 8)
+#endif
 }

@@ -1,14 +1,64 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Finds ASCII case-insensitive occurrences of a few literal needles in a large buffer.
 ///
 /// For each needle, 16-byte SIMD windows compare two of its bytes at once (the two rarest in
 /// this log, from a byte histogram of its first block; else first and last);
-/// only windows where both agree are checked byte by byte. This "packed pair" filter runs at
-/// several GB/s, so scanning a buffer once per needle stays well below the cost of parsing.
+/// only positions where both agree (the set bits of a `pmovmskb` mask) are checked, 8 bytes at a
+/// time. This "packed pair" filter runs at several GB/s, so scanning a buffer once per anchor
+/// group stays well below the cost of parsing. A large buffer is searched in 64 KiB tiles, every
+/// group over one tile before the next, so the groups' passes read it from cache.
 public struct NeedleSearcher: Sendable {
+    /// A lowercased literal, compared 8 bytes at a time: each word of the text is ORed with 0x20
+    /// in the bytes where the literal has a letter (that folds ASCII case and changes nothing else
+    /// that could match) and compared with the literal's word. The last word may overlap the one
+    /// before it.
+    struct Pattern: Sendable {
+        let bytes: [UInt8]
+        let words: [(offset: Int, word: UInt64, fold: UInt64)]
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var words: [(offset: Int, word: UInt64, fold: UInt64)] = []
+            if bytes.count >= 8 {
+                var starts = Array(stride(from: 0, to: bytes.count - 7, by: 8))
+                if starts.last != bytes.count - 8 { starts.append(bytes.count - 8) }
+                for o in starts {
+                    var word: UInt64 = 0
+                    var fold: UInt64 = 0
+                    for k in 0..<8 {
+                        word |= UInt64(bytes[o + k]) << (8 * k)
+                        if isLetter(bytes[o + k]) { fold |= 0x20 << (8 * k) }
+                    }
+                    words.append((o, word, fold))
+                }
+            }
+            self.words = words
+        }
+
+        /// Whether the text at `at` (with `count - at >= bytes.count`) is this literal, in any ASCII case.
+        @inline(__always)
+        func matches(_ base: UnsafeRawPointer, _ at: Int) -> Bool {
+            if words.isEmpty {
+                for j in 0..<bytes.count where asciiLower(base.load(fromByteOffset: at + j, as: UInt8.self)) != bytes[j] {
+                    return false
+                }
+                return true
+            }
+            for w in words where (base.loadUnaligned(fromByteOffset: at + w.offset, as: UInt64.self).littleEndian | w.fold) != w.word {
+                return false
+            }
+            return true
+        }
+    }
+
     struct Needle: Sendable {
         let bytes: [UInt8]      // lowercased anchor
+        let pattern: Pattern
         /// The full needles this anchor stands for, with the anchor's offset inside each.
-        let members: [(bytes: [UInt8], offset: Int)]
+        let members: [(pattern: Pattern, offset: Int)]
         let firstOffset: Int
         let lastOffset: Int
         let first: UInt8
@@ -27,58 +77,89 @@ public struct NeedleSearcher: Sendable {
             let (i1, i2) = NeedleSearcher.rarePair(bytes, frequencies)
             let first = bytes[i1]
             let last = bytes[i2]
-            let members: [(bytes: [UInt8], offset: Int)] = group.members.map { member in
+            let members: [(pattern: Pattern, offset: Int)] = group.members.map { member in
                 let m = Array(member.utf8).map(asciiLower)
-                return (m, offsetOf(bytes, in: m))
+                return (Pattern(m), offsetOf(bytes, in: m))
             }
             return Needle(
-                bytes: bytes, members: members, firstOffset: i1, lastOffset: i2, first: first, last: last,
+                bytes: bytes, pattern: Pattern(bytes), members: members, firstOffset: i1, lastOffset: i2, first: first, last: last,
                 firstFold: isLetter(first) ? 0x20 : 0, lastFold: isLetter(last) ? 0x20 : 0
             )
         }
     }
+
+    /// Bytes searched for every needle before moving on: small enough to stay in the L2 cache
+    /// while each anchor group's pass reads it, so a large block is streamed from memory once,
+    /// not once per anchor group.
+    static let tile = 64 << 10
 
     /// Appends to `hits` the start offset of every occurrence of any needle in `buffer`
     /// (unsorted across needles).
     public func findAll(in buffer: UnsafeRawBufferPointer, into hits: inout [Int]) {
         guard let base = buffer.baseAddress else { return }
         let count = buffer.count
-        for needle in needles {
-            let n = needle.bytes.count
-            guard count >= n else { continue }
-            let lastStart = count - n // last valid start position
-            let firstOffset = needle.firstOffset
-            let vFirst = SIMD16<UInt8>(repeating: needle.first)
-            let vLast = SIMD16<UInt8>(repeating: needle.last)
-            let foldFirst = SIMD16<UInt8>(repeating: needle.firstFold)
-            let foldLast = SIMD16<UInt8>(repeating: needle.lastFold)
-            let zero = SIMD16<UInt8>(repeating: 0)
-            let ones = SIMD16<UInt8>(repeating: 0xFF)
-            var i = 0
-            // Two windows per round: one branch per 32 bytes in the common no-candidate case.
-            while i + 32 <= lastStart + 1 {
-                let a1 = base.loadUnaligned(fromByteOffset: i + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
-                let b1 = base.loadUnaligned(fromByteOffset: i + needle.lastOffset, as: SIMD16<UInt8>.self) | foldLast
-                let a2 = base.loadUnaligned(fromByteOffset: i + 16 + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
-                let b2 = base.loadUnaligned(fromByteOffset: i + 16 + needle.lastOffset, as: SIMD16<UInt8>.self) | foldLast
-                // `any(mask)` lowers to a slow generic reduction; test the bits as words instead.
-                let m1 = zero.replacing(with: ones, where: (a1 .== vFirst) .& (b1 .== vLast))
-                let m2 = zero.replacing(with: ones, where: (a2 .== vFirst) .& (b2 .== vLast))
-                let words = unsafeBitCast(m1 | m2, to: SIMD2<UInt64>.self)
-                if (words[0] | words[1]) != 0 {
-                    for k in 0..<16 where m1[k] != 0 {
-                        if verify(base, i + k, needle.bytes) { confirm(base, count, i + k, needle, &hits) }
-                    }
-                    for k in 0..<16 where m2[k] != 0 {
-                        if verify(base, i + 16 + k, needle.bytes) { confirm(base, count, i + 16 + k, needle, &hits) }
-                    }
+        if count <= NeedleSearcher.tile || needles.count == 1 {
+            for needle in needles where count >= needle.bytes.count {
+                let i = pass(needle, base, count, from: 0, until: count, &hits)
+                tail(needle, base, count, from: i, &hits)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: needles.count) { next in
+            // next[k]: the first start position needle k has not tested yet.
+            next.initialize(repeating: 0)
+            var tileEnd = 0
+            while tileEnd < count {
+                tileEnd = min(tileEnd + NeedleSearcher.tile, count)
+                for k in needles.indices where count >= needles[k].bytes.count {
+                    next[k] = pass(needles[k], base, count, from: next[k], until: tileEnd, &hits)
                 }
-                i += 32
             }
-            while i <= lastStart {
-                if verify(base, i, needle.bytes) { confirm(base, count, i, needle, &hits) }
-                i += 1
+            for k in needles.indices where count >= needles[k].bytes.count {
+                tail(needles[k], base, count, from: next[k], &hits)
             }
+        }
+    }
+
+    /// The SIMD search of `needle` over start positions `from` up to `until` (in 64-byte rounds,
+    /// so it may end a little past `until`), stopping where fewer than 64 positions remain in the
+    /// buffer. Returns the first position not tested.
+    @inline(__always)
+    private func pass(_ needle: Needle, _ base: UnsafeRawPointer, _ count: Int, from: Int, until: Int, _ hits: inout [Int]) -> Int {
+        let lastStart = count - needle.bytes.count // last valid start position
+        let firstOffset = needle.firstOffset
+        let lastOffset = needle.lastOffset
+        let vFirst = SIMD16<UInt8>(repeating: needle.first)
+        let vLast = SIMD16<UInt8>(repeating: needle.last)
+        let foldFirst = SIMD16<UInt8>(repeating: needle.firstFold)
+        let foldLast = SIMD16<UInt8>(repeating: needle.lastFold)
+        var i = from
+        // Four windows per round: one branch per 64 bytes in the common no-candidate case; the
+        // candidates are the set bits of one 64-bit mask.
+        let stop = min(until, lastStart - 62)   // i < stop: i + 64 <= lastStart + 1
+        while i < stop {
+            var bits: UInt64 = 0
+            for k in 0..<4 {
+                let a = base.loadUnaligned(fromByteOffset: i + 16 * k + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
+                let b = base.loadUnaligned(fromByteOffset: i + 16 * k + lastOffset, as: SIMD16<UInt8>.self) | foldLast
+                bits |= UInt64(laneBits((a .== vFirst) .& (b .== vLast))) << (16 * k)
+            }
+            while bits != 0 {
+                let k = bits.trailingZeroBitCount
+                if needle.pattern.matches(base, i + k) { confirm(base, count, i + k, needle, &hits) }
+                bits &= bits &- 1
+            }
+            i += 64
+        }
+        return i
+    }
+
+    /// The last start positions (fewer than 64), byte by byte.
+    private func tail(_ needle: Needle, _ base: UnsafeRawPointer, _ count: Int, from: Int, _ hits: inout [Int]) {
+        var i = from
+        while i <= count - needle.bytes.count {
+            if needle.pattern.matches(base, i) { confirm(base, count, i, needle, &hits) }
+            i += 1
         }
     }
 
@@ -98,20 +179,13 @@ public struct NeedleSearcher: Sendable {
     private func confirm(_ base: UnsafeRawPointer, _ count: Int, _ at: Int, _ needle: Needle, _ hits: inout [Int]) {
         for member in needle.members {
             let start = at - member.offset
-            if start >= 0, start + member.bytes.count <= count, verify(base, start, member.bytes) {
+            if start >= 0, start + member.pattern.bytes.count <= count, member.pattern.matches(base, start) {
                 hits.append(start)
                 return
             }
         }
     }
 
-    @inline(__always)
-    private func verify(_ base: UnsafeRawPointer, _ at: Int, _ bytes: [UInt8]) -> Bool {
-        for j in 0..<bytes.count where asciiLower(base.load(fromByteOffset: at + j, as: UInt8.self)) != bytes[j] {
-            return false
-        }
-        return true
-    }
 }
 
 /// Offset of `needle` inside `haystack` (0 if absent, which cannot happen for anchors).
@@ -123,3 +197,21 @@ func offsetOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
 
 @inline(__always)
 func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
+
+/// One bit per lane of a 16-lane comparison (bit k set when lane k is true): SSE2's `pmovmskb` on
+/// x86-64 (baseline; the standard library does not expose it), else a multiplication that adds
+/// the lanes' weights 2^(k mod 8) of each half into its top byte. (LogReaders' `bitMask` is the
+/// same; each module keeps its own so that it is inlined into the hot loop.)
+@inline(__always)
+func laneBits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+#if arch(x86_64)
+    return UInt32(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: SIMD2<Int64>.self)))
+#else
+    let weights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+    let picked = SIMD16<UInt8>(repeating: 0).replacing(with: weights, where: m)
+    let words = unsafeBitCast(picked, to: SIMD2<UInt64>.self)
+    let lo = (words[0] &* 0x0101_0101_0101_0101) >> 56
+    let hi = (words[1] &* 0x0101_0101_0101_0101) >> 56
+    return UInt32(truncatingIfNeeded: lo | hi << 8)
+#endif
+}
