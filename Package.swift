@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "SecretScanTests", dependencies: ["MamoriTestSupport", "SecretScan", "MamoriCore", "StreamIO"]),
         .testTarget(name: "LogDetectTests", dependencies: ["LogDetect", "SigmaEngine", "LogReaders", "StreamIO", "MamoriTestSupport"]),
         .testTarget(name: "SigmaEngineTests", dependencies: ["SigmaEngine", "LogReaders", "MamoriTestSupport"]),
-        .testTarget(name: "LogReadersTests", dependencies: ["LogReaders"]),
+        .testTarget(name: "LogReadersTests", dependencies: ["LogReaders", "MamoriTestSupport"]),
         .testTarget(name: "StreamIOTests", dependencies: ["StreamIO", "MamoriTestSupport"]),
         .testTarget(name: "MamoriCoreTests", dependencies: ["MamoriCore"]),
         .testTarget(name: "HuntTests", dependencies: ["Hunt", "SigmaEngine", "LogReaders", "StreamIO", "MamoriCore", "Respond", "Inventory", "AWSClient"]),
@@ -153,7 +153,7 @@ let package = Package(
         ]),
         .testTarget(name: "FaultProxyTests", dependencies: ["FaultProxy"]),
         // Seeded mutation fuzzing of every parser of untrusted bytes, over a committed corpus.
-        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "MamoriTestSupport"], exclude: ["Corpus", "Regressions"]),
         .testTarget(name: "ScanEngineTests", dependencies: ["ScanEngine", "History", "Collectors", "Checks", "Inventory", "MamoriCore"]),
         // Shared by the test targets: child processes with deadlines (no test can hang the suite).
         .target(name: "MamoriTestSupport", path: "Tests/TestSupport"),

@@ -19,6 +19,7 @@ import sys
 SYSTEM = {
     "Foundation", "FoundationEssentials", "FoundationNetworking", "FoundationXML", "Dispatch", "Glibc",
     "Musl", "Darwin", "Testing", "XCTest", "Synchronization", "_Concurrency", "Observation", "os", "RegexBuilder",
+    "_Builtin_intrinsics",  # Clang's x86 intrinsics (SSE2 movemask), part of the toolchain
 }
 # Product name -> the modules it provides (when they differ).
 PRODUCT_MODULES = {

@@ -8,18 +8,6 @@ import Testing
 /// replayed with the same seed (MAMORI_STRESS_SEED); concurrency is high to widen every race.
 @Suite(.serialized)
 struct InterruptStressTests {
-    /// A small seeded generator (SplitMix64): the same seed gives the same moments.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Trial {
         var delay: Double
         var secondSignalAfter: Double?
@@ -69,7 +57,7 @@ struct InterruptStressTests {
     @Test func interruptAtRandomMomentsAlwaysEndsCleanly() throws {
         let org = try OrgTests.org.get()
         let seed = ProcessInfo.processInfo.environment["MAMORI_STRESS_SEED"].flatMap(UInt64.init) ?? 20_261_204
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let trials = (0..<50).map { index in
             Trial(delay: Double.random(in: 0...4, using: &generator),
                   secondSignalAfter: index % 5 == 4 ? Double.random(in: 0...0.5, using: &generator) : nil)

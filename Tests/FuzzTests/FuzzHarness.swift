@@ -1,5 +1,6 @@
 import Foundation
 import FuzzTargets
+import MamoriTestSupport
 
 // A seeded random-mutation fuzzer for the parsers that read untrusted bytes.
 //
@@ -15,19 +16,6 @@ import FuzzTargets
 // `Tests/FuzzTests/Regressions/TARGET/`, which `FuzzTests` replays on every run.
 // An input that runs longer than `hangSeconds` is treated the same way: the watchdog saves it and
 // aborts, so a hang fails the suite instead of stalling CI.
-
-/// SplitMix64: small, fast and reproducible on every platform (the seed is printed).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum FuzzPaths {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzTargets
+import MamoriTestSupport
 import Testing
 
 /// One test per parser: the committed corpus, every regression input, then seeded mutations for

@@ -143,7 +143,7 @@ import Testing
 
     /// Random mixes of every kind of line, at random buffer sizes.
     @Test func randomMixes() async throws {
-        var rng = SplitMix(seed: 17)
+        var rng = SplitMix64(seed: 17)
         for round in 0..<12 {
             var lines = Self.header
             for i in 0..<Int(rng.next() % 300) + 1 {
@@ -164,82 +164,5 @@ import Testing
             let sizes = [Int(rng.next() % 2000) + 32, Int(rng.next() % 300) + 16, 4 << 20]
             try await sameAsPerLine(text, sizes: sizes)
         }
-    }
-
-    /// `quietPrefix` against `inspect` line by line, on random runs of lines.
-    @Test func quietPrefixAgreesWithInspect() {
-        var rng = SplitMix(seed: 4)
-        var parser = ZeekTSVParser()
-        _ = Array("#fields\ta\tb\tc".utf8).withUnsafeBytes { parser.inspect($0) }
-        let kinds = ["x\ty\tz", "xx\tyyyyyyyyyyyyyyyyyy\tz", "\t\t", "", "\r", "a\tb", "a\tb\tc\td", "#c", "a#\tb\t#", "a\tb\tc\r",
-                     "a\tb\r\tc", "long-field-long-field-long-field\tb\tccccccccccccccccccccccccccccccccccccc", " "]
-        for _ in 0..<3000 {
-            var lines: [String] = []
-            for _ in 0..<Int(rng.next() % 60) { lines.append(kinds[Int(rng.next() % UInt64(kinds.count))]) }
-            let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
-            // Expected: lines until the first one inspect would not pass as plain data or blank.
-            var expected = (bytes: 0, lines: 0)
-            var probe = parser
-            for l in lines {
-                var line = Array(l.utf8)
-                if line.last == 0x0D { line.removeLast() }
-                let verdict = line.withUnsafeBytes { probe.inspect($0) }
-                if line.first == UInt8(ascii: "#") { break }
-                if case .malformed = verdict { break }
-                expected.bytes += l.utf8.count + 1
-                expected.lines += 1
-            }
-            let got = bytes.withUnsafeBytes { parser.quietPrefix($0) }
-            #expect(got.bytes == expected.bytes && got.lines == expected.lines, "\(lines)")
-        }
-    }
-
-    /// The anchor groups are searched tile by tile and confirmed 8 bytes at a time (short needles
-    /// byte by byte); hits across tile edges, at the buffer's ends and in any case must all be
-    /// found, as by a plain search.
-    @Test func needleSearchAcrossTiles() {
-        let needles = ["169.254.169.254", "/latest/meta-data", "/latest/api/token", "fd00:ec2::254", "x-aws-ec2-metadata-token", "kiam"]
-        var rng = SplitMix(seed: 9)
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789./:-".utf8)
-        var buffer = (0..<300_000).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-        let tile = NeedleSearcher.tile
-        var planted: [Int] = [0]
-        for edge in [tile, 2 * tile, 4 * tile] { planted += [edge - 20, edge - 7, edge - 1, edge, edge + 3] }
-        planted += (0..<40).map { _ in Int(rng.next() % UInt64(buffer.count - 40)) }
-        planted.sort()
-        var previous = -100
-        for (k, at) in planted.enumerated() where at - previous >= 30 {
-            var needle = Array(needles[k % needles.count].utf8)
-            if k % 2 == 1 { needle = needle.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 } }
-            if at + needle.count <= buffer.count { buffer.replaceSubrange(at..<(at + needle.count), with: needle) }
-            previous = at
-        }
-        let last = Array("169.254.169.254".utf8)
-        buffer.replaceSubrange((buffer.count - last.count)..<buffer.count, with: last)
-        let lowered = buffer.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        var expected: Set<Int> = []
-        for n in needles.map({ Array($0.utf8) }) {
-            for i in 0...(lowered.count - n.count) where lowered[i] == n[0] && Array(lowered[i..<(i + n.count)]) == n {
-                expected.insert(i)
-            }
-        }
-        #expect(expected.count > 20)
-        var hits: [Int] = []
-        buffer.withUnsafeBytes { NeedleSearcher(needles).findAll(in: $0, into: &hits) }
-        #expect(Set(hits) == expected)
-        #expect(hits.count == expected.count)
-    }
-}
-
-/// A small seeded generator, so a failing mix can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
