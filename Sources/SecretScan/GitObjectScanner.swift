@@ -225,8 +225,18 @@ enum GitObjectScanner {
             thread.stackSize = 1 << 20
             thread.start()
         }
+        // The list is fed from a thread of its own: it blocks SIGPIPE, which then dies with it.
         let list = ObjectList()
-        list.distribute(from: revList.output, to: inputs)
+        let feeding = DispatchGroup()
+        feeding.enter()
+        let feed = UncheckedBox((revList.output, inputs))
+        let feeder = Thread {
+            list.distribute(from: feed.value.0, to: feed.value.1)
+            feeding.leave()
+        }
+        feeder.stackSize = 1 << 20
+        feeder.start()
+        feeding.wait()
         reading.wait()
         queue.finish()
         done.wait()
@@ -254,23 +264,22 @@ enum GitObjectScanner {
     static let deltaBaseCacheMiB = 96
 
     /// Reads rev-list's `<id> <path>` lines: keeps each blob's path, notes the objects the
-    /// repository lacks, and writes each ID to the next cat-file in turn.
-    final class ObjectList {
+    /// repository lacks, and writes each ID to the next cat-file in turn. Runs on a thread of its
+    /// own; its results are read after that thread has ended.
+    final class ObjectList: @unchecked Sendable {
         /// Blob ID → the path rev-list first met it under.
         var paths: [String: String] = [:]
         var missing: [String] = []
         var failure: StreamIOError?
 
         func distribute(from source: any ByteSource, to inputs: [Int32]) {
-            #if canImport(Glibc)
             // A cat-file that ended early makes a write fail with EPIPE instead of ending mamori
-            // with SIGPIPE; its reader reports why it ended.
+            // with SIGPIPE; its reader reports why it ended. Blocked, not unblocked again: a
+            // SIGPIPE left pending would be delivered then; it is dropped when this thread ends.
             var blocked = sigset_t()
             sigemptyset(&blocked)
             sigaddset(&blocked, SIGPIPE)
             pthread_sigmask(SIG_BLOCK, &blocked, nil)
-            defer { pthread_sigmask(SIG_UNBLOCK, &blocked, nil) }
-            #endif
             var pending = [[UInt8]](repeating: [], count: inputs.count)
             var broken = [Bool](repeating: false, count: inputs.count)
             func flush(_ k: Int) {
