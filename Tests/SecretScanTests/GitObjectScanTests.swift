@@ -193,6 +193,10 @@ struct GitObjectScanTests {
         #expect(objects.errors.count == 1)
         #expect(objects.errors.first?.contains(blob) == true)
         #expect(objects.errors.first?.contains("could not be read") == true)
+        // The same with the blob list split between two cat-file processes.
+        let split = try SecretScanner.scanGitHistory(repository: repo.path, engine: .objects, options: SecretScanOptions(workers: 4))
+        #expect(Self.seen(split) == Self.seen(objects))
+        #expect(split.errors == objects.errors)
 
         // `git log -p` stops at the missing blob; auto falls back to the object scan.
         #expect(throws: SecretScanError.self) {
