@@ -504,35 +504,56 @@ enum JSONBase64Values {
         let n = b.count
         return Base64Text.symbolTable.withUnsafeBufferPointer { symbols in
             var q = nextQuote(base, from: 0, count: n)
+            // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
+            func probePasses(_ headSymbols: Int) -> Bool {
+                Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+            }
             while q < n {
+                // A quote is not among a value's bytes: a run shorter than `minLength` up to the
+                // next quote cannot make a value, and most strings are that short.
+                let next = nextQuote(base, from: q + 1, count: n)
+                if next - q - 1 < minLength {
+                    q = next
+                    continue
+                }
                 // The run of bytes a value can be made of, from just after the quote; on the way,
                 // the leading symbols that decodedText's probe decodes (before any escape, within
-                // the first 32 bytes).
+                // the first 32 bytes). A head that fails the probe rules the string out at once:
+                // long hashes are not walked to their end.
                 var i = q + 1
                 var headSymbols = 0
                 var inHead = true
+                var probed: Bool?
                 while i < n {
+                    if inHead && i - q - 1 == 32 {
+                        inHead = false
+                        probed = probePasses(headSymbols)
+                        if probed == false { break }
+                    }
                     let c = b[i]
                     if symbols[Int(c)] {
-                        if inHead { if i - q - 1 < 32 { headSymbols += 1 } else { inHead = false } }
+                        if inHead { headSymbols += 1 }
                         i += 1
                     } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
-                        inHead = false
+                        if inHead {
+                            inHead = false
+                            if headSymbols >= minLength {
+                                probed = probePasses(headSymbols)
+                                if probed == false { break }
+                            }
+                        }
                         i += 2
                     } else if c == 0x0A || c == 0x0D {
                         // Before any escape, a raw line break among the first 32 bytes fails the probe.
-                        if inHead && i - q - 1 < 32 { break }
-                        inHead = false
+                        if inHead { break }
                         i += 1
                     } else {
                         break
                     }
                 }
                 // The value must be that run, whole: up to its closing quote (or the end of the text).
-                if i >= n || b[i] == 0x22, i - q - 1 >= minLength {
-                    if headSymbols < minLength { return true }
-                    let probe = UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))])
-                    if Base64Text.startsLikeTextOrArchive(probe) { return true }
+                if probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength {
+                    if headSymbols < minLength || (probed ?? probePasses(headSymbols)) { return true }
                 }
                 q = i < n && b[i] == 0x22 ? i : nextQuote(base, from: i, count: n)
             }
