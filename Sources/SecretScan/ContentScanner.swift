@@ -90,6 +90,33 @@ final class ContentScanner {
         }
     }
 
+    /// Scans an input held in memory (a git blob): as ``scanStream(_:name:depth:inputBytes:)`` of
+    /// these bytes would, but text and JSON, nearly every blob, are scanned where they lie, with no
+    /// copy through a read buffer. Archives and UTF-16 take the stream path unchanged.
+    func scanMemory(_ bytes: [UInt8], name: String) {
+        let head = Array(bytes.prefix(ContentKind.sniffLength))
+        let kind = ContentKind.sniff(head)
+        guard kind == .text || kind == .binary else {
+            scanStream(MemoryBytes(bytes, name: name), name: name)
+            return
+        }
+        budget = ExpansionBudget(limits: limits, input: name, inputBytes: bytes.count)
+        defer { finishInput() }
+        if kind == .binary {
+            stats.skippedBinary += 1
+            return
+        }
+        do {
+            if let encoded = EncodedTextKind.sniff(head), bytes.count <= Self.maxBufferedEncoded {
+                try scanEncoded(bytes: bytes, kind: encoded, name: name, depth: 0)
+            } else {
+                scanPlain(memory: bytes, name: name)
+            }
+        } catch {
+            record(error, name: name)
+        }
+    }
+
     /// Scans bytes already known to be text (a git diff hunk), with lines as given.
     func scanText(_ bytes: [UInt8], name: String) -> [RawHit] {
         let memory = MemoryBytes(bytes, name: name)
@@ -179,8 +206,13 @@ final class ContentScanner {
                 return
             }
         }
+        try scanEncoded(bytes: bytes, kind: kind, name: name, depth: depth)
+    }
+
+    /// ``scanEncoded(_:kind:name:depth:)`` once the whole input is in memory.
+    private func scanEncoded(bytes: [UInt8], kind: EncodedTextKind, name: String, depth: Int) throws {
         let rawStart = results.count
-        try scanPlain(MemoryBytes(bytes, name: name), name: name)
+        scanPlain(memory: bytes, name: name)
         if depth > limits.maxDepth {
             errors.append("\(name): encoded parts nested deeper than \(limits.maxDepth) levels were not decoded (--max-archive-depth)")
             stats.skippedNested += 1
@@ -235,6 +267,13 @@ final class ContentScanner {
 
     private func scanPlain(_ source: any ByteSource, name: String) throws {
         let (hits, n) = try streamScanner.scan(source)
+        stats.files += 1
+        stats.bytes += n
+        if !hits.isEmpty { results.append((name, hits)) }
+    }
+
+    private func scanPlain(memory bytes: [UInt8], name: String) {
+        let (hits, n) = bytes.withUnsafeBytes { streamScanner.scan(memory: $0) }
         stats.files += 1
         stats.bytes += n
         if !hits.isEmpty { results.append((name, hits)) }

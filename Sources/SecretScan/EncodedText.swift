@@ -376,29 +376,8 @@ enum Base64Text {
     /// In the alphabet (standard or URL-safe) or padding.
     static func isSymbol(_ c: UInt8) -> Bool { table[Int(c)] != 0xFF || c == 0x3D }
 
-    /// The bytes a JSON string holding base64 can be made of: the alphabet, padding, line breaks
-    /// and the backslash of `\/`, `\n`, `\r` (`n`, `r` and `/` are in the alphabet already).
-    private static let valueBytes: [Bool] = (0..<256).map { c in
-        table[c] != 0xFF || c == 0x3D || c == 0x5C || c == 0x0A || c == 0x0D
-    }
-
-    /// True when `bytes` holds a run of at least `length` bytes a base64 JSON value can be made of:
-    /// without one, no value of that length can pass ``JSONBase64Values``, so a file is skipped
-    /// after one pass over its bytes.
-    static func hasValueRun(_ bytes: UnsafeRawBufferPointer, length: Int) -> Bool {
-        valueBytes.withUnsafeBufferPointer { allowed in
-            var run = 0
-            for c in bytes {
-                if allowed[Int(c)] {
-                    run += 1
-                    if run >= length { return true }
-                } else {
-                    run = 0
-                }
-            }
-            return false
-        }
-    }
+    /// ``isSymbol(_:)`` for every byte, to look up once per loop rather than once per byte.
+    static let symbolTable: [Bool] = (0..<256).map { isSymbol(UInt8($0)) }
 
     /// The test on a value's first characters, in place and without allocating: do they decode
     /// (as ``decode(_:)`` would) to mostly printable text, or to the start of a gzip or zip archive?
@@ -508,10 +487,94 @@ enum JSONBase64Values {
     /// and decodes to mostly printable text (or to a gzip or zip archive); `visit` returns false to stop.
     static func walk(_ bytes: [UInt8], visit: (Value) -> Bool) {
         bytes.withUnsafeBytes { b in
-            // Most JSON files (manifests, configs, lock files without hashes) have no candidate at all.
-            guard Base64Text.hasValueRun(b, length: minLength) else { return }
+            // Most JSON files (manifests, configs, lock files without hashes, API models) have no
+            // candidate at all: one pass from quote to quote says so, without the structure walk.
+            guard hasCandidate(b) else { return }
             walk(b, visit: visit)
         }
+    }
+
+    /// False only when no string of `b` can pass ``decodedText(_:_:)``: every quote (escaped or
+    /// not, key or value: more than the walk will try) is taken as the start of a string, and the
+    /// same tests are made on what follows it: at least `minLength` bytes up to the next quote, all
+    /// of them base64 symbols, line breaks or the escapes `\/`, `\n`, `\r`, and a first run of
+    /// symbols that decodes like text. Quotes are found sixteen bytes at a time.
+    static func hasCandidate(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        let n = b.count
+        return Base64Text.symbolTable.withUnsafeBufferPointer { symbols in
+            var q = nextQuote(base, from: 0, count: n)
+            // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
+            func probePasses(_ headSymbols: Int) -> Bool {
+                Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+            }
+            while q < n {
+                // A quote is not among a value's bytes: a run shorter than `minLength` up to the
+                // next quote cannot make a value, and most strings are that short.
+                let next = nextQuote(base, from: q + 1, count: n)
+                if next - q - 1 < minLength {
+                    q = next
+                    continue
+                }
+                // The run of bytes a value can be made of, from just after the quote; on the way,
+                // the leading symbols that decodedText's probe decodes (before any escape, within
+                // the first 32 bytes). A head that fails the probe rules the string out at once:
+                // long hashes are not walked to their end.
+                var i = q + 1
+                var headSymbols = 0
+                var inHead = true
+                var probed: Bool?
+                while i < n {
+                    if inHead && i - q - 1 == 32 {
+                        inHead = false
+                        probed = probePasses(headSymbols)
+                        if probed == false { break }
+                    }
+                    let c = b[i]
+                    if symbols[Int(c)] {
+                        if inHead { headSymbols += 1 }
+                        i += 1
+                    } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
+                        if inHead {
+                            inHead = false
+                            if headSymbols >= minLength {
+                                probed = probePasses(headSymbols)
+                                if probed == false { break }
+                            }
+                        }
+                        i += 2
+                    } else if c == 0x0A || c == 0x0D {
+                        // Before any escape, a raw line break among the first 32 bytes fails the probe.
+                        if inHead { break }
+                        i += 1
+                    } else {
+                        break
+                    }
+                }
+                // The value must be that run, whole: up to its closing quote (or the end of the text).
+                if probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength {
+                    if headSymbols < minLength || (probed ?? probePasses(headSymbols)) { return true }
+                }
+                q = i < n && b[i] == 0x22 ? i : nextQuote(base, from: i, count: n)
+            }
+            return false
+        }
+    }
+
+    /// The first `"` at or after `from` (`count` when there is none).
+    @inline(__always)
+    static func nextQuote(_ base: UnsafeRawPointer, from: Int, count n: Int) -> Int {
+        typealias V = SIMD16<UInt8>
+        let quote = V(repeating: 0x22)
+        var i = from
+        while i + V.scalarCount <= n {
+            let lanes = unsafeBitCast(base.loadUnaligned(fromByteOffset: i, as: V.self) .== quote, to: SIMD2<UInt64>.self)
+            if lanes[0] != 0 { return i + lanes[0].trailingZeroBitCount / 8 }
+            if lanes[1] != 0 { return i + 8 + lanes[1].trailingZeroBitCount / 8 }
+            i += V.scalarCount
+        }
+        while i < n, base.load(fromByteOffset: i, as: UInt8.self) != 0x22 { i += 1 }
+        return i
     }
 
     private static func walk(_ b: UnsafeRawBufferPointer, visit: (Value) -> Bool) {
@@ -532,6 +595,10 @@ enum JSONBase64Values {
             return p
         }
         while i < n {
+            // Only quotes, brackets and commas change the state: the bytes between them
+            // (indentation, numbers, literals) are stepped over a vector at a time.
+            i = nextStructural(base, from: i, count: n)
+            guard i < n else { break }
             switch b[i] {
             case 0x7B: stack.append(.object(key: nil))   // {
             case 0x5B: stack.append(.array(index: 0))    // [
@@ -563,6 +630,34 @@ enum JSONBase64Values {
             }
             i += 1
         }
+    }
+
+    /// The first of `"`, `{`, `}`, `[`, `]`, `,` at or after `from` (`count` when there is none),
+    /// found sixteen bytes at a time with SIMD compares.
+    @inline(__always)
+    static func nextStructural(_ base: UnsafeRawPointer, from: Int, count n: Int) -> Int {
+        typealias V = SIMD16<UInt8>
+        let quote = V(repeating: 0x22), comma = V(repeating: 0x2C)
+        let openBrace = V(repeating: 0x7B), closeBrace = V(repeating: 0x7D)
+        let openBracket = V(repeating: 0x5B), closeBracket = V(repeating: 0x5D)
+        var i = from
+        while i + V.scalarCount <= n {
+            let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+            let hit = (v .== quote) .| (v .== comma) .| (v .== openBrace) .| (v .== closeBrace)
+                .| (v .== openBracket) .| (v .== closeBracket)
+            // Mask lanes are 0x00 or 0xFF bytes, in memory order (little-endian lanes).
+            let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+            if lanes[0] != 0 { return i + lanes[0].trailingZeroBitCount / 8 }
+            if lanes[1] != 0 { return i + 8 + lanes[1].trailingZeroBitCount / 8 }
+            i += V.scalarCount
+        }
+        while i < n {
+            switch base.load(fromByteOffset: i, as: UInt8.self) {
+            case 0x22, 0x2C, 0x7B, 0x7D, 0x5B, 0x5D: return i
+            default: i += 1
+            }
+        }
+        return n
     }
 
     /// The decoded value when `content` is strict base64 of text (or of a gzip or zip archive).

@@ -64,11 +64,12 @@ final class StreamScanner {
                 hits[h].line = linesBefore + 1
                 hits[h].column = hits[h].offset - lastNewline
             }
+            // After the last buffer no hit is left to place: its lines are not counted.
+            if eof { break }
             let from = countedTo - absoluteBase
             linesBefore += AnchorSearch.countNewlines(view, in: from..<ownedTo)
             if let nl = lastNewlineIndex(view, before: ownedTo, notBefore: from) { lastNewline = absoluteBase + nl }
             countedTo = absoluteBase + ownedTo
-            if eof { break }
             // Keep `overlap` bytes before the next owned range as lookbehind.
             let keepFrom = ownedTo - Self.overlap
             let kept = filled - keepFrom
@@ -78,6 +79,48 @@ final class StreamScanner {
             ownedFrom = ownedTo - keepFrom
         }
         return (hits, total + head.count)
+    }
+
+    /// Scans bytes already in memory (a git blob, a JSON file read whole) where they are: the
+    /// same windows, owned ranges and line bookkeeping as ``scan(_:head:)`` over a stream of these
+    /// bytes, so the hits are the same, but no byte is copied into the chunk buffer.
+    func scan(memory bytes: UnsafeRawBufferPointer) -> (hits: [RawHit], bytes: Int) {
+        var hits: [RawHit] = []
+        let n = bytes.count
+        let window = buffer.count
+        var absoluteBase = 0
+        var ownedFrom = 0
+        while true {
+            // What the stream version's fill loop would hold: up to a buffer's worth; it meets the
+            // end of the stream only when fewer bytes than that remain.
+            let filled = min(window, n - absoluteBase)
+            let eof = n - absoluteBase < window
+            let view = UnsafeRawBufferPointer(rebasing: bytes[absoluteBase..<(absoluteBase + filled)])
+            let ownedTo = eof ? filled : filled - Self.overlap
+            let firstNew = hits.count
+            BufferScanner.scan(view, owned: ownedFrom..<ownedTo, absoluteBase: absoluteBase, into: &hits)
+            if hits.count > firstNew {
+                hits[firstNew...].sort { $0.offset < $1.offset }
+            }
+            if eof { break }
+            let keepFrom = ownedTo - Self.overlap
+            absoluteBase += keepFrom
+            ownedFrom = ownedTo - keepFrom
+        }
+        // Owned ranges follow each other, so the hits are in offset order: lines are counted
+        // once, up to the last hit, with every byte in reach.
+        var linesBefore = 0
+        var countedTo = 0
+        var lastNewline = -1
+        for h in hits.indices {
+            let offset = hits[h].offset
+            linesBefore += AnchorSearch.countNewlines(bytes, in: countedTo..<offset)
+            if let nl = lastNewlineIndex(bytes, before: offset, notBefore: countedTo) { lastNewline = nl }
+            countedTo = offset
+            hits[h].line = linesBefore + 1
+            hits[h].column = offset - lastNewline
+        }
+        return (hits, n)
     }
 
     private func lastNewlineIndex(_ b: UnsafeRawBufferPointer, before end: Int, notBefore start: Int) -> Int? {

@@ -90,6 +90,35 @@ struct DetectorShapeTests {
         #expect(f.first?.secret?.reveal() == Self.s)
     }
 
+    /// Bytes scanned where they lie in memory (git blobs, JSON files) give the same hits, lines
+    /// and columns as the same bytes streamed through the chunk buffer, keys at every buffer edge.
+    @Test func memoryScanMatchesStreamScan() {
+        let pair = "accessKeyId: \"\(Self.k)\", secretAccessKey: \"\(Self.s)\"\n"
+        var text = ""
+        var boundaries: [Int] = []
+        var edge = StreamScanner.chunkSize + StreamScanner.overlap
+        for _ in 0..<3 {
+            boundaries.append(edge)
+            edge += StreamScanner.chunkSize
+        }
+        for (i, b) in boundaries.enumerated() {
+            let shift = [-40, 0, 30][i]
+            let fill = b + shift - text.utf8.count
+            text += String(repeating: "filler line of text\n", count: fill / 20) + String(repeating: "x", count: fill % 20) + pair
+        }
+        text += String(repeating: "tail\n", count: 1000)
+        for length in [text.utf8.count, StreamScanner.chunkSize + 2 * StreamScanner.overlap, 1000] {
+            let bytes = Array(text.utf8.prefix(length))
+            let streamed = try! StreamScanner().scan(MemoryBytes(bytes, name: "t"))
+            let inPlace = bytes.withUnsafeBytes { StreamScanner().scan(memory: $0) }
+            #expect(inPlace.bytes == streamed.bytes)
+            #expect(inPlace.hits.map { [$0.offset, $0.line, $0.column] } == streamed.hits.map { [$0.offset, $0.line, $0.column] })
+            #expect(inPlace.hits.map(\.keyId) == streamed.hits.map(\.keyId))
+            #expect(inPlace.hits.map(\.secret) == streamed.hits.map(\.secret))
+            if length == text.utf8.count { #expect(inPlace.hits.count == 3) }
+        }
+    }
+
     @Test func lineNumbersAfterManyBuffers() {
         let lines = (0..<200_000).map { "line \($0) of filler text" }
         let text = lines.joined(separator: "\n") + "\nkey=\(Self.k)\n"

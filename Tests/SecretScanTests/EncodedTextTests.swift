@@ -239,8 +239,8 @@ struct EncodedTextTests {
         #expect(found == ["$.list[0]"])
     }
 
-    /// The pre-scan that skips a JSON file without a run of 24 base64 bytes counts escapes as part
-    /// of a run: a value wrapped every 20 characters with `\n` escapes is still decoded.
+    /// The pre-scan that skips a JSON file without a candidate string counts escapes as part of a
+    /// value: a value wrapped every 20 characters with `\n` escapes is still decoded.
     @Test func jsonPrescanKeepsEscapedValuesAndSkipsFilesWithoutRuns() {
         let note = Data("a note that is long enough to try, with more text".utf8).base64EncodedString()
         var wrapped = ""
@@ -253,8 +253,14 @@ struct EncodedTextTests {
         JSONBase64Values.walk(Array(#"{"a": {"b": ""#.utf8) + Array(wrapped.utf8) + Array(#""}}"#.utf8)) { found.append($0.path); return true }
         #expect(found == ["$.a.b"])
         let plain = Array(#"{"name": "mamori", "version": "1.2.3", "url": "https://example.com/x/y"}"#.utf8)
-        #expect(!plain.withUnsafeBytes { Base64Text.hasValueRun($0, length: JSONBase64Values.minLength) })
-        #expect(Array(note.utf8).withUnsafeBytes { Base64Text.hasValueRun($0, length: JSONBase64Values.minLength) })
+        #expect(!plain.withUnsafeBytes { JSONBase64Values.hasCandidate($0) })
+        #expect(Array(("\"" + note + "\"").utf8).withUnsafeBytes { JSONBase64Values.hasCandidate($0) })
+        // Identifiers, escaped quotes and regular expressions of API models are no candidates;
+        // a value wrapped with `\n` escapes, or starting with one, is.
+        let model = Array(#"{"shape":"DescribeInstancesRequestMessage","documentation":"<p>The \"LEARNING\" state</p>","pattern":"\\d{12}"}"#.utf8)
+        #expect(!model.withUnsafeBytes { JSONBase64Values.hasCandidate($0) })
+        #expect(Array(("{\"a\": \"\\n" + note + "\"}").utf8).withUnsafeBytes { JSONBase64Values.hasCandidate($0) })
+        #expect(Array(("{\"a\": \"" + wrapped + "\"}").utf8).withUnsafeBytes { JSONBase64Values.hasCandidate($0) })
         #expect(Array(note.utf8).withUnsafeBytes { Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: $0[0..<32])) })
         let gzipStart = Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFE]).base64EncodedString()
         #expect(Array(gzipStart.utf8).withUnsafeBytes { Base64Text.startsLikeTextOrArchive($0) })

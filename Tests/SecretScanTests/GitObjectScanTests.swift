@@ -20,14 +20,15 @@ struct GitObjectScanTests {
         r.findings.map { Seen(keyId: $0.keyId, secret: $0.secret?.reveal(), file: $0.file, line: $0.line, commit: $0.git?.commit) }
     }
 
-    static func both(_ repo: TestRepo, _ revisions: GitRevisions = .all) throws -> (diff: SecretScanResult, objects: SecretScanResult) {
-        let options = SecretScanOptions(workers: 2)
+    static func both(_ repo: TestRepo, _ revisions: GitRevisions = .all, workers: Int = 2) throws -> (diff: SecretScanResult, objects: SecretScanResult) {
+        let options = SecretScanOptions(workers: workers)
         return (try SecretScanner.scanGitHistory(repository: repo.path, revisions: revisions, engine: .diff, options: options),
                 try SecretScanner.scanGitHistory(repository: repo.path, revisions: revisions, engine: .objects, options: options))
     }
 
-    static func expectSame(_ repo: TestRepo, _ revisions: GitRevisions = .all, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Seen] {
-        let (diff, objects) = try both(repo, revisions)
+    static func expectSame(_ repo: TestRepo, _ revisions: GitRevisions = .all, workers: Int = 2,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws -> [Seen] {
+        let (diff, objects) = try both(repo, revisions, workers: workers)
         #expect(diff.errors.isEmpty, sourceLocation: sourceLocation)
         #expect(objects.errors.isEmpty, "\(objects.errors)", sourceLocation: sourceLocation)
         #expect(Set(seen(objects)) == Set(seen(diff)), sourceLocation: sourceLocation)
@@ -136,6 +137,33 @@ struct GitObjectScanTests {
         #expect(found.first { $0.keyId == Planted.keyId }?.line == 160_001)
     }
 
+    /// Many distinct blobs over several commits: the blob list is split between cat-file
+    /// processes (two for four workers) and every key still lands at its commit and line.
+    @Test func blobsSplitBetweenCatFilesAgree() throws {
+        #expect(GitObjectScanner.catFileCount(workers: 1) == 1)
+        #expect(GitObjectScanner.catFileCount(workers: 2) == 1)
+        #expect(GitObjectScanner.catFileCount(workers: 4) == 2)
+        #expect(GitObjectScanner.catFileCount(workers: 16) == 4)
+        let repo = TestRepo()
+        var expected: [Seen] = []
+        for c in 0..<5 {
+            for f in 0..<12 {
+                let filler = (0...(c * 12 + f)).map { "line \($0) of commit \(c)" }.joined(separator: "\n") + "\n"
+                repo.write("dir\(f % 3)/file\(f).env", filler + (f % 2 == 0 ? KeyText.pair : KeyText.second))
+            }
+            let commit = repo.commit("commit \(c)")
+            for f in 0..<12 {
+                expected.append(Seen(keyId: f % 2 == 0 ? Planted.keyId : Planted.secondKeyId,
+                                     secret: f % 2 == 0 ? Planted.secret : Planted.secondSecret,
+                                     file: "dir\(f % 3)/file\(f).env", line: c * 12 + f + 2, commit: commit))
+            }
+        }
+        // Each commit moves every key down a line: a new blob, but not a new key, so only the
+        // first commit introduced them.
+        let found = try Self.expectSame(repo, workers: 4)
+        #expect(Set(found) == Set(expected.prefix(12)))
+    }
+
     @Test func rangesAgree() throws {
         let h = GitRangeTests.History()
         for r in [GitRevisions.since(h.removed), try GitRevisions.parseRange("\(h.initial)..\(h.removed)")] {
@@ -165,6 +193,10 @@ struct GitObjectScanTests {
         #expect(objects.errors.count == 1)
         #expect(objects.errors.first?.contains(blob) == true)
         #expect(objects.errors.first?.contains("could not be read") == true)
+        // The same with the blob list split between two cat-file processes.
+        let split = try SecretScanner.scanGitHistory(repository: repo.path, engine: .objects, options: SecretScanOptions(workers: 4))
+        #expect(Self.seen(split) == Self.seen(objects))
+        #expect(split.errors == objects.errors)
 
         // `git log -p` stops at the missing blob; auto falls back to the object scan.
         #expect(throws: SecretScanError.self) {
