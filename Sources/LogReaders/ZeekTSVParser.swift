@@ -202,9 +202,10 @@ func isBlankLine(_ base: UnsafeRawPointer, _ start: Int, _ end: Int) -> Bool {
 /// One bit per lane of a 16-lane comparison (bit k set when lane k is true). On x86-64 it is
 /// SSE2's `pmovmskb` (baseline, one instruction; the standard library does not expose it). Elsewhere
 /// each lane keeps its weight 2^(k mod 8) and a multiplication adds the eight weights of each half
-/// into its top byte. (SigmaEngine's `NeedleSearcher` has the same helper, to keep it inlined.)
-@inline(__always)
-func bitMask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+/// into its top byte. Public and inlinable: SigmaEngine's `NeedleSearcher` uses the same one, and
+/// it must still inline into both hot loops.
+@inlinable @inline(__always)
+public func bitMask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
 #if arch(x86_64)
     return UInt32(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: SIMD2<Int64>.self)))
 #else

@@ -1,6 +1,7 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 #endif
+import LogReaders
 
 /// Finds ASCII case-insensitive occurrences of a few literal needles in a large buffer.
 ///
@@ -142,7 +143,7 @@ public struct NeedleSearcher: Sendable {
             for k in 0..<4 {
                 let a = base.loadUnaligned(fromByteOffset: i + 16 * k + firstOffset, as: SIMD16<UInt8>.self) | foldFirst
                 let b = base.loadUnaligned(fromByteOffset: i + 16 * k + lastOffset, as: SIMD16<UInt8>.self) | foldLast
-                bits |= UInt64(laneBits((a .== vFirst) .& (b .== vLast))) << (16 * k)
+                bits |= UInt64(bitMask((a .== vFirst) .& (b .== vLast))) << (16 * k)
             }
             while bits != 0 {
                 let k = bits.trailingZeroBitCount
@@ -197,21 +198,3 @@ func offsetOf(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
 
 @inline(__always)
 func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
-
-/// One bit per lane of a 16-lane comparison (bit k set when lane k is true): SSE2's `pmovmskb` on
-/// x86-64 (baseline; the standard library does not expose it), else a multiplication that adds
-/// the lanes' weights 2^(k mod 8) of each half into its top byte. (LogReaders' `bitMask` is the
-/// same; each module keeps its own so that it is inlined into the hot loop.)
-@inline(__always)
-func laneBits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
-#if arch(x86_64)
-    return UInt32(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: SIMD2<Int64>.self)))
-#else
-    let weights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-    let picked = SIMD16<UInt8>(repeating: 0).replacing(with: weights, where: m)
-    let words = unsafeBitCast(picked, to: SIMD2<UInt64>.self)
-    let lo = (words[0] &* 0x0101_0101_0101_0101) >> 56
-    let hi = (words[1] &* 0x0101_0101_0101_0101) >> 56
-    return UInt32(truncatingIfNeeded: lo | hi << 8)
-#endif
-}
