@@ -45,28 +45,25 @@ struct ChecksListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.run {
-            try Console.writeReport(Self.render(format), to: output)
+            if format.value == .json {
+                try Console.writeJSON(Catalog.all.map(Entry.init), to: output)
+            } else {
+                try Console.writeReport(Data(Self.table().utf8), to: output)
+            }
             return 0
         }
     }
 
-    static func render(_ format: FormatChoice<TableOrJSON>) throws -> Data {
-        switch format.value {
-        case .json:
-            var data = try StableJSON.encode(Catalog.all.map(Entry.init))
-            data.append(0x0A)
-            return data
-        default:
-            var out = ""
-            for check in Catalog.all {
-                let mappings = check.compliance.sorted().map { "\($0.framework == .cis ? "CIS" : "FSBP") \($0.control)" }
-                out += "\(check.id)  [\(check.severity.rawValue)]  \(check.title)\n"
-                out += "    reads: \(check.details.reads)\n"
-                out += "    needs: \(check.details.permissions.joined(separator: ", "))\n"
-                if !mappings.isEmpty { out += "    maps to: \(mappings.joined(separator: ", "))\n" }
-            }
-            out += "\n\(Catalog.all.count) checks. CIS: \(Framework.cis.title); FSBP: \(Framework.fsbp.title).\n"
-            return Data(out.utf8)
+    static func table() -> String {
+        var out = ""
+        for check in Catalog.all {
+            let mappings = check.compliance.sorted().map { "\($0.framework == .cis ? "CIS" : "FSBP") \($0.control)" }
+            out += "\(check.id)  [\(check.severity.rawValue)]  \(check.title)\n"
+            out += "    reads: \(check.details.reads)\n"
+            out += "    needs: \(check.details.permissions.joined(separator: ", "))\n"
+            if !mappings.isEmpty { out += "    maps to: \(mappings.joined(separator: ", "))\n" }
         }
+        out += "\n\(Catalog.all.count) checks. CIS: \(Framework.cis.title); FSBP: \(Framework.fsbp.title).\n"
+        return out
     }
 }

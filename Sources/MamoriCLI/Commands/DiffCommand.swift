@@ -49,9 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
             await store.close()
             switch format.value {
             case .json:
-                var data = try JSONEncoder.report.encode(DiffDocument(from: a, to: b, diff: diff))
-                data.append(0x0A)
-                try Console.writeReport(data, to: output)
+                try Console.writeJSON(DiffDocument(from: a, to: b, diff: diff), to: output)
             default:
                 try Console.writeReport(Data(Self.text(diff, a, b).utf8), to: output)
             }

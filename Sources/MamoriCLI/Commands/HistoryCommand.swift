@@ -67,9 +67,9 @@ struct HistoryListCommand: AsyncParsableCommand {
             }
             await store.close()
             switch (format.value, kind) {
-            case (.json, .scan): try HistoryCommand.write(scans, to: output)
-            case (.json, .hunt): try HistoryCommand.write(hunts, to: output)
-            case (.json, .all): try HistoryCommand.write(["scans": HistoryCommand.AnyEncodable(scans), "hunts": HistoryCommand.AnyEncodable(hunts)], to: output)
+            case (.json, .scan): try Console.writeJSON(scans, to: output)
+            case (.json, .hunt): try Console.writeJSON(hunts, to: output)
+            case (.json, .all): try Console.writeJSON(["scans": HistoryCommand.AnyEncodable(scans), "hunts": HistoryCommand.AnyEncodable(hunts)], to: output)
             case (.table, .scan): try Console.writeReport(Data(HistoryCommand.table(scans).utf8), to: output)
             case (.table, .hunt): try Console.writeReport(Data(HistoryCommand.huntTable(hunts).utf8), to: output)
             default:
@@ -83,12 +83,6 @@ struct HistoryListCommand: AsyncParsableCommand {
 }
 
 extension HistoryCommand {
-    static func write(_ value: some Encodable, to output: String?) throws {
-        var data = try JSONEncoder.report.encode(value)
-        data.append(0x0A)
-        try Console.writeReport(data, to: output)
-    }
-
     /// Two differently typed lists in one JSON object.
     struct AnyEncodable: Encodable {
         let value: any Encodable

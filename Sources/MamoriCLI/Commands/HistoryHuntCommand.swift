@@ -41,9 +41,7 @@ struct HistoryHuntCommand: AsyncParsableCommand {
             guard let merged else { throw CLIError("no hunt '\(TerminalText.sanitize(key))' in the history store (see `mamori history --kind hunt`)") }
             switch format.value {
             case .json:
-                var data = try JSONEncoder.report.encode(merged)
-                data.append(0x0A)
-                try Console.writeReport(data, to: output)
+                try Console.writeJSON(merged, to: output)
             default:
                 try Console.writeReport(Data(Self.table(merged).utf8), to: output)
             }

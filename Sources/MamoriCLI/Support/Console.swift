@@ -31,6 +31,14 @@ enum Console {
         catch { throw CLIError("cannot write \(TerminalText.sanitize(output)): \(error.localizedDescription)") }
     }
 
+    /// `--format json` output: the one stable encoding (StableJSON) and a final newline, written
+    /// like every report.
+    static func writeJSON(_ value: some Encodable, to output: String?) throws {
+        var data = try StableJSON.encode(value)
+        data.append(0x0A)
+        try writeReport(data, to: output)
+    }
+
     /// Runs a command body that returns its exit code; any error becomes a ``CLIError`` (exit 2),
     /// reported by ``CLIError/exit(_:)`` like every other command's.
     static func run(_ body: () async throws -> Int32) async throws {

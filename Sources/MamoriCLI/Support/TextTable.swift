@@ -23,10 +23,3 @@ enum TextTable {
         return formatter.string(from: date)
     }
 }
-
-extension JSONEncoder {
-    /// Pretty, sorted, ISO 8601 dates: machine-readable command output.
-    static var report: JSONEncoder {
-        StableJSON.encoder()
-    }
-}
