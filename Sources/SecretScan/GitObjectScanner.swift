@@ -140,23 +140,76 @@ enum GitObjectScanner {
         var missing: [String]
     }
 
-    /// `git rev-list --objects` lists the blobs; this thread hands their IDs out, in turn, to
-    /// ``catFileCount(workers:)`` `git cat-file --batch` processes; one thread per cat-file reads
-    /// its output, and `workers` threads scan the blobs.
-    ///
-    /// Inflating the blobs is git's work and single-threaded per process: on the AWS CLI's history
-    /// (7.7 GB of blobs) one cat-file spends 14 CPU seconds, the longest single task of the scan.
-    /// With four cores or more, several processes share it; each rebuilds some delta bases
-    /// another already had, so they are not started where there is no idle core to pay for that.
+    /// `git rev-list --objects` lists the blobs; ``GitPackReader`` reads those in the packs and
+    /// the worker threads scan them; what it leaves (loose objects, large blobs, anything it cannot
+    /// read) goes to ``catFileCount(workers:)`` `git cat-file --batch` processes.
     static func readBlobs(repository: String, selection: [String], workers: Int) throws(SecretScanError) -> ReadResult {
-        // A partial clone would otherwise fetch missing blobs from its remote, one by one.
-        let environment = ["GIT_NO_LAZY_FETCH": "1"]
+        let listing = try listBlobs(repository: repository, selection: selection)
+        let scanners = (0..<max(1, workers)).map { _ in ContentScanner() }
+        var rest = listing.ids
+        let store = GitPackStore(repository: repository)
+        if !store.packs.isEmpty {
+            let box = UncheckedBox((scanners, listing.ids))
+            let left = GitPackReader.read(ids: listing.ids, store: store, workers: scanners.count, limit: inlineThreshold) { worker, i, bytes in
+                box.value.0[worker].scanMemory(bytes, name: box.value.1[i])
+            }
+            rest = left.map { listing.ids[$0] }
+        }
+        guard !rest.isEmpty else {
+            return ReadResult(scanners: scanners, paths: listing.paths, missing: listing.missing)
+        }
+        let (large, missing) = try catFileBlobs(repository: repository, ids: rest, scanners: scanners)
+        return ReadResult(scanners: scanners + large, paths: listing.paths, missing: listing.missing + missing)
+    }
+
+    /// A partial clone would otherwise fetch missing blobs from its remote, one by one.
+    static let environment = ["GIT_NO_LAZY_FETCH": "1"]
+
+    /// The blobs of the selected commits, in rev-list's order, with the path each was first met
+    /// under, and the objects the repository lacks.
+    struct Listing {
+        var ids: [String] = []
+        var paths: [String: String] = [:]
+        var missing: [String] = []
+    }
+
+    static func listBlobs(repository: String, selection: [String]) throws(SecretScanError) -> Listing {
         // --missing=print: objects a shallow, partial or damaged repository lacks are listed
         // ("?<id>") instead of ending the walk. Submodule commits are not walked by rev-list.
         let revList = try GitProcess(["-C", repository, "rev-list", "--objects", "--missing=print",
                                       "--filter=object:type=blob", "--filter-provided-objects"] + selection + ["--"],
                                      environment: environment)
-        let count = catFileCount(workers: workers)
+        var listing = Listing()
+        let lines = BatchReader(revList.output)
+        do throws(StreamIOError) {
+            while let line = try lines.line() {
+                if line.first == "?" {
+                    listing.missing.append(String(line.dropFirst()))
+                    continue
+                }
+                if let space = line.firstIndex(of: " ") {
+                    let id = String(line[..<space])
+                    let path = line[line.index(after: space)...]
+                    if !path.isEmpty { listing.paths[id] = String(path) }
+                    listing.ids.append(id)
+                } else {
+                    listing.ids.append(line)
+                }
+            }
+        } catch {
+            revList.abandon()
+            throw .io(error)
+        }
+        try revList.finish()
+        return listing
+    }
+
+    /// Reads `ids` with `git cat-file --batch`: this thread hands them out, in turn, to
+    /// ``catFileCount(workers:)`` processes; one thread per cat-file reads its output, and one
+    /// thread per scanner scans the blobs. Returns the readers' scanners (blobs too large for
+    /// the workers) and the objects cat-file reported missing.
+    static func catFileBlobs(repository: String, ids: [String], scanners: [ContentScanner]) throws(SecretScanError) -> ([ContentScanner], [String]) {
+        let count = catFileCount(workers: scanners.count)
         var catFiles: [GitProcess] = []
         var inputs: [Int32] = []
         do throws(SecretScanError) {
@@ -194,12 +247,10 @@ enum GitObjectScanner {
         } catch {
             for fd in inputs { close(fd) }
             for git in catFiles { git.abandon() }
-            revList.abandon()
             throw error
         }
 
         let queue = WorkQueue<GitBlob>(budget: queueBudget) { $0.bytes.count }
-        let scanners = (0..<max(1, workers)).map { _ in ContentScanner() }
         let done = DispatchGroup()
         for scanner in scanners {
             let worker = UncheckedBox(scanner)
@@ -225,12 +276,11 @@ enum GitObjectScanner {
             thread.start()
         }
         // The list is fed from a thread of its own: it blocks SIGPIPE, which then dies with it.
-        let list = ObjectList()
         let feeding = DispatchGroup()
         feeding.enter()
-        let feed = UncheckedBox((revList.output, inputs))
+        let feed = UncheckedBox((ids, inputs))
         let feeder = Thread {
-            list.distribute(from: feed.value.0, to: feed.value.1)
+            ObjectList.distribute(feed.value.0, to: feed.value.1)
             feeding.leave()
         }
         feeder.stackSize = 1 << 20
@@ -239,15 +289,12 @@ enum GitObjectScanner {
         reading.wait()
         queue.finish()
         done.wait()
-        if let failure = list.failure ?? readers.lazy.compactMap(\.failure).first {
+        if let failure = readers.lazy.compactMap(\.failure).first {
             for git in catFiles { git.abandon() }
-            revList.abandon()
             throw .io(failure)
         }
         for git in catFiles { try git.finish() }
-        try revList.finish()
-        return ReadResult(scanners: scanners + readers.map(\.large), paths: list.paths,
-                          missing: list.missing + readers.flatMap(\.missing))
+        return (readers.map(\.large), readers.flatMap(\.missing))
     }
 
     /// cat-file processes for `workers` scanning threads (one per core): one per two cores, at
@@ -268,16 +315,9 @@ enum GitObjectScanner {
     /// takes no more memory.
     static let deltaBaseCacheMiB = 160
 
-    /// Reads rev-list's `<id> <path>` lines: keeps each blob's path, notes the objects the
-    /// repository lacks, and writes each ID to the next cat-file in turn. Runs on a thread of its
-    /// own; its results are read after that thread has ended.
-    final class ObjectList: @unchecked Sendable {
-        /// Blob ID → the path rev-list first met it under.
-        var paths: [String: String] = [:]
-        var missing: [String] = []
-        var failure: StreamIOError?
-
-        func distribute(from source: any ByteSource, to inputs: [Int32]) {
+    /// Writes each ID to the next cat-file in turn, on a thread of its own.
+    enum ObjectList {
+        static func distribute(_ ids: [String], to inputs: [Int32]) {
             // A cat-file that ended early makes a write fail with EPIPE instead of ending mamori
             // with SIGPIPE; its reader reports why it ended. Blocked, not unblocked again: a
             // SIGPIPE left pending would be delivered then; it is dropped when this thread ends.
@@ -303,29 +343,12 @@ enum GitObjectScanner {
                     }
                 }
             }
-            let lines = BatchReader(source)
             var next = 0
-            do throws(StreamIOError) {
-                while let line = try lines.line() {
-                    if line.first == "?" {
-                        missing.append(String(line.dropFirst()))
-                        continue
-                    }
-                    let id: Substring
-                    if let space = line.firstIndex(of: " ") {
-                        id = line[..<space]
-                        let path = line[line.index(after: space)...]
-                        if !path.isEmpty { paths[String(id)] = String(path) }
-                    } else {
-                        id = Substring(line)
-                    }
-                    pending[next].append(contentsOf: id.utf8)
-                    pending[next].append(0x0A)
-                    if pending[next].count >= 16 << 10 { flush(next) }
-                    next = (next + 1) % inputs.count
-                }
-            } catch {
-                failure = error
+            for id in ids {
+                pending[next].append(contentsOf: id.utf8)
+                pending[next].append(0x0A)
+                if pending[next].count >= 16 << 10 { flush(next) }
+                next = (next + 1) % inputs.count
             }
             for k in inputs.indices {
                 flush(k)

@@ -34,6 +34,14 @@ struct GitObjectScanTests {
         #expect(Set(seen(objects)) == Set(seen(diff)), sourceLocation: sourceLocation)
         #expect(objects.findings.count == diff.findings.count, sourceLocation: sourceLocation)
         #expect(objects.stats.commits == diff.stats.commits, sourceLocation: sourceLocation)
+        // The same history packed: the blobs now come from the pack reader, not cat-file.
+        repo.git("repack", "-adq")
+        let packed = try SecretScanner.scanGitHistory(repository: repo.path, revisions: revisions, engine: .objects,
+                                                      options: SecretScanOptions(workers: workers))
+        #expect(packed.errors.isEmpty, "\(packed.errors)", sourceLocation: sourceLocation)
+        #expect(seen(packed).sorted(by: { $0.description < $1.description }) == seen(objects).sorted(by: { $0.description < $1.description }),
+                sourceLocation: sourceLocation)
+        #expect(packed.stats.commits == objects.stats.commits, sourceLocation: sourceLocation)
         return seen(objects)
     }
 
