@@ -65,12 +65,16 @@ enum GitPackReader {
         var wanted: Int32
     }
 
+    /// Most bytes of built contents kept for children not yet built. Depth first, this is about
+    /// one chain of bases per worker; only a deep and wide forest of large blobs comes near it.
+    static let memoryBudget = 256 << 20
+
     /// Longest delta chain followed (git writes 50 by default, 250 with `gc --aggressive`).
     static let maxDepth = 10_000
 
     /// Calls `visit` (on worker `k` of `workers`) with every blob of `ids` it reads from the
     /// packs; returns the indexes of those it left for `git cat-file`, ascending.
-    static func read(ids: [String], store: GitPackStore, workers: Int, limit: Int,
+    static func read(ids: [String], store: GitPackStore, workers: Int, limit: Int, budget: Int = memoryBudget,
                      visit: @escaping @Sendable (_ worker: Int, _ id: Int, _ bytes: [UInt8]) -> Void) -> [Int] {
         var plan = Plan(store: store)
         var fallback: [Int] = []
@@ -83,7 +87,7 @@ enum GitPackReader {
         }
         let forest = Forest(plan.nodes)
         fallback += forest.unreachableWanted
-        let run = Run(forest: forest, store: store, limit: limit, visit: visit)
+        let run = Run(forest: forest, store: store, limit: limit, budget: budget, visit: visit)
         let done = DispatchGroup()
         for k in 0..<max(1, workers) {
             done.enter()
@@ -196,19 +200,27 @@ enum GitPackReader {
         let forest: Forest
         let store: GitPackStore
         let limit: Int
+        let budget: Int
         let visit: @Sendable (Int, Int, [UInt8]) -> Void
         private let condition = NSCondition()
         private var stack: [(Int32, [UInt8]?)]
         private var pending: Int
+        /// Per node, its children still on the stack; and the bytes of the contents they hold.
+        private var remaining: [Int32]
+        private var held = 0
+        /// The most `held` reached (a test checks the budget with it).
+        private(set) var peakHeld = 0
         private(set) var fallback: [Int] = []
 
-        init(forest: Forest, store: GitPackStore, limit: Int, visit: @escaping @Sendable (Int, Int, [UInt8]) -> Void) {
+        init(forest: Forest, store: GitPackStore, limit: Int, budget: Int, visit: @escaping @Sendable (Int, Int, [UInt8]) -> Void) {
             self.forest = forest
             self.store = store
             self.limit = limit
+            self.budget = budget
             self.visit = visit
             stack = forest.roots.reversed().map { ($0, nil) }
             pending = stack.count
+            remaining = [Int32](repeating: 0, count: forest.nodes.count)
         }
 
         func work(worker: Int) {
@@ -221,15 +233,29 @@ enum GitPackReader {
                     condition.unlock()
                     return
                 }
+                let parent = forest.nodes[Int(n)].parent
+                if let base, parent >= 0 {
+                    remaining[Int(parent)] -= 1
+                    if remaining[Int(parent)] == 0 { held -= base.count }
+                }
                 condition.unlock()
                 let node = forest.nodes[Int(n)]
                 let content = inflater.flatMap { try? build(node, base: base, scratch: &scratch, inflater: $0) }
                 let children = forest.children(of: n)
                 condition.lock()
-                if let content {
+                if let content, !children.isEmpty, held + content.count > budget {
+                    // Bases held for later children would pass the budget (a deep, wide forest of
+                    // large blobs): these children are left to cat-file, which streams.
+                    for c in children { fallback += forest.wanted(under: c) }
+                } else if let content {
                     // Pushed in reverse so the first child is taken next: the pack's order.
                     for c in children.reversed() { stack.append((c, content)) }
                     pending += children.count
+                    if !children.isEmpty {
+                        remaining[Int(n)] = Int32(children.count)
+                        held += content.count
+                        peakHeld = max(peakHeld, held)
+                    }
                 } else {
                     fallback += forest.wanted(under: n)
                 }

@@ -49,10 +49,11 @@ struct GitPackReaderTests {
     }
 
     /// Reads `ids` with the pack reader: the blobs it gave, and what it left.
-    static func read(_ repo: TestRepo, _ ids: [String], limit: Int = 1 << 20, workers: Int = 2) -> (blobs: [String: Data], left: [String]) {
+    static func read(_ repo: TestRepo, _ ids: [String], limit: Int = 1 << 20, budget: Int = GitPackReader.memoryBudget,
+                     workers: Int = 2) -> (blobs: [String: Data], left: [String]) {
         let got = Mutex<[String: Data]>([:])
         let store = GitPackStore(repository: repo.path)
-        let left = GitPackReader.read(ids: ids, store: store, workers: workers, limit: limit) { _, i, bytes in
+        let left = GitPackReader.read(ids: ids, store: store, workers: workers, limit: limit, budget: budget) { _, i, bytes in
             got.withLock { $0[ids[i]] = Data(bytes) }
         }
         return (got.withLock { $0 }, left.map { ids[$0] })
@@ -117,6 +118,18 @@ struct GitPackReaderTests {
         #expect(blobs.count + left.count == ids.count)
         for (id, bytes) in blobs { #expect(bytes.count <= 4000 && bytes == Self.catFile(repo, id)) }
         for id in ids where Self.catFile(repo, id).count > 4000 { #expect(left.contains(id)) }
+    }
+
+    /// Bases kept for later children stay within the budget: past it, the children are left
+    /// to cat-file (with what is built on them), and everything else is still read.
+    @Test func basesHeldStayWithinTheBudget() {
+        let repo = Self.history(versions: 40)
+        repo.git("repack", "-adq", "--depth=50", "--window=50")
+        let ids = Self.blobIDs(repo)
+        let (blobs, left) = Self.read(repo, ids, budget: 20_000, workers: 1)
+        #expect(!left.isEmpty)
+        #expect(blobs.count + left.count == ids.count)
+        for (id, data) in blobs { #expect(data == Self.catFile(repo, id), "blob \(id)") }
     }
 
     /// Damaged bytes in a pack: no crash, nothing wrong handed out (each entry's Adler-32 and
