@@ -147,19 +147,22 @@ enum GitObjectScanner {
         let listing = try listBlobs(repository: repository, selection: selection)
         let scanners = (0..<max(1, workers)).map { _ in ContentScanner() }
         var rest = listing.ids
+        var unreadable = listing.missing
         let store = GitPackStore(repository: repository)
         if !store.packs.isEmpty {
             let box = UncheckedBox((scanners, listing.ids))
-            let left = GitPackReader.read(ids: listing.ids, store: store, workers: scanners.count, limit: inlineThreshold) { worker, i, bytes in
+            let outcome = GitPackReader.read(ids: listing.ids, store: store, workers: scanners.count, limit: inlineThreshold) { worker, i, bytes in
                 box.value.0[worker].scanMemory(bytes, name: box.value.1[i])
             }
-            rest = left.map { listing.ids[$0] }
+            rest = outcome.left.map { listing.ids[$0] }
+            // Damaged in the pack: cat-file would stop at the first of them.
+            unreadable += outcome.damaged.map { listing.ids[$0] }
         }
         guard !rest.isEmpty else {
-            return ReadResult(scanners: scanners, paths: listing.paths, missing: listing.missing)
+            return ReadResult(scanners: scanners, paths: listing.paths, missing: unreadable)
         }
         let (large, missing) = try catFileBlobs(repository: repository, ids: rest, scanners: scanners)
-        return ReadResult(scanners: scanners + large, paths: listing.paths, missing: listing.missing + missing)
+        return ReadResult(scanners: scanners + large, paths: listing.paths, missing: unreadable + missing)
     }
 
     /// A partial clone would otherwise fetch missing blobs from its remote, one by one.

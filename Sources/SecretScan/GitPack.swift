@@ -4,11 +4,17 @@ import Glibc
 import Foundation
 import StreamIO
 
-/// Why an object could not be read from a pack. Never shown as such: the object is then read by
+/// Why an object could not be read from a pack. Damaged data (a zlib stream that fails its
+/// checksum or size, a delta that does not fit) makes the object unreadable, as it is for git;
+/// anything else (a base in another pack, an object too large to hold) sends the object to
 /// `git cat-file`, which reads what git can and names what it cannot.
 struct GitPackError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var damaged: Bool
+    init(_ description: String, damaged: Bool = true) {
+        self.description = description
+        self.damaged = damaged
+    }
 }
 
 /// A SHA-1 object ID as 20 bytes (what pack indexes hold), parsed from git's hex form.
@@ -188,7 +194,7 @@ final class GitPack: @unchecked Sendable {
         let end = end(of: offset)
         var head = [UInt8](repeating: 0, count: min(32, end - offset))
         guard offset >= 12, end > offset, Self.pread(fd, &head, at: offset) else {
-            throw GitPackError("\(path): no entry at offset \(offset)")
+            throw GitPackError("\(path): no entry at offset \(offset)", damaged: false)
         }
         var i = 0
         var byte = head[0]
@@ -223,7 +229,7 @@ final class GitPack: @unchecked Sendable {
             base = offset - distance
         case .referenceDelta:
             guard i + 20 <= head.count, let at = index.offset(of: GitObjectID(bytes: Array(head[i..<(i + 20)]))) else {
-                throw GitPackError("\(path): delta base of the entry at offset \(offset) is not in this pack")
+                throw GitPackError("\(path): delta base of the entry at offset \(offset) is not in this pack", damaged: false)
             }
             base = at
             i += 20

@@ -63,6 +63,15 @@ enum GitPackReader {
         var parent: Int32
         /// Index into the wanted IDs, or -1 for a base nobody asked for.
         var wanted: Int32
+        /// Without an entry: its header is damaged (else cat-file is asked for it).
+        var damaged = false
+    }
+
+    /// What the packs could not give: blobs left for `git cat-file`, and blobs that are
+    /// damaged (or built on damaged data) in the pack: unreadable for git too.
+    struct Outcome {
+        var left: [Int]
+        var damaged: [Int]
     }
 
     /// Most bytes of built contents kept for children not yet built. Depth first, this is about
@@ -73,9 +82,9 @@ enum GitPackReader {
     static let maxDepth = 10_000
 
     /// Calls `visit` (on worker `k` of `workers`) with every blob of `ids` it reads from the
-    /// packs; returns the indexes of those it left for `git cat-file`, ascending.
+    /// packs; returns the indexes of the others, ascending.
     static func read(ids: [String], store: GitPackStore, workers: Int, limit: Int, budget: Int = memoryBudget,
-                     visit: @escaping @Sendable (_ worker: Int, _ id: Int, _ bytes: [UInt8]) -> Void) -> [Int] {
+                     visit: @escaping @Sendable (_ worker: Int, _ id: Int, _ bytes: [UInt8]) -> Void) -> Outcome {
         var plan = Plan(store: store)
         var fallback: [Int] = []
         for (w, hex) in ids.enumerated() {
@@ -99,7 +108,7 @@ enum GitPackReader {
             thread.start()
         }
         done.wait()
-        return (fallback + run.fallback).sorted()
+        return Outcome(left: (fallback + run.fallback).sorted(), damaged: run.damaged.sorted())
     }
 
     /// The nodes: each wanted blob and the chain of bases under it, each entry once.
@@ -126,12 +135,18 @@ enum GitPackReader {
                     nodes[Int(child)].parent = n
                     return
                 }
-                var entry = try? store.packs[pack].entry(at: offset)
+                var entry: GitPackEntry?
+                var damaged = false
+                do throws(GitPackError) {
+                    entry = try store.packs[pack].entry(at: offset)
+                } catch {
+                    damaged = error.damaged
+                }
                 // A whole object that is not a blob, or a chain too long, cannot give a blob:
                 // kept as a node that fails, so what depends on it goes to cat-file.
                 if let e = entry, e.base == nil && e.kind != .blob || depth > GitPackReader.maxDepth { entry = nil }
                 let n = Int32(nodes.count)
-                nodes.append(Node(pack: Int32(pack), entry: entry, parent: -1, wanted: child < 0 ? wanted : -1))
+                nodes.append(Node(pack: Int32(pack), entry: entry, parent: -1, wanted: child < 0 ? wanted : -1, damaged: damaged))
                 at[pack][offset] = n
                 if child >= 0 { nodes[Int(child)].parent = n }
                 guard let base = entry?.base else { return }
@@ -211,6 +226,7 @@ enum GitPackReader {
         /// The most `held` reached (a test checks the budget with it).
         private(set) var peakHeld = 0
         private(set) var fallback: [Int] = []
+        private(set) var damaged: [Int] = []
 
         init(forest: Forest, store: GitPackStore, limit: Int, budget: Int, visit: @escaping @Sendable (Int, Int, [UInt8]) -> Void) {
             self.forest = forest
@@ -240,7 +256,15 @@ enum GitPackReader {
                 }
                 condition.unlock()
                 let node = forest.nodes[Int(n)]
-                let content = inflater.flatMap { try? build(node, base: base, scratch: &scratch, inflater: $0) }
+                var content: [UInt8]?
+                var damage = node.damaged
+                if let inflater {
+                    do throws(GitPackError) {
+                        content = try build(node, base: base, scratch: &scratch, inflater: inflater)
+                    } catch {
+                        damage = error.damaged
+                    }
+                }
                 let children = forest.children(of: n)
                 condition.lock()
                 if let content, !children.isEmpty, held + content.count > budget {
@@ -256,6 +280,8 @@ enum GitPackReader {
                         held += content.count
                         peakHeld = max(peakHeld, held)
                     }
+                } else if damage {
+                    damaged += forest.wanted(under: n)
                 } else {
                     fallback += forest.wanted(under: n)
                 }
@@ -267,11 +293,12 @@ enum GitPackReader {
         }
 
         private func build(_ node: Node, base: [UInt8]?, scratch: inout [UInt8], inflater: ZlibBlock) throws(GitPackError) -> [UInt8] {
-            guard let entry = node.entry, entry.size <= limit else { throw GitPackError("not read here") }
+            guard let entry = node.entry, entry.size <= limit else { throw GitPackError("not read here", damaged: node.damaged) }
             let pack = store.packs[Int(node.pack)]
             let data = try pack.inflate(entry, scratch: &scratch, inflater: inflater)
             guard entry.base != nil else { return data }
-            guard let base, let size = GitDelta.resultSize(data), size <= limit else { throw GitPackError("not read here") }
+            guard let size = GitDelta.resultSize(data) else { throw GitPackError("damaged delta") }
+            guard let base, size <= limit else { throw GitPackError("not read here", damaged: false) }
             return try GitDelta.apply(data, to: base)
         }
     }

@@ -50,21 +50,21 @@ struct GitPackReaderTests {
 
     /// Reads `ids` with the pack reader: the blobs it gave, and what it left.
     static func read(_ repo: TestRepo, _ ids: [String], limit: Int = 1 << 20, budget: Int = GitPackReader.memoryBudget,
-                     workers: Int = 2) -> (blobs: [String: Data], left: [String]) {
+                     workers: Int = 2) -> (blobs: [String: Data], left: [String], damaged: [String]) {
         let got = Mutex<[String: Data]>([:])
         let store = GitPackStore(repository: repo.path)
-        let left = GitPackReader.read(ids: ids, store: store, workers: workers, limit: limit, budget: budget) { _, i, bytes in
+        let outcome = GitPackReader.read(ids: ids, store: store, workers: workers, limit: limit, budget: budget) { _, i, bytes in
             got.withLock { $0[ids[i]] = Data(bytes) }
         }
-        return (got.withLock { $0 }, left.map { ids[$0] })
+        return (got.withLock { $0 }, outcome.left.map { ids[$0] }, outcome.damaged.map { ids[$0] })
     }
 
     static func expectAllRead(_ repo: TestRepo, sourceLocation: SourceLocation = #_sourceLocation) {
         let ids = blobIDs(repo)
         #expect(ids.count > 80, sourceLocation: sourceLocation)
         for workers in [1, 3] {
-            let (blobs, left) = read(repo, ids, workers: workers)
-            #expect(left.isEmpty, sourceLocation: sourceLocation)
+            let (blobs, left, damaged) = read(repo, ids, workers: workers)
+            #expect(left.isEmpty && damaged.isEmpty, sourceLocation: sourceLocation)
             #expect(blobs.count == ids.count, sourceLocation: sourceLocation)
             for id in ids where blobs[id] != catFile(repo, id) {
                 Issue.record("blob \(id) differs from git cat-file", sourceLocation: sourceLocation)
@@ -102,7 +102,7 @@ struct GitPackReaderTests {
         repo.write("loose.txt", "only loose\n")
         repo.commit("loose")
         let loose = GitObjectScanTests.blobId(repo, "HEAD:loose.txt")
-        let (blobs, left) = Self.read(repo, Self.blobIDs(repo) + ["0000000000000000000000000000000000000000", "not an id"])
+        let (blobs, left, _) = Self.read(repo, Self.blobIDs(repo) + ["0000000000000000000000000000000000000000", "not an id"])
         #expect(Set(left) == [loose, "0000000000000000000000000000000000000000", "not an id"])
         #expect(blobs[loose] == nil)
         #expect(!blobs.isEmpty)
@@ -113,8 +113,8 @@ struct GitPackReaderTests {
         let repo = Self.history(versions: 20)
         repo.git("repack", "-adq")
         let ids = Self.blobIDs(repo)
-        let (blobs, left) = Self.read(repo, ids, limit: 4000)
-        #expect(!left.isEmpty)
+        let (blobs, left, damaged) = Self.read(repo, ids, limit: 4000)
+        #expect(!left.isEmpty && damaged.isEmpty)
         #expect(blobs.count + left.count == ids.count)
         for (id, bytes) in blobs { #expect(bytes.count <= 4000 && bytes == Self.catFile(repo, id)) }
         for id in ids where Self.catFile(repo, id).count > 4000 { #expect(left.contains(id)) }
@@ -126,14 +126,14 @@ struct GitPackReaderTests {
         let repo = Self.history(versions: 40)
         repo.git("repack", "-adq", "--depth=50", "--window=50")
         let ids = Self.blobIDs(repo)
-        let (blobs, left) = Self.read(repo, ids, budget: 20_000, workers: 1)
-        #expect(!left.isEmpty)
+        let (blobs, left, damaged) = Self.read(repo, ids, budget: 20_000, workers: 1)
+        #expect(!left.isEmpty && damaged.isEmpty)
         #expect(blobs.count + left.count == ids.count)
         for (id, data) in blobs { #expect(data == Self.catFile(repo, id), "blob \(id)") }
     }
 
     /// Damaged bytes in a pack: no crash, nothing wrong handed out (each entry's Adler-32 and
-    /// each delta's sizes are checked), and what it could not read is left for cat-file.
+    /// each delta's sizes are checked), and what it could not read is named as damaged.
     @Test func damagedPackIsNotTrusted() throws {
         let repo = Self.history(versions: 30)
         repo.git("repack", "-adq")
@@ -149,9 +149,9 @@ struct GitPackReaderTests {
             bytes[at] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
         }
         try Data(bytes).write(to: URL(fileURLWithPath: pack))
-        let (blobs, left) = Self.read(repo, ids)
-        #expect(!left.isEmpty)
-        #expect(blobs.count + left.count == ids.count)
+        let (blobs, left, damaged) = Self.read(repo, ids)
+        #expect(!damaged.isEmpty)
+        #expect(blobs.count + left.count + damaged.count == ids.count)
         for (id, data) in blobs { #expect(data == truth[id], "blob \(id)") }
     }
 
