@@ -21,6 +21,16 @@ enum ByteClass {
         (0...255).map { member(UInt8($0)) }
     }
 
+    /// The value of a hexadecimal digit (either case), or nil.
+    @inline(__always) static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 {
         (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
     }

@@ -336,7 +336,7 @@ enum MailWalker {
             if j < body.endIndex, body[j] == 0x0D, j + 1 < body.endIndex, body[j + 1] == 0x0A { i = j + 2; continue }
             if j < body.endIndex, body[j] == 0x0A { i = j + 1; continue }
             if j == body.endIndex { break }
-            if i + 2 < body.endIndex, let h = hex(body[i + 1]), let l = hex(body[i + 2]) {
+            if i + 2 < body.endIndex, let h = ByteClass.hexValue(body[i + 1]), let l = ByteClass.hexValue(body[i + 2]) {
                 out.append(h << 4 | l)
                 i += 3
             } else {
@@ -345,15 +345,6 @@ enum MailWalker {
             }
         }
         return out
-    }
-
-    private static func hex(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x41 + 10
-        case 0x61...0x66: return b - 0x61 + 10
-        default: return nil
-        }
     }
 
     /// A file name as shown in a finding's name: control characters and `!` (the member separator) replaced.

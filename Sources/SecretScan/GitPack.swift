@@ -26,22 +26,13 @@ struct GitObjectID: Hashable {
         guard utf8.count == 40 else { return nil }
         var out = [UInt8](repeating: 0, count: 20)
         for i in 0..<20 {
-            guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }
+            guard let hi = ByteClass.hexValue(utf8[2 * i]), let lo = ByteClass.hexValue(utf8[2 * i + 1]) else { return nil }
             out[i] = hi << 4 | lo
         }
         bytes = out
     }
 
     init(bytes: [UInt8]) { self.bytes = bytes }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x61...0x66: return c - 0x61 + 10
-        case 0x41...0x46: return c - 0x41 + 10
-        default: return nil
-        }
-    }
 }
 
 /// One pack's index (`.idx`, version 2): the object IDs in order, and where each object starts in
