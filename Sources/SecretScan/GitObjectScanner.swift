@@ -148,15 +148,11 @@ enum GitObjectScanner {
         let scanners = (0..<max(1, workers)).map { _ in ContentScanner() }
         var rest = listing.ids
         var unreadable = listing.missing
-        let store = GitPackStore(repository: repository)
-        if !store.packs.isEmpty {
-            let box = UncheckedBox((scanners, listing.ids))
-            let outcome = GitPackReader.read(ids: listing.ids, store: store, workers: scanners.count, limit: inlineThreshold) { worker, i, bytes in
-                box.value.0[worker].scanMemory(bytes, name: box.value.1[i])
-            }
+        // The store (descriptors, indexes) is released before cat-file runs.
+        if let outcome = readPacks(repository: repository, ids: listing.ids, scanners: scanners) {
             rest = outcome.left.map { listing.ids[$0] }
-            // Damaged in the pack: cat-file would stop at the first of them.
-            unreadable += outcome.damaged.map { listing.ids[$0] }
+            unreadable += recheck(repository: repository, damaged: outcome.damaged.map { listing.ids[$0] }, scanner: scanners[0])
+            unreadable += outcome.looped.map { listing.ids[$0] }
         }
         guard !rest.isEmpty else {
             return ReadResult(scanners: scanners, paths: listing.paths, missing: unreadable)
@@ -164,6 +160,36 @@ enum GitObjectScanner {
         let (large, missing) = try catFileBlobs(repository: repository, ids: rest, scanners: scanners)
         return ReadResult(scanners: scanners + large, paths: listing.paths, missing: unreadable + missing)
     }
+
+    /// Reads `ids` from the repository's packs (nil when it has none) with ``GitPackReader``.
+    static func readPacks(repository: String, ids: [String], scanners: [ContentScanner]) -> GitPackReader.Outcome? {
+        let store = GitPackStore(repository: repository)
+        guard !store.packs.isEmpty else { return nil }
+        let box = UncheckedBox((scanners, ids))
+        return GitPackReader.read(ids: ids, store: store, workers: scanners.count, limit: inlineThreshold) { worker, i, bytes in
+            box.value.0[worker].scanMemory(bytes, name: box.value.1[i])
+        }
+    }
+
+    /// Damaged blobs checked one by one with their own `git cat-file` (which would stop a batch
+    /// at the first): git also reads other copies (another pack, a loose object, an alternate)
+    /// and a base it cannot rebuild from its own. Those it reads are scanned; the rest, and any
+    /// beyond the first ``recheckedDamaged``, are returned as unreadable.
+    static func recheck(repository: String, damaged: [String], scanner: ContentScanner) -> [String] {
+        var unreadable: [String] = []
+        for (k, id) in damaged.enumerated() {
+            guard k < recheckedDamaged,
+                  let bytes = try? GitProcess.output(["-C", repository, "cat-file", "blob", id], environment: environment) else {
+                unreadable.append(id)
+                continue
+            }
+            scanner.scanMemory(bytes, name: id)
+        }
+        return unreadable
+    }
+
+    /// Damaged blobs rechecked one by one at most (each costs a git process).
+    static let recheckedDamaged = 100
 
     /// A partial clone would otherwise fetch missing blobs from its remote, one by one.
     static let environment = ["GIT_NO_LAZY_FETCH": "1"]

@@ -45,8 +45,7 @@ struct GitPackIndex {
     private static let fanout = 256 * 4
 
     init(path: String) throws(GitPackError) {
-        guard let contents = FileManager.default.contents(atPath: path) else { throw GitPackError("\(path): cannot be read") }
-        let data = [UInt8](contents)
+        let data = try Self.readWhole(path)
         // "\377tOc", version 2. Version 1 indexes (git before 1.5.2) are left to git.
         guard data.count >= Self.header + Self.fanout + 40, data[0] == 0xFF, data[1] == 0x74, data[2] == 0x4F, data[3] == 0x63,
               Self.uint32(data, 4) == 2 else {
@@ -60,6 +59,26 @@ struct GitPackIndex {
         self.count = count
         self.data = data
     }
+
+    /// The file's bytes, read straight into one array (not through `Data` and a copy).
+    private static func readWhole(_ path: String) throws(GitPackError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GitPackError("\(path): \(String(cString: strerror(errno)))", damaged: false) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size >= 0 else { throw GitPackError("\(path): cannot be read", damaged: false) }
+        let size = Int(st.st_size)
+        var ok = false
+        let data = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            ok = GitPack.readFully(fd, UnsafeMutableRawBufferPointer(buffer), at: 0)
+            initialized = ok ? size : 0
+        }
+        guard ok else { throw GitPackError("\(path): cannot be read", damaged: false) }
+        return data
+    }
+
+    /// The checksum of the pack this index describes (the 20 bytes before the index's own).
+    var packChecksum: ArraySlice<UInt8> { data[(data.count - 40)..<(data.count - 20)] }
 
     private static func uint32(_ d: [UInt8], _ at: Int) -> UInt32 {
         UInt32(d[at]) << 24 | UInt32(d[at + 1]) << 16 | UInt32(d[at + 2]) << 8 | UInt32(d[at + 3])
@@ -132,25 +151,33 @@ final class GitPack: @unchecked Sendable {
     private let offsets: [Int]
 
     init(pack path: String, index indexPath: String) throws(GitPackError) {
-        index = try GitPackIndex(path: indexPath)
+        let index = try GitPackIndex(path: indexPath)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GitPackError("\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw GitPackError("\(path): \(String(cString: strerror(errno)))", damaged: false) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size >= 32 else {
+        var head = [UInt8](repeating: 0, count: 12)
+        var trailer = [UInt8](repeating: 0, count: 20)
+        let offsets = index.sortedOffsets()
+        let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        // As git checks before using a pack: "PACK", version 2 or 3, the index's object count, and
+        // the pack's trailing checksum recorded in the index (a stale or foreign index would
+        // otherwise give other objects' bytes under these IDs). Checked before the object owns
+        // the descriptor, so it is closed exactly once.
+        guard size >= 32, Self.pread(fd, &head, at: 0), Self.pread(fd, &trailer, at: size - 20),
+              head[0] == 0x50, head[1] == 0x41, head[2] == 0x43, head[3] == 0x4B,
+              head[4] == 0, head[5] == 0, head[6] == 0, head[7] == 2 || head[7] == 3,
+              Int(head[8]) << 24 | Int(head[9]) << 16 | Int(head[10]) << 8 | Int(head[11]) == index.count,
+              trailer[...] == index.packChecksum,
+              offsets.count == index.count, offsets.first.map({ $0 >= 12 }) ?? true,
+              offsets.last.map({ $0 < size - 20 }) ?? true else {
             close(fd)
-            throw GitPackError("\(path): too short for a pack")
+            throw GitPackError("\(path): not a pack matching its index", damaged: false)
         }
+        self.index = index
         self.fd = fd
         self.path = path
-        size = Int(st.st_size)
-        var head = [UInt8](repeating: 0, count: 12)
-        let offsets = index.sortedOffsets()
+        self.size = size
         self.offsets = offsets
-        guard Self.pread(fd, &head, at: 0), head[0] == 0x50, head[1] == 0x41, head[2] == 0x43, head[3] == 0x4B,
-              head[7] == 2 || head[7] == 3, offsets.count == index.count, offsets.first.map({ $0 >= 12 }) ?? true,
-              offsets.last.map({ $0 < size - 20 }) ?? true else {
-            throw GitPackError("\(path): not a pack matching its index")
-        }
     }
 
     deinit { close(fd) }
@@ -183,10 +210,9 @@ final class GitPack: @unchecked Sendable {
     /// The header of the entry at `offset`.
     func entry(at offset: Int) throws(GitPackError) -> GitPackEntry {
         let end = end(of: offset)
+        guard offset >= 12, end > offset else { throw GitPackError("\(path): no entry at offset \(offset)", damaged: false) }
         var head = [UInt8](repeating: 0, count: min(32, end - offset))
-        guard offset >= 12, end > offset, Self.pread(fd, &head, at: offset) else {
-            throw GitPackError("\(path): no entry at offset \(offset)", damaged: false)
-        }
+        guard Self.pread(fd, &head, at: offset) else { throw GitPackError("\(path): cannot read offset \(offset)", damaged: false) }
         var i = 0
         var byte = head[0]
         guard let kind = GitPackEntry.Kind(rawValue: (byte >> 4) & 7) else {
@@ -233,14 +259,18 @@ final class GitPack: @unchecked Sendable {
     /// The entry's inflated data (the object, or the delta), exactly `entry.size` bytes.
     /// `scratch` holds the compressed bytes; it is reused between calls.
     func inflate(_ entry: GitPackEntry, scratch: inout [UInt8], inflater: ZlibBlock) throws(GitPackError) -> [UInt8] {
-        let compressed = entry.end - entry.data
+        // Not more than zlib can need for `size` bytes (stored blocks: 5 bytes per 64 KiB, plus
+        // header and checksum): an index with entries missing must not make this read gigabytes.
+        let bound = entry.size + (entry.size >> 10) + 64
+        let compressed = min(entry.end - entry.data, bound)
+        let cut = compressed < entry.end - entry.data
         guard compressed > 0 else { throw GitPackError("\(path): empty entry at offset \(entry.data)") }
         if scratch.count < compressed { scratch = [UInt8](repeating: 0, count: max(compressed, scratch.count * 2)) }
         let fd = self.fd
         let read = scratch.withUnsafeMutableBytes { raw in
             Self.readFully(fd, UnsafeMutableRawBufferPointer(rebasing: raw[0..<compressed]), at: entry.data)
         }
-        guard read else { throw GitPackError("\(path): cannot read the entry at offset \(entry.data)") }
+        guard read else { throw GitPackError("\(path): cannot read the entry at offset \(entry.data)", damaged: false) }
         var ok = false
         let out = scratch.withUnsafeBytes { input in
             [UInt8](unsafeUninitializedCapacity: entry.size) { buffer, initialized in
@@ -249,7 +279,8 @@ final class GitPack: @unchecked Sendable {
                 initialized = ok ? entry.size : 0
             }
         }
-        guard ok else { throw GitPackError("\(path): damaged data at offset \(entry.data)") }
+        // Cut short, the stream may just not fit what was read: git is asked instead.
+        guard ok else { throw GitPackError("\(path): damaged data at offset \(entry.data)", damaged: !cut) }
         return out
     }
 }

@@ -17,6 +17,9 @@ struct GitPackStore {
 
     init(packs: [GitPack]) { self.packs = packs }
 
+    /// Packs opened at most (each holds a file descriptor and its index in memory).
+    static let maxPacks = 256
+
     private static func open(repository: String) -> [GitPack] {
         guard let out = try? GitProcess.output(["-C", repository, "rev-parse", "--show-object-format", "--git-path", "objects"]) else { return [] }
         let lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -25,14 +28,20 @@ struct GitPackStore {
         let dir = objects + "/pack"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         var found: [(pack: GitPack, modified: Date)] = []
+        var candidates: [(base: String, modified: Date)] = []
         for name in names where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
             let base = dir + "/" + name.dropLast(4)
             let modified = (try? FileManager.default.attributesOfItem(atPath: base + ".pack")[.modificationDate] as? Date) ?? .distantPast
-            if let pack = try? GitPack(pack: base + ".pack", index: base + ".idx") {
-                found.append((pack, modified))
+            candidates.append((base, modified))
+        }
+        // Newest first, as git searches; each open pack holds a descriptor, so a repository of
+        // thousands of packs (never repacked) has its oldest ones read by cat-file instead.
+        for candidate in candidates.sorted(by: { $0.modified > $1.modified }).prefix(maxPacks) {
+            if let pack = try? GitPack(pack: candidate.base + ".pack", index: candidate.base + ".idx") {
+                found.append((pack, candidate.modified))
             }
         }
-        return found.sorted { $0.modified > $1.modified }.map(\.pack)
+        return found.map(\.pack)
     }
 
     func locate(_ id: GitObjectID) -> (pack: Int, offset: Int)? {
@@ -72,6 +81,11 @@ enum GitPackReader {
     struct Outcome {
         var left: [Int]
         var damaged: [Int]
+        /// In a loop of reference deltas: never to be given to git, which does not look for
+        /// loops and would not return from reading them.
+        var looped: [Int] = []
+        /// The most bytes of bases held for children at once (kept under the budget).
+        var peakHeld = 0
     }
 
     /// Most bytes of built contents kept for children not yet built. Depth first, this is about
@@ -94,8 +108,8 @@ enum GitPackReader {
             }
             plan.add(wanted: Int32(w), pack: pack, offset: offset)
         }
+        fallback += plan.duplicates
         let forest = Forest(plan.nodes)
-        fallback += forest.unreachableWanted
         let run = Run(forest: forest, store: store, limit: limit, budget: budget, visit: visit)
         let done = DispatchGroup()
         for k in 0..<max(1, workers) {
@@ -108,7 +122,8 @@ enum GitPackReader {
             thread.start()
         }
         done.wait()
-        return Outcome(left: (fallback + run.fallback).sorted(), damaged: run.damaged.sorted())
+        return Outcome(left: (fallback + run.fallback).sorted(), damaged: run.damaged.sorted(),
+                       looped: forest.unreachableWanted.sorted(), peakHeld: run.peakHeld)
     }
 
     /// The nodes: each wanted blob and the chain of bases under it, each entry once.
@@ -122,9 +137,14 @@ enum GitPackReader {
             at = Array(repeating: [:], count: store.packs.count)
         }
 
+        /// Wanted blobs at an entry another wanted blob already has (an ID listed twice, or a
+        /// damaged index): left to cat-file.
+        var duplicates: [Int] = []
+
         mutating func add(wanted: Int32, pack: Int, offset: Int) {
             if let n = at[pack][offset] {
-                nodes[Int(n)].wanted = wanted   // already met as another blob's base
+                // Already met as another blob's base, or as another wanted blob.
+                if nodes[Int(n)].wanted < 0 { nodes[Int(n)].wanted = wanted } else { duplicates.append(Int(wanted)) }
                 return
             }
             var child: Int32 = -1
@@ -223,7 +243,7 @@ enum GitPackReader {
         /// Per node, its children still on the stack; and the bytes of the contents they hold.
         private var remaining: [Int32]
         private var held = 0
-        /// The most `held` reached (a test checks the budget with it).
+        /// The most `held` reached.
         private(set) var peakHeld = 0
         private(set) var fallback: [Int] = []
         private(set) var damaged: [Int] = []

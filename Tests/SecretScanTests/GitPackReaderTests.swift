@@ -51,12 +51,30 @@ struct GitPackReaderTests {
     /// Reads `ids` with the pack reader: the blobs it gave, and what it left.
     static func read(_ repo: TestRepo, _ ids: [String], limit: Int = 1 << 20, budget: Int = GitPackReader.memoryBudget,
                      workers: Int = 2) -> (blobs: [String: Data], left: [String], damaged: [String]) {
+        let (blobs, outcome) = readOutcome(repo, ids, limit: limit, budget: budget, workers: workers)
+        return (blobs, outcome.left.map { ids[$0] }, outcome.damaged.map { ids[$0] })
+    }
+
+    static func readOutcome(_ repo: TestRepo, _ ids: [String], limit: Int = 1 << 20, budget: Int = GitPackReader.memoryBudget,
+                            workers: Int = 2) -> (blobs: [String: Data], outcome: GitPackReader.Outcome) {
         let got = Mutex<[String: Data]>([:])
         let store = GitPackStore(repository: repo.path)
         let outcome = GitPackReader.read(ids: ids, store: store, workers: workers, limit: limit, budget: budget) { _, i, bytes in
             got.withLock { $0[ids[i]] = Data(bytes) }
         }
-        return (got.withLock { $0 }, outcome.left.map { ids[$0] }, outcome.damaged.map { ids[$0] })
+        #expect(outcome.looped.isEmpty)
+        return (got.withLock { $0 }, outcome)
+    }
+
+    /// How many entries of each kind the repository's packs hold, by this reader's own parsing.
+    static func entryKinds(_ repo: TestRepo) -> [GitPackEntry.Kind: Int] {
+        var kinds: [GitPackEntry.Kind: Int] = [:]
+        for pack in GitPackStore(repository: repo.path).packs {
+            for i in 0..<pack.index.count {
+                if let offset = pack.index.offset(at: i), let entry = try? pack.entry(at: offset) { kinds[entry.kind, default: 0] += 1 }
+            }
+        }
+        return kinds
     }
 
     static func expectAllRead(_ repo: TestRepo, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -76,6 +94,7 @@ struct GitPackReaderTests {
         let repo = Self.history()
         repo.git("repack", "-adq", "--depth=50", "--window=50")
         #expect(Self.deltaCount(repo) > 50)
+        #expect(Self.entryKinds(repo)[.offsetDelta] ?? 0 > 50)
         Self.expectAllRead(repo)
     }
 
@@ -83,16 +102,20 @@ struct GitPackReaderTests {
         let repo = Self.history()
         repo.git("-c", "repack.useDeltaBaseOffset=false", "repack", "-adq")
         #expect(Self.deltaCount(repo) > 50)
+        let kinds = Self.entryKinds(repo)
+        #expect(kinds[.referenceDelta] ?? 0 > 50)
+        #expect(kinds[.offsetDelta] == nil)
         Self.expectAllRead(repo)
     }
 
     @Test func longChainsAndSeveralPacks() {
         let repo = Self.history(versions: 60)
         repo.git("repack", "-adq", "--depth=250", "--window=250")
-        // More history in a second pack: its blobs' bases may be in either.
+        // More history in a second pack (each pack holds its own bases).
         repo.write("models/service-0.json", "new start\n")
         repo.commit("after the first pack")
         repo.git("repack", "-dq")
+        #expect(GitPackStore(repository: repo.path).packs.count == 2)
         Self.expectAllRead(repo)
     }
 
@@ -126,8 +149,10 @@ struct GitPackReaderTests {
         let repo = Self.history(versions: 40)
         repo.git("repack", "-adq", "--depth=50", "--window=50")
         let ids = Self.blobIDs(repo)
-        let (blobs, left, damaged) = Self.read(repo, ids, budget: 20_000, workers: 1)
-        #expect(!left.isEmpty && damaged.isEmpty)
+        let (blobs, outcome) = Self.readOutcome(repo, ids, budget: 20_000, workers: 1)
+        let left = outcome.left
+        #expect(!left.isEmpty && outcome.damaged.isEmpty)
+        #expect(outcome.peakHeld <= 20_000 && outcome.peakHeld > 0)
         #expect(blobs.count + left.count == ids.count)
         for (id, data) in blobs { #expect(data == Self.catFile(repo, id), "blob \(id)") }
     }
@@ -153,6 +178,69 @@ struct GitPackReaderTests {
         #expect(!damaged.isEmpty)
         #expect(blobs.count + left.count + damaged.count == ids.count)
         for (id, data) in blobs { #expect(data == truth[id], "blob \(id)") }
+    }
+
+    /// A blob damaged in the pack mamori reads first, whole in an older one: git reads the other
+    /// copy, and so does the scan (its damaged blobs are rechecked one by one with cat-file).
+    @Test func damagedBlobWithAGoodCopyElsewhereIsScanned() throws {
+        let repo = TestRepo()
+        repo.write("keys.env", "# settings\n" + KeyText.pair)
+        repo.write("other.txt", (0..<200).map { "filler \($0)" }.joined(separator: "\n"))
+        let commit = repo.commit("key")
+        let victim = GitObjectScanTests.blobId(repo, "HEAD:keys.env")
+        // An older pack with every object, then a newer one from repack.
+        _ = try ChildProcess.run("/bin/sh", ["-c", "git rev-list --objects --all | git pack-objects -q .git/objects/pack/pack >/dev/null"],
+                                 cwd: repo.path, deadline: 60)
+        let dir = repo.path + "/.git/objects/pack"
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: dir + "/" + name)
+        }
+        // The newest pack: the victim alone (a pack is named after the IDs it holds).
+        _ = try ChildProcess.run("/bin/sh", ["-c", "echo \(victim) | git pack-objects -q .git/objects/pack/pack >/dev/null"],
+                                 cwd: repo.path, deadline: 60)
+        let packs = GitPackStore(repository: repo.path).packs
+        #expect(packs.count == 2)
+        let newest = try #require(packs.first)
+        let victimID = try #require(GitObjectID(hex: victim))
+        let offset = try #require(newest.index.offset(of: victimID))
+        let entry = try newest.entry(at: offset)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: newest.path)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: newest.path)))
+        bytes[(entry.data + entry.end) / 2] ^= 0x5A
+        try Data(bytes).write(to: URL(fileURLWithPath: newest.path))
+        #expect(Self.read(repo, [victim]).damaged == [victim])
+
+        let result = try SecretScanner.scanGitHistory(repository: repo.path, engine: .objects, options: SecretScanOptions(workers: 2))
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.findings.map(\.git?.commit) == [commit])
+    }
+
+    /// An index that does not describe the pack (another pack's, or stale) is refused, as git
+    /// refuses it: its offsets would give other objects' bytes.
+    @Test func foreignIndexIsRefused() throws {
+        let repo = Self.history(versions: 8)
+        repo.git("repack", "-adq")
+        let other = Self.history(versions: 9)
+        other.git("repack", "-adq")
+        let pack = try #require(GitPackStore(repository: repo.path).packs.first)
+        let foreign = try #require(GitPackStore(repository: other.path).packs.first)
+        #expect(throws: GitPackError.self) { try GitPack(pack: pack.path, index: String(foreign.path.dropLast(5)) + ".idx") }
+        #expect((try? GitPack(pack: pack.path, index: String(pack.path.dropLast(5)) + ".idx")) != nil)
+    }
+
+    /// Reference deltas can loop only in a damaged pack: those blobs are named as looped (never
+    /// handed to git, which would not return), the rest is planned as usual.
+    @Test func deltaLoopsAreFound() {
+        let nodes = [
+            GitPackReader.Node(pack: 0, entry: nil, parent: 1, wanted: 0),
+            GitPackReader.Node(pack: 0, entry: nil, parent: 0, wanted: 1),
+            GitPackReader.Node(pack: 0, entry: nil, parent: -1, wanted: 2),
+            GitPackReader.Node(pack: 0, entry: nil, parent: 2, wanted: -1),
+        ]
+        let forest = GitPackReader.Forest(nodes)
+        #expect(Set(forest.unreachableWanted) == [0, 1])
+        #expect(forest.roots == [2])
+        #expect(Array(forest.children(of: 2)) == [3])
     }
 
     @Test func deltaFormat() throws {
