@@ -69,7 +69,9 @@ let package = Package(
         // derived from the compiled rules, so it lives with them), and the hunt's rule set, correlations
         // and CloudTrail record reader (its fields are what hunt rules are validated against).
         // LogDetectError keeps its name: both pipelines throw it and users see its messages.
-        .target(name: "SigmaEngine", dependencies: ["LogReaders", "MamoriCore", "Yams"]),
+        // The needle prefilter's AVX2 loop, chosen at run time (releases target baseline x86-64).
+        .target(name: "CNeedle"),
+        .target(name: "SigmaEngine", dependencies: ["LogReaders", "MamoriCore", "Yams", "CNeedle"]),
         // IMDS spoofing detection on top of the engine and readers: the scanner, its built-in rule,
         // config, alerts, suppression, redaction, the host check, and the rule->SIEM query converter
         // (QueryConverter/Dialects/ProductFields: only `mamori imds rule` uses it, and its field maps

@@ -34,9 +34,24 @@ import Testing
             }
         }
         #expect(expected.count > 20)
-        var hits: [Int] = []
-        buffer.withUnsafeBytes { NeedleSearcher(needles).findAll(in: $0, into: &hits) }
-        #expect(Set(hits) == expected)
-        #expect(hits.count == expected.count)
+        // The byte histogram moves each group's pair of compared bytes off the needle's ends.
+        var frequencies = [Int](repeating: 0, count: 256)
+        for b in buffer { frequencies[Int(b)] += 1 }
+        // The Swift 16-byte loop and the AVX2 one (where the CPU has it) find the same.
+        for wide in [false, true] {
+            for f in [nil, frequencies] {
+                var hits: [Int] = []
+                buffer.withUnsafeBytes { NeedleSearcher(needles, frequencies: f, wide: wide).findAll(in: $0, into: &hits) }
+                #expect(Set(hits) == expected, "wide \(wide), histogram \(f != nil)")
+                #expect(hits.count == expected.count)
+                // Small buffers (under one tile, under one 64-byte step) take the same paths.
+                for cut in [50, 63, 64, 65, 200, 5000] {
+                    let head = Array(buffer.prefix(cut))
+                    var small: [Int] = []
+                    head.withUnsafeBytes { NeedleSearcher(needles, frequencies: f, wide: wide).findAll(in: $0, into: &small) }
+                    #expect(Set(small) == Set(expected.filter { at in needles.contains { at + $0.utf8.count <= cut && lowered[at..<(at + $0.utf8.count)].elementsEqual($0.utf8) } }))
+                }
+            }
+        }
     }
 }
