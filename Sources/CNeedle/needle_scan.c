@@ -3,11 +3,20 @@
 #include "needle_scan.h"
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 
+// CPUID and XGETBV directly (no libgcc or compiler-rt helper, so static releases need nothing
+// more): AVX2 in leaf 7, and the OS saving the YMM registers (OSXSAVE, XCR0 bits 1 and 2).
 int mamori_cpu_has_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? 1 : 0;
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 28))) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6u) != 6u) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 5)) ? 1 : 0;
 }
 
 __attribute__((target("avx2")))

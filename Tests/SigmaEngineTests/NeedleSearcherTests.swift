@@ -1,3 +1,4 @@
+import Foundation
 import MamoriTestSupport
 import Testing
 @testable import SigmaEngine
@@ -7,6 +8,13 @@ import Testing
     /// The anchor groups are searched tile by tile and confirmed 8 bytes at a time (short needles
     /// byte by byte); hits across tile edges, at the buffer's ends and in any case must all be
     /// found, as by a plain search.
+    /// The AVX2 loop is taken where the kernel reports the CPU has AVX2 (Linux: /proc/cpuinfo).
+    @Test func avx2IsDetected() throws {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
+        #expect(NeedleSearcher.cpuHasAVX2 == flags.split(separator: " ").contains("avx2"))
+    }
+
     @Test func needleSearchAcrossTiles() {
         let needles = ["169.254.169.254", "/latest/meta-data", "/latest/api/token", "fd00:ec2::254", "x-aws-ec2-metadata-token", "kiam"]
         var rng = SplitMix64(seed: 9)
