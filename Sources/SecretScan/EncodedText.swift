@@ -23,6 +23,39 @@ enum EncodedTextKind: Equatable {
     ]
 
     static func sniff(_ head: [UInt8]) -> EncodedTextKind? {
+        head.withUnsafeBytes { sniff($0) }
+    }
+
+    /// ``sniff(_:)`` where the bytes lie. Every text file of a tree is sniffed: the common answer
+    /// ("neither") is given without allocating. Only a head whose first line could open a
+    /// message (`From ` or a `Name:` header) is copied for the line-by-line test.
+    static func sniff(_ head: UnsafeRawBufferPointer) -> EncodedTextKind? {
+        var start = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
+        guard start < head.count else { return nil }
+        let first = head[start]
+        // Cheap first test: almost every source file fails it at its first byte.
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 {
+            var i = start
+            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 { i += 1 }
+            guard i < head.count, head[i] == UInt8(ascii: "{") || head[i] == UInt8(ascii: "[") else { return nil }
+            return .json
+        }
+        guard (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else { return nil }
+        // What headerBlock requires of the first line (unless it is an mbox's `From `): a name of
+        // printable bytes without blanks, then a colon, within the line.
+        let isFromLine = head.count - start >= 5 && head[start] == 0x46 && head[start + 1] == 0x72 && head[start + 2] == 0x6F
+            && head[start + 3] == 0x6D && head[start + 4] == 0x20
+        if !isFromLine {
+            var i = start
+            while i < head.count, head[i] > 0x20, head[i] < 0x7F, head[i] != 0x3A { i += 1 }
+            guard i < head.count, head[i] == 0x3A else { return nil }
+        }
+        return sniffLines(Array(head))
+    }
+
+    /// The line-by-line test of ``sniff(_:)``, once its quick tests passed.
+    private static func sniffLines(_ head: [UInt8]) -> EncodedTextKind? {
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard start < head.count else { return nil }
@@ -486,12 +519,15 @@ enum JSONBase64Values {
     /// Calls `visit` for each string value that is strict base64 of at least `minLength` characters
     /// and decodes to mostly printable text (or to a gzip or zip archive); `visit` returns false to stop.
     static func walk(_ bytes: [UInt8], visit: (Value) -> Bool) {
-        bytes.withUnsafeBytes { b in
-            // Most JSON files (manifests, configs, lock files without hashes, API models) have no
-            // candidate at all: one pass from quote to quote says so, without the structure walk.
-            guard hasCandidate(b) else { return }
-            walk(b, visit: visit)
-        }
+        bytes.withUnsafeBytes { walk(bytes: $0, visit: visit) }
+    }
+
+    /// ``walk(_:visit:)`` over bytes where they lie (`visit` must not change them).
+    static func walk(bytes b: UnsafeRawBufferPointer, visit: (Value) -> Bool) {
+        // Most JSON files (manifests, configs, lock files without hashes, API models) have no
+        // candidate at all: one pass from quote to quote says so, without the structure walk.
+        guard hasCandidate(b) else { return }
+        walk(b, visit: visit)
     }
 
     /// False only when no string of `b` can pass ``decodedText(_:_:)``: every quote (escaped or

@@ -73,9 +73,6 @@ struct FileWalker {
 
     private mutating func walkDirectory(path: String, relative: String, ignore: inout GitIgnore, emit: (Entry) -> Void) {
         let rulesBefore = ignore.rules.count
-        if respectIgnore, let text = Self.readSmallFile(join(path, ".gitignore")) {
-            ignore.add(contents: text, base: relative)
-        }
         defer { if ignore.rules.count > rulesBefore { ignore = GitIgnore.truncated(ignore, to: rulesBefore) } }
         guard let dir = opendir(path) else {
             errors.append("\(path): cannot list directory: \(String(cString: strerror(errno)))")
@@ -83,14 +80,21 @@ struct FileWalker {
             return
         }
         var names: [(String, UInt8)] = []
+        var hasIgnoreFile = false
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
+            if name == ".gitignore" { hasIgnoreFile = true }
             names.append((name, entry.pointee.d_type))
         }
         closedir(dir)
+        // Opened only when the listing holds one: probing every directory for it was a failed
+        // path lookup per directory (11,700 on a 74,000-file tree).
+        if respectIgnore, hasIgnoreFile, let text = Self.readSmallFile(join(path, ".gitignore")) {
+            ignore.add(contents: text, base: relative)
+        }
         names.sort { $0.0 < $1.0 }
         for (name, type) in names {
             let full = join(path, name)

@@ -11,6 +11,34 @@ public enum WholeGzip {
     /// Largest output decoded whole, whatever the trailer claims: memory stays bounded.
     public static let maxOutputBytes = 128 << 20
 
+    /// The length the gzip member in `bytes` declares (its ISIZE trailer), or nil when `bytes`
+    /// is too short or does not start like gzip. Only a claim: ``decode(_:maxOutput:)`` checks it.
+    public static func declaredLength(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let count = bytes.count
+        guard count >= 18, bytes[0] == 0x1f, bytes[1] == 0x8b else { return nil }
+        return Int(bytes[count - 4]) | Int(bytes[count - 3]) << 8 | Int(bytes[count - 2]) << 16 | Int(bytes[count - 1]) << 24
+    }
+
+    /// ``decode(_:)`` for bytes in memory, into a new array: nil when ``GzipReader`` should
+    /// stream them (several members, damage, larger than `maxOutput` or ``maxCompressedBytes``).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, maxOutput: Int = maxOutputBytes) -> [UInt8]? {
+        let count = bytes.count
+        guard count <= maxCompressedBytes, let declared = declaredLength(bytes), declared <= min(maxOutput, maxOutputBytes),
+              let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var result = LIBDEFLATE_BAD_DATA
+        var consumed = 0
+        var produced = 0
+        let output = [UInt8](unsafeUninitializedCapacity: max(declared, 1)) { out, initialized in
+            result = libdeflate_gzip_decompress_ex(decompressor, bytes.baseAddress, count, out.baseAddress, declared, &consumed, &produced)
+            // Bytes past `produced` were never written: they are not part of the array.
+            initialized = result == LIBDEFLATE_SUCCESS ? produced : 0
+        }
+        // A second member, or padding (then the last four bytes were no length), is left to the streaming reader.
+        guard result == LIBDEFLATE_SUCCESS, produced == declared, consumed == count else { return nil }
+        return output
+    }
+
     /// The decompressed bytes of `data`, or nil when ``GzipReader`` should stream it.
     public static func decode(_ data: Data) -> Data? {
         let count = data.count
