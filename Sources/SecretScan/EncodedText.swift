@@ -415,11 +415,21 @@ enum Base64Text {
     /// The test on a value's first characters, in place and without allocating: do they decode
     /// (as ``decode(_:)`` would) to mostly printable text, or to the start of a gzip or zip archive?
     static func startsLikeTextOrArchive(_ text: UnsafeRawBufferPointer) -> Bool {
+        // The table once, not per character: each access to a lazy global is a `swift_once` call.
+        table.withUnsafeBufferPointer { startsLikeTextOrArchive(text, table: $0) }
+    }
+
+    private static func startsLikeTextOrArchive(_ text: UnsafeRawBufferPointer, table: UnsafeBufferPointer<UInt8>) -> Bool {
         var acc: UInt32 = 0
         var bits = 0
         var count = 0
         var printable = 0
         var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        // At most this many bytes decode: once more than a tenth of it is not text, the text test
+        // has failed whatever follows, and the archive test needs only the first four bytes.
+        // Identifiers and hashes, most of what is probed, fail within a few groups.
+        let maxCount = text.count * 6 / 8
+        var textFailed = false
         for c in text {
             if c == UInt8(ascii: "=") { break }
             let v = table[Int(c)]
@@ -438,10 +448,11 @@ enum Base64Text {
                 }
                 count += 1
                 if isTextByte(byte) { printable += 1 }
+                if count >= 4, 10 * (count - printable) > maxCount { textFailed = true; break }
             }
         }
         guard count > 0 else { return false }
-        if printable * 10 >= count * 9 { return true }
+        if !textFailed, printable * 10 >= count * 9 { return true }
         let gzip = count >= 2 && magic.0 == 0x1F && magic.1 == 0x8B
         let zip = count >= 4 && magic.0 == 0x50 && magic.1 == 0x4B && ((magic.2 == 3 && magic.3 == 4) || (magic.2 == 5 && magic.3 == 6))
         return gzip || zip
@@ -532,69 +543,119 @@ enum JSONBase64Values {
 
     /// False only when no string of `b` can pass ``decodedText(_:_:)``: every quote (escaped or
     /// not, key or value: more than the walk will try) is taken as the start of a string, and the
-    /// same tests are made on what follows it: at least `minLength` bytes up to the next quote, all
-    /// of them base64 symbols, line breaks or the escapes `\/`, `\n`, `\r`, and a first run of
-    /// symbols that decodes like text. Quotes are found sixteen bytes at a time.
+    /// same tests are made on what follows it (``quotePasses(_:_:symbols:)``).
+    ///
+    /// Only quotes that open a long run of value bytes are tested: a value's first `minLength`
+    /// bytes are all base64 symbols, `\` (its escapes are `\/`, `\n`, `\r`) or line breaks, and
+    /// any such run of 24 bytes holds a 16-byte window at a multiple of 8 made only of them. The
+    /// windows are classified sixteen bytes at a time; a full one leads back to its run's start,
+    /// whose quote, if it has one, is tested. JSON has a quote every few bytes but few long
+    /// runs, so this is a pass over the bytes rather than a stop at every quote.
     static func hasCandidate(_ b: UnsafeRawBufferPointer) -> Bool {
         guard let base = b.baseAddress else { return false }
         let n = b.count
         return Base64Text.symbolTable.withUnsafeBufferPointer { symbols in
-            var q = nextQuote(base, from: 0, count: n)
-            // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
-            func probePasses(_ headSymbols: Int) -> Bool {
-                Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+            typealias V = SIMD16<UInt8>
+            @inline(__always) func inRun(_ c: UInt8) -> Bool { symbols[Int(c)] || c == 0x5C || c == 0x0A || c == 0x0D }
+            /// Tests the quote, if any, that opens the run holding the full window at `w` (its first:
+            /// the run starts less than sixteen bytes before it).
+            func runPasses(_ w: Int) -> Bool {
+                var start = w
+                while start > 0, inRun(b[start - 1]) { start -= 1 }
+                return start > 0 && b[start - 1] == 0x22 && quotePasses(b, start - 1, symbols: symbols)
             }
+            let ones = UInt64.max
+            let caseBit = V(repeating: 0x20), lowerA = V(repeating: 0x61), letterCount = V(repeating: 26)
+            let plus = V(repeating: 0x2B), plusToNine = V(repeating: 15), comma = V(repeating: 0x2C), dot = V(repeating: 0x2E)
+            let underscore = V(repeating: 0x5F), equals = V(repeating: 0x3D), backslash = V(repeating: 0x5C)
+            let lf = V(repeating: 0x0A), cr = V(repeating: 0x0D)
+            var i = 0
+            // The upper half of the previous block was all run bytes: a window from i - 8.
+            var previousHigh = false
+            // The run whose quote was tested goes on to the end of the previous block: its
+            // further windows are no new run, and are passed over.
+            var runOpen = false
+            while i + V.scalarCount <= n {
+                let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                // Letters (either case), digits with `+ , - . /` (then `,` and `.` taken out),
+                // and `_ = \ LF CR`: base64 of either alphabet, padding, escapes, line breaks.
+                let letters: SIMDMask<SIMD16<Int8>> = ((v | caseBit) &- lowerA) .< letterCount
+                let digitRange: SIMDMask<SIMD16<Int8>> = (v &- plus) .< plusToNine
+                let digits = digitRange .& (v .!= comma) .& (v .!= dot)
+                let marks: SIMDMask<SIMD16<Int8>> = (v .== underscore) .| (v .== equals) .| (v .== backslash)
+                let breaks: SIMDMask<SIMD16<Int8>> = (v .== lf) .| (v .== cr)
+                let member = letters .| digits .| marks .| breaks
+                let lanes = unsafeBitCast(member, to: SIMD2<UInt64>.self)
+                let low = lanes[0] == ones, high = lanes[1] == ones
+                if runOpen {
+                    // Still in that run while the lower half is all run bytes; a new run cannot
+                    // fill a window of this block if the lower half is not.
+                    runOpen = low && high
+                } else if (previousHigh && low) || (low && high) {
+                    if runPasses(previousHigh && low ? i - 8 : i) { return true }
+                    runOpen = high
+                }
+                previousHigh = high
+                i += V.scalarCount
+            }
+            // The last bytes, less than a block: quotes near them whose run reaches past the
+            // windows tested above are tested one by one.
+            var q = max(0, i - 32)
             while q < n {
-                // A quote is not among a value's bytes: a run shorter than `minLength` up to the
-                // next quote cannot make a value, and most strings are that short.
-                let next = nextQuote(base, from: q + 1, count: n)
-                if next - q - 1 < minLength {
-                    q = next
-                    continue
-                }
-                // The run of bytes a value can be made of, from just after the quote; on the way,
-                // the leading symbols that decodedText's probe decodes (before any escape, within
-                // the first 32 bytes). A head that fails the probe rules the string out at once:
-                // long hashes are not walked to their end.
-                var i = q + 1
-                var headSymbols = 0
-                var inHead = true
-                var probed: Bool?
-                while i < n {
-                    if inHead && i - q - 1 == 32 {
-                        inHead = false
-                        probed = probePasses(headSymbols)
-                        if probed == false { break }
-                    }
-                    let c = b[i]
-                    if symbols[Int(c)] {
-                        if inHead { headSymbols += 1 }
-                        i += 1
-                    } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
-                        if inHead {
-                            inHead = false
-                            if headSymbols >= minLength {
-                                probed = probePasses(headSymbols)
-                                if probed == false { break }
-                            }
-                        }
-                        i += 2
-                    } else if c == 0x0A || c == 0x0D {
-                        // Before any escape, a raw line break among the first 32 bytes fails the probe.
-                        if inHead { break }
-                        i += 1
-                    } else {
-                        break
-                    }
-                }
-                // The value must be that run, whole: up to its closing quote (or the end of the text).
-                if probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength {
-                    if headSymbols < minLength || (probed ?? probePasses(headSymbols)) { return true }
-                }
-                q = i < n && b[i] == 0x22 ? i : nextQuote(base, from: i, count: n)
+                if b[q] == 0x22, quotePasses(b, q, symbols: symbols) { return true }
+                q += 1
             }
             return false
         }
+    }
+
+    /// Whether the string opened by the quote at `q` could pass ``decodedText(_:_:)``: at least
+    /// `minLength` bytes up to the next quote (or the end), all of them base64 symbols, line
+    /// breaks or the escapes `\/`, `\n`, `\r`, and a first run of symbols that decodes like text.
+    static func quotePasses(_ b: UnsafeRawBufferPointer, _ q: Int, symbols: UnsafeBufferPointer<Bool>) -> Bool {
+        let n = b.count
+        // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
+        func probePasses(_ headSymbols: Int) -> Bool {
+            Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+        }
+        // The run of bytes a value can be made of, from just after the quote; on the way, the
+        // leading symbols that decodedText's probe decodes (before any escape, within the first
+        // 32 bytes). A head that fails the probe rules the string out at once: long hashes are
+        // not walked to their end.
+        var i = q + 1
+        var headSymbols = 0
+        var inHead = true
+        var probed: Bool?
+        while i < n {
+            if inHead && i - q - 1 == 32 {
+                inHead = false
+                probed = probePasses(headSymbols)
+                if probed == false { break }
+            }
+            let c = b[i]
+            if symbols[Int(c)] {
+                if inHead { headSymbols += 1 }
+                i += 1
+            } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
+                if inHead {
+                    inHead = false
+                    if headSymbols >= minLength {
+                        probed = probePasses(headSymbols)
+                        if probed == false { break }
+                    }
+                }
+                i += 2
+            } else if c == 0x0A || c == 0x0D {
+                // Before any escape, a raw line break among the first 32 bytes fails the probe.
+                if inHead { break }
+                i += 1
+            } else {
+                break
+            }
+        }
+        // The value must be that run, whole: up to its closing quote (or the end of the text).
+        guard probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength else { return false }
+        return headSymbols < minLength || (probed ?? probePasses(headSymbols))
     }
 
     /// The first `"` at or after `from` (`count` when there is none).
