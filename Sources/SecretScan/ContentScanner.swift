@@ -256,6 +256,19 @@ final class ContentScanner {
                 continue
             }
             do {
+                // A deflated member that fits the budget is decompressed whole (libdeflate) and
+                // scanned in memory, as a stream of it would be; the rest are streamed.
+                if budget?.wouldExceed(member.uncompressedSize) != true,
+                   let whole = try zip.openWhole(member, displayName: display, maxOutput: Self.wholeGzipMaxOutput) {
+                    try budget?.charge(whole.count, name: display)
+                    do {
+                        try whole.withUnsafeBytes { try scanInMemory($0, name: display, depth: depth + 1) }
+                    } catch {
+                        // What scanStream(depth + 1) records for its input: its own errors.
+                        record(error, name: display)
+                    }
+                    continue
+                }
                 // Every member is charged, stored ones too: members may overlap and repeat the same bytes.
                 scanStream(charged(try zip.open(member, displayName: display)), name: display, depth: depth + 1)
             } catch {

@@ -96,9 +96,10 @@ struct FileWalker {
             ignore.add(contents: text, base: relative)
         }
         names.sort { $0.0 < $1.0 }
+        // Relative paths are for ignore rules: a tree without .gitignore files needs none per file.
+        let matchRules = respectIgnore && !ignore.rules.isEmpty
         for (name, type) in names {
             let full = join(path, name)
-            let rel = relative.isEmpty ? name : relative + "/" + name
             var kind = type
             var size = 0
             // d_type saves an lstat per entry; only file systems that leave it unset pay for one.
@@ -112,11 +113,15 @@ struct FileWalker {
             switch kind {
             case UInt8(DT_DIR):
                 if name == ".git" { continue }
-                if respectIgnore, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                if matchRules, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
                 walkDirectory(path: full, relative: rel, ignore: &ignore, emit: emit)
             case UInt8(DT_REG):
-                if respectIgnore, ignore.isIgnored(rel, isDirectory: false) { stats.skippedIgnored += 1; continue }
-                if isExcluded(name: name, path: full) { stats.skippedIgnored += 1; continue }
+                if matchRules, ignore.isIgnored(relative.isEmpty ? name : relative + "/" + name, isDirectory: false) {
+                    stats.skippedIgnored += 1
+                    continue
+                }
+                if !excluded.isEmpty, isExcluded(name: name, path: full) { stats.skippedIgnored += 1; continue }
                 emit(Entry(path: full, size: size))
             case UInt8(DT_LNK):
                 stats.skippedSymlinks += 1

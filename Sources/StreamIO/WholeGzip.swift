@@ -62,3 +62,27 @@ public enum WholeGzip {
         return output
     }
 }
+
+/// Raw deflate data (a zip member, method 8) decompressed in one libdeflate call, as
+/// ``WholeGzip`` does for gzip: several times zlib's streaming inflate on the many small members
+/// of a wheel or a jar.
+public enum WholeDeflate {
+    /// The decompressed bytes of `bytes`, which the archive says expand to `expectedLength`; nil
+    /// when they do not decode within that length (damaged, or a length that lies), for the
+    /// streaming reader to handle. Bytes after the end of the deflate stream are ignored, as
+    /// zlib's inflate ignores them.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, expectedLength: Int) -> [UInt8]? {
+        guard expectedLength >= 0, expectedLength <= WholeGzip.maxOutputBytes, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var result = LIBDEFLATE_BAD_DATA
+        var consumed = 0
+        var produced = 0
+        let output = [UInt8](unsafeUninitializedCapacity: max(expectedLength, 1)) { out, initialized in
+            result = libdeflate_deflate_decompress_ex(decompressor, bytes.baseAddress, bytes.count, out.baseAddress, expectedLength,
+                                                      &consumed, &produced)
+            initialized = result == LIBDEFLATE_SUCCESS ? produced : 0
+        }
+        guard result == LIBDEFLATE_SUCCESS else { return nil }
+        return output
+    }
+}
