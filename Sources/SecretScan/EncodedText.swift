@@ -569,6 +569,7 @@ enum JSONBase64Values {
             let plus = V(repeating: 0x2B), plusToNine = V(repeating: 15), comma = V(repeating: 0x2C), dot = V(repeating: 0x2E)
             let underscore = V(repeating: 0x5F), equals = V(repeating: 0x3D), backslash = V(repeating: 0x5C)
             let lf = V(repeating: 0x0A), cr = V(repeating: 0x0D)
+            let blank = V(repeating: 0x20), quote = V(repeating: 0x22), colon = V(repeating: 0x3A)
             var i = 0
             // The upper half of the previous block was all run bytes: a window from i - 8.
             var previousHigh = false
@@ -577,6 +578,16 @@ enum JSONBase64Values {
             var runOpen = false
             while i + V.scalarCount <= n {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                // First the bytes that fill JSON and are never run bytes: a blank, a quote, a comma
+                // or a colon in both halves, as in most blocks, and neither half can be full.
+                let common: SIMDMask<SIMD16<Int8>> = (v .== blank) .| (v .== quote) .| (v .== comma) .| (v .== colon)
+                let commonLanes = unsafeBitCast(common, to: SIMD2<UInt64>.self)
+                if commonLanes[0] != 0 && commonLanes[1] != 0 {
+                    runOpen = false
+                    previousHigh = false
+                    i += V.scalarCount
+                    continue
+                }
                 // Letters (either case), digits with `+ , - . /` (then `,` and `.` taken out),
                 // and `_ = \ LF CR`: base64 of either alphabet, padding, escapes, line breaks.
                 let letters: SIMDMask<SIMD16<Int8>> = ((v | caseBit) &- lowerA) .< letterCount
@@ -626,6 +637,21 @@ enum JSONBase64Values {
         var headSymbols = 0
         var inHead = true
         var probed: Bool?
+        // The common heads decided sixteen bytes at a time: 32 symbols (an identifier, a hash,
+        // base64), or symbols up to the closing quote. Escapes and line breaks take the loop below.
+        if q + 33 <= n, let base = b.baseAddress {
+            let first = symbolCount(base + q + 1)
+            let symbolsRun = first < 16 ? first : 16 + symbolCount(base + q + 17)
+            if symbolsRun == 32 {
+                probed = probePasses(32)
+                if probed == false { return false }
+                i = q + 33
+                headSymbols = 32
+                inHead = false
+            } else if b[q + 1 + symbolsRun] == 0x22 {
+                return symbolsRun >= minLength && probePasses(symbolsRun)
+            }
+        }
         while i < n {
             if inHead && i - q - 1 == 32 {
                 inHead = false
@@ -656,6 +682,22 @@ enum JSONBase64Values {
         // The value must be that run, whole: up to its closing quote (or the end of the text).
         guard probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength else { return false }
         return headSymbols < minLength || (probed ?? probePasses(headSymbols))
+    }
+
+    /// How many of the sixteen bytes at `p` are base64 symbols (either alphabet, or `=`) before
+    /// the first that is not: ``Base64Text/symbolTable``, sixteen bytes at a time.
+    @inline(__always)
+    static func symbolCount(_ p: UnsafeRawPointer) -> Int {
+        typealias V = SIMD16<UInt8>
+        let v = p.loadUnaligned(as: V.self)
+        let letters: SIMDMask<SIMD16<Int8>> = ((v | V(repeating: 0x20)) &- V(repeating: 0x61)) .< V(repeating: 26)
+        let digitRange: SIMDMask<SIMD16<Int8>> = (v &- V(repeating: 0x2B)) .< V(repeating: 15)
+        let digits = digitRange .& (v .!= V(repeating: 0x2C)) .& (v .!= V(repeating: 0x2E))
+        let marks: SIMDMask<SIMD16<Int8>> = (v .== V(repeating: 0x5F)) .| (v .== V(repeating: 0x3D))
+        let lanes = unsafeBitCast(letters .| digits .| marks, to: SIMD2<UInt64>.self)
+        if lanes[0] != .max { return (~lanes[0]).trailingZeroBitCount >> 3 }
+        if lanes[1] != .max { return 8 + ((~lanes[1]).trailingZeroBitCount >> 3) }
+        return 16
     }
 
     /// The first `"` at or after `from` (`count` when there is none).
