@@ -55,7 +55,7 @@ enum EncodedTextKind: Equatable {
     }
 
     /// The line-by-line test of ``sniff(_:)``, once its quick tests passed.
-    private static func sniffLines(_ head: [UInt8]) -> EncodedTextKind? {
+    static func sniffLines(_ head: [UInt8]) -> EncodedTextKind? {
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard start < head.count else { return nil }
