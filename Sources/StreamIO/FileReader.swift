@@ -81,7 +81,8 @@ public final class FileReader: ByteSource {
     /// A short read that brings the total to the size `fstat` gave at the open is taken as the
     /// end: the file's bytes as of the open are all there, and a second read only to hear "0"
     /// would be one more system call per file of a tree (anything appended later is as if
-    /// appended after the scan).
+    /// appended after the scan). Not when that size is 0: `/proc` files (a process's `environ`,
+    /// `maps`) say 0 and hand out a page per read, so only a read of 0 ends them.
     public func readWhole(into buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int? {
         precondition(pending.isEmpty && bytesRead == 0, "readWhole after another read")
         var got = 0
@@ -89,7 +90,7 @@ public final class FileReader: ByteSource {
             let want = buffer.count - got
             let n = try rawRead(UnsafeMutableRawBufferPointer(rebasing: buffer[got...]))
             got += n
-            if n == 0 || (n < want && size.map { got >= $0 } == true) {
+            if n == 0 || (n < want && size.map { $0 > 0 && got >= $0 } == true) {
                 bytesRead = got
                 return got
             }

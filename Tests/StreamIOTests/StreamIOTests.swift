@@ -187,6 +187,19 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         #expect(reader.bytesRead == text.count)
     }
 
+    /// `/proc` files report a size of 0 and give about a page per read: a short read is not
+    /// their end. A process's memory map runs past the first page and ends with its stack.
+    @Test func procFilesAreReadToTheirEnd() throws {
+        let reader = try FileReader(path: "/proc/self/maps", listed: true)
+        #expect(reader.size == 0)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        let n = try #require(try reader.readWhole(into: buffer))
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        #expect(n > 4096, "\(n) bytes")
+        #expect(text.contains("[stack]") && text.hasSuffix("\n"))
+    }
+
     @Test func anEmptyFileIsReadWhole() throws {
         let reader = try FileReader(path: try writeTemp([UInt8]()), listed: true)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 16)
