@@ -36,6 +36,8 @@ final class ContentScanner {
     /// read only to hear the end. Nearly every file of a source tree is this small; larger ones
     /// are streamed.
     static let wholeFileBytes = 1 << 20
+    /// What the first read of such a file asks for: the rest is read once the head is sniffed.
+    static let firstReadBytes = 32 << 10
     /// Holds the file ``scanFile(path:listed:)`` read whole. Only that top-level read uses it:
     /// anything nested (archive members, decoded values) reads through ``readBuffer`` or its own
     /// arrays, so the bytes stay put while they are scanned.
@@ -76,9 +78,23 @@ final class ContentScanner {
             // size is that of the file read (no window between a stat of the path and its open).
             let reader = try FileReader(path: path, listed: listed)
             budget = ExpansionBudget(limits: limits, input: path, inputBytes: reader.size ?? 0)
-            if let size = reader.size, size < fileBuffer.count, let n = try reader.readWhole(into: fileBuffer) {
-                try scanInMemory(UnsafeRawBufferPointer(rebasing: fileBuffer[0..<n]), name: path, depth: 0)
-                return
+            if let size = reader.size, size < fileBuffer.count {
+                // A binary file is read no further than its first 32 KiB (a fifth of this tree's
+                // bytes are binaries under 1 MiB, skipped after the sniff); a text file of that
+                // size or less, nearly all of them, still takes one read.
+                let read = try reader.readWhole(into: fileBuffer, firstRead: Self.firstReadBytes) {
+                    ContentKind.sniff(UnsafeRawBufferPointer(rebasing: $0.prefix(ContentKind.sniffLength))) != .binary
+                }
+                switch read {
+                case .whole(let n):
+                    try scanInMemory(UnsafeRawBufferPointer(rebasing: fileBuffer[0..<n]), name: path, depth: 0)
+                    return
+                case .declined:
+                    stats.skippedBinary += 1
+                    return
+                case .tooLarge:
+                    break
+                }
             }
             let head = try reader.peek(ContentKind.sniffLength)
             let kind = ContentKind.sniff(head)

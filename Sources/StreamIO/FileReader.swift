@@ -74,29 +74,52 @@ public final class FileReader: ByteSource {
         return Array(pending.prefix(count))
     }
 
-    /// Reads the whole file into `buffer` when it fits and returns its length; nil when it does
-    /// not fit, and then what was read stays pending, handed out by ``peek(_:)`` and
-    /// ``read(into:)`` as if nothing had happened. Only before any other read.
+    /// What ``readWhole(into:firstRead:keepReading:)`` did.
+    public enum WholeRead: Equatable, Sendable {
+        /// The whole file is in the buffer: this many bytes.
+        case whole(Int)
+        /// `keepReading` declined after the first bytes (this many are in the buffer).
+        case declined(Int)
+        /// The file does not fit the buffer: what was read stays pending, handed out by
+        /// ``peek(_:)`` and ``read(into:)`` as if nothing had happened.
+        case tooLarge
+    }
+
+    /// Reads the whole file into `buffer` when it fits. Only before any other read.
+    ///
+    /// At most `firstRead` bytes are asked for first; when the file goes on past them,
+    /// `keepReading` sees them and may decline the rest (a binary file is not read further than
+    /// its sniffed head, as the stream's `peek` did not).
     ///
     /// A short read that brings the total to the size `fstat` gave at the open is taken as the
     /// end: the file's bytes as of the open are all there, and a second read only to hear "0"
     /// would be one more system call per file of a tree (anything appended later is as if
     /// appended after the scan). Not when that size is 0: `/proc` files (a process's `environ`,
     /// `maps`) say 0 and hand out a page per read, so only a read of 0 ends them.
-    public func readWhole(into buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int? {
+    public func readWhole(into buffer: UnsafeMutableRawBufferPointer, firstRead: Int = .max,
+                          keepReading: (UnsafeRawBufferPointer) -> Bool = { _ in true }) throws(StreamIOError) -> WholeRead {
         precondition(pending.isEmpty && bytesRead == 0, "readWhole after another read")
         var got = 0
-        while got < buffer.count {
-            let want = buffer.count - got
-            let n = try rawRead(UnsafeMutableRawBufferPointer(rebasing: buffer[got...]))
+        var limit = min(max(1, firstRead), buffer.count)
+        while true {
+            if got == limit {
+                if limit == buffer.count { break }
+                if !keepReading(UnsafeRawBufferPointer(rebasing: buffer[0..<got])) {
+                    bytesRead = got
+                    return .declined(got)
+                }
+                limit = buffer.count
+            }
+            let want = limit - got
+            let n = try rawRead(UnsafeMutableRawBufferPointer(rebasing: buffer[got..<limit]))
             got += n
             if n == 0 || (n < want && size.map { $0 > 0 && got >= $0 } == true) {
                 bytesRead = got
-                return got
+                return .whole(got)
             }
         }
         pending = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
-        return nil
+        return .tooLarge
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int {

@@ -185,6 +185,25 @@ struct TreeFastPathTests {
         }
     }
 
+    /// A binary past the first read is skipped after its head (and counted), a text file past it
+    /// is read to its end: the sniff decides on the first 8 KiB, as it did.
+    @Test func binariesStopAtTheirHeadTextGoesOn() {
+        let dir = TempDir()
+        var binary = Data([0x7F, 0x45, 0x4C, 0x46, 0, 0, 0, 0])
+        binary.append(Data(String(repeating: "y", count: 100_000).utf8))
+        binary.append(Data(InputTests.pairText.utf8))
+        dir.write("app.bin", binary)
+        // A NUL only after the sniffed 8 KiB: text, as before, scanned to its end.
+        var late = Data(String(repeating: "z = 1\n", count: 3000).utf8)
+        late.append(0)
+        late.append(Data(("\n" + InputTests.pairText).utf8))
+        dir.write("late.txt", late)
+        dir.write("long.env", String(repeating: "# comment line\n", count: 5000) + InputTests.pairText)
+        let r = SecretScanner.scan(paths: [dir.path], options: SecretScanOptions(workers: 1))
+        #expect(r.stats.skippedBinary == 1)
+        #expect(Set(r.findings.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" }) == ["late.txt:3002", "long.env:5001"])
+    }
+
     /// One gzip member (decoded whole), two concatenated members and a tar.gz (streamed), a
     /// `.json.gz` whose value hides a key (decoded whole, then walked in memory): the same
     /// findings, names and lines as before.

@@ -167,8 +167,8 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         let reader = try FileReader(path: try writeTemp(text), listed: true)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
         defer { buffer.deallocate() }
-        let n = try #require(try reader.readWhole(into: buffer))
-        #expect(Array(buffer[0..<n]) == text)
+        #expect(try reader.readWhole(into: buffer) == .whole(text.count))
+        #expect(Array(buffer[0..<text.count]) == text)
         #expect(reader.bytesRead == text.count)
         #expect(try reader.read(into: buffer) == 0)
     }
@@ -178,7 +178,7 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         let reader = try FileReader(path: try writeTemp(text))
         let small = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 16)
         defer { small.deallocate() }
-        #expect(try reader.readWhole(into: small) == nil)
+        #expect(try reader.readWhole(into: small, firstRead: 10) == .tooLarge)
         // What was read stays pending: peek and read give the file from its first byte.
         #expect(try reader.peek(5) == Array("line ".utf8))
         var all: [UInt8] = []
@@ -194,17 +194,34 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         #expect(reader.size == 0)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        let n = try #require(try reader.readWhole(into: buffer))
+        guard case .whole(let n) = try reader.readWhole(into: buffer, firstRead: 4096) else { Issue.record("not read whole"); return }
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
         #expect(n > 4096, "\(n) bytes")
         #expect(text.contains("[stack]") && text.hasSuffix("\n"))
+    }
+
+    /// The first read asks for `firstRead` bytes; past them the caller may decline the rest, and
+    /// a file that ends within them is read whole without asking.
+    @Test func theRestIsReadOnlyWhenTheHeadIsWanted() throws {
+        let text = Array((0..<500).map { "line \($0)\n" }.joined().utf8)
+        let path = try writeTemp(text)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        var asked: [Int] = []
+        let declined = try FileReader(path: path).readWhole(into: buffer, firstRead: 100) { asked.append($0.count); return false }
+        #expect(declined == .declined(100) && asked == [100])
+        #expect(try FileReader(path: path).readWhole(into: buffer, firstRead: 100) { _ in true } == .whole(text.count))
+        #expect(Array(buffer[0..<text.count]) == text)
+        asked = []
+        #expect(try FileReader(path: path).readWhole(into: buffer, firstRead: 1 << 16) { asked.append($0.count); return false } == .whole(text.count))
+        #expect(asked.isEmpty)
     }
 
     @Test func anEmptyFileIsReadWhole() throws {
         let reader = try FileReader(path: try writeTemp([UInt8]()), listed: true)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 16)
         defer { buffer.deallocate() }
-        #expect(try reader.readWhole(into: buffer) == 0)
+        #expect(try reader.readWhole(into: buffer) == .whole(0))
     }
 
     /// `listed` leaves out the check before the open, not the one after: a FIFO in a listing
