@@ -57,6 +57,14 @@ final class ExpansionBudget {
         self.inputBytes = inputBytes
     }
 
+    /// True when charging `bytes` more would go past a limit (or one was already passed): then
+    /// the bytes are streamed and charged as they come, so a scan stops where it always did.
+    func wouldExceed(_ bytes: Int) -> Bool {
+        if exceeded != nil { return true }
+        let total = expanded + bytes
+        return total > limits.maxExpandedBytes || (total > ArchiveLimits.ratioFloor && total / max(1, inputBytes) >= limits.maxRatio)
+    }
+
     func charge(_ bytes: Int, name: String) throws(StreamIOError) {
         if let exceeded { throw .readFailed(path: name, reason: exceeded) }
         expanded += bytes

@@ -31,12 +31,29 @@ final class ContentScanner {
     /// anything it read is scanned.
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
+    /// A file of a tree smaller than this is read whole, in one `read(2)`, into ``fileBuffer`` and
+    /// scanned where it lies: no sniffed head copied out and handed back, no stream wrappers, no
+    /// read only to hear the end. Nearly every file of a source tree is this small; larger ones
+    /// are streamed.
+    static let wholeFileBytes = 1 << 20
+    /// What the first read of such a file asks for: the rest is read once the head is sniffed.
+    static let firstReadBytes = 32 << 10
+    /// Holds the file ``scanFile(path:listed:)`` read whole. Only that top-level read uses it:
+    /// anything nested (archive members, decoded values) reads through ``readBuffer`` or its own
+    /// arrays, so the bytes stay put while they are scanned.
+    private let fileBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentScanner.wholeFileBytes, alignment: 64)
+    /// A gzip member is decompressed in one call with libdeflate (``WholeGzip``, about four times
+    /// zlib's streaming speed, CRC and length checked alike) when it expands to at most this; a
+    /// larger one is streamed through zlib, so memory stays bounded by the buffers.
+    static let wholeGzipMaxOutput = 32 << 20
+
     init(limits: ArchiveLimits = ArchiveLimits()) {
         self.limits = limits
     }
 
     deinit {
         readBuffer.deallocate()
+        fileBuffer.deallocate()
     }
 
     /// Reads once from `source` and appends what arrived to `bytes`; returns its count (0 at the end).
@@ -52,14 +69,33 @@ final class ContentScanner {
         stats.unreadableObjects += 1
     }
 
-    /// Scans the file at `path`.
-    func scanFile(path: String) {
+    /// Scans the file at `path`. `listed`: a directory listing gave it as a regular file (see
+    /// ``RegularFile/openSized(_:listed:)``).
+    func scanFile(path: String, listed: Bool = false) {
         defer { finishInput() }
         do {
             // Opened first, then sized from its descriptor: one path lookup fewer, and the budget's
             // size is that of the file read (no window between a stat of the path and its open).
-            let reader = try FileReader(path: path)
+            let reader = try FileReader(path: path, listed: listed)
             budget = ExpansionBudget(limits: limits, input: path, inputBytes: reader.size ?? 0)
+            if let size = reader.size, size < fileBuffer.count {
+                // A binary file is read no further than its first 32 KiB (a fifth of this tree's
+                // bytes are binaries under 1 MiB, skipped after the sniff); a text file of that
+                // size or less, nearly all of them, still takes one read.
+                let read = try reader.readWhole(into: fileBuffer, firstRead: Self.firstReadBytes) {
+                    ContentKind.sniff(UnsafeRawBufferPointer(rebasing: $0.prefix(ContentKind.sniffLength))) != .binary
+                }
+                switch read {
+                case .whole(let n):
+                    try scanInMemory(UnsafeRawBufferPointer(rebasing: fileBuffer[0..<n]), name: path, depth: 0)
+                    return
+                case .declined:
+                    stats.skippedBinary += 1
+                    return
+                case .tooLarge:
+                    break
+                }
+            }
             let head = try reader.peek(ContentKind.sniffLength)
             let kind = ContentKind.sniff(head)
             if kind == .zip {
@@ -107,14 +143,61 @@ final class ContentScanner {
             return
         }
         do {
-            if let encoded = EncodedTextKind.sniff(head), bytes.count <= Self.maxBufferedEncoded {
-                try scanEncoded(bytes: bytes, kind: encoded, name: name, depth: 0)
-            } else {
-                scanPlain(memory: bytes, name: name)
+            try bytes.withUnsafeBytes { raw in
+                if let encoded = EncodedTextKind.sniff(head), bytes.count <= Self.maxBufferedEncoded {
+                    try scanEncoded(bytes: raw, kind: encoded, name: name, depth: 0)
+                } else {
+                    scanPlain(memory: raw, name: name)
+                }
             }
         } catch {
             record(error, name: name)
         }
+    }
+
+    /// Scans an input or member whose bytes are all in memory, as ``scanStream(_:name:depth:inputBytes:)``
+    /// of them would (the same kinds, findings, counts and messages; the caller has charged them),
+    /// but text, JSON and gzip where they lie. `bytes` must stay unchanged while this runs.
+    private func scanInMemory(_ bytes: UnsafeRawBufferPointer, name: String, depth: Int) throws {
+        let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(ContentKind.sniffLength))
+        let kind = ContentKind.sniff(head)
+        if depth > limits.maxDepth, kind != .text {
+            errors.append("\(name): archive nesting deeper than \(limits.maxDepth) levels was not opened (--max-archive-depth)")
+            stats.skippedNested += 1
+            return
+        }
+        switch kind {
+        case .text where bytes.count <= Self.maxBufferedEncoded:
+            if let encoded = EncodedTextKind.sniff(head) {
+                try scanEncoded(bytes: bytes, kind: encoded, name: name, depth: depth)
+            } else {
+                scanPlain(memory: bytes, name: name)
+            }
+        case .binary:
+            stats.skippedBinary += 1
+        case .gzip:
+            stats.archives += 1
+            try scanGzip(compressed: bytes, name: name, depth: depth)
+        case .zip:
+            try scanZip(MemoryBytes(Array(bytes), name: name), name: name, depth: depth)
+        case .text, .utf16LE, .utf16BE, .tar:
+            // Rare in a tree: the stream path, unchanged.
+            try dispatch(kind: kind, head: Array(head), source: MemoryBytes(Array(bytes), name: name), headConsumed: false, name: name, depth: depth)
+        }
+    }
+
+    /// A gzip stream whose compressed bytes are all in memory: decompressed whole when it is one
+    /// intact member small enough (``wholeGzipMaxOutput``) and within the input's budget, then
+    /// scanned in memory; otherwise streamed through ``GzipReader``, which also words any damage.
+    private func scanGzip(compressed bytes: UnsafeRawBufferPointer, name: String, depth: Int) throws {
+        if let declared = WholeGzip.declaredLength(bytes), declared <= Self.wholeGzipMaxOutput, budget?.wouldExceed(declared) != true,
+           let decoded = WholeGzip.decode(bytes, maxOutput: Self.wholeGzipMaxOutput) {
+            // Charged whole, as a stream of it would be read by read: within the budget, checked above.
+            try budget?.charge(decoded.count, name: name)
+            try decoded.withUnsafeBytes { try scanInMemory($0, name: name, depth: depth + 1) }
+            return
+        }
+        scanStream(charged(try GzipReader(source: MemoryBytes(Array(bytes), name: name))), name: name, depth: depth + 1)
     }
 
     /// Scans bytes already known to be text (a git diff hunk), with lines as given.
@@ -151,7 +234,15 @@ final class ContentScanner {
             stats.skippedBinary += 1
         case .gzip:
             stats.archives += 1
-            scanStream(charged(try GzipReader(source: whole)), name: name, depth: depth + 1)
+            // Small enough to hold (every `.json.gz` of an SDK): read whole, decompressed whole.
+            var compressed: [UInt8] = []
+            while try readAppending(whole, to: &compressed) > 0 {
+                if compressed.count > WholeGzip.maxCompressedBytes {
+                    scanStream(charged(try GzipReader(source: PrefixedSource(head: compressed, source: whole))), name: name, depth: depth + 1)
+                    return
+                }
+            }
+            try compressed.withUnsafeBytes { try scanGzip(compressed: $0, name: name, depth: depth) }
         case .tar:
             stats.archives += 1
             try TarReader(source: whole, name: name).forEachFile { member, content in
@@ -181,6 +272,19 @@ final class ContentScanner {
                 continue
             }
             do {
+                // A deflated member that fits the budget is decompressed whole (libdeflate) and
+                // scanned in memory, as a stream of it would be; the rest are streamed.
+                if budget?.wouldExceed(member.uncompressedSize) != true,
+                   let whole = try zip.openWhole(member, displayName: display, maxOutput: Self.wholeGzipMaxOutput) {
+                    try budget?.charge(whole.count, name: display)
+                    do {
+                        try whole.withUnsafeBytes { try scanInMemory($0, name: display, depth: depth + 1) }
+                    } catch {
+                        // What scanStream(depth + 1) records for its input: its own errors.
+                        record(error, name: display)
+                    }
+                    continue
+                }
                 // Every member is charged, stored ones too: members may overlap and repeat the same bytes.
                 scanStream(charged(try zip.open(member, displayName: display)), name: display, depth: depth + 1)
             } catch {
@@ -206,11 +310,12 @@ final class ContentScanner {
                 return
             }
         }
-        try scanEncoded(bytes: bytes, kind: kind, name: name, depth: depth)
+        try bytes.withUnsafeBytes { try scanEncoded(bytes: $0, kind: kind, name: name, depth: depth) }
     }
 
-    /// ``scanEncoded(_:kind:name:depth:)`` once the whole input is in memory.
-    private func scanEncoded(bytes: [UInt8], kind: EncodedTextKind, name: String, depth: Int) throws {
+    /// ``scanEncoded(_:kind:name:depth:)`` once the whole input is in memory (`bytes` must stay
+    /// unchanged while this runs: the decoded parts are scanned before it returns).
+    private func scanEncoded(bytes: UnsafeRawBufferPointer, kind: EncodedTextKind, name: String, depth: Int) throws {
         let rawStart = results.count
         scanPlain(memory: bytes, name: name)
         if depth > limits.maxDepth {
@@ -223,7 +328,7 @@ final class ContentScanner {
         case .mail, .mbox:
             // Keys a quoted-printable part completed (its secret was split by a soft line break).
             var completed = Set<String>()
-            let problems = MailWalker.walk(bytes, kind: kind) { part in
+            let problems = MailWalker.walk(Array(bytes), kind: kind) { part in
                 guard !stopped else { return false }
                 let display = "\(name)!\(part.label)"
                 let before = results.count
@@ -247,7 +352,7 @@ final class ContentScanner {
                 stats.skippedNested += 1
             }
         case .json:
-            JSONBase64Values.walk(bytes) { value in
+            JSONBase64Values.walk(bytes: bytes) { value in
                 guard !stopped else { return false }
                 let display = "\(name)!\(value.path)"
                 scanStream(charged(MemoryBytes(value.decoded, name: display)), name: display, depth: depth + 1)
@@ -272,8 +377,8 @@ final class ContentScanner {
         if !hits.isEmpty { results.append((name, hits)) }
     }
 
-    private func scanPlain(memory bytes: [UInt8], name: String) {
-        let (hits, n) = bytes.withUnsafeBytes { streamScanner.scan(memory: $0) }
+    private func scanPlain(memory bytes: UnsafeRawBufferPointer, name: String) {
+        let (hits, n) = streamScanner.scan(memory: bytes)
         stats.files += 1
         stats.bytes += n
         if !hits.isEmpty { results.append((name, hits)) }

@@ -23,6 +23,39 @@ enum EncodedTextKind: Equatable {
     ]
 
     static func sniff(_ head: [UInt8]) -> EncodedTextKind? {
+        head.withUnsafeBytes { sniff($0) }
+    }
+
+    /// ``sniff(_:)`` where the bytes lie. Every text file of a tree is sniffed: the common answer
+    /// ("neither") is given without allocating. Only a head whose first line could open a
+    /// message (`From ` or a `Name:` header) is copied for the line-by-line test.
+    static func sniff(_ head: UnsafeRawBufferPointer) -> EncodedTextKind? {
+        var start = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
+        guard start < head.count else { return nil }
+        let first = head[start]
+        // Cheap first test: almost every source file fails it at its first byte.
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 {
+            var i = start
+            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 { i += 1 }
+            guard i < head.count, head[i] == UInt8(ascii: "{") || head[i] == UInt8(ascii: "[") else { return nil }
+            return .json
+        }
+        guard (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else { return nil }
+        // What headerBlock requires of the first line (unless it is an mbox's `From `): a name of
+        // printable bytes without blanks, then a colon, within the line.
+        let isFromLine = head.count - start >= 5 && head[start] == 0x46 && head[start + 1] == 0x72 && head[start + 2] == 0x6F
+            && head[start + 3] == 0x6D && head[start + 4] == 0x20
+        if !isFromLine {
+            var i = start
+            while i < head.count, head[i] > 0x20, head[i] < 0x7F, head[i] != 0x3A { i += 1 }
+            guard i < head.count, head[i] == 0x3A else { return nil }
+        }
+        return sniffLines(Array(head))
+    }
+
+    /// The line-by-line test of ``sniff(_:)``, once its quick tests passed.
+    static func sniffLines(_ head: [UInt8]) -> EncodedTextKind? {
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard start < head.count else { return nil }
@@ -373,11 +406,21 @@ enum Base64Text {
     /// The test on a value's first characters, in place and without allocating: do they decode
     /// (as ``decode(_:)`` would) to mostly printable text, or to the start of a gzip or zip archive?
     static func startsLikeTextOrArchive(_ text: UnsafeRawBufferPointer) -> Bool {
+        // The table once, not per character: each access to a lazy global is a `swift_once` call.
+        table.withUnsafeBufferPointer { startsLikeTextOrArchive(text, table: $0) }
+    }
+
+    private static func startsLikeTextOrArchive(_ text: UnsafeRawBufferPointer, table: UnsafeBufferPointer<UInt8>) -> Bool {
         var acc: UInt32 = 0
         var bits = 0
         var count = 0
         var printable = 0
         var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        // At most this many bytes decode: once more than a tenth of it is not text, the text test
+        // has failed whatever follows, and the archive test needs only the first four bytes.
+        // Identifiers and hashes, most of what is probed, fail within a few groups.
+        let maxCount = text.count * 6 / 8
+        var textFailed = false
         for c in text {
             if c == UInt8(ascii: "=") { break }
             let v = table[Int(c)]
@@ -396,10 +439,11 @@ enum Base64Text {
                 }
                 count += 1
                 if isTextByte(byte) { printable += 1 }
+                if count >= 4, 10 * (count - printable) > maxCount { textFailed = true; break }
             }
         }
         guard count > 0 else { return false }
-        if printable * 10 >= count * 9 { return true }
+        if !textFailed, printable * 10 >= count * 9 { return true }
         let gzip = count >= 2 && magic.0 == 0x1F && magic.1 == 0x8B
         let zip = count >= 4 && magic.0 == 0x50 && magic.1 == 0x4B && ((magic.2 == 3 && magic.3 == 4) || (magic.2 == 5 && magic.3 == 6))
         return gzip || zip
@@ -477,79 +521,174 @@ enum JSONBase64Values {
     /// Calls `visit` for each string value that is strict base64 of at least `minLength` characters
     /// and decodes to mostly printable text (or to a gzip or zip archive); `visit` returns false to stop.
     static func walk(_ bytes: [UInt8], visit: (Value) -> Bool) {
-        bytes.withUnsafeBytes { b in
-            // Most JSON files (manifests, configs, lock files without hashes, API models) have no
-            // candidate at all: one pass from quote to quote says so, without the structure walk.
-            guard hasCandidate(b) else { return }
-            walk(b, visit: visit)
-        }
+        bytes.withUnsafeBytes { walk(bytes: $0, visit: visit) }
+    }
+
+    /// ``walk(_:visit:)`` over bytes where they lie (`visit` must not change them).
+    static func walk(bytes b: UnsafeRawBufferPointer, visit: (Value) -> Bool) {
+        // Most JSON files (manifests, configs, lock files without hashes, API models) have no
+        // candidate at all: one pass from quote to quote says so, without the structure walk.
+        guard hasCandidate(b) else { return }
+        walk(b, visit: visit)
     }
 
     /// False only when no string of `b` can pass ``decodedText(_:_:)``: every quote (escaped or
     /// not, key or value: more than the walk will try) is taken as the start of a string, and the
-    /// same tests are made on what follows it: at least `minLength` bytes up to the next quote, all
-    /// of them base64 symbols, line breaks or the escapes `\/`, `\n`, `\r`, and a first run of
-    /// symbols that decodes like text. Quotes are found sixteen bytes at a time.
+    /// same tests are made on what follows it (``quotePasses(_:_:symbols:)``).
+    ///
+    /// Only quotes that open a long run of value bytes are tested: a value's first `minLength`
+    /// bytes are all base64 symbols, `\` (its escapes are `\/`, `\n`, `\r`) or line breaks, and
+    /// any such run of 24 bytes holds a 16-byte window at a multiple of 8 made only of them. The
+    /// windows are classified sixteen bytes at a time; a full one leads back to its run's start,
+    /// whose quote, if it has one, is tested. JSON has a quote every few bytes but few long
+    /// runs, so this is a pass over the bytes rather than a stop at every quote.
     static func hasCandidate(_ b: UnsafeRawBufferPointer) -> Bool {
         guard let base = b.baseAddress else { return false }
         let n = b.count
         return Base64Text.symbolTable.withUnsafeBufferPointer { symbols in
-            var q = nextQuote(base, from: 0, count: n)
-            // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
-            func probePasses(_ headSymbols: Int) -> Bool {
-                Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+            typealias V = SIMD16<UInt8>
+            @inline(__always) func inRun(_ c: UInt8) -> Bool { symbols[Int(c)] || c == 0x5C || c == 0x0A || c == 0x0D }
+            /// Tests the quote, if any, that opens the run holding the full window at `w` (its first:
+            /// the run starts less than sixteen bytes before it).
+            func runPasses(_ w: Int) -> Bool {
+                var start = w
+                while start > 0, inRun(b[start - 1]) { start -= 1 }
+                return start > 0 && b[start - 1] == 0x22 && quotePasses(b, start - 1, symbols: symbols)
             }
-            while q < n {
-                // A quote is not among a value's bytes: a run shorter than `minLength` up to the
-                // next quote cannot make a value, and most strings are that short.
-                let next = nextQuote(base, from: q + 1, count: n)
-                if next - q - 1 < minLength {
-                    q = next
+            let ones = UInt64.max
+            let caseBit = V(repeating: 0x20), lowerA = V(repeating: 0x61), letterCount = V(repeating: 26)
+            let plus = V(repeating: 0x2B), plusToNine = V(repeating: 15), comma = V(repeating: 0x2C), dot = V(repeating: 0x2E)
+            let underscore = V(repeating: 0x5F), equals = V(repeating: 0x3D), backslash = V(repeating: 0x5C)
+            let lf = V(repeating: 0x0A), cr = V(repeating: 0x0D)
+            let blank = V(repeating: 0x20), quote = V(repeating: 0x22), colon = V(repeating: 0x3A)
+            var i = 0
+            // The upper half of the previous block was all run bytes: a window from i - 8.
+            var previousHigh = false
+            // The run whose quote was tested goes on to the end of the previous block: its
+            // further windows are no new run, and are passed over.
+            var runOpen = false
+            while i + V.scalarCount <= n {
+                let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                // First the bytes that fill JSON and are never run bytes: a blank, a quote, a comma
+                // or a colon in both halves, as in most blocks, and neither half can be full.
+                let common: SIMDMask<SIMD16<Int8>> = (v .== blank) .| (v .== quote) .| (v .== comma) .| (v .== colon)
+                let commonLanes = unsafeBitCast(common, to: SIMD2<UInt64>.self)
+                if commonLanes[0] != 0 && commonLanes[1] != 0 {
+                    runOpen = false
+                    previousHigh = false
+                    i += V.scalarCount
                     continue
                 }
-                // The run of bytes a value can be made of, from just after the quote; on the way,
-                // the leading symbols that decodedText's probe decodes (before any escape, within
-                // the first 32 bytes). A head that fails the probe rules the string out at once:
-                // long hashes are not walked to their end.
-                var i = q + 1
-                var headSymbols = 0
-                var inHead = true
-                var probed: Bool?
-                while i < n {
-                    if inHead && i - q - 1 == 32 {
-                        inHead = false
-                        probed = probePasses(headSymbols)
-                        if probed == false { break }
-                    }
-                    let c = b[i]
-                    if symbols[Int(c)] {
-                        if inHead { headSymbols += 1 }
-                        i += 1
-                    } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
-                        if inHead {
-                            inHead = false
-                            if headSymbols >= minLength {
-                                probed = probePasses(headSymbols)
-                                if probed == false { break }
-                            }
-                        }
-                        i += 2
-                    } else if c == 0x0A || c == 0x0D {
-                        // Before any escape, a raw line break among the first 32 bytes fails the probe.
-                        if inHead { break }
-                        i += 1
-                    } else {
-                        break
-                    }
+                // Letters (either case), digits with `+ , - . /` (then `,` and `.` taken out),
+                // and `_ = \ LF CR`: base64 of either alphabet, padding, escapes, line breaks.
+                let letters: SIMDMask<SIMD16<Int8>> = ((v | caseBit) &- lowerA) .< letterCount
+                let digitRange: SIMDMask<SIMD16<Int8>> = (v &- plus) .< plusToNine
+                let digits = digitRange .& (v .!= comma) .& (v .!= dot)
+                let marks: SIMDMask<SIMD16<Int8>> = (v .== underscore) .| (v .== equals) .| (v .== backslash)
+                let breaks: SIMDMask<SIMD16<Int8>> = (v .== lf) .| (v .== cr)
+                let member = letters .| digits .| marks .| breaks
+                let lanes = unsafeBitCast(member, to: SIMD2<UInt64>.self)
+                let low = lanes[0] == ones, high = lanes[1] == ones
+                if runOpen {
+                    // Still in that run while the lower half is all run bytes; a new run cannot
+                    // fill a window of this block if the lower half is not.
+                    runOpen = low && high
+                } else if (previousHigh && low) || (low && high) {
+                    if runPasses(previousHigh && low ? i - 8 : i) { return true }
+                    runOpen = high
                 }
-                // The value must be that run, whole: up to its closing quote (or the end of the text).
-                if probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength {
-                    if headSymbols < minLength || (probed ?? probePasses(headSymbols)) { return true }
-                }
-                q = i < n && b[i] == 0x22 ? i : nextQuote(base, from: i, count: n)
+                previousHigh = high
+                i += V.scalarCount
+            }
+            // The last bytes, less than a block: quotes near them whose run reaches past the
+            // windows tested above are tested one by one.
+            var q = max(0, i - 32)
+            while q < n {
+                if b[q] == 0x22, quotePasses(b, q, symbols: symbols) { return true }
+                q += 1
             }
             return false
         }
+    }
+
+    /// Whether the string opened by the quote at `q` could pass ``decodedText(_:_:)``: at least
+    /// `minLength` bytes up to the next quote (or the end), all of them base64 symbols, line
+    /// breaks or the escapes `\/`, `\n`, `\r`, and a first run of symbols that decodes like text.
+    static func quotePasses(_ b: UnsafeRawBufferPointer, _ q: Int, symbols: UnsafeBufferPointer<Bool>) -> Bool {
+        let n = b.count
+        // decodedText's probe: do the leading symbols decode like text (or an archive's start)?
+        func probePasses(_ headSymbols: Int) -> Bool {
+            Base64Text.startsLikeTextOrArchive(UnsafeRawBufferPointer(rebasing: b[(q + 1)..<(q + 1 + (headSymbols & ~3))]))
+        }
+        // The run of bytes a value can be made of, from just after the quote; on the way, the
+        // leading symbols that decodedText's probe decodes (before any escape, within the first
+        // 32 bytes). A head that fails the probe rules the string out at once: long hashes are
+        // not walked to their end.
+        var i = q + 1
+        var headSymbols = 0
+        var inHead = true
+        var probed: Bool?
+        // The common heads decided sixteen bytes at a time: 32 symbols (an identifier, a hash,
+        // base64), or symbols up to the closing quote. Escapes and line breaks take the loop below.
+        if q + 33 <= n, let base = b.baseAddress {
+            let first = symbolCount(base + q + 1)
+            let symbolsRun = first < 16 ? first : 16 + symbolCount(base + q + 17)
+            if symbolsRun == 32 {
+                probed = probePasses(32)
+                if probed == false { return false }
+                i = q + 33
+                headSymbols = 32
+                inHead = false
+            } else if b[q + 1 + symbolsRun] == 0x22 {
+                return symbolsRun >= minLength && probePasses(symbolsRun)
+            }
+        }
+        while i < n {
+            if inHead && i - q - 1 == 32 {
+                inHead = false
+                probed = probePasses(headSymbols)
+                if probed == false { break }
+            }
+            let c = b[i]
+            if symbols[Int(c)] {
+                if inHead { headSymbols += 1 }
+                i += 1
+            } else if c == 0x5C, i + 1 < n, b[i + 1] == 0x2F || b[i + 1] == 0x6E || b[i + 1] == 0x72 {
+                if inHead {
+                    inHead = false
+                    if headSymbols >= minLength {
+                        probed = probePasses(headSymbols)
+                        if probed == false { break }
+                    }
+                }
+                i += 2
+            } else if c == 0x0A || c == 0x0D {
+                // Before any escape, a raw line break among the first 32 bytes fails the probe.
+                if inHead { break }
+                i += 1
+            } else {
+                break
+            }
+        }
+        // The value must be that run, whole: up to its closing quote (or the end of the text).
+        guard probed != false, i >= n || b[i] == 0x22, i - q - 1 >= minLength else { return false }
+        return headSymbols < minLength || (probed ?? probePasses(headSymbols))
+    }
+
+    /// How many of the sixteen bytes at `p` are base64 symbols (either alphabet, or `=`) before
+    /// the first that is not: ``Base64Text/symbolTable``, sixteen bytes at a time.
+    @inline(__always)
+    static func symbolCount(_ p: UnsafeRawPointer) -> Int {
+        typealias V = SIMD16<UInt8>
+        let v = p.loadUnaligned(as: V.self)
+        let letters: SIMDMask<SIMD16<Int8>> = ((v | V(repeating: 0x20)) &- V(repeating: 0x61)) .< V(repeating: 26)
+        let digitRange: SIMDMask<SIMD16<Int8>> = (v &- V(repeating: 0x2B)) .< V(repeating: 15)
+        let digits = digitRange .& (v .!= V(repeating: 0x2C)) .& (v .!= V(repeating: 0x2E))
+        let marks: SIMDMask<SIMD16<Int8>> = (v .== V(repeating: 0x5F)) .| (v .== V(repeating: 0x3D))
+        let lanes = unsafeBitCast(letters .| digits .| marks, to: SIMD2<UInt64>.self)
+        if lanes[0] != .max { return (~lanes[0]).trailingZeroBitCount >> 3 }
+        if lanes[1] != .max { return 8 + ((~lanes[1]).trailingZeroBitCount >> 3) }
+        return 16
     }
 
     /// The first `"` at or after `from` (`count` when there is none).

@@ -73,9 +73,6 @@ struct FileWalker {
 
     private mutating func walkDirectory(path: String, relative: String, ignore: inout GitIgnore, emit: (Entry) -> Void) {
         let rulesBefore = ignore.rules.count
-        if respectIgnore, let text = Self.readSmallFile(join(path, ".gitignore")) {
-            ignore.add(contents: text, base: relative)
-        }
         defer { if ignore.rules.count > rulesBefore { ignore = GitIgnore.truncated(ignore, to: rulesBefore) } }
         guard let dir = opendir(path) else {
             errors.append("\(path): cannot list directory: \(String(cString: strerror(errno)))")
@@ -83,18 +80,26 @@ struct FileWalker {
             return
         }
         var names: [(String, UInt8)] = []
+        var hasIgnoreFile = false
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
+            if name == ".gitignore" { hasIgnoreFile = true }
             names.append((name, entry.pointee.d_type))
         }
         closedir(dir)
+        // Opened only when the listing holds one: probing every directory for it was a failed
+        // path lookup per directory (11,700 on a 74,000-file tree).
+        if respectIgnore, hasIgnoreFile, let text = Self.readSmallFile(join(path, ".gitignore")) {
+            ignore.add(contents: text, base: relative)
+        }
         names.sort { $0.0 < $1.0 }
+        // Relative paths are for ignore rules: a tree without .gitignore files needs none per file.
+        let matchRules = respectIgnore && !ignore.rules.isEmpty
         for (name, type) in names {
             let full = join(path, name)
-            let rel = relative.isEmpty ? name : relative + "/" + name
             var kind = type
             var size = 0
             // d_type saves an lstat per entry; only file systems that leave it unset pay for one.
@@ -108,11 +113,15 @@ struct FileWalker {
             switch kind {
             case UInt8(DT_DIR):
                 if name == ".git" { continue }
-                if respectIgnore, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                if matchRules, ignore.isIgnored(rel, isDirectory: true) { stats.skippedIgnored += 1; continue }
                 walkDirectory(path: full, relative: rel, ignore: &ignore, emit: emit)
             case UInt8(DT_REG):
-                if respectIgnore, ignore.isIgnored(rel, isDirectory: false) { stats.skippedIgnored += 1; continue }
-                if isExcluded(name: name, path: full) { stats.skippedIgnored += 1; continue }
+                if matchRules, ignore.isIgnored(relative.isEmpty ? name : relative + "/" + name, isDirectory: false) {
+                    stats.skippedIgnored += 1
+                    continue
+                }
+                if !excluded.isEmpty, isExcluded(name: name, path: full) { stats.skippedIgnored += 1; continue }
                 emit(Entry(path: full, size: size))
             case UInt8(DT_LNK):
                 stats.skippedSymlinks += 1

@@ -22,7 +22,8 @@ public enum SecretScanner {
             let worker = UncheckedBox(scanner)
             done.enter()
             let thread = Thread {
-                while let path = queue.next() { worker.value.scanFile(path: path) }
+                // Every path the walker lists was a regular file in its directory listing.
+                while let path = queue.next() { worker.value.scanFile(path: path, listed: true) }
                 done.leave()
             }
             thread.stackSize = 1 << 20

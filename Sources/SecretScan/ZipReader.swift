@@ -6,6 +6,8 @@ struct ZipReader {
         var name: String
         var method: UInt16
         var compressedSize: Int
+        /// What the central directory says the member expands to (a claim, checked on use).
+        var uncompressedSize: Int
         var localHeaderOffset: Int
         var encrypted: Bool
     }
@@ -44,7 +46,7 @@ struct ZipReader {
             let flags = le16(cd, p + 8)
             let method = le16(cd, p + 10)
             var compressed = Int(le32(cd, p + 20))
-            let uncompressed = Int(le32(cd, p + 24))
+            var uncompressed = Int(le32(cd, p + 24))
             let nameLength = Int(le16(cd, p + 28)), extraLength = Int(le16(cd, p + 30)), commentLength = Int(le16(cd, p + 32))
             var local = Int(le32(cd, p + 42))
             guard p + 46 + nameLength + extraLength <= cd.count else {
@@ -58,14 +60,14 @@ struct ZipReader {
                 let id = le16(cd, e), size = Int(le16(cd, e + 2))
                 if id == 0x0001 {
                     var f = e + 4
-                    if uncompressed == 0xFFFF_FFFF { f += 8 }
+                    if uncompressed == 0xFFFF_FFFF, f + 8 <= extraEnd { uncompressed = Int(le64(cd, f)); f += 8 }
                     if compressed == 0xFFFF_FFFF, f + 8 <= extraEnd { compressed = Int(le64(cd, f)); f += 8 }
                     if local == 0xFFFF_FFFF, f + 8 <= extraEnd { local = Int(le64(cd, f)) }
                 }
                 e += 4 + size
             }
             if !name.hasSuffix("/") {
-                members.append(Member(name: name, method: method, compressedSize: compressed,
+                members.append(Member(name: name, method: method, compressedSize: compressed, uncompressedSize: uncompressed,
                                       localHeaderOffset: local, encrypted: flags & 1 != 0))
             }
             p += 46 + nameLength + extraLength + commentLength
@@ -75,6 +77,28 @@ struct ZipReader {
 
     /// The uncompressed content of `m`.
     func open(_ m: Member, displayName: String) throws -> any ByteSource {
+        let dataOffset = try self.dataOffset(m, displayName: displayName)
+        let raw = RangeSource(bytes, offset: dataOffset, count: m.compressedSize, name: displayName)
+        switch m.method {
+        case 0: return raw
+        case 8: return try RawInflateSource(source: raw, name: displayName)
+        default: throw SecretScanError.unsupportedArchive(path: displayName, reason: "zip compression method \(m.method)")
+        }
+    }
+
+    /// A deflated member's content decompressed in one libdeflate call (``WholeDeflate``), when
+    /// the central directory says it expands to at most `maxOutput` and it decodes cleanly; nil
+    /// for any other member, which ``open(_:displayName:)`` streams (and words its damage).
+    func openWhole(_ m: Member, displayName: String, maxOutput: Int) throws -> [UInt8]? {
+        guard m.method == 8, m.uncompressedSize <= maxOutput, m.compressedSize <= WholeGzip.maxCompressedBytes else { return nil }
+        let dataOffset = try self.dataOffset(m, displayName: displayName)
+        let compressed = try bytes.read(at: dataOffset, count: m.compressedSize)
+        guard compressed.count == m.compressedSize else { return nil }
+        return compressed.withUnsafeBytes { WholeDeflate.decode($0, expectedLength: m.uncompressedSize) }
+    }
+
+    /// Where `m`'s data starts, from its local header; throws when it does not lie in the archive.
+    private func dataOffset(_ m: Member, displayName: String) throws -> Int {
         let header = try bytes.read(at: m.localHeaderOffset, count: 30)
         guard header.count == 30, le32(header, 0) == 0x0403_4B50 else {
             throw SecretScanError.corruptArchive(path: displayName, reason: "bad local header")
@@ -83,12 +107,7 @@ struct ZipReader {
         guard dataOffset + m.compressedSize <= bytes.size else {
             throw SecretScanError.corruptArchive(path: displayName, reason: "member data runs past the end of the archive")
         }
-        let raw = RangeSource(bytes, offset: dataOffset, count: m.compressedSize, name: displayName)
-        switch m.method {
-        case 0: return raw
-        case 8: return try RawInflateSource(source: raw, name: displayName)
-        default: throw SecretScanError.unsupportedArchive(path: displayName, reason: "zip compression method \(m.method)")
-        }
+        return dataOffset
     }
 
     private func lastIndex(of sig: [UInt8], in b: [UInt8]) -> Int? {

@@ -20,8 +20,12 @@ public final class FileReader: ByteSource {
     /// input and a wrapped descriptor.
     public let size: Int?
 
-    /// Opens `path` for reading; `-` means standard input.
-    public init(path: String) throws(StreamIOError) {
+    /// Files at least this large get the kernel's sequential read-ahead hint; a smaller one is
+    /// read in one or two calls, where the hint (one more system call per file) buys nothing.
+    public static let sequentialHintBytes = 1 << 20
+
+    /// Opens `path` for reading; `-` means standard input. `listed`: see ``RegularFile/openSized(_:listed:)``.
+    public init(path: String, listed: Bool = false) throws(StreamIOError) {
         if path == "-" {
             self.name = "<stdin>"
             self.fd = 0
@@ -30,10 +34,10 @@ public final class FileReader: ByteSource {
             return
         }
         // Only regular files: a FIFO would block and a device never end (see RegularFile).
-        let (fd, size) = try RegularFile.openSized(path)
+        let (fd, size) = try RegularFile.openSized(path, listed: listed)
         #if os(Linux)
         // Sequential access lets the kernel read further ahead.
-        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        if size >= Self.sequentialHintBytes { _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
         #endif
         self.name = path
         self.fd = fd
@@ -68,6 +72,54 @@ public final class FileReader: ByteSource {
             pending.append(contentsOf: chunk[0..<got])
         }
         return Array(pending.prefix(count))
+    }
+
+    /// What ``readWhole(into:firstRead:keepReading:)`` did.
+    public enum WholeRead: Equatable, Sendable {
+        /// The whole file is in the buffer: this many bytes.
+        case whole(Int)
+        /// `keepReading` declined after the first bytes (this many are in the buffer).
+        case declined(Int)
+        /// The file does not fit the buffer: what was read stays pending, handed out by
+        /// ``peek(_:)`` and ``read(into:)`` as if nothing had happened.
+        case tooLarge
+    }
+
+    /// Reads the whole file into `buffer` when it fits. Only before any other read.
+    ///
+    /// At most `firstRead` bytes are asked for first; when the file goes on past them,
+    /// `keepReading` sees them and may decline the rest (a binary file is not read further than
+    /// its sniffed head, as the stream's `peek` did not).
+    ///
+    /// A short read that brings the total to the size `fstat` gave at the open is taken as the
+    /// end: the file's bytes as of the open are all there, and a second read only to hear "0"
+    /// would be one more system call per file of a tree (anything appended later is as if
+    /// appended after the scan). Not when that size is 0: `/proc` files (a process's `environ`,
+    /// `maps`) say 0 and hand out a page per read, so only a read of 0 ends them.
+    public func readWhole(into buffer: UnsafeMutableRawBufferPointer, firstRead: Int = .max,
+                          keepReading: (UnsafeRawBufferPointer) -> Bool = { _ in true }) throws(StreamIOError) -> WholeRead {
+        precondition(pending.isEmpty && bytesRead == 0, "readWhole after another read")
+        var got = 0
+        var limit = min(max(1, firstRead), buffer.count)
+        while true {
+            if got == limit {
+                if limit == buffer.count { break }
+                if !keepReading(UnsafeRawBufferPointer(rebasing: buffer[0..<got])) {
+                    bytesRead = got
+                    return .declined(got)
+                }
+                limit = buffer.count
+            }
+            let want = limit - got
+            let n = try rawRead(UnsafeMutableRawBufferPointer(rebasing: buffer[got..<limit]))
+            got += n
+            if n == 0 || (n < want && size.map { $0 > 0 && got >= $0 } == true) {
+                bytesRead = got
+                return .whole(got)
+            }
+        }
+        pending = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+        return .tooLarge
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(StreamIOError) -> Int {

@@ -158,3 +158,107 @@ let zlibOneTwo: [UInt8] = [120, 156, 203, 207, 75, 229, 42, 41, 207, 231, 2, 0, 
         }
     }
 }
+
+/// The tree scan's per-file path: a small file in one read, a file listed by a directory walk
+/// opened without the path check, gzip and deflate decoded whole in memory.
+@Suite struct WholeFileReadTests {
+    @Test func aFileThatFitsIsReadWholeInOneGo() throws {
+        let text = Array("alpha\nbeta\n".utf8)
+        let reader = try FileReader(path: try writeTemp(text), listed: true)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
+        defer { buffer.deallocate() }
+        #expect(try reader.readWhole(into: buffer) == .whole(text.count))
+        #expect(Array(buffer[0..<text.count]) == text)
+        #expect(reader.bytesRead == text.count)
+        #expect(try reader.read(into: buffer) == 0)
+    }
+
+    @Test func aFileThatDoesNotFitIsHandedOutWholeAfterward() throws {
+        let text = Array((0..<500).map { "line \($0)\n" }.joined().utf8)
+        let reader = try FileReader(path: try writeTemp(text))
+        let small = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 16)
+        defer { small.deallocate() }
+        #expect(try reader.readWhole(into: small, firstRead: 10) == .tooLarge)
+        // What was read stays pending: peek and read give the file from its first byte.
+        #expect(try reader.peek(5) == Array("line ".utf8))
+        var all: [UInt8] = []
+        while case let n = try reader.read(into: small), n > 0 { all += small[0..<n] }
+        #expect(all == text)
+        #expect(reader.bytesRead == text.count)
+    }
+
+    /// `/proc` files report a size of 0 and give about a page per read: a short read is not
+    /// their end. A process's memory map runs past the first page and ends with its stack.
+    @Test func procFilesAreReadToTheirEnd() throws {
+        let reader = try FileReader(path: "/proc/self/maps", listed: true)
+        #expect(reader.size == 0)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        guard case .whole(let n) = try reader.readWhole(into: buffer, firstRead: 4096) else { Issue.record("not read whole"); return }
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        #expect(n > 4096, "\(n) bytes")
+        #expect(text.contains("[stack]") && text.hasSuffix("\n"))
+    }
+
+    /// The first read asks for `firstRead` bytes; past them the caller may decline the rest, and
+    /// a file that ends within them is read whole without asking.
+    @Test func theRestIsReadOnlyWhenTheHeadIsWanted() throws {
+        let text = Array((0..<500).map { "line \($0)\n" }.joined().utf8)
+        let path = try writeTemp(text)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        var asked: [Int] = []
+        let declined = try FileReader(path: path).readWhole(into: buffer, firstRead: 100) { asked.append($0.count); return false }
+        #expect(declined == .declined(100) && asked == [100])
+        #expect(try FileReader(path: path).readWhole(into: buffer, firstRead: 100) { _ in true } == .whole(text.count))
+        #expect(Array(buffer[0..<text.count]) == text)
+        asked = []
+        #expect(try FileReader(path: path).readWhole(into: buffer, firstRead: 1 << 16) { asked.append($0.count); return false } == .whole(text.count))
+        #expect(asked.isEmpty)
+    }
+
+    @Test func anEmptyFileIsReadWhole() throws {
+        let reader = try FileReader(path: try writeTemp([UInt8]()), listed: true)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 16)
+        defer { buffer.deallocate() }
+        #expect(try reader.readWhole(into: buffer) == .whole(0))
+    }
+
+    /// `listed` leaves out the check before the open, not the one after: a FIFO in a listing
+    /// (swapped in after the walk saw a file) is still refused, and the open does not block.
+    @Test func aListedFIFOIsRefusedWithoutBlocking() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mamori-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fifo = dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        do { _ = try FileReader(path: fifo, listed: true); Issue.record("opened a FIFO") } catch {
+            #expect(error.description.contains("named pipe (FIFO)"), "\(error)")
+        }
+        do { _ = try FileReader(path: "/dev/null", listed: true); Issue.record("opened a device") } catch {
+            #expect(error.description == "cannot open /dev/null: it is a device, not a regular file")
+        }
+    }
+
+    @Test func gzipDecodedWholeFromMemory() throws {
+        let whole = try #require(gzAlphaBeta.withUnsafeBytes { WholeGzip.decode($0) })
+        #expect(whole == Array("alpha\nbeta\r\n".utf8))
+        #expect(gzAlphaBeta.withUnsafeBytes { WholeGzip.declaredLength($0) } == 12)
+        // Larger than the caller allows, several members, damage: left to the streaming reader.
+        #expect(gzAlphaBeta.withUnsafeBytes { WholeGzip.decode($0, maxOutput: 11) } == nil)
+        #expect((gzAlphaBeta + gzGamma).withUnsafeBytes { WholeGzip.decode($0) } == nil)
+        var badCRC = gzAlphaBeta
+        badCRC[badCRC.count - 6] ^= 0xFF
+        #expect(badCRC.withUnsafeBytes { WholeGzip.decode($0) } == nil)
+    }
+
+    @Test func rawDeflateDecodedWholeWithinItsStatedLength() throws {
+        // The deflate data inside gzAlphaBeta: after its 10-byte header, before its 8-byte trailer.
+        let deflate = Array(gzAlphaBeta[10..<(gzAlphaBeta.count - 8)])
+        #expect(deflate.withUnsafeBytes { WholeDeflate.decode($0, expectedLength: 12) } == Array("alpha\nbeta\r\n".utf8))
+        // Bytes after the end of the stream are ignored, as zlib ignores them.
+        #expect((deflate + [1, 2, 3]).withUnsafeBytes { WholeDeflate.decode($0, expectedLength: 12) } == Array("alpha\nbeta\r\n".utf8))
+        // A stated length too small (an archive that lies) or damage: nil, for the stream to handle.
+        #expect(deflate.withUnsafeBytes { WholeDeflate.decode($0, expectedLength: 11) } == nil)
+        #expect(Array(deflate.prefix(5)).withUnsafeBytes { WholeDeflate.decode($0, expectedLength: 12) } == nil)
+    }
+}
