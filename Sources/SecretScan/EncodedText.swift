@@ -35,12 +35,7 @@ enum EncodedTextKind: Equatable {
         guard start < head.count else { return nil }
         let first = head[start]
         // Cheap first test: almost every source file fails it at its first byte.
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 {
-            var i = start
-            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 { i += 1 }
-            guard i < head.count, head[i] == UInt8(ascii: "{") || head[i] == UInt8(ascii: "[") else { return nil }
-            return .json
-        }
+        if let json = opensJSON(head, from: start) { return json ? .json : nil }
         guard (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else { return nil }
         // What headerBlock requires of the first line (unless it is an mbox's `From `): a name of
         // printable bytes without blanks, then a colon, within the line.
@@ -54,19 +49,25 @@ enum EncodedTextKind: Equatable {
         return sniffLines(Array(head))
     }
 
+    /// Whether the text from `start` (a valid index) is JSON: blanks, then `{` or `[`. Nil when
+    /// its first byte is neither a blank nor a bracket, so it cannot be.
+    @inline(__always)
+    static func opensJSON(_ head: UnsafeRawBufferPointer, from start: Int) -> Bool? {
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        func bracket(_ b: UInt8) -> Bool { b == UInt8(ascii: "{") || b == UInt8(ascii: "[") }
+        guard bracket(head[start]) || blank(head[start]) else { return nil }
+        var i = start
+        while i < head.count, blank(head[i]) { i += 1 }
+        return i < head.count && bracket(head[i])
+    }
+
     /// The line-by-line test of ``sniff(_:)``, once its quick tests passed.
     static func sniffLines(_ head: [UInt8]) -> EncodedTextKind? {
         var start = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard start < head.count else { return nil }
         let first = head[start]
-        // Cheap first test: almost every source file fails it at its first byte.
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 {
-            var i = start
-            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 { i += 1 }
-            guard i < head.count, head[i] == UInt8(ascii: "{") || head[i] == UInt8(ascii: "[") else { return nil }
-            return .json
-        }
+        if let json = head.withUnsafeBytes({ opensJSON($0, from: start) }) { return json ? .json : nil }
         guard (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else { return nil }
         let lines = headLines(head, from: start)
         if let firstLine = lines.first, firstLine.starts(with: Array("From ".utf8)) {
