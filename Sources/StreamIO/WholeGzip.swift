@@ -22,44 +22,43 @@ public enum WholeGzip {
     /// ``decode(_:)`` for bytes in memory, into a new array: nil when ``GzipReader`` should
     /// stream them (several members, damage, larger than `maxOutput` or ``maxCompressedBytes``).
     public static func decode(_ bytes: UnsafeRawBufferPointer, maxOutput: Int = maxOutputBytes) -> [UInt8]? {
-        let count = bytes.count
-        guard count <= maxCompressedBytes, let declared = declaredLength(bytes), declared <= min(maxOutput, maxOutputBytes),
-              let decompressor = libdeflate_alloc_decompressor() else { return nil }
-        defer { libdeflate_free_decompressor(decompressor) }
-        var result = LIBDEFLATE_BAD_DATA
-        var consumed = 0
-        var produced = 0
+        guard let declared = acceptedLength(bytes, maxOutput: maxOutput) else { return nil }
+        var ok = false
         let output = [UInt8](unsafeUninitializedCapacity: max(declared, 1)) { out, initialized in
-            result = libdeflate_gzip_decompress_ex(decompressor, bytes.baseAddress, count, out.baseAddress, declared, &consumed, &produced)
-            // Bytes past `produced` were never written: they are not part of the array.
-            initialized = result == LIBDEFLATE_SUCCESS ? produced : 0
+            ok = inflate(bytes, declared: declared, into: UnsafeMutableRawBufferPointer(out))
+            // Nothing is part of the array unless all of it was written.
+            initialized = ok ? declared : 0
         }
-        // A second member, or padding (then the last four bytes were no length), is left to the streaming reader.
-        guard result == LIBDEFLATE_SUCCESS, produced == declared, consumed == count else { return nil }
-        return output
+        return ok ? output : nil
     }
 
     /// The decompressed bytes of `data`, or nil when ``GzipReader`` should stream it.
     public static func decode(_ data: Data) -> Data? {
-        let count = data.count
-        guard count >= 18, count <= maxCompressedBytes, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b else { return nil }
-        // ISIZE, the last four bytes: the member's length modulo 2^32 (exact for a single member under 4 GiB).
-        let tail = data.suffix(4)
-        let declared = tail.reversed().reduce(0) { $0 << 8 | Int($1) }
-        guard declared <= maxOutputBytes, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        data.withUnsafeBytes { bytes -> Data? in
+            guard let declared = acceptedLength(bytes, maxOutput: maxOutputBytes) else { return nil }
+            var output = Data(count: max(declared, 1))
+            guard output.withUnsafeMutableBytes({ inflate(bytes, declared: declared, into: $0) }) else { return nil }
+            output.count = declared
+            return output
+        }
+    }
+
+    /// The declared length of a gzip input small enough to be decoded whole.
+    private static func acceptedLength(_ bytes: UnsafeRawBufferPointer, maxOutput: Int) -> Int? {
+        guard bytes.count <= maxCompressedBytes, let declared = declaredLength(bytes), declared <= min(maxOutput, maxOutputBytes) else { return nil }
+        return declared
+    }
+
+    /// Inflates `bytes` into the first `declared` bytes of `out`; true only when they are one
+    /// intact member of exactly that length.
+    private static func inflate(_ bytes: UnsafeRawBufferPointer, declared: Int, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let decompressor = libdeflate_alloc_decompressor() else { return false }
         defer { libdeflate_free_decompressor(decompressor) }
-        var output = Data(count: max(declared, 1))
         var consumed = 0
         var produced = 0
-        let result = data.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { out in
-                libdeflate_gzip_decompress_ex(decompressor, input.baseAddress, count, out.baseAddress, declared, &consumed, &produced)
-            }
-        }
+        let result = libdeflate_gzip_decompress_ex(decompressor, bytes.baseAddress, bytes.count, out.baseAddress, declared, &consumed, &produced)
         // A second member, or padding (then the last four bytes were no length), is left to the streaming reader.
-        guard result == LIBDEFLATE_SUCCESS, produced == declared, consumed == count else { return nil }
-        output.count = produced
-        return output
+        return result == LIBDEFLATE_SUCCESS && produced == declared && consumed == bytes.count
     }
 }
 
