@@ -130,37 +130,30 @@ final class ContentScanner {
     /// these bytes would, but text and JSON, nearly every blob, are scanned where they lie, with no
     /// copy through a read buffer. Archives and UTF-16 take the stream path unchanged.
     func scanMemory(_ bytes: [UInt8], name: String) {
-        let head = Array(bytes.prefix(ContentKind.sniffLength))
-        let kind = ContentKind.sniff(head)
-        guard kind == .text || kind == .binary else {
-            scanStream(MemoryBytes(bytes, name: name), name: name)
-            return
-        }
-        budget = ExpansionBudget(limits: limits, input: name, inputBytes: bytes.count)
-        defer { finishInput() }
-        if kind == .binary {
-            stats.skippedBinary += 1
-            return
-        }
-        do {
-            try bytes.withUnsafeBytes { raw in
-                if let encoded = EncodedTextKind.sniff(head), bytes.count <= Self.maxBufferedEncoded {
-                    try scanEncoded(bytes: raw, kind: encoded, name: name, depth: 0)
-                } else {
-                    scanPlain(memory: raw, name: name)
-                }
+        bytes.withUnsafeBytes { raw in
+            let kind = ContentKind.sniff(UnsafeRawBufferPointer(rebasing: raw.prefix(ContentKind.sniffLength)))
+            // Archives are charged as a stream of them would be: their input counted as it is read.
+            guard kind == .text || kind == .binary else {
+                scanStream(MemoryBytes(bytes, name: name), name: name)
+                return
             }
-        } catch {
-            record(error, name: name)
+            budget = ExpansionBudget(limits: limits, input: name, inputBytes: bytes.count)
+            defer { finishInput() }
+            do {
+                try scanInMemory(raw, name: name, depth: 0, kind: kind)
+            } catch {
+                record(error, name: name)
+            }
         }
     }
 
     /// Scans an input or member whose bytes are all in memory, as ``scanStream(_:name:depth:inputBytes:)``
     /// of them would (the same kinds, findings, counts and messages; the caller has charged them),
     /// but text, JSON and gzip where they lie. `bytes` must stay unchanged while this runs.
-    private func scanInMemory(_ bytes: UnsafeRawBufferPointer, name: String, depth: Int) throws {
+    /// `kind`: what the caller already sniffed of these bytes.
+    private func scanInMemory(_ bytes: UnsafeRawBufferPointer, name: String, depth: Int, kind sniffed: ContentKind? = nil) throws {
         let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(ContentKind.sniffLength))
-        let kind = ContentKind.sniff(head)
+        let kind = sniffed ?? ContentKind.sniff(head)
         if depth > limits.maxDepth, kind != .text {
             errors.append("\(name): archive nesting deeper than \(limits.maxDepth) levels was not opened (--max-archive-depth)")
             stats.skippedNested += 1
