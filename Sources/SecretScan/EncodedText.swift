@@ -557,11 +557,8 @@ enum JSONBase64Values {
                 return start > 0 && b[start - 1] == 0x22 && quotePasses(b, start - 1, symbols: symbols)
             }
             let ones = UInt64.max
-            let caseBit = V(repeating: 0x20), lowerA = V(repeating: 0x61), letterCount = V(repeating: 26)
-            let plus = V(repeating: 0x2B), plusToNine = V(repeating: 15), comma = V(repeating: 0x2C), dot = V(repeating: 0x2E)
-            let underscore = V(repeating: 0x5F), equals = V(repeating: 0x3D), backslash = V(repeating: 0x5C)
-            let lf = V(repeating: 0x0A), cr = V(repeating: 0x0D)
-            let blank = V(repeating: 0x20), quote = V(repeating: 0x22), colon = V(repeating: 0x3A)
+            let backslash = V(repeating: 0x5C), lf = V(repeating: 0x0A), cr = V(repeating: 0x0D)
+            let blank = V(repeating: 0x20), quote = V(repeating: 0x22), comma = V(repeating: 0x2C), colon = V(repeating: 0x3A)
             var i = 0
             // The upper half of the previous block was all run bytes: a window from i - 8.
             var previousHigh = false
@@ -580,14 +577,8 @@ enum JSONBase64Values {
                     i += V.scalarCount
                     continue
                 }
-                // Letters (either case), digits with `+ , - . /` (then `,` and `.` taken out),
-                // and `_ = \ LF CR`: base64 of either alphabet, padding, escapes, line breaks.
-                let letters: SIMDMask<SIMD16<Int8>> = ((v | caseBit) &- lowerA) .< letterCount
-                let digitRange: SIMDMask<SIMD16<Int8>> = (v &- plus) .< plusToNine
-                let digits = digitRange .& (v .!= comma) .& (v .!= dot)
-                let marks: SIMDMask<SIMD16<Int8>> = (v .== underscore) .| (v .== equals) .| (v .== backslash)
-                let breaks: SIMDMask<SIMD16<Int8>> = (v .== lf) .| (v .== cr)
-                let member = letters .| digits .| marks .| breaks
+                // Base64 of either alphabet and padding, then `\ LF CR`: escapes and line breaks.
+                let member = symbolLanes(v) .| (v .== backslash) .| (v .== lf) .| (v .== cr)
                 let lanes = unsafeBitCast(member, to: SIMD2<UInt64>.self)
                 let low = lanes[0] == ones, high = lanes[1] == ones
                 if runOpen {
@@ -680,32 +671,23 @@ enum JSONBase64Values {
     /// the first that is not: ``Base64Text/symbolTable``, sixteen bytes at a time.
     @inline(__always)
     static func symbolCount(_ p: UnsafeRawPointer) -> Int {
-        typealias V = SIMD16<UInt8>
-        let v = p.loadUnaligned(as: V.self)
-        let letters: SIMDMask<SIMD16<Int8>> = ((v | V(repeating: 0x20)) &- V(repeating: 0x61)) .< V(repeating: 26)
-        let digitRange: SIMDMask<SIMD16<Int8>> = (v &- V(repeating: 0x2B)) .< V(repeating: 15)
-        let digits = digitRange .& (v .!= V(repeating: 0x2C)) .& (v .!= V(repeating: 0x2E))
-        let marks: SIMDMask<SIMD16<Int8>> = (v .== V(repeating: 0x5F)) .| (v .== V(repeating: 0x3D))
-        let lanes = unsafeBitCast(letters .| digits .| marks, to: SIMD2<UInt64>.self)
+        let lanes = unsafeBitCast(symbolLanes(p.loadUnaligned(as: SIMD16<UInt8>.self)), to: SIMD2<UInt64>.self)
         if lanes[0] != .max { return (~lanes[0]).trailingZeroBitCount >> 3 }
         if lanes[1] != .max { return 8 + ((~lanes[1]).trailingZeroBitCount >> 3) }
         return 16
     }
 
-    /// The first `"` at or after `from` (`count` when there is none).
+    /// The lanes of `v` that are base64 symbols (``Base64Text/symbolTable``: letters of either
+    /// case, digits, `+ - / _ =`), sixteen bytes at a time.
     @inline(__always)
-    static func nextQuote(_ base: UnsafeRawPointer, from: Int, count n: Int) -> Int {
+    static func symbolLanes(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
         typealias V = SIMD16<UInt8>
-        let quote = V(repeating: 0x22)
-        var i = from
-        while i + V.scalarCount <= n {
-            let lanes = unsafeBitCast(base.loadUnaligned(fromByteOffset: i, as: V.self) .== quote, to: SIMD2<UInt64>.self)
-            if lanes[0] != 0 { return i + lanes[0].trailingZeroBitCount / 8 }
-            if lanes[1] != 0 { return i + 8 + lanes[1].trailingZeroBitCount / 8 }
-            i += V.scalarCount
-        }
-        while i < n, base.load(fromByteOffset: i, as: UInt8.self) != 0x22 { i += 1 }
-        return i
+        // Letters: OR 0x20 folds case. Digits with `+ , - . /` (0x2B...0x39), then `,` and `.` taken out.
+        let letters: SIMDMask<SIMD16<Int8>> = ((v | V(repeating: 0x20)) &- V(repeating: 0x61)) .< V(repeating: 26)
+        let digitRange: SIMDMask<SIMD16<Int8>> = (v &- V(repeating: 0x2B)) .< V(repeating: 15)
+        let digits = digitRange .& (v .!= V(repeating: 0x2C)) .& (v .!= V(repeating: 0x2E))
+        let marks: SIMDMask<SIMD16<Int8>> = (v .== V(repeating: 0x5F)) .| (v .== V(repeating: 0x3D))
+        return letters .| digits .| marks
     }
 
     private static func walk(_ b: UnsafeRawBufferPointer, visit: (Value) -> Bool) {
