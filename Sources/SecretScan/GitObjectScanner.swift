@@ -5,7 +5,8 @@ import Foundation
 import StreamIO
 
 /// Scans git history by object: every blob reachable from the selected commits is read once
-/// (`git rev-list --objects | git cat-file --batch`) and scanned whole, in parallel; only the
+/// (listed by `git rev-list --objects`, read from the packs by ``GitPackReader``, the rest by
+/// `git cat-file --batch`) and scanned whole, in parallel; only the
 /// blobs with hits are then attributed to the commits that introduced them (one `git log --raw`
 /// walk, no content diffs, run into a temporary file while the blobs are scanned).
 ///

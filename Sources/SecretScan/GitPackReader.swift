@@ -15,8 +15,6 @@ struct GitPackStore {
         packs = Self.open(repository: repository)
     }
 
-    init(packs: [GitPack]) { self.packs = packs }
-
     /// Packs opened at most (each holds a file descriptor and its index in memory).
     static let maxPacks = 256
 
@@ -27,7 +25,6 @@ struct GitPackStore {
         let objects = lines[1].hasPrefix("/") ? lines[1] : repository + "/" + lines[1]
         let dir = objects + "/pack"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
-        var found: [(pack: GitPack, modified: Date)] = []
         var candidates: [(base: String, modified: Date)] = []
         for name in names where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
             let base = dir + "/" + name.dropLast(4)
@@ -36,12 +33,9 @@ struct GitPackStore {
         }
         // Newest first, as git searches; each open pack holds a descriptor, so a repository of
         // thousands of packs (never repacked) has its oldest ones read by cat-file instead.
-        for candidate in candidates.sorted(by: { $0.modified > $1.modified }).prefix(maxPacks) {
-            if let pack = try? GitPack(pack: candidate.base + ".pack", index: candidate.base + ".idx") {
-                found.append((pack, candidate.modified))
-            }
+        return candidates.sorted(by: { $0.modified > $1.modified }).prefix(maxPacks).compactMap { candidate in
+            try? GitPack(pack: candidate.base + ".pack", index: candidate.base + ".idx")
         }
-        return found.map(\.pack)
     }
 
     func locate(_ id: GitObjectID) -> (pack: Int, offset: Int)? {
